@@ -1,0 +1,9 @@
+/** GET /connection-rules: the rules the service enforces, read from the same tables the code uses. */
+import { endpoint, json } from '../shared/http.ts';
+import { CONNECTION_RULES, RESOURCE_TYPES, STATUS_TRANSITIONS } from '../shared/rules.ts';
+
+const body = { resourceTypes: RESOURCE_TYPES, rules: CONNECTION_RULES, statusTransitions: STATUS_TRANSITIONS };
+
+export const handler = endpoint('getConnectionRules', async () =>
+  json(200, body, { 'cache-control': 'public, max-age=300' }),
+);

@@ -1,0 +1,113 @@
+/**
+ * The one route table. The CDK stack makes a function and an API route of each entry, the local
+ * server dispatches by it, and the OpenAPI document describes it; adding a route here adds it
+ * everywhere. Plain data: the CDK app imports it without pulling in runtime code.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  /** Names the function and the OpenAPI operationId. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `{name}` matches one segment. */
+  readonly path: string;
+  /** The handler module under functions/handlers/, exporting `handler`. */
+  readonly handler: string;
+  /** The token scope the route needs; null for the public service routes. */
+  readonly scope: 'connections:read' | 'connections:write' | null;
+  /** Whether the function writes to the table: least privilege follows from it. */
+  readonly access: 'none' | 'read' | 'write';
+  readonly summary: string;
+}
+
+const BASE = '/api/{projectSlug}/{environmentSlug}';
+
+export const ROUTES = [
+  {
+    id: 'createConnection',
+    method: 'POST',
+    path: `${BASE}/resource-connections`,
+    handler: 'create-connection',
+    scope: 'connections:write',
+    access: 'write',
+    summary: 'Create a connection between two resources',
+  },
+  {
+    id: 'listConnections',
+    method: 'GET',
+    path: `${BASE}/resource-connections`,
+    handler: 'list-connections',
+    scope: 'connections:read',
+    access: 'read',
+    summary: 'List the connections of a project environment',
+  },
+  {
+    id: 'getConnection',
+    method: 'GET',
+    path: `${BASE}/resource-connections/{connectionId}`,
+    handler: 'get-connection',
+    scope: 'connections:read',
+    access: 'read',
+    summary: 'Get one connection',
+  },
+  {
+    id: 'updateConnection',
+    method: 'PATCH',
+    path: `${BASE}/resource-connections/{connectionId}`,
+    handler: 'update-connection',
+    scope: 'connections:write',
+    access: 'write',
+    summary: 'Update the status, status reason or details of a connection',
+  },
+  {
+    id: 'deleteConnection',
+    method: 'DELETE',
+    path: `${BASE}/resource-connections/{connectionId}`,
+    handler: 'delete-connection',
+    scope: 'connections:write',
+    access: 'write',
+    summary: 'Soft-delete a connection',
+  },
+  {
+    id: 'listResourceConnections',
+    method: 'GET',
+    path: `${BASE}/resources/{resourceType}/{resourceId}/connections`,
+    handler: 'list-resource-connections',
+    scope: 'connections:read',
+    access: 'read',
+    summary: 'List every connection in which a resource is the source or the target',
+  },
+  {
+    id: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    handler: 'health',
+    scope: null,
+    access: 'none',
+    summary: 'Liveness check',
+  },
+  {
+    id: 'getOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    handler: 'openapi',
+    scope: null,
+    access: 'none',
+    summary: 'The OpenAPI 3.1 document of this API',
+  },
+  {
+    id: 'getConnectionRules',
+    method: 'GET',
+    path: '/connection-rules',
+    handler: 'connection-rules',
+    scope: null,
+    access: 'none',
+    summary: 'The connection rules and status transitions the service enforces',
+  },
+] as const satisfies readonly Route[];
+
+export type RouteId = (typeof ROUTES)[number]['id'];
+
+export function routeById(id: RouteId): Route {
+  return ROUTES.find((route) => route.id === id)!;
+}

@@ -1,0 +1,211 @@
+/**
+ * The HTTP edge every handler shares: a middy pipeline of small named middlewares that turn an API
+ * Gateway payload 2.0 event into validated input, and any thrown error into problem+json.
+ * Handlers hold only their one call into the repository.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type * as z from 'zod/mini';
+import { authorize, principalFrom, type AccessScope, type Principal } from './auth.ts';
+import { isDatabaseUnavailable } from './database-errors.ts';
+import {
+  InvalidJsonError,
+  PayloadTooLargeError,
+  ProblemError,
+  ServiceUnavailableError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type FieldError,
+} from './errors.ts';
+import { log } from './log.ts';
+import { routeById, type RouteId } from '../routes.ts';
+import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from './endpoints.ts';
+
+export type GatewayEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type GatewayResult = APIGatewayProxyStructuredResultV2;
+
+
+export interface Input<P, Q, B> {
+  readonly path: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly principal: Principal;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+interface ApiContext extends Context {
+  input: { path?: unknown; query?: unknown; body?: unknown; principal?: Principal };
+}
+type Middleware = middy.MiddlewareObj<GatewayEvent, GatewayResult, Error, ApiContext>;
+
+type Parsed<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
+type InputOf<Id extends RouteId> = Input<
+  Parsed<(typeof ENDPOINTS)[Id]['path']>,
+  Parsed<(typeof ENDPOINTS)[Id]['query']>,
+  (typeof ENDPOINTS)[Id] extends { body: { schema: infer S } } ? Parsed<S> : undefined
+>;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): GatewayResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export const noContent = (): GatewayResult => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
+
+/** Builds a route's Lambda handler: the shared middlewares, then `run` with validated input. */
+export function endpoint<Id extends RouteId>(
+  id: Id,
+  run: (input: InputOf<Id>, event: GatewayEvent) => Promise<GatewayResult>,
+) {
+  const spec: EndpointSpec = ENDPOINTS[id];
+  const { scope } = routeById(id);
+  return middy<GatewayEvent, GatewayResult, Error, ApiContext>()
+    .use(problemJson())
+    .use(authenticate(scope !== null))
+    .use(validatePath(spec.path))
+    .use(authorizeScope(scope))
+    .use(jsonBody(spec.body))
+    .use(validateQuery(spec.query))
+    .handler((event, context) => {
+      const { path, query, body, principal } = context.input;
+      return run({ path, query, body, principal, headers: event.headers ?? {} } as InputOf<Id>, event);
+    });
+}
+
+/** The error handler: registered first, so its onError runs last and sees every failure. */
+export function problemJson(): Middleware {
+  return {
+    name: 'problemJson',
+    onError: (request) => {
+      const problem = toProblemError(request.error, request.event);
+      request.response = json(
+        problem.status,
+        {
+          type: 'about:blank',
+          title: problem.title,
+          status: problem.status,
+          code: problem.code,
+          detail: problem.message,
+          requestId: request.event.requestContext?.requestId,
+          ...problem.extensions,
+        },
+        { ...problem.headers, 'content-type': 'application/problem+json' },
+      );
+    },
+  };
+}
+
+function toProblemError(error: unknown, event: GatewayEvent): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (isDatabaseUnavailable(error)) {
+    log.warn('database unavailable', { requestId: event.requestContext?.requestId, error: describe(error) });
+    return new ServiceUnavailableError(2);
+  }
+  log.error('unhandled error', { requestId: event.requestContext?.requestId, error: describe(error) });
+  return new ProblemError(500, 'INTERNAL', 'Internal Server Error', 'An unexpected error occurred; quote the requestId when reporting it.');
+}
+
+const describe = (error: unknown) =>
+  error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
+
+function authenticate(required: boolean): Middleware {
+  return {
+    name: 'authenticate',
+    before: (request) => {
+      request.context.input = {};
+      if (required) request.context.input.principal = principalFrom(request.event.requestContext?.authorizer?.jwt?.claims);
+    },
+  };
+}
+
+function validatePath(schema: z.ZodMiniType): Middleware {
+  return {
+    name: 'validatePath',
+    before: (request) => {
+      request.context.input.path = parse(schema, request.event.pathParameters ?? {});
+    },
+  };
+}
+
+function authorizeScope(scope: AccessScope | null): Middleware {
+  return {
+    name: 'authorize',
+    before: (request) => {
+      const { principal, path } = request.context.input;
+      if (scope === null || principal === undefined) return;
+      const slugs = path as { projectSlug?: string; environmentSlug?: string };
+      authorize(
+        principal,
+        scope,
+        slugs.projectSlug && slugs.environmentSlug
+          ? { projectSlug: slugs.projectSlug, environmentSlug: slugs.environmentSlug }
+          : undefined,
+      );
+    },
+  };
+}
+
+function jsonBody(body: EndpointSpec['body']): Middleware {
+  return {
+    name: 'jsonBody',
+    before: (request) => {
+      if (body === undefined) return;
+      const { event } = request;
+      const raw = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+      if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+      const mediaType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (raw.length === 0 && mediaType === '') {
+        throw new ValidationError([{ path: '', message: 'a JSON body is required' }]);
+      }
+      if (!body.mediaTypes.includes(mediaType)) throw new UnsupportedMediaTypeError(body.mediaTypes);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+      } catch {
+        throw new InvalidJsonError();
+      }
+      request.context.input.body = parse(body.schema, parsed);
+    },
+  };
+}
+
+function validateQuery(schema: z.ZodMiniType): Middleware {
+  return {
+    name: 'validateQuery',
+    before: (request) => {
+      request.context.input.query = parse(schema, queryOf(request.event));
+    },
+  };
+}
+
+/**
+ * The raw query string is the truth: API Gateway joins repeated values with commas in
+ * queryStringParameters, which would hide a repeated parameter.
+ */
+function queryOf(event: GatewayEvent): Record<string, string> {
+  if (event.rawQueryString === undefined) return { ...(event.queryStringParameters ?? {}) } as Record<string, string>;
+  const query: Record<string, string> = {};
+  const repeated: FieldError[] = [];
+  for (const [name, value] of new URLSearchParams(event.rawQueryString)) {
+    if (Object.hasOwn(query, name)) repeated.push({ path: name, message: 'is given more than once' });
+    Object.defineProperty(query, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  if (repeated.length) throw new ValidationError(repeated);
+  return query;
+}
+
+export function parse<T>(schema: z.ZodMiniType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.flatMap((issue): FieldError[] => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'is not a known field' }));
+      }
+      return [{ path: issue.path.join('.'), message: issue.message }];
+    }),
+  );
+}

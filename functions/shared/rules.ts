@@ -1,0 +1,78 @@
+/**
+ * The connection rules: which resource types exist, which may connect to which, and how a
+ * connection's status may move. Validation, error messages, `/connection-rules` and the OpenAPI
+ * enums all read these tables; nothing else restates them.
+ */
+
+export const RESOURCE_TYPES = [
+  'instance',
+  'application',
+  'database',
+  'terminal',
+  'firewall',
+  'storage_bucket',
+  'bucket_explorer',
+  'static_website',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+export const STATUSES = ['pending', 'connecting', 'connected', 'failed', 'disconnected'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface ConnectionRule {
+  readonly sourceResourceType: ResourceType;
+  readonly targetResourceTypes: readonly ResourceType[];
+  readonly description: string;
+}
+
+export const CONNECTION_RULES: readonly ConnectionRule[] = [
+  {
+    sourceResourceType: 'application',
+    targetResourceTypes: ['instance'],
+    description: 'The application is installed on the server.',
+  },
+  {
+    sourceResourceType: 'terminal',
+    targetResourceTypes: ['instance'],
+    description: 'SSH access to the server.',
+  },
+  {
+    sourceResourceType: 'bucket_explorer',
+    targetResourceTypes: ['storage_bucket', 'static_website'],
+    description: "Browse the bucket's contents.",
+  },
+  {
+    sourceResourceType: 'instance',
+    targetResourceTypes: ['firewall'],
+    description: 'The server is protected by the firewall (security group).',
+  },
+  {
+    sourceResourceType: 'instance',
+    targetResourceTypes: ['database'],
+    description: 'Networking and security groups allow the server to reach the database.',
+  },
+];
+
+export const STATUS_TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
+  pending: ['connecting', 'failed', 'disconnected'],
+  connecting: ['connected', 'failed', 'disconnected'],
+  connected: ['disconnected', 'failed'],
+  failed: ['pending', 'connecting', 'disconnected'],
+  disconnected: ['pending', 'connecting'],
+};
+
+/** The target types a source type may connect to (empty when the type is never a source). */
+export function allowedTargets(source: ResourceType): readonly ResourceType[] {
+  return CONNECTION_RULES.filter((rule) => rule.sourceResourceType === source).flatMap(
+    (rule) => rule.targetResourceTypes,
+  );
+}
+
+export function isConnectionAllowed(source: ResourceType, target: ResourceType): boolean {
+  return allowedTargets(source).includes(target);
+}
+
+/** Setting the status it already has is allowed: retries of the same update must succeed. */
+export function isTransitionAllowed(from: Status, to: Status): boolean {
+  return from === to || STATUS_TRANSITIONS[from].includes(to);
+}

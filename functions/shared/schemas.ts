@@ -1,0 +1,149 @@
+/**
+ * The shapes of every path, query and body the API accepts, as strict zod/mini schemas (the mini
+ * build keeps each function's bundle small). The OpenAPI document is generated from these too.
+ */
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+import { RESOURCE_TYPES, STATUSES } from './rules.ts';
+
+z.config(en());
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+/** Connection ids are ULIDs: time-ordered, so lists by id come out oldest first. */
+export const CONNECTION_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+export const MAX_DETAILS_BYTES = 4096;
+export const MAX_DETAILS_DEPTH = 16;
+export const MAX_STATUS_REASON_LENGTH = 1024;
+
+const pattern = (re: RegExp, message: string) => z.string().check(z.regex(re, message));
+
+export const slug = pattern(SLUG_PATTERN, 'must be 1-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen');
+export const resourceType = z.enum(RESOURCE_TYPES);
+export const resourceId = pattern(RESOURCE_ID_PATTERN, 'must be 1-128 characters: letters, digits and . _ : @ -, starting with a letter or digit');
+export const connectionId = pattern(CONNECTION_ID_PATTERN, 'is not a connection id');
+export const status = z.enum(STATUSES);
+
+function depth(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  return 1 + Math.max(0, ...Object.values(value).map(depth));
+}
+
+export const details = z.record(z.string(), z.unknown()).check(
+  z.refine((value) => depth(value) <= MAX_DETAILS_DEPTH, `must nest at most ${MAX_DETAILS_DEPTH} levels deep`),
+  z.refine(
+    (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_DETAILS_BYTES,
+    `must be at most ${MAX_DETAILS_BYTES} bytes as JSON`,
+  ),
+);
+
+export const scopePath = z.strictObject({ projectSlug: slug, environmentSlug: slug });
+export const connectionPath = z.strictObject({ projectSlug: slug, environmentSlug: slug, connectionId });
+export const resourcePath = z.strictObject({ projectSlug: slug, environmentSlug: slug, resourceType, resourceId });
+
+export const createConnectionBody = z.strictObject({
+  sourceResourceType: resourceType,
+  sourceResourceId: resourceId,
+  targetResourceType: resourceType,
+  targetResourceId: resourceId,
+  details: z.optional(details),
+});
+export type CreateConnectionInput = z.infer<typeof createConnectionBody>;
+
+export const updateConnectionBody = z
+  .strictObject({
+    status: z.optional(status),
+    statusReason: z.optional(z.nullable(z.string().check(z.maxLength(MAX_STATUS_REASON_LENGTH)))),
+    /** A JSON Merge Patch (RFC 7396) for `details`; null clears them all. */
+    details: z.optional(z.nullable(details)),
+  })
+  .check(
+    z.refine((body) => Object.keys(body).length > 0, 'give at least one of status, statusReason, details'),
+  );
+export type UpdateConnectionInput = z.infer<typeof updateConnectionBody>;
+
+const limit = z.pipe(
+  pattern(/^(?:100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100'),
+  z.transform(Number),
+);
+const includeDeleted = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((value) => value === 'true'),
+);
+const pageParameters = {
+  status: z.optional(status),
+  limit: z.optional(limit),
+  nextToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  includeDeleted: z.optional(includeDeleted),
+};
+
+export const listConnectionsQuery = z
+  .strictObject({
+    sourceResourceType: z.optional(resourceType),
+    sourceResourceId: z.optional(resourceId),
+    targetResourceType: z.optional(resourceType),
+    targetResourceId: z.optional(resourceId),
+    ...pageParameters,
+  })
+  .check(
+    z.refine((q) => q.sourceResourceId === undefined || q.sourceResourceType !== undefined, {
+      message: 'sourceResourceId needs sourceResourceType: a resource is a type and an id',
+      path: ['sourceResourceId'],
+    }),
+    z.refine((q) => q.targetResourceId === undefined || q.targetResourceType !== undefined, {
+      message: 'targetResourceId needs targetResourceType: a resource is a type and an id',
+      path: ['targetResourceId'],
+    }),
+  );
+export type ListConnectionsQuery = z.infer<typeof listConnectionsQuery>;
+
+export const resourceConnectionsQuery = z.strictObject(pageParameters);
+export type ResourceConnectionsQuery = z.infer<typeof resourceConnectionsQuery>;
+
+export const getConnectionQuery = z.strictObject({ includeDeleted: z.optional(includeDeleted) });
+export const noParameters = z.strictObject({});
+
+// What the API answers. The types the code uses are inferred from these, so the document and the
+// code cannot disagree.
+const timestamp = z.string().check(z.iso.datetime());
+
+export const connection = z.object({
+  id: z.string(),
+  projectSlug: z.string(),
+  environmentSlug: z.string(),
+  sourceResourceType: resourceType,
+  sourceResourceId: z.string(),
+  targetResourceType: resourceType,
+  targetResourceId: z.string(),
+  status,
+  statusReason: z.nullable(z.string()),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  createdBy: z.string(),
+  updatedBy: z.string(),
+  version: z.number().check(z.int(), z.minimum(1)),
+  deletedAt: z.optional(timestamp),
+});
+
+export const connectionPage = z.object({ items: z.array(connection), nextToken: z.nullable(z.string()) });
+
+export const problem = z.looseObject({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().check(z.int()),
+  code: z.string(),
+  detail: z.string(),
+  requestId: z.optional(z.string()),
+  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+});
+
+export const health = z.object({ status: z.literal('ok') });
+
+export const connectionRules = z.object({
+  resourceTypes: z.array(resourceType),
+  rules: z.array(
+    z.object({ sourceResourceType: resourceType, targetResourceTypes: z.array(resourceType), description: z.string() }),
+  ),
+  statusTransitions: z.object(Object.fromEntries(STATUSES.map((from) => [from, z.array(status)]))),
+});

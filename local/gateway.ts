@@ -1,0 +1,114 @@
+/**
+ * What API Gateway (HTTP API, payload format 2.0) does in front of the functions: match a route,
+ * and build the event exactly as the real service sends it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { ROUTES, type Route } from '../functions/routes.ts';
+import type { JwtClaims } from './jwt.ts';
+
+export interface RouteMatch {
+  readonly route: Route;
+  readonly pathParameters: Record<string, string>;
+}
+
+const compiled = ROUTES.map((route) => ({
+  route,
+  segments: route.path.split('/').slice(1),
+}));
+
+/** API Gateway decodes path parameters; a segment that does not decode matches nothing. */
+export function matchRoute(method: string, path: string): RouteMatch | undefined {
+  const segments = path.split('/').slice(1);
+  for (const { route, segments: pattern } of compiled) {
+    if (route.method !== method || pattern.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = pattern.every((part, i) => {
+      const segment = segments[i]!;
+      if (!part.startsWith('{')) return part === segment;
+      if (segment === '') return false;
+      try {
+        pathParameters[part.slice(1, -1)] = decodeURIComponent(segment);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (matches) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|x-www-form-urlencoded))/i;
+
+/** Claim values reach the function as strings, a list as "[a b]": so API Gateway passes them. */
+function stringClaims(claims: JwtClaims): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'object' ? JSON.stringify(value) : String(value),
+    ]),
+  );
+}
+
+function requestTime(date: Date): string {
+  const [, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) ([\d:]+)/.exec(date.toUTCString())!;
+  return `${day}/${month}/${year}:${time} +0000`;
+}
+
+export function buildEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  match: RouteMatch,
+  claims: JwtClaims | undefined,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const rawQueryString = url.search.slice(1);
+  const queryStringParameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+  }
+  const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
+  const contentType = headers['content-type'] ?? '';
+  const isText = TEXT_TYPES.test(contentType);
+  const now = new Date();
+  const scopes = typeof claims?.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : null;
+
+  const event = {
+    version: '2.0',
+    routeKey: `${match.route.method} ${match.route.path}`,
+    rawPath: url.pathname,
+    rawQueryString,
+    ...(cookies?.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(queryStringParameters).length ? { queryStringParameters } : {}),
+    ...(Object.keys(match.pathParameters).length ? { pathParameters: match.pathParameters } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
+      http: {
+        method: match.route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${match.route.method} ${match.route.path}`,
+      stage: '$default',
+      time: requestTime(now),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: stringClaims(claims), scopes } } } : {}),
+    },
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+  return event as APIGatewayProxyEventV2WithJWTAuthorizer;
+}

@@ -1,0 +1,203 @@
+/**
+ * `npm start`: the whole API on one port, against DynamoDB Local (or DYNAMODB_ENDPOINT), with the
+ * same route table, handlers and event shape as in AWS. Tokens are HS256, signed with
+ * LOCAL_JWT_SECRET; run `npm run token` to mint one.
+ */
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import type { GatewayEvent, GatewayResult } from '../functions/shared/http.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { buildEvent, matchRoute } from './gateway.ts';
+import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
+import { ensureTable } from './table.ts';
+
+export const DEFAULT_JWT_SECRET = 'local-dev-secret';
+/** API Gateway refuses bodies over 10 MB; the functions refuse much less. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+export interface LocalServiceOptions {
+  port?: number;
+  jwtSecret?: string;
+  /** A directory for DynamoDB Local's data, or ':memory:'. */
+  dataDir?: string;
+  /** Use a DynamoDB that is already running instead of starting DynamoDB Local. */
+  dynamoDbEndpoint?: string;
+  tableName?: string;
+}
+
+export interface LocalService {
+  readonly url: string;
+  readonly dynamoDbEndpoint: string;
+  readonly tableName: string;
+  close(): Promise<void>;
+}
+
+type Handler = (event: GatewayEvent, context: Context) => Promise<GatewayResult>;
+
+export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
+  const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
+  const tableName = options.tableName ?? 'resource-connections';
+  let dynamo: DynamoDbLocal | undefined;
+  const endpoint = options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir })).endpoint;
+
+  try {
+    // The handlers read their configuration once, when first imported: set it before that.
+    process.env.TABLE_NAME = tableName;
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.PAGE_TOKEN_SECRET ??= `local-page-tokens:${jwtSecret}`;
+    process.env.AWS_REGION ??= 'local';
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    const admin = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
+    await ensureTable(admin, tableName);
+    admin.destroy();
+
+    const server = createServer((req, res) => {
+      serve(req, res, jwtSecret).catch((error: unknown) => {
+        console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: String(error) }));
+        if (!res.headersSent) send(res, problem(500, 'INTERNAL', 'Internal Server Error', 'The local server failed.'));
+        else res.destroy();
+      });
+    });
+    await new Promise<void>((done) => server.listen(options.port ?? 3000, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    return {
+      url: `http://localhost:${port}`,
+      dynamoDbEndpoint: endpoint,
+      tableName,
+      close: async () => {
+        await closeServer(server);
+        await dynamo?.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+}
+
+const handlers = new Map<string, Promise<Handler>>();
+function loadHandler(name: string): Promise<Handler> {
+  let loaded = handlers.get(name);
+  if (!loaded) {
+    loaded = import(`../functions/handlers/${name}.ts`).then((module: { handler: Handler }) => module.handler);
+    handlers.set(name, loaded);
+  }
+  return loaded;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, jwtSecret: string): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const body = await readBody(req);
+  if (body === undefined) return send(res, problem(413, 'PAYLOAD_TOO_LARGE', 'Content Too Large', 'The request body is too large.'));
+  const match = matchRoute(req.method ?? 'GET', url.pathname);
+  if (!match) return send(res, problem(404, 'NOT_FOUND', 'Not Found', 'No route matches this method and path.'));
+
+  let claims: JwtClaims | undefined;
+  if (match.route.scope !== null) {
+    const [scheme, token] = (req.headers.authorization ?? '').split(' ');
+    try {
+      if (scheme?.toLowerCase() !== 'bearer' || !token) throw new Error('a bearer token is required');
+      claims = verifyJwt(token, jwtSecret);
+    } catch (error) {
+      return send(res, problem(401, 'UNAUTHENTICATED', 'Unauthorized', `Unauthorized: ${(error as Error).message}.`));
+    }
+  }
+
+  const event = buildEvent(req, url, body, match, claims);
+  const handler = await loadHandler(match.route.handler);
+  const result = await handler(event, lambdaContext(match.route.id, event.requestContext.requestId));
+  send(res, result);
+}
+
+function lambdaContext(functionName: string, awsRequestId: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > GATEWAY_MAX_BODY) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function problem(status: number, code: string, title: string, detail: string): GatewayResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) },
+    body: JSON.stringify({ type: 'about:blank', title, status, code, detail, requestId: randomUUID() }),
+  };
+}
+
+function send(res: ServerResponse, result: GatewayResult): void {
+  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  headers['content-length'] = body.length;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    server.closeAllConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  const jwtSecret = process.env.LOCAL_JWT_SECRET || DEFAULT_JWT_SECRET;
+  const started = Date.now();
+  const service = await startLocalService({
+    port: Number(process.env.PORT ?? 3000),
+    jwtSecret,
+    dataDir: process.env.LOCAL_DATA_DIR || '.data',
+    dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+    tableName: process.env.TABLE_NAME || undefined,
+  });
+  const token = mintToken({ projects: ['*'] }, jwtSecret);
+  console.log(`Resource Connections API listening on ${service.url} (ready in ${Date.now() - started} ms)`);
+  console.log(`DynamoDB: ${service.dynamoDbEndpoint}, table ${service.tableName}`);
+  console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
+  console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping`);
+    await service.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
