@@ -51,6 +51,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     process.env.AWS_REGION ??= 'local';
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    // CloudWatch metrics mean nothing here; their EMF lines would only bury the logs.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     const admin = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
     await ensureTable(admin, tableName);
     admin.destroy();
@@ -168,6 +170,8 @@ function closeServer(server: Server): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // The Lambda runtime is Node 22; the SDK's notice about its future Node 22 floor is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const jwtSecret = process.env.LOCAL_JWT_SECRET || DEFAULT_JWT_SECRET;
   const started = Date.now();
   const service = await startLocalService({

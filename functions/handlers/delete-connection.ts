@@ -3,6 +3,7 @@
  * The record and its history stay; the pair may be connected again.
  */
 import { endpoint, noContent } from '../shared/http.ts';
+import { count } from '../shared/observability.ts';
 import { parseIfMatch } from '../shared/preconditions.ts';
 import { repository } from '../shared/service.ts';
 
@@ -10,6 +11,7 @@ const connections = repository();
 
 export const handler = endpoint('deleteConnection', async ({ path, principal, headers }) => {
     await connections.delete(path, path.connectionId, principal.subject, parseIfMatch(headers['if-match']));
+    count('ConnectionsDeleted');
     return noContent();
   },
 );

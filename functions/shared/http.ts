@@ -17,7 +17,9 @@ import {
   ValidationError,
   type FieldError,
 } from './errors.ts';
-import { log } from './log.ts';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { countProblem, logger, metrics } from './observability.ts';
 import { routeById, type RouteId } from '../routes.ts';
 import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from './endpoints.ts';
 
@@ -63,6 +65,9 @@ export function endpoint<Id extends RouteId>(
   const spec: EndpointSpec = ENDPOINTS[id];
   const { scope } = routeById(id);
   return middy<GatewayEvent, GatewayResult, Error, ApiContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(requestLogKeys(id))
     .use(problemJson())
     .use(authenticate(scope !== null))
     .use(validatePath(spec.path))
@@ -75,12 +80,22 @@ export function endpoint<Id extends RouteId>(
     });
 }
 
-/** The error handler: registered first, so its onError runs last and sees every failure. */
+function requestLogKeys(route: RouteId): Middleware {
+  return {
+    name: 'requestLogKeys',
+    before: (request) => {
+      logger.appendKeys({ route, requestId: request.event.requestContext?.requestId });
+    },
+  };
+}
+
+/** The error handler: registered before the others, so its onError runs after theirs and sees every failure. */
 export function problemJson(): Middleware {
   return {
     name: 'problemJson',
     onError: (request) => {
-      const problem = toProblemError(request.error, request.event);
+      const problem = toProblemError(request.error);
+      countProblem(problem.code);
       request.response = json(
         problem.status,
         {
@@ -98,18 +113,15 @@ export function problemJson(): Middleware {
   };
 }
 
-function toProblemError(error: unknown, event: GatewayEvent): ProblemError {
+function toProblemError(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
   if (isDatabaseUnavailable(error)) {
-    log.warn('database unavailable', { requestId: event.requestContext?.requestId, error: describe(error) });
+    logger.warn('database unavailable', error as Error);
     return new ServiceUnavailableError(2);
   }
-  log.error('unhandled error', { requestId: event.requestContext?.requestId, error: describe(error) });
+  logger.error('unhandled error', error as Error);
   return new ProblemError(500, 'INTERNAL', 'Internal Server Error', 'An unexpected error occurred; quote the requestId when reporting it.');
 }
-
-const describe = (error: unknown) =>
-  error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { value: String(error) };
 
 function authenticate(required: boolean): Middleware {
   return {

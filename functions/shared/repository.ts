@@ -39,7 +39,7 @@ export type HistoryAction = 'created' | 'updated' | 'deleted' | 'restored';
 /** `If-Match`: the versions the caller accepts; `'*'` accepts any existing connection. */
 export type VersionPrecondition = readonly number[] | '*' | undefined;
 
-const CONCURRENCY_RETRIES = 5;
+const CONCURRENCY_RETRIES = 8;
 export const DEFAULT_PAGE_SIZE = 50;
 
 export class ConnectionRepository {
@@ -74,28 +74,33 @@ export class ConnectionRepository {
       version: 1,
     };
     const guard = { ...keys.pairGuard(scope, source, target), connectionId: connection.id, createdAt: now };
-    try {
-      await this.transact([
-        { Put: { TableName: this.tableName, Item: toItem(connection), ConditionExpression: 'attribute_not_exists(pk)' } },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: guard,
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.transact([
+          { Put: { TableName: this.tableName, Item: toItem(connection), ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: guard,
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
           },
-        },
-        this.historyPut(undefined, connection, 'created'),
-      ]);
-    } catch (error) {
-      const reason = cancellationReasons(error)?.[1];
-      if (reason?.Code === 'ConditionalCheckFailed') {
-        const existing = reason.Item ? unmarshall(reason.Item) : await this.getItem(guard);
-        throw new DuplicateConnectionError(String(existing?.connectionId));
+          this.historyPut(undefined, connection, 'created'),
+        ]);
+        return connection;
+      } catch (error) {
+        const reason = cancellationReasons(error)?.[1];
+        if (reason?.Code === 'ConditionalCheckFailed') {
+          const existing = reason.Item ? unmarshall(reason.Item) : await this.getItem(guard);
+          throw new DuplicateConnectionError(String(existing?.connectionId));
+        }
+        // Another transaction held the guard: the next attempt finds it taken or free.
+        if (!isTransactionConflict(error)) throw error;
+        if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
+        await backOff(attempt);
       }
-      throw error;
     }
-    return connection;
   }
 
   async get(scope: Scope, id: string, includeDeleted = false): Promise<Connection> {
@@ -110,7 +115,7 @@ export class ConnectionRepository {
     patch: UpdateConnectionInput,
     actor: string,
     ifMatch: VersionPrecondition,
-  ): Promise<Connection> {
+  ): Promise<Changed> {
     return this.change(scope, id, actor, ifMatch, (current) => {
       const next: Connection = { ...current };
       if (patch.status !== undefined && patch.status !== current.status) {
@@ -184,14 +189,14 @@ export class ConnectionRepository {
     actor: string,
     ifMatch: VersionPrecondition,
     decide: (current: Connection) => Decision,
-  ): Promise<Connection> {
+  ): Promise<Changed> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(scope, id);
       checkPrecondition(ifMatch, current.version);
       const decision = decide(current);
       const changes = diff(current, decision.next);
       // Nothing changes (say, the status it already has): a retry succeeds without a new version.
-      if (Object.keys(changes).length === 0) return current;
+      if (Object.keys(changes).length === 0) return { connection: current, changes };
       const next: Connection = {
         ...decision.next,
         version: current.version + 1,
@@ -212,7 +217,7 @@ export class ConnectionRepository {
           ...(decision.extra ?? []),
           this.historyPut(current, next, decision.action, changes),
         ]);
-        return next;
+        return { connection: next, changes };
       } catch (error) {
         const reason = cancellationReasons(error)?.[0];
         if (reason?.Code === 'ConditionalCheckFailed') {
@@ -220,12 +225,12 @@ export class ConnectionRepository {
           if (now && now.deletedAt === undefined && ifMatch !== undefined && ifMatch !== '*') {
             throw new PreconditionFailedError(Number(now.version));
           }
-        } else if (reason?.Code !== 'TransactionConflict') {
+        } else if (!isTransactionConflict(error)) {
           throw error;
         }
         // Raced with another change: the next read decides again (404, 412 or a fresh attempt).
         if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
-        await sleep(10 * attempt + Math.random() * 20);
+        await backOff(attempt);
       }
     }
   }
@@ -259,6 +264,12 @@ export class ConnectionRepository {
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** A connection after a change, and what changed (empty when the request changed nothing). */
+export interface Changed {
+  readonly connection: Connection;
+  readonly changes: Changes;
+}
+
 interface Decision {
   next: Connection;
   action: HistoryAction;
@@ -283,4 +294,8 @@ function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   return undefined;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const isTransactionConflict = (error: unknown) =>
+  cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict') ?? false;
+
+/** Short, jittered waits: contention on one connection clears in milliseconds. */
+const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));

@@ -1,0 +1,24 @@
+/**
+ * Powertools logger and metrics, one of each per process. Logs are structured JSON with the request
+ * id and route; never a body or a token. Metrics go out as CloudWatch EMF at the end of each request.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'resource-connections';
+
+export const logger = new Logger({ serviceName });
+export const metrics = new Metrics({
+  serviceName,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ResourceConnections',
+});
+
+export const count = (name: 'ConnectionsCreated' | 'StatusChanges' | 'ConnectionsDeleted') =>
+  metrics.addMetric(name, MetricUnit.Count, 1);
+
+/** Refusals by problem code: a rising 4xx code says a caller is broken; INTERNAL says we are. */
+export function countProblem(code: string): void {
+  const single = metrics.singleMetric();
+  single.addDimension('code', code);
+  single.addMetric('Problems', MetricUnit.Count, 1);
+}

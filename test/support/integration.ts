@@ -1,0 +1,33 @@
+/** What integration tests share: the document client on DynamoDB Local, and a fresh scope per test. */
+import { randomBytes } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/shared/dynamo.ts';
+import type { Scope } from '../../functions/shared/keys.ts';
+import type { QueryObserver } from '../../functions/shared/listing.ts';
+import { ConnectionRepository } from '../../functions/shared/repository.ts';
+
+export const tableName = process.env.TABLE_NAME!;
+export const pageTokenSecret = process.env.PAGE_TOKEN_SECRET!;
+export const client = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
+
+/** A project slug no other test uses: tests share one table and never see each other's data. */
+export const freshScope = (environmentSlug = 'test'): Scope => ({
+  projectSlug: `p-${randomBytes(6).toString('hex')}`,
+  environmentSlug,
+});
+
+export const newRepository = (observe?: QueryObserver) =>
+  new ConnectionRepository(client, tableName, pageTokenSecret, observe);
+
+/** Every stored item under one partition key, straight from the table. */
+export async function itemsUnder(pk: string): Promise<Record<string, unknown>[]> {
+  const out = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+}
