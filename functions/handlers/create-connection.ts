@@ -1,20 +1,27 @@
 /**
  * POST /api/{projectSlug}/{environmentSlug}/resource-connections: connects a source resource to a
- * target resource. The pair rule, duplicate guard and history entry are all in the repository.
+ * target resource. The pair rule, duplicate guard, history entry and Idempotency-Key record are all
+ * in the repository.
  */
+import { ValidationError } from '../shared/errors.ts';
 import { endpoint, json } from '../shared/http.ts';
 import { count } from '../shared/observability.ts';
 import { etag } from '../shared/preconditions.ts';
 import { repository } from '../shared/service.ts';
 
 const connections = repository();
+const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
 
-export const handler = endpoint('createConnection', async ({ path, body, principal }) => {
-    const connection = await connections.create(path, body, principal.subject);
-    count('ConnectionsCreated');
-    return json(201, connection, {
-      location: `/api/${path.projectSlug}/${path.environmentSlug}/resource-connections/${connection.id}`,
-      etag: etag(connection.version),
-    });
-  },
-);
+export const handler = endpoint('createConnection', async ({ path, body, principal, headers }) => {
+  const key = headers['idempotency-key'];
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
+  }
+  const { connection, replayed } = await connections.create(path, body, principal.subject, key);
+  if (!replayed) count('ConnectionsCreated');
+  return json(201, connection, {
+    location: `/api/${path.projectSlug}/${path.environmentSlug}/resource-connections/${connection.id}`,
+    etag: etag(connection.version),
+    ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+  });
+});

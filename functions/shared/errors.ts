@@ -141,6 +141,17 @@ export class ConnectionNotAllowedError extends ProblemError {
   }
 }
 
+export class IdempotencyKeyReusedError extends ProblemError {
+  constructor() {
+    super(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      'Unprocessable Content',
+      'This Idempotency-Key was used with a different request body in the last 24 hours; use a new key.',
+    );
+  }
+}
+
 export class ServiceUnavailableError extends ProblemError {
   constructor(retryAfterSeconds: number) {
     super(

@@ -3,6 +3,7 @@
  * resource type, resource id or connection id may contain (see schemas.ts), so a caller's value can
  * never reach into another key's range.
  */
+import { createHash } from 'node:crypto';
 import type { ResourceType, Status } from './rules.ts';
 
 export interface Scope {
@@ -38,6 +39,20 @@ export const keys = {
   history: (scope: Scope, connectionId: string, version: number) => ({
     pk: keys.connection(scope, connectionId).pk,
     sk: join('HISTORY', String(version).padStart(10, '0')),
+  }),
+
+  /**
+   * One record per (project, environment, caller, Idempotency-Key). The key is the caller's free
+   * text, so it enters the storage key only as a hash.
+   */
+  idempotency: (scope: Scope, actor: string, idempotencyKey: string) => ({
+    pk: join(
+      'IDEM',
+      scope.projectSlug,
+      scope.environmentSlug,
+      createHash('sha256').update(`${actor}\n${idempotencyKey}`).digest('hex'),
+    ),
+    sk: 'IDEMPOTENCY',
   }),
 
   /** The index attributes of a connection; they move between partitions when it is deleted or restored. */

@@ -10,11 +10,13 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { diff, scopeOf, toConnection, toItem, type Changes, type Connection } from './connection.ts';
 import {
   ConnectionNotAllowedError,
   DuplicateConnectionError,
+  IdempotencyKeyReusedError,
   InvalidStatusTransitionError,
   NotFoundError,
   PreconditionFailedError,
@@ -33,6 +35,7 @@ import {
   type ResourceConnectionsQuery,
   type UpdateConnectionInput,
 } from './schemas.ts';
+import { TABLE } from './table-definition.ts';
 
 export type HistoryAction = 'created' | 'updated' | 'deleted' | 'restored';
 
@@ -50,11 +53,24 @@ export class ConnectionRepository {
     private readonly observeQuery?: QueryObserver,
   ) {}
 
-  async create(scope: Scope, input: CreateConnectionInput, actor: string): Promise<Connection> {
+  /**
+   * Creates a connection. With an Idempotency-Key, a repeat of the same request within 24 hours
+   * answers the first result again (`replayed`), and the record that makes it so is written in the
+   * same transaction as the connection: there is no window in which one exists without the other.
+   */
+  async create(scope: Scope, input: CreateConnectionInput, actor: string, idempotencyKey?: string): Promise<Created> {
     const source: ResourceRef = { type: input.sourceResourceType, id: input.sourceResourceId };
     const target: ResourceRef = { type: input.targetResourceType, id: input.targetResourceId };
     if (!isConnectionAllowed(source.type, target.type)) {
       throw new ConnectionNotAllowedError(source.type, target.type, allowedTargets(source.type));
+    }
+    const idempotency = idempotencyKey === undefined ? undefined : {
+      key: keys.idempotency(scope, actor, idempotencyKey),
+      fingerprint: fingerprint(input),
+    };
+    if (idempotency) {
+      const earlier = await this.replay(idempotency);
+      if (earlier) return earlier;
     }
     const now = new Date().toISOString();
     const connection: Connection = {
@@ -74,6 +90,20 @@ export class ConnectionRepository {
       version: 1,
     };
     const guard = { ...keys.pairGuard(scope, source, target), connectionId: connection.id, createdAt: now };
+    const record = idempotency && {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...idempotency.key,
+          fingerprint: idempotency.fingerprint,
+          connectionJson: JSON.stringify(connection),
+          createdAt: now,
+          [TABLE.timeToLiveAttribute]: nowSeconds() + IDEMPOTENCY_TTL_SECONDS,
+        },
+        ConditionExpression: `attribute_not_exists(pk) OR ${TABLE.timeToLiveAttribute} <= :now`,
+        ExpressionAttributeValues: { ':now': nowSeconds() },
+      },
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         await this.transact([
@@ -87,10 +117,17 @@ export class ConnectionRepository {
             },
           },
           this.historyPut(undefined, connection, 'created'),
+          ...(record ? [record] : []),
         ]);
-        return connection;
+        return { connection, replayed: false };
       } catch (error) {
-        const reason = cancellationReasons(error)?.[1];
+        const reasons = cancellationReasons(error);
+        // The same key won a race with this request: answer what it answered.
+        if (idempotency && reasons?.[3]?.Code === 'ConditionalCheckFailed') {
+          const earlier = await this.replay(idempotency);
+          if (earlier) return earlier;
+        }
+        const reason = reasons?.[1];
         if (reason?.Code === 'ConditionalCheckFailed') {
           const existing = reason.Item ? unmarshall(reason.Item) : await this.getItem(guard);
           throw new DuplicateConnectionError(String(existing?.connectionId));
@@ -101,6 +138,14 @@ export class ConnectionRepository {
         await backOff(attempt);
       }
     }
+  }
+
+  /** The first answer to this idempotency key, if it is still kept; 422 if the body differs. */
+  private async replay(idempotency: { key: StorageKey; fingerprint: string }): Promise<Created | undefined> {
+    const record = await this.getItem(idempotency.key);
+    if (!record || Number(record[TABLE.timeToLiveAttribute]) <= nowSeconds()) return undefined;
+    if (record.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError();
+    return { connection: JSON.parse(String(record.connectionJson)) as Connection, replayed: true };
   }
 
   async get(scope: Scope, id: string, includeDeleted = false): Promise<Connection> {
@@ -263,6 +308,29 @@ export class ConnectionRepository {
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface Created {
+  readonly connection: Connection;
+  /** True when an Idempotency-Key repeat answered the first request's connection. */
+  readonly replayed: boolean;
+}
+
+type StorageKey = { pk: string; sk: string };
+
+/** Idempotency records are kept 24 hours (TTL deletes them later; reads ignore expired ones). */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Equal for requests with equal JSON, whatever the order of their keys. */
+function fingerprint(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, canonical(x)]))
+      : Array.isArray(v)
+        ? v.map(canonical)
+        : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
 
 /** A connection after a change, and what changed (empty when the request changed nothing). */
 export interface Changed {

@@ -33,11 +33,11 @@ beforeAll(async () => {
   const moves: Status[][] = [[], ['connecting'], ['connecting', 'connected'], ['failed'], ['disconnected']];
   all = await Promise.all(
     pairs.map(async ([st, sid, tt, tid], i) => {
-      let c = await repo.create(
+      let c = (await repo.create(
         scope,
         { sourceResourceType: st, sourceResourceId: sid, targetResourceType: tt, targetResourceId: tid },
         'seed',
-      );
+      )).connection;
       for (const status of moves[i % moves.length]!) c = (await repo.update(scope, c.id, { status }, 'seed', undefined)).connection;
       if (i % 5 === 4) {
         await repo.delete(scope, c.id, 'seed', undefined);

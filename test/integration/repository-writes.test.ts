@@ -24,7 +24,7 @@ describe('create', () => {
   it('stores a pending connection at version 1 with its guard and first history entry', async () => {
     const scope = freshScope();
 
-    const created = await repo.create(scope, { ...appOnServer, details: { port: 8080 } }, 'user-7');
+    const created = (await repo.create(scope, { ...appOnServer, details: { port: 8080 } }, 'user-7')).connection;
 
     expect(created).toMatchObject({ ...scope, status: 'pending', version: 1, createdBy: 'user-7', details: { port: 8080 } });
     expect(await repo.get(scope, created.id)).toEqual(created);
@@ -46,7 +46,7 @@ describe('create', () => {
 
   it('refuses a second live connection of the same pair and names the existing one', async () => {
     const scope = freshScope();
-    const first = await repo.create(scope, appOnServer, 'u');
+    const first = (await repo.create(scope, appOnServer, 'u')).connection;
 
     const second = repo.create(scope, appOnServer, 'u');
 
@@ -68,10 +68,10 @@ describe('create', () => {
 
   it('keeps the same pair apart across projects and environments', async () => {
     const scope = freshScope();
-    await repo.create(scope, appOnServer, 'u');
+    (await repo.create(scope, appOnServer, 'u')).connection;
 
-    await repo.create({ ...scope, environmentSlug: 'other' }, appOnServer, 'u');
-    await repo.create(freshScope(), appOnServer, 'u');
+    (await repo.create({ ...scope, environmentSlug: 'other' }, appOnServer, 'u')).connection;
+    (await repo.create(freshScope(), appOnServer, 'u')).connection;
 
     expect((await repo.list(scope, {})).items).toHaveLength(1);
   });
@@ -80,7 +80,7 @@ describe('create', () => {
 describe('update', () => {
   it('moves the status along the transition table, one version per change, with history', async () => {
     const scope = freshScope();
-    const { id } = await repo.create(scope, appOnServer, 'creator');
+    const { id } = (await repo.create(scope, appOnServer, 'creator')).connection;
 
     const connecting = (await repo.update(scope, id, { status: 'connecting' }, 'worker', undefined)).connection;
     const connected = (await repo.update(scope, id, { status: 'connected', statusReason: 'done' }, 'worker', undefined)).connection;
@@ -101,7 +101,7 @@ describe('update', () => {
 
   it('treats setting the status it already has as a successful no-op', async () => {
     const scope = freshScope();
-    const created = await repo.create(scope, appOnServer, 'u');
+    const created = (await repo.create(scope, appOnServer, 'u')).connection;
 
     const same = (await repo.update(scope, created.id, { status: 'pending' }, 'u', undefined)).connection;
 
@@ -110,7 +110,7 @@ describe('update', () => {
 
   it('refuses a move the table does not allow, with from, to and allowed, and changes nothing', async () => {
     const scope = freshScope();
-    const created = await repo.create(scope, appOnServer, 'u');
+    const created = (await repo.create(scope, appOnServer, 'u')).connection;
 
     const refused = repo.update(scope, created.id, { status: 'connected', details: { a: 1 } }, 'u', undefined);
 
@@ -123,7 +123,7 @@ describe('update', () => {
 
   it('merges details as a JSON Merge Patch and refuses a merge that grows past 4 KiB', async () => {
     const scope = freshScope();
-    const { id } = await repo.create(scope, { ...appOnServer, details: { port: 80, env: { A: '1', B: '2' } } }, 'u');
+    const { id } = (await repo.create(scope, { ...appOnServer, details: { port: 80, env: { A: '1', B: '2' } } }, 'u')).connection;
 
     const merged = (await repo.update(scope, id, { details: { port: null, env: { B: '3' }, tls: true } }, 'u', undefined)).connection;
     const tooBig = repo.update(scope, id, { details: { blob: 'x'.repeat(4090) } }, 'u', undefined);
@@ -135,7 +135,7 @@ describe('update', () => {
 
   it('applies If-Match only to the version named, and answers 412 with the current version otherwise', async () => {
     const scope = freshScope();
-    const { id } = await repo.create(scope, appOnServer, 'u');
+    const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
 
     const updated = (await repo.update(scope, id, { statusReason: 'a' }, 'u', [1])).connection;
     const stale = repo.update(scope, id, { statusReason: 'b' }, 'u', [1]);
@@ -147,7 +147,7 @@ describe('update', () => {
 
   it('lets one of many simultaneous updates with the same If-Match win and refuses the rest with 412', async () => {
     const scope = freshScope();
-    const { id } = await repo.create(scope, appOnServer, 'u');
+    const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
 
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) => repo.update(scope, id, { statusReason: `r${i}` }, 'u', [1])),
@@ -162,7 +162,7 @@ describe('update', () => {
 
   it('applies every one of many simultaneous updates without If-Match, one version each', async () => {
     const scope = freshScope();
-    const { id } = await repo.create(scope, appOnServer, 'u');
+    const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
 
     await Promise.all(Array.from({ length: 4 }, (_, i) => repo.update(scope, id, { details: { [`k${i}`]: i } }, 'u', undefined)));
 
@@ -173,7 +173,7 @@ describe('update', () => {
 
   it('answers 404 for a connection that does not exist or belongs to another scope', async () => {
     const scope = freshScope();
-    const { id } = await repo.create(scope, appOnServer, 'u');
+    const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
 
     await expect(repo.update(freshScope(), id, { status: 'failed' }, 'u', undefined)).rejects.toBeInstanceOf(NotFoundError);
     await expect(repo.get({ ...scope, environmentSlug: 'prod' }, id)).rejects.toBeInstanceOf(NotFoundError);
@@ -183,7 +183,7 @@ describe('update', () => {
 describe('delete', () => {
   it('soft-deletes: hidden from gets and lists, kept with deletedAt, pair free again, second delete 404', async () => {
     const scope = freshScope();
-    const first = await repo.create(scope, appOnServer, 'u');
+    const first = (await repo.create(scope, appOnServer, 'u')).connection;
 
     await repo.delete(scope, first.id, 'remover', undefined);
 
@@ -191,7 +191,7 @@ describe('delete', () => {
     const kept = await repo.get(scope, first.id, true);
     expect(kept).toMatchObject({ version: 2, updatedBy: 'remover', deletedAt: expect.any(String) });
     expect((await repo.list(scope, {})).items).toEqual([]);
-    const again = await repo.create(scope, appOnServer, 'u');
+    const again = (await repo.create(scope, appOnServer, 'u')).connection;
     expect(again.id).not.toBe(first.id);
     await expect(repo.delete(scope, first.id, 'u', undefined)).rejects.toBeInstanceOf(NotFoundError);
     await expect(repo.update(scope, first.id, { status: 'failed' }, 'u', undefined)).rejects.toBeInstanceOf(NotFoundError);
@@ -199,7 +199,7 @@ describe('delete', () => {
 
   it('honours If-Match', async () => {
     const scope = freshScope();
-    const { id } = await repo.create(scope, appOnServer, 'u');
+    const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
 
     await expect(repo.delete(scope, id, 'u', [7])).rejects.toBeInstanceOf(PreconditionFailedError);
     await repo.delete(scope, id, 'u', [1]);
@@ -209,7 +209,7 @@ describe('delete', () => {
 
   it('never leaves two live connections when a pair is deleted and re-created concurrently', async () => {
     const scope = freshScope();
-    const { id } = await repo.create(scope, appOnServer, 'u');
+    const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
 
     await Promise.allSettled([
       repo.delete(scope, id, 'u', undefined),
