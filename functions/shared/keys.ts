@@ -38,8 +38,9 @@ export const keys = {
 
   history: (scope: Scope, connectionId: string, version: number) => ({
     pk: keys.connection(scope, connectionId).pk,
-    sk: join('HISTORY', String(version).padStart(10, '0')),
+    sk: `${keys.historyPrefix}${String(version).padStart(10, '0')}`,
   }),
+  historyPrefix: 'HISTORY#',
 
   /**
    * One record per (project, environment, caller, Idempotency-Key). The key is the caller's free

@@ -7,9 +7,8 @@
  * read on until the page is full.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { toConnection, type Connection } from './connection.ts';
 import { openPageToken, sealPageToken, type StreamKey, type StreamPosition } from './page-token.ts';
-import { TABLE, type IndexName } from './table-definition.ts';
+import { TABLE, type IndexName, type KeySchema } from './table-definition.ts';
 
 export interface Filter {
   readonly attribute: string;
@@ -17,7 +16,8 @@ export interface Filter {
 }
 
 export interface Stream {
-  readonly index: IndexName;
+  /** The index to query; absent for the table itself. */
+  readonly index?: IndexName;
   readonly partition: string;
   /** Sort-key prefix (begins_with); '' for the whole partition. */
   readonly prefix: string;
@@ -32,8 +32,8 @@ export interface PageRequest {
   readonly binding: string;
 }
 
-export interface Page {
-  readonly items: Connection[];
+export interface Page<T> {
+  readonly items: T[];
   readonly nextToken: string | null;
 }
 
@@ -51,14 +51,15 @@ interface StreamState {
   next: StreamKey | null | undefined;
 }
 
-export async function queryPage(
+export async function queryPage<T>(
   client: DynamoDBDocumentClient,
   tableName: string,
   streams: readonly Stream[],
   request: PageRequest,
   secret: string,
+  map: (item: Record<string, unknown>) => T,
   observe?: QueryObserver,
-): Promise<Page> {
+): Promise<Page<T>> {
   const start: StreamPosition[] = request.nextToken
     ? openPageToken(request.nextToken, request.binding, streams.length, secret)
     : streams.map(() => null);
@@ -96,7 +97,7 @@ export async function queryPage(
         secret,
       )
     : null;
-  return { items: items.map(toConnection), nextToken };
+  return { items: items.map(map), nextToken };
 }
 
 async function fetch(
@@ -107,7 +108,7 @@ async function fetch(
   observe?: QueryObserver,
 ): Promise<void> {
   const { stream } = state;
-  const index = TABLE.indexes[stream.index];
+  const index = keySchema(stream.index);
   const names: Record<string, string> = { '#pk': index.partitionKey };
   const values: Record<string, unknown> = { ':pk': stream.partition };
   let keyCondition = '#pk = :pk';
@@ -118,7 +119,8 @@ async function fetch(
   }
   const input: QueryCommandInput = {
     TableName: tableName,
-    IndexName: index.indexName,
+    // Index reads are eventually consistent; table reads (a connection's history) need not be.
+    ...(stream.index ? { IndexName: TABLE.indexes[stream.index].indexName } : { ConsistentRead: true }),
     KeyConditionExpression: keyCondition,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
@@ -145,15 +147,17 @@ async function fetch(
 
 /** Streams are merged on their sort key past the shared prefix: the connection id, or resource id then connection id. */
 function sortValue(state: StreamState): string {
-  const index = TABLE.indexes[state.stream.index];
+  const index = keySchema(state.stream.index);
   const head = state.buffer[0]!;
   return String(head[index.sortKey]).slice(state.stream.prefix.length);
 }
 
-function keyOf(item: Record<string, unknown>, indexName: IndexName): StreamKey {
-  const index = TABLE.indexes[indexName];
+const keySchema = (index: IndexName | undefined): KeySchema => (index ? TABLE.indexes[index] : TABLE);
+
+function keyOf(item: Record<string, unknown>, indexName: IndexName | undefined): StreamKey {
+  const index = keySchema(indexName);
   const key: StreamKey = {};
-  for (const attribute of [TABLE.partitionKey, TABLE.sortKey, index.partitionKey, index.sortKey]) {
+  for (const attribute of new Set([TABLE.partitionKey, TABLE.sortKey, index.partitionKey, index.sortKey])) {
     key[attribute] = String(item[attribute]);
   }
   return key;

@@ -1,20 +1,14 @@
 /**
  * The connections repository: every read and write of the table, as named access patterns. Each
- * change is one conditional transaction that writes the connection, its pair guard and its history
- * entry together, so no partial change is ever visible and a refused change writes nothing.
+ * change is one conditional transaction that writes the connection with its pair guard and its
+ * history entry, so no partial change is ever visible and a refused change writes nothing.
  */
-import {
-  GetCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createHash } from 'node:crypto';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { diff, scopeOf, toConnection, toItem, type Changes, type Connection } from './connection.ts';
 import {
   ConnectionNotAllowedError,
+  ConnectionNotDeletedError,
   DuplicateConnectionError,
   IdempotencyKeyReusedError,
   InvalidStatusTransitionError,
@@ -23,6 +17,8 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from './errors.ts';
+import { historyPut, toHistoryEntry, type HistoryAction, type HistoryEntry } from './history.ts';
+import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from './idempotency.ts';
 import { keys, type ResourceRef, type Scope } from './keys.ts';
 import { planConnectionList, planResourceConnections, type ListPlan } from './list-plans.ts';
 import { queryPage, type Page, type QueryObserver } from './listing.ts';
@@ -35,15 +31,47 @@ import {
   type ResourceConnectionsQuery,
   type UpdateConnectionInput,
 } from './schemas.ts';
-import { TABLE } from './table-definition.ts';
-
-export type HistoryAction = 'created' | 'updated' | 'deleted' | 'restored';
+import {
+  backOff,
+  conditionFailed,
+  CONCURRENCY_RETRIES,
+  isTransactionConflict,
+  type TransactItem,
+} from './transactions.ts';
 
 /** `If-Match`: the versions the caller accepts; `'*'` accepts any existing connection. */
 export type VersionPrecondition = readonly number[] | '*' | undefined;
 
-const CONCURRENCY_RETRIES = 8;
 export const DEFAULT_PAGE_SIZE = 50;
+/** Connections deleted at once by a cascade: bounded, so one request never floods the table. */
+const CASCADE_PARALLELISM = 25;
+
+export interface Created {
+  readonly connection: Connection;
+  /** True when an Idempotency-Key repeat answered the first request's connection. */
+  readonly replayed: boolean;
+}
+
+/** A connection after a change, and what changed (empty when the request changed nothing). */
+export interface Changed {
+  readonly connection: Connection;
+  readonly changes: Changes;
+}
+
+interface PageQuery {
+  limit?: number | undefined;
+  nextToken?: string | undefined;
+}
+
+/** What a change does to the connection it read. */
+interface Decision {
+  next: Connection;
+  action: HistoryAction;
+  /** Take the pair guard (restore) or give it back (delete) in the same transaction. */
+  guard?: 'claim' | 'release';
+}
+
+const notFound = () => new NotFoundError('No such connection here.');
 
 export class ConnectionRepository {
   constructor(
@@ -55,31 +83,23 @@ export class ConnectionRepository {
 
   /**
    * Creates a connection. With an Idempotency-Key, a repeat of the same request within 24 hours
-   * answers the first result again (`replayed`), and the record that makes it so is written in the
-   * same transaction as the connection: there is no window in which one exists without the other.
+   * answers the first result again (`replayed`); the record that makes it so commits with the
+   * connection, so there is no window in which one exists without the other.
    */
   async create(scope: Scope, input: CreateConnectionInput, actor: string, idempotencyKey?: string): Promise<Created> {
-    const source: ResourceRef = { type: input.sourceResourceType, id: input.sourceResourceId };
-    const target: ResourceRef = { type: input.targetResourceType, id: input.targetResourceId };
-    if (!isConnectionAllowed(source.type, target.type)) {
-      throw new ConnectionNotAllowedError(source.type, target.type, allowedTargets(source.type));
-    }
-    const idempotency = idempotencyKey === undefined ? undefined : {
-      key: keys.idempotency(scope, actor, idempotencyKey),
-      fingerprint: fingerprint(input),
-    };
-    if (idempotency) {
-      const earlier = await this.replay(idempotency);
-      if (earlier) return earlier;
-    }
+    const idempotency = idempotencyKey === undefined ? undefined : idempotencyRequest(scope, actor, idempotencyKey, input);
+    const earlier = idempotency && (await this.replay(idempotency));
+    if (earlier) return earlier;
+    checkPair(input);
+
     const now = new Date().toISOString();
     const connection: Connection = {
       id: ulid(),
       ...scope,
-      sourceResourceType: source.type,
-      sourceResourceId: source.id,
-      targetResourceType: target.type,
-      targetResourceId: target.id,
+      sourceResourceType: input.sourceResourceType,
+      sourceResourceId: input.sourceResourceId,
+      targetResourceType: input.targetResourceType,
+      targetResourceId: input.targetResourceId,
       status: 'pending',
       statusReason: null,
       details: input.details ?? {},
@@ -89,68 +109,42 @@ export class ConnectionRepository {
       updatedBy: actor,
       version: 1,
     };
-    const guard = { ...keys.pairGuard(scope, source, target), connectionId: connection.id, createdAt: now };
-    const record = idempotency && {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...idempotency.key,
-          fingerprint: idempotency.fingerprint,
-          connectionJson: JSON.stringify(connection),
-          createdAt: now,
-          [TABLE.timeToLiveAttribute]: nowSeconds() + IDEMPOTENCY_TTL_SECONDS,
-        },
-        ConditionExpression: `attribute_not_exists(pk) OR ${TABLE.timeToLiveAttribute} <= :now`,
-        ExpressionAttributeValues: { ':now': nowSeconds() },
-      },
-    };
     for (let attempt = 1; ; attempt++) {
       try {
         await this.transact([
           { Put: { TableName: this.tableName, Item: toItem(connection), ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: guard,
-              ConditionExpression: 'attribute_not_exists(pk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          this.historyPut(undefined, connection, 'created'),
-          ...(record ? [record] : []),
+          this.guardClaim(connection),
+          historyPut(this.tableName, undefined, connection, 'created'),
+          ...(idempotency ? [idempotencyPut(this.tableName, idempotency, connection)] : []),
         ]);
         return { connection, replayed: false };
       } catch (error) {
-        const reasons = cancellationReasons(error);
         // The same key won a race with this request: answer what it answered.
-        if (idempotency && reasons?.[3]?.Code === 'ConditionalCheckFailed') {
-          const earlier = await this.replay(idempotency);
-          if (earlier) return earlier;
-        }
-        const reason = reasons?.[1];
-        if (reason?.Code === 'ConditionalCheckFailed') {
-          const existing = reason.Item ? unmarshall(reason.Item) : await this.getItem(guard);
-          throw new DuplicateConnectionError(String(existing?.connectionId));
-        }
-        // Another transaction held the guard: the next attempt finds it taken or free.
-        if (!isTransactionConflict(error)) throw error;
+        const replayed = idempotency && conditionFailed(error, 3) && (await this.replay(idempotency));
+        if (replayed) return replayed;
+        if (!(await this.throwIfDuplicate(error, 1, connection)) && !isTransactionConflict(error)) throw error;
         if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
         await backOff(attempt);
       }
     }
   }
 
-  /** The first answer to this idempotency key, if it is still kept; 422 if the body differs. */
-  private async replay(idempotency: { key: StorageKey; fingerprint: string }): Promise<Created | undefined> {
-    const record = await this.getItem(idempotency.key);
-    if (!record || Number(record[TABLE.timeToLiveAttribute]) <= nowSeconds()) return undefined;
-    if (record.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReusedError();
-    return { connection: JSON.parse(String(record.connectionJson)) as Connection, replayed: true };
+  /** Every check a create runs (pair rule, duplicate), writing nothing. */
+  async checkCreate(scope: Scope, input: CreateConnectionInput): Promise<void> {
+    checkPair(input);
+    const guard = await this.getItem(
+      keys.pairGuard(
+        scope,
+        { type: input.sourceResourceType, id: input.sourceResourceId },
+        { type: input.targetResourceType, id: input.targetResourceId },
+      ),
+    );
+    if (guard) throw new DuplicateConnectionError(String(guard.connectionId));
   }
 
   async get(scope: Scope, id: string, includeDeleted = false): Promise<Connection> {
     const item = await this.getItem(keys.connection(scope, id));
-    if (!item || (item.deletedAt !== undefined && !includeDeleted)) throw new NotFoundError('No such connection here.');
+    if (!item || (item.deletedAt !== undefined && !includeDeleted)) throw notFound();
     return toConnection(item);
   }
 
@@ -182,51 +176,96 @@ export class ConnectionRepository {
     });
   }
 
-  async delete(scope: Scope, id: string, actor: string, ifMatch: VersionPrecondition): Promise<void> {
-    await this.change(scope, id, actor, ifMatch, (current) => ({
-      next: { ...current, deletedAt: new Date().toISOString() },
-      action: 'deleted',
-      // Releasing the guard lets the same pair be connected again.
-      extra: [
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.pairGuard(
-              scope,
-              { type: current.sourceResourceType, id: current.sourceResourceId },
-              { type: current.targetResourceType, id: current.targetResourceId },
-            ),
-            ConditionExpression: 'connectionId = :id',
-            ExpressionAttributeValues: { ':id': current.id },
-          },
-        },
-      ],
-    }));
+  /** Soft delete: the record and its history stay; the pair guard is released. */
+  async delete(scope: Scope, id: string, actor: string, ifMatch: VersionPrecondition, known?: Connection): Promise<Changed> {
+    return this.change(
+      scope,
+      id,
+      actor,
+      ifMatch,
+      (current) => ({ next: { ...current, deletedAt: new Date().toISOString() }, action: 'deleted', guard: 'release' }),
+      { known },
+    );
   }
 
-  list(scope: Scope, query: ListConnectionsQuery): Promise<Page> {
-    return this.page(planConnectionList(scope, query), query);
+  /** Undoes a soft delete: back to `pending`, its resources must be connected again. */
+  async restore(scope: Scope, id: string, actor: string, ifMatch: VersionPrecondition): Promise<Changed> {
+    return this.change(
+      scope,
+      id,
+      actor,
+      ifMatch,
+      (current) => {
+        const { deletedAt: _deletedAt, ...live } = current;
+        return { next: { ...live, status: 'pending', statusReason: null }, action: 'restored', guard: 'claim' };
+      },
+      { deleted: true },
+    );
   }
 
-  listForResource(scope: Scope, resource: ResourceRef, query: ResourceConnectionsQuery): Promise<Page> {
-    return this.page(planResourceConnections(scope, resource, query), query);
+  list(scope: Scope, query: ListConnectionsQuery): Promise<Page<Connection>> {
+    return this.page(planConnectionList(scope, query), query, toConnection);
   }
 
-  private page(plan: ListPlan, query: { limit?: number | undefined; nextToken?: string | undefined }): Promise<Page> {
+  listForResource(scope: Scope, resource: ResourceRef, query: ResourceConnectionsQuery): Promise<Page<Connection>> {
+    return this.page(planResourceConnections(scope, resource, query), query, toConnection);
+  }
+
+  /** A connection's changes, oldest first; kept after a delete. 404 only for an id never used here. */
+  async history(scope: Scope, id: string, query: PageQuery): Promise<Page<HistoryEntry>> {
+    const plan: ListPlan = {
+      streams: [{ partition: keys.connection(scope, id).pk, prefix: keys.historyPrefix, filters: [] }],
+      binding: JSON.stringify(['history', scope.projectSlug, scope.environmentSlug, id]),
+    };
+    const page = await this.page(plan, query, toHistoryEntry);
+    // Every connection has a first entry, so an empty first page means no such connection.
+    if (page.items.length === 0 && !query.nextToken) throw notFound();
+    return page;
+  }
+
+  /**
+   * Soft-deletes every live connection of a resource, each in its own transaction with its guard
+   * and history, a bounded batch at a time. Safe to repeat: a repeat finishes an interrupted run.
+   */
+  async deleteAllForResource(scope: Scope, resource: ResourceRef, actor: string): Promise<number> {
+    let deleted = 0;
+    // Indexes trail the table by a moment: a page of already-deleted connections is read again,
+    // a few times at most, rather than taken for the end.
+    for (let idle = 0; idle < CONCURRENCY_RETRIES; ) {
+      const { items } = await this.listForResource(scope, resource, { limit: CASCADE_PARALLELISM * 4 });
+      if (items.length === 0) break;
+      let round = 0;
+      for (let i = 0; i < items.length; i += CASCADE_PARALLELISM) {
+        const batch = items.slice(i, i + CASCADE_PARALLELISM);
+        const results = await Promise.allSettled(batch.map((c) => this.delete(scope, c.id, actor, undefined, c)));
+        for (const result of results) {
+          if (result.status === 'fulfilled') round++;
+          else if (!(result.reason instanceof NotFoundError)) throw result.reason; // gone meanwhile: fine
+        }
+      }
+      deleted += round;
+      idle = round === 0 ? idle + 1 : 0;
+      if (idle > 0) await backOff(idle);
+    }
+    return deleted;
+  }
+
+  private page<T>(plan: ListPlan, query: PageQuery, map: (item: Record<string, unknown>) => T): Promise<Page<T>> {
     return queryPage(
       this.client,
       this.tableName,
       plan.streams,
       { limit: query.limit ?? DEFAULT_PAGE_SIZE, nextToken: query.nextToken, binding: plan.binding },
       this.pageTokenSecret,
+      map,
       this.observeQuery,
     );
   }
 
   /**
    * Read, decide, then write on the condition that the version read is still current. Without
-   * If-Match a concurrent change makes it read again and decide anew; with If-Match a concurrent
-   * change is the caller's 412.
+   * If-Match a lost race reads again and decides anew; with If-Match it is the caller's 412.
+   * `deleted` says which connections the change applies to: live ones, or (restore) deleted ones.
    */
   private async change(
     scope: Scope,
@@ -234,67 +273,88 @@ export class ConnectionRepository {
     actor: string,
     ifMatch: VersionPrecondition,
     decide: (current: Connection) => Decision,
+    { deleted = false, known }: { deleted?: boolean; known?: Connection | undefined } = {},
   ): Promise<Changed> {
     for (let attempt = 1; ; attempt++) {
-      const current = await this.get(scope, id);
+      const current = known && attempt === 1 ? known : await this.get(scope, id, true);
+      if ((current.deletedAt !== undefined) !== deleted) throw deleted ? new ConnectionNotDeletedError() : notFound();
       checkPrecondition(ifMatch, current.version);
       const decision = decide(current);
       const changes = diff(current, decision.next);
       // Nothing changes (say, the status it already has): a retry succeeds without a new version.
       if (Object.keys(changes).length === 0) return { connection: current, changes };
-      const next: Connection = {
-        ...decision.next,
-        version: current.version + 1,
-        updatedAt: new Date().toISOString(),
-        updatedBy: actor,
-      };
+      const next: Connection = { ...decision.next, version: current.version + 1, updatedAt: new Date().toISOString(), updatedBy: actor };
       try {
         await this.transact([
           {
             Put: {
               TableName: this.tableName,
               Item: toItem(next),
-              ConditionExpression: 'version = :version AND attribute_not_exists(deletedAt)',
+              ConditionExpression: `version = :version AND ${deleted ? 'attribute_exists' : 'attribute_not_exists'}(deletedAt)`,
               ExpressionAttributeValues: { ':version': current.version },
               ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
-          ...(decision.extra ?? []),
-          this.historyPut(current, next, decision.action, changes),
+          ...(decision.guard === 'claim' ? [this.guardClaim(next)] : []),
+          ...(decision.guard === 'release' ? [this.guardRelease(current)] : []),
+          historyPut(this.tableName, current, next, decision.action, changes),
         ]);
         return { connection: next, changes };
       } catch (error) {
-        const reason = cancellationReasons(error)?.[0];
-        if (reason?.Code === 'ConditionalCheckFailed') {
-          const now = reason.Item ? unmarshall(reason.Item) : undefined;
-          if (now && now.deletedAt === undefined && ifMatch !== undefined && ifMatch !== '*') {
-            throw new PreconditionFailedError(Number(now.version));
-          }
-        } else if (!isTransactionConflict(error)) {
-          throw error;
+        const guardTaken = decision.guard === 'claim' && (await this.throwIfDuplicate(error, 1, next));
+        const raced = conditionFailed(error, 0);
+        const now = raced?.item;
+        if (raced && now && (now.deletedAt !== undefined) === deleted && ifMatch !== undefined && ifMatch !== '*') {
+          throw new PreconditionFailedError(Number(now.version));
         }
-        // Raced with another change: the next read decides again (404, 412 or a fresh attempt).
+        if (!raced && !guardTaken && !isTransactionConflict(error)) throw error;
+        // Lost a race: the next read decides again (404, 409, 412 or a fresh attempt).
         if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
         await backOff(attempt);
       }
     }
   }
 
-  private historyPut(before: Connection | undefined, after: Connection, action: HistoryAction, changes = diff(before, after)): TransactItem {
+  /** The first answer to this idempotency key, if it is still kept; 422 if the body differs. */
+  private async replay(request: IdempotencyRequest): Promise<Created | undefined> {
+    const recorded = recordedConnection(await this.getItem(request.key));
+    if (!recorded) return undefined;
+    if (recorded.fingerprint !== request.fingerprint) throw new IdempotencyKeyReusedError();
+    return { connection: recorded.connection, replayed: true };
+  }
+
+  private guardClaim(c: Connection): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
-        Item: {
-          ...keys.history(scopeOf(after), after.id, after.version),
-          version: after.version,
-          at: after.updatedAt,
-          actor: after.updatedBy,
-          action,
-          changesJson: JSON.stringify(changes satisfies Changes),
-        },
+        Item: { ...guardKey(c), connectionId: c.id, createdAt: c.updatedAt },
         ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     };
+  }
+
+  private guardRelease(c: Connection): TransactItem {
+    return {
+      Delete: {
+        TableName: this.tableName,
+        Key: guardKey(c),
+        ConditionExpression: 'connectionId = :id',
+        ExpressionAttributeValues: { ':id': c.id },
+      },
+    };
+  }
+
+  /**
+   * If the claim of the pair guard at `index` failed, another live connection holds the pair: a
+   * 409 naming it. True when it failed but the guard has been released since (worth a retry).
+   */
+  private async throwIfDuplicate(error: unknown, index: number, c: Connection): Promise<boolean> {
+    const failed = conditionFailed(error, index);
+    if (!failed) return false;
+    const holder = failed.item ?? (await this.getItem(guardKey(c)));
+    if (holder) throw new DuplicateConnectionError(String(holder.connectionId));
+    return true;
   }
 
   private async transact(items: TransactItem[]): Promise<void> {
@@ -307,63 +367,24 @@ export class ConnectionRepository {
   }
 }
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-export interface Created {
-  readonly connection: Connection;
-  /** True when an Idempotency-Key repeat answered the first request's connection. */
-  readonly replayed: boolean;
+function checkPair(input: CreateConnectionInput): void {
+  if (!isConnectionAllowed(input.sourceResourceType, input.targetResourceType)) {
+    throw new ConnectionNotAllowedError(
+      input.sourceResourceType,
+      input.targetResourceType,
+      allowedTargets(input.sourceResourceType),
+    );
+  }
 }
 
-type StorageKey = { pk: string; sk: string };
-
-/** Idempotency records are kept 24 hours (TTL deletes them later; reads ignore expired ones). */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** Equal for requests with equal JSON, whatever the order of their keys. */
-function fingerprint(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, canonical(x)]))
-      : Array.isArray(v)
-        ? v.map(canonical)
-        : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
-}
-
-/** A connection after a change, and what changed (empty when the request changed nothing). */
-export interface Changed {
-  readonly connection: Connection;
-  readonly changes: Changes;
-}
-
-interface Decision {
-  next: Connection;
-  action: HistoryAction;
-  /** More writes that must commit with the change, such as releasing the pair guard. */
-  extra?: TransactItem[];
-}
+const guardKey = (c: Connection) =>
+  keys.pairGuard(
+    scopeOf(c),
+    { type: c.sourceResourceType, id: c.sourceResourceId },
+    { type: c.targetResourceType, id: c.targetResourceId },
+  );
 
 function checkPrecondition(ifMatch: VersionPrecondition, version: number): void {
   if (ifMatch === undefined || ifMatch === '*' || ifMatch.includes(version)) return;
   throw new PreconditionFailedError(version);
 }
-
-interface CancellationReason {
-  Code?: string;
-  Item?: Record<string, never>;
-}
-
-function cancellationReasons(error: unknown): CancellationReason[] | undefined {
-  if (error instanceof Error && error.name === 'TransactionCanceledException') {
-    return (error as Error & { CancellationReasons?: CancellationReason[] }).CancellationReasons;
-  }
-  return undefined;
-}
-
-const isTransactionConflict = (error: unknown) =>
-  cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict') ?? false;
-
-/** Short, jittered waits: contention on one connection clears in milliseconds. */
-const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));

@@ -1,0 +1,47 @@
+/** History entries: one per version of a connection, written in the transaction that made it. */
+import { diff, scopeOf, type Changes, type Connection } from './connection.ts';
+import { keys } from './keys.ts';
+import type { TransactItem } from './transactions.ts';
+
+export type HistoryAction = 'created' | 'updated' | 'deleted' | 'restored';
+
+export interface HistoryEntry {
+  version: number;
+  at: string;
+  actor: string;
+  action: HistoryAction;
+  changes: Changes;
+}
+
+export function historyPut(
+  tableName: string,
+  before: Connection | undefined,
+  after: Connection,
+  action: HistoryAction,
+  changes: Changes = diff(before, after),
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.history(scopeOf(after), after.id, after.version),
+        version: after.version,
+        at: after.updatedAt,
+        actor: after.updatedBy,
+        action,
+        changesJson: JSON.stringify(changes),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export function toHistoryEntry(item: Record<string, unknown>): HistoryEntry {
+  return {
+    version: Number(item.version),
+    at: String(item.at),
+    actor: String(item.actor),
+    action: item.action as HistoryAction,
+    changes: JSON.parse(String(item.changesJson)) as Changes,
+  };
+}

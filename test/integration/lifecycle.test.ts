@@ -1,0 +1,145 @@
+/** History, restore, validate and the cascade delete, against DynamoDB Local. */
+import { describe, expect, it } from 'vitest';
+import {
+  ConnectionNotAllowedError,
+  ConnectionNotDeletedError,
+  DuplicateConnectionError,
+  NotFoundError,
+  PreconditionFailedError,
+} from '../../functions/shared/errors.ts';
+import type { CreateConnectionInput } from '../../functions/shared/schemas.ts';
+import { freshScope, newRepository } from '../support/integration.ts';
+
+const repo = newRepository();
+const pair = (app = 'app-1', server = 'i-1'): CreateConnectionInput => ({
+  sourceResourceType: 'application',
+  sourceResourceId: app,
+  targetResourceType: 'instance',
+  targetResourceId: server,
+});
+
+describe('history', () => {
+  it('records every change in order, with actor, action and from/to, and stays readable after a delete', async () => {
+    const scope = freshScope();
+    const { connection } = await repo.create(scope, { ...pair(), details: { a: 1 } }, 'alice');
+    await repo.update(scope, connection.id, { status: 'connecting' }, 'worker', undefined);
+    await repo.update(scope, connection.id, { details: { a: null, b: 2 } }, 'worker', undefined);
+    await repo.delete(scope, connection.id, 'bob', undefined);
+    await repo.restore(scope, connection.id, 'carol', undefined);
+
+    const { items, nextToken } = await repo.history(scope, connection.id, {});
+
+    expect(nextToken).toBeNull();
+    expect(items.map((h) => [h.version, h.action, h.actor])).toEqual([
+      [1, 'created', 'alice'],
+      [2, 'updated', 'worker'],
+      [3, 'updated', 'worker'],
+      [4, 'deleted', 'bob'],
+      [5, 'restored', 'carol'],
+    ]);
+    expect(items[1]!.changes).toEqual({ status: { from: 'pending', to: 'connecting' } });
+    expect(items[2]!.changes).toEqual({ details: { from: { a: 1 }, to: { b: 2 } } });
+    expect(items[4]!.changes).toMatchObject({ status: { from: 'connecting', to: 'pending' }, deletedAt: { to: null } });
+  });
+
+  it('pages oldest first, and answers 404 for an id never used here', async () => {
+    const scope = freshScope();
+    const { connection } = await repo.create(scope, pair(), 'u');
+    for (const status of ['connecting', 'connected', 'disconnected', 'pending'] as const) {
+      await repo.update(scope, connection.id, { status }, 'u', undefined);
+    }
+
+    const first = await repo.history(scope, connection.id, { limit: 2 });
+    const second = await repo.history(scope, connection.id, { limit: 2, nextToken: first.nextToken! });
+    const third = await repo.history(scope, connection.id, { limit: 2, nextToken: second.nextToken! });
+
+    expect([...first.items, ...second.items, ...third.items].map((h) => h.version)).toEqual([1, 2, 3, 4, 5]);
+    await expect(repo.history(freshScope(), connection.id, {})).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('matches the sequence of versions under concurrent updates', async () => {
+    const scope = freshScope();
+    const { connection } = await repo.create(scope, pair(), 'u');
+
+    await Promise.all(Array.from({ length: 6 }, (_, i) => repo.update(scope, connection.id, { statusReason: `r${i}` }, `w${i}`, undefined)));
+
+    const { items } = await repo.history(scope, connection.id, { limit: 100 });
+    expect(items.map((h) => h.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const final = await repo.get(scope, connection.id);
+    expect(items.at(-1)!.changes.statusReason!.to).toBe(final.statusReason);
+  });
+});
+
+describe('restore', () => {
+  it('brings a deleted connection back as pending, with a new version', async () => {
+    const scope = freshScope();
+    const { connection } = await repo.create(scope, pair(), 'u');
+    await repo.update(scope, connection.id, { status: 'connecting', statusReason: 'x' }, 'u', undefined);
+    await repo.delete(scope, connection.id, 'u', undefined);
+
+    const { connection: restored } = await repo.restore(scope, connection.id, 'u', [3]);
+
+    expect(restored).toMatchObject({ status: 'pending', statusReason: null, version: 4 });
+    expect(restored.deletedAt).toBeUndefined();
+    expect((await repo.list(scope, {})).items.map((c) => c.id)).toEqual([connection.id]);
+    await expect(repo.create(scope, pair(), 'u')).rejects.toBeInstanceOf(DuplicateConnectionError);
+  });
+
+  it('409 DUPLICATE_CONNECTION when another live connection took the pair, changing nothing', async () => {
+    const scope = freshScope();
+    const { connection: old } = await repo.create(scope, pair(), 'u');
+    await repo.delete(scope, old.id, 'u', undefined);
+    const { connection: replacement } = await repo.create(scope, pair(), 'u');
+
+    const refused = repo.restore(scope, old.id, 'u', undefined);
+
+    await expect(refused).rejects.toBeInstanceOf(DuplicateConnectionError);
+    await expect(refused).rejects.toMatchObject({ extensions: { existingConnectionId: replacement.id } });
+    expect((await repo.get(scope, old.id, true)).deletedAt).toBeDefined();
+  });
+
+  it('409 CONNECTION_NOT_DELETED for a live one, 404 for none, 412 on a stale If-Match', async () => {
+    const scope = freshScope();
+    const { connection } = await repo.create(scope, pair(), 'u');
+
+    await expect(repo.restore(scope, connection.id, 'u', undefined)).rejects.toBeInstanceOf(ConnectionNotDeletedError);
+    await expect(repo.restore(freshScope(), connection.id, 'u', undefined)).rejects.toBeInstanceOf(NotFoundError);
+    await repo.delete(scope, connection.id, 'u', undefined);
+    await expect(repo.restore(scope, connection.id, 'u', [1])).rejects.toBeInstanceOf(PreconditionFailedError);
+  });
+});
+
+describe('checkCreate (validate)', () => {
+  it('passes what create would accept and refuses what it would refuse, writing nothing', async () => {
+    const scope = freshScope();
+    await repo.checkCreate(scope, pair());
+    const { connection } = await repo.create(scope, pair(), 'u');
+
+    await expect(repo.checkCreate(scope, pair())).rejects.toMatchObject({ extensions: { existingConnectionId: connection.id } });
+    await expect(repo.checkCreate(scope, { ...pair(), targetResourceType: 'firewall' })).rejects.toBeInstanceOf(ConnectionNotAllowedError);
+    expect((await repo.list(scope, {})).items).toHaveLength(1);
+  });
+});
+
+describe('deleteAllForResource (cascade)', () => {
+  it('soft-deletes every live connection of a resource, as source and as target, and a repeat deletes none', async () => {
+    const scope = freshScope();
+    const server = { type: 'instance', id: 'i-9' } as const;
+    const made = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => repo.create(scope, pair(`app-${i}`, server.id), 'u')),
+      repo.create(scope, { sourceResourceType: 'instance', sourceResourceId: server.id, targetResourceType: 'firewall', targetResourceId: 'sg-1' }, 'u'),
+      repo.create(scope, pair('app-elsewhere', 'i-other'), 'u'),
+    ]);
+    await repo.delete(scope, made[0]!.connection.id, 'u', undefined);
+
+    const first = await repo.deleteAllForResource(scope, server, 'platform');
+    const second = await repo.deleteAllForResource(scope, server, 'platform');
+
+    expect(first).toBe(30);
+    expect(second).toBe(0);
+    expect((await repo.listForResource(scope, server, {})).items).toEqual([]);
+    expect((await repo.list(scope, {})).items.map((c) => c.sourceResourceId)).toEqual(['app-elsewhere']);
+    const history = await repo.history(scope, made[5]!.connection.id, {});
+    expect(history.items.at(-1)).toMatchObject({ action: 'deleted', actor: 'platform' });
+  });
+});
