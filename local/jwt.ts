@@ -19,8 +19,9 @@ export function verifyJwt(token: string, secret: string, nowSeconds = Date.now()
   const parts = token.split('.');
   if (parts.length !== 3) throw new Error('the token is not a JWT');
   const [header, payload, signature] = parts as [string, string, string];
-  const expected = sign(`${header}.${payload}`, secret);
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as text: base64url decoding ignores stray bits in the last character, text does not.
+  const expected = Buffer.from(sign(`${header}.${payload}`, secret).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('the token signature is not valid');
   let claims: unknown;
   try {

@@ -13,8 +13,11 @@ export const PATCH_MEDIA_TYPES = ['application/json', 'application/merge-patch+j
 export interface EndpointSpec {
   readonly path: z.ZodMiniType;
   readonly query: z.ZodMiniType;
-  /** The body schema and the media types it may arrive as; absent for routes that take no body. */
-  readonly body?: { readonly schema: z.ZodMiniType; readonly mediaTypes: readonly string[] };
+  /**
+   * The body schema and the media types it may arrive as; absent for routes that take no body.
+   * `inHandler`: the handler reads it itself, to answer refusals as data (validate).
+   */
+  readonly body?: { readonly schema: z.ZodMiniType; readonly mediaTypes: readonly string[]; readonly inHandler?: boolean };
   readonly success: { readonly status: number; readonly description: string; readonly schema?: z.ZodMiniType };
   /** The error statuses the route can answer besides 400, 401, 403, 500 and 503. */
   readonly errors: readonly number[];
@@ -57,6 +60,35 @@ export const ENDPOINTS = {
     path: s.resourcePath,
     query: s.resourceConnectionsQuery,
     success: { status: 200, description: 'A page of the connections of the resource.', schema: s.connectionPage },
+    errors: [],
+  },
+  validateConnection: {
+    path: s.scopePath,
+    query: s.noParameters,
+    body: { schema: s.createConnectionBody, mediaTypes: JSON_MEDIA_TYPES, inHandler: true },
+    success: {
+      status: 200,
+      description: 'Whether a create with this body would succeed now, and if not the problem it would answer.',
+      schema: s.validationResult,
+    },
+    errors: [],
+  },
+  getConnectionHistory: {
+    path: s.connectionPath,
+    query: s.historyQuery,
+    success: { status: 200, description: 'A page of the changes, oldest first.', schema: s.historyPage },
+    errors: [404],
+  },
+  restoreConnection: {
+    path: s.connectionPath,
+    query: s.noParameters,
+    success: { status: 200, description: 'The restored connection, in status pending.', schema: s.connection },
+    errors: [404, 409, 412],
+  },
+  deleteResourceConnections: {
+    path: s.resourcePath,
+    query: s.noParameters,
+    success: { status: 200, description: 'How many live connections were deleted.', schema: s.cascadeResult },
     errors: [],
   },
   getHealth: {

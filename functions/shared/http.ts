@@ -96,20 +96,24 @@ export function problemJson(): Middleware {
     onError: (request) => {
       const problem = toProblemError(request.error);
       countProblem(problem.code);
-      request.response = json(
-        problem.status,
-        {
-          type: 'about:blank',
-          title: problem.title,
-          status: problem.status,
-          code: problem.code,
-          detail: problem.message,
-          requestId: request.event.requestContext?.requestId,
-          ...problem.extensions,
-        },
-        { ...problem.headers, 'content-type': 'application/problem+json' },
-      );
+      request.response = json(problem.status, problemDocument(problem, request.event), {
+        ...problem.headers,
+        'content-type': 'application/problem+json',
+      });
     },
+  };
+}
+
+/** The RFC 9457 document of a problem. */
+export function problemDocument(problem: ProblemError, event: GatewayEvent): Record<string, unknown> {
+  return {
+    type: 'about:blank',
+    title: problem.title,
+    status: problem.status,
+    code: problem.code,
+    detail: problem.message,
+    requestId: event.requestContext?.requestId,
+    ...problem.extensions,
   };
 }
 
@@ -164,24 +168,44 @@ function jsonBody(body: EndpointSpec['body']): Middleware {
   return {
     name: 'jsonBody',
     before: (request) => {
-      if (body === undefined) return;
-      const { event } = request;
-      const raw = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-      if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-      const mediaType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (raw.length === 0 && mediaType === '') {
-        throw new ValidationError([{ path: '', message: 'a JSON body is required' }]);
-      }
-      if (!body.mediaTypes.includes(mediaType)) throw new UnsupportedMediaTypeError(body.mediaTypes);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-      } catch {
-        throw new InvalidJsonError();
-      }
-      request.context.input.body = parse(body.schema, parsed);
+      if (body === undefined || body.inHandler) return;
+      request.context.input.body = readJsonBody(request.event, body);
     },
   };
+}
+
+/** The body, checked in order: size (413), media type (415), JSON (400), schema (400). */
+export function readJsonBody(event: GatewayEvent, body: NonNullable<EndpointSpec['body']>): unknown {
+  const raw = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  const mediaType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (raw.length === 0 && mediaType === '') {
+    throw new ValidationError([{ path: '', message: 'a JSON body is required' }]);
+  }
+  if (!body.mediaTypes.includes(mediaType)) throw new UnsupportedMediaTypeError(body.mediaTypes);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch {
+    throw new InvalidJsonError();
+  }
+  if (hasProtoKey(parsed)) throw new ValidationError([{ path: '__proto__', message: 'is not an allowed key' }]);
+  return parse(body.schema, parsed);
+}
+
+/**
+ * A "__proto__" key cannot round-trip through JavaScript objects intact, so it is refused outright.
+ * Walked with a stack, not recursion: a body may nest thousands of levels deep.
+ */
+function hasProtoKey(value: unknown): boolean {
+  const pending = [value];
+  while (pending.length) {
+    const next = pending.pop();
+    if (next === null || typeof next !== 'object') continue;
+    if (Object.hasOwn(next, '__proto__')) return true;
+    pending.push(...Object.values(next));
+  }
+  return false;
 }
 
 function validateQuery(schema: z.ZodMiniType): Middleware {

@@ -13,8 +13,10 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ResourceConnections',
 });
 
-export const count = (name: 'ConnectionsCreated' | 'StatusChanges' | 'ConnectionsDeleted') =>
-  metrics.addMetric(name, MetricUnit.Count, 1);
+export const count = (
+  name: 'ConnectionsCreated' | 'StatusChanges' | 'ConnectionsDeleted' | 'ConnectionsRestored',
+  value = 1,
+) => metrics.addMetric(name, MetricUnit.Count, value);
 
 /** Refusals by problem code: a rising 4xx code says a caller is broken; INTERNAL says we are. */
 export function countProblem(code: string): void {

@@ -4,15 +4,15 @@ import type { VersionPrecondition } from './repository.ts';
 export const etag = (version: number): string => `"${version}"`;
 
 /**
- * `"3"`, `W/"3"`, a comma-separated list of them, or `*`. An entity tag that is no version of ours
- * simply never matches (412), as RFC 9110 has it.
+ * `"3"`, `W/"3"`, a comma-separated list of them, or `*`. Anything else (`3`, `"03"`, `"3`) is
+ * no entity tag of ours and simply never matches (412), as RFC 9110 has it.
  */
 export function parseIfMatch(header: string | undefined): VersionPrecondition {
   if (header === undefined) return undefined;
   if (header.trim() === '*') return '*';
   return header
     .split(',')
-    .map((tag) => /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(tag)?.[1])
+    .map((tag) => /^\s*(?:W\/)?"([1-9]\d{0,14})"\s*$/.exec(tag)?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number);
 }

@@ -24,13 +24,19 @@ export const resourceId = pattern(RESOURCE_ID_PATTERN, 'must be 1-128 characters
 export const connectionId = pattern(CONNECTION_ID_PATTERN, 'is not a connection id');
 export const status = z.enum(STATUSES);
 
-function depth(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
-  return 1 + Math.max(0, ...Object.values(value).map(depth));
+/** Whether `value` nests deeper than `limit`; stops at the limit, so hostile nesting costs nothing. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  return Object.values(value).some((child) => nestsDeeperThan(child, limit - 1));
 }
 
 export const details = z.record(z.string(), z.unknown()).check(
-  z.refine((value) => depth(value) <= MAX_DETAILS_DEPTH, `must nest at most ${MAX_DETAILS_DEPTH} levels deep`),
+  // abort: the size check below serializes, which hostile nesting must never reach.
+  z.refine((value) => !nestsDeeperThan(value, MAX_DETAILS_DEPTH), {
+    message: `must nest at most ${MAX_DETAILS_DEPTH} levels deep`,
+    abort: true,
+  }),
   z.refine(
     (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_DETAILS_BYTES,
     `must be at most ${MAX_DETAILS_BYTES} bytes as JSON`,
@@ -77,6 +83,19 @@ const pageParameters = {
   includeDeleted: z.optional(includeDeleted),
 };
 
+/**
+ * A resource is a type and an id: an id filter without its type is refused. Checked even when
+ * other parameters are bad too, so the answer names every bad parameter at once.
+ */
+function needsTypeWithId(side: 'source' | 'target') {
+  const [type, id] = [`${side}ResourceType`, `${side}ResourceId`] as const;
+  return z.refine((q: unknown) => (q as Record<string, unknown>)[id] === undefined || (q as Record<string, unknown>)[type] !== undefined, {
+    message: `${id} needs ${type}: a resource is a type and an id`,
+    path: [id],
+    when: ({ value }) => value !== null && typeof value === 'object',
+  });
+}
+
 export const listConnectionsQuery = z
   .strictObject({
     sourceResourceType: z.optional(resourceType),
@@ -85,22 +104,14 @@ export const listConnectionsQuery = z
     targetResourceId: z.optional(resourceId),
     ...pageParameters,
   })
-  .check(
-    z.refine((q) => q.sourceResourceId === undefined || q.sourceResourceType !== undefined, {
-      message: 'sourceResourceId needs sourceResourceType: a resource is a type and an id',
-      path: ['sourceResourceId'],
-    }),
-    z.refine((q) => q.targetResourceId === undefined || q.targetResourceType !== undefined, {
-      message: 'targetResourceId needs targetResourceType: a resource is a type and an id',
-      path: ['targetResourceId'],
-    }),
-  );
+  .check(...(['source', 'target'] as const).map(needsTypeWithId));
 export type ListConnectionsQuery = z.infer<typeof listConnectionsQuery>;
 
 export const resourceConnectionsQuery = z.strictObject(pageParameters);
 export type ResourceConnectionsQuery = z.infer<typeof resourceConnectionsQuery>;
 
 export const getConnectionQuery = z.strictObject({ includeDeleted: z.optional(includeDeleted) });
+export const historyQuery = z.strictObject({ limit: pageParameters.limit, nextToken: pageParameters.nextToken });
 export const noParameters = z.strictObject({});
 
 // What the API answers. The types the code uses are inferred from these, so the document and the
@@ -139,6 +150,23 @@ export const problem = z.looseObject({
 });
 
 export const health = z.object({ status: z.literal('ok') });
+
+export const historyPage = z.object({
+  items: z.array(
+    z.object({
+      version: z.number().check(z.int(), z.minimum(1)),
+      at: timestamp,
+      actor: z.string(),
+      action: z.enum(['created', 'updated', 'deleted', 'restored']),
+      changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+    }),
+  ),
+  nextToken: z.nullable(z.string()),
+});
+
+export const validationResult = z.object({ valid: z.boolean(), problem: z.optional(problem) });
+
+export const cascadeResult = z.object({ deleted: z.number().check(z.int(), z.minimum(0)) });
 
 export const connectionRules = z.object({
   resourceTypes: z.array(resourceType),

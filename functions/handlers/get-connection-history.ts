@@ -1,0 +1,12 @@
+/**
+ * GET /api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/history: every
+ * change of the connection, oldest first; still readable after it is deleted.
+ */
+import { endpoint, json } from '../shared/http.ts';
+import { repository } from '../shared/service.ts';
+
+const connections = repository();
+
+export const handler = endpoint('getConnectionHistory', async ({ path, query }) =>
+  json(200, await connections.history(path, path.connectionId, query)),
+);

@@ -1,0 +1,23 @@
+/**
+ * POST /api/{projectSlug}/{environmentSlug}/resource-connections/validate: runs every check a
+ * create runs (body, pair rule, duplicate) and writes nothing. A refusal is the answer, as data:
+ * 200 with the problem the create would have answered.
+ */
+import { ENDPOINTS } from '../shared/endpoints.ts';
+import { ProblemError } from '../shared/errors.ts';
+import { endpoint, json, problemDocument, readJsonBody } from '../shared/http.ts';
+import type { CreateConnectionInput } from '../shared/schemas.ts';
+import { repository } from '../shared/service.ts';
+
+const connections = repository();
+
+export const handler = endpoint('validateConnection', async ({ path }, event) => {
+  try {
+    const body = readJsonBody(event, ENDPOINTS.validateConnection.body) as CreateConnectionInput;
+    await connections.checkCreate(path, body);
+    return json(200, { valid: true });
+  } catch (error) {
+    if (!(error instanceof ProblemError) || error.status >= 500) throw error;
+    return json(200, { valid: false, problem: problemDocument(error, event) });
+  }
+});

@@ -1,0 +1,164 @@
+/**
+ * API Gateway (HTTP API, payload format 2.0) events for handler tests, built from the fixtures in
+ * test/fixtures/ as the real service sends them: lowercase header names, claim values as strings,
+ * repeated query values joined by commas in queryStringParameters, no `body` key on GET, and
+ * `isBase64Encoded` true for a body API Gateway does not treat as text.
+ */
+import { readFileSync } from 'node:fs';
+import type { Context } from 'aws-lambda';
+import type { GatewayEvent, GatewayResult } from '../../functions/shared/http.ts';
+
+export type FixtureName =
+  | 'get-connection'
+  | 'list-connections'
+  | 'list-resource-connections'
+  | 'create-connection'
+  | 'update-connection'
+  | 'delete-connection'
+  | 'health'
+  | 'connection-rules'
+  | 'openapi';
+
+/** A fresh copy of a fixture event: change it freely. */
+export function loadEvent(name: FixtureName): GatewayEvent {
+  const text = readFileSync(new URL(`../fixtures/${name}.event.json`, import.meta.url), 'utf8');
+  return JSON.parse(text) as GatewayEvent;
+}
+
+type Claims = Record<string, string>;
+
+/** Replaces the JWT authorizer's claims (as strings, the way API Gateway passes them) and scopes. */
+export function withClaims(event: GatewayEvent, claims: Claims, scopes: string[] | null = null): GatewayEvent {
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: { ...event.requestContext.authorizer, jwt: { claims, scopes } } },
+  } as GatewayEvent;
+}
+
+/** Changes some claims of the fixture's token, keeping the others; `undefined` removes a claim. */
+export function withClaimChanges(event: GatewayEvent, changes: Record<string, string | undefined>): GatewayEvent {
+  const claims: Claims = { ...(event.requestContext.authorizer?.jwt?.claims as Claims | undefined) };
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete claims[name];
+    else claims[name] = value;
+  }
+  return withClaims(event, claims, event.requestContext.authorizer?.jwt?.scopes ?? null);
+}
+
+/** No authorizer at all: what the function sees for a route reached without a token. */
+export function withoutAuthorizer(event: GatewayEvent): GatewayEvent {
+  const { authorizer: _authorizer, ...requestContext } = event.requestContext;
+  const { authorization: _authorization, ...headers } = event.headers;
+  return { ...event, headers, requestContext } as GatewayEvent;
+}
+
+/**
+ * Sets the query string: `rawQueryString` as sent, and `queryStringParameters` as API Gateway
+ * derives it (decoded, repeated values joined by commas, the key absent when there is no query).
+ */
+export function withQuery(event: GatewayEvent, rawQueryString: string): GatewayEvent {
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    parameters[name] = Object.hasOwn(parameters, name) ? `${parameters[name]},${value}` : value;
+  }
+  const { queryStringParameters: _old, ...rest } = event;
+  return {
+    ...rest,
+    rawQueryString,
+    ...(Object.keys(parameters).length ? { queryStringParameters: parameters } : {}),
+  } as GatewayEvent;
+}
+
+/** Replaces some path parameters, and rawPath with them, as API Gateway would have matched them. */
+export function withPathParameters(event: GatewayEvent, changes: Record<string, string>): GatewayEvent {
+  const pathParameters = { ...event.pathParameters, ...changes };
+  const template = event.routeKey.split(' ')[1] ?? '';
+  const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(pathParameters[name] ?? ''));
+  return {
+    ...event,
+    rawPath,
+    pathParameters,
+    requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: rawPath } },
+  } as GatewayEvent;
+}
+
+/** Adds or replaces headers (names in lowercase, as API Gateway passes them); `undefined` removes one. */
+export function withHeaders(event: GatewayEvent, changes: Record<string, string | undefined>): GatewayEvent {
+  const headers: Record<string, string | undefined> = { ...event.headers };
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete headers[name.toLowerCase()];
+    else headers[name.toLowerCase()] = value;
+  }
+  return { ...event, headers } as GatewayEvent;
+}
+
+export interface BodyOptions {
+  /** The content-type header; `null` sends none. Default `application/json`. */
+  readonly contentType?: string | null;
+  /** Send the body base64-encoded with `isBase64Encoded: true`, as API Gateway does for non-text types. */
+  readonly base64?: boolean;
+}
+
+/** Replaces the body: a value is sent as JSON text, a string or Buffer as it is. */
+export function withBody(event: GatewayEvent, body: unknown, options: BodyOptions = {}): GatewayEvent {
+  const bytes = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+  const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
+  const withType = withHeaders(event, {
+    'content-type': contentType ?? undefined,
+    'content-length': String(bytes.length),
+  });
+  return {
+    ...withType,
+    body: options.base64 ? bytes.toString('base64') : bytes.toString('utf8'),
+    isBase64Encoded: options.base64 ?? false,
+  } as GatewayEvent;
+}
+
+/** No `body` key at all, as API Gateway sends a request without a body. */
+export function withoutBody(event: GatewayEvent): GatewayEvent {
+  const { body: _body, ...rest } = event;
+  const withoutLength = withHeaders(rest as GatewayEvent, { 'content-length': undefined });
+  return { ...withoutLength, isBase64Encoded: false } as GatewayEvent;
+}
+
+/** A Lambda context as the runtime passes it. */
+export function lambdaContext(functionName = 'resource-connections-test'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: '9f7d2c1e-6b3a-4f5e-8d0c-1a2b3c4d5e6f',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/27/[$LATEST]0123456789abcdef0123456789abcdef',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** Any middy handler built by `endpoint(...)`; its context type is internal to http.ts. */
+export type LambdaHandler = (event: GatewayEvent, context: never) => Promise<GatewayResult>;
+
+export interface Answer {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly text: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** Calls a handler the way the Lambda runtime does and returns the answer with its body parsed. */
+export async function invoke(handler: LambdaHandler, event: GatewayEvent): Promise<Answer> {
+  const result = await handler(event, lambdaContext() as never);
+  const text = result.body ?? '';
+  return {
+    statusCode: result.statusCode ?? 200,
+    headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])),
+    text,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+  };
+}

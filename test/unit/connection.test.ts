@@ -1,0 +1,189 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diff, toConnection, toItem, type Connection } from '../../functions/shared/connection.ts';
+import { RESOURCE_TYPES, STATUSES } from '../../functions/shared/rules.ts';
+import { connection as connectionSchema } from '../../functions/shared/schemas.ts';
+import { KEY_ATTRIBUTES } from '../../functions/shared/table-definition.ts';
+
+const REPRESENTATION_FIELDS = [
+  'id',
+  'projectSlug',
+  'environmentSlug',
+  'sourceResourceType',
+  'sourceResourceId',
+  'targetResourceType',
+  'targetResourceId',
+  'status',
+  'statusReason',
+  'details',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'updatedBy',
+  'version',
+];
+
+const sample: Connection = {
+  id: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E',
+  projectSlug: 'acme',
+  environmentSlug: 'prod',
+  sourceResourceType: 'application',
+  sourceResourceId: 'app-42',
+  targetResourceType: 'instance',
+  targetResourceId: 'i-0abc123',
+  status: 'pending',
+  statusReason: null,
+  details: { port: 8080, env: ['DATABASE_URL'] },
+  createdAt: '2026-11-27T12:00:00.000Z',
+  updatedAt: '2026-11-27T12:00:00.000Z',
+  createdBy: 'user-7',
+  updatedBy: 'user-7',
+  version: 1,
+};
+
+const timestamp = fc
+  .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2099, 0, 1) })
+  .map((ms) => new Date(ms).toISOString());
+const jsonObject = fc
+  .dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 })
+  .map((value) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
+
+const connectionArbitrary: fc.Arbitrary<Connection> = fc
+  .record({
+    id: fc.constantFrom('01JD3Y6Q9K6V7Z5N8M2C4B1A0E', '01ARZ3NDEKTSV4RRFFQ69G5FAV'),
+    projectSlug: fc.constantFrom('acme', 'beta-2'),
+    environmentSlug: fc.constantFrom('prod', 'dev'),
+    sourceResourceType: fc.constantFrom(...RESOURCE_TYPES),
+    sourceResourceId: fc.constantFrom('app-42', 'i-1', 'a.b:c@d'),
+    targetResourceType: fc.constantFrom(...RESOURCE_TYPES),
+    targetResourceId: fc.constantFrom('i-0abc123', 'db-1'),
+    status: fc.constantFrom(...STATUSES),
+    statusReason: fc.option(fc.string(), { nil: null }),
+    details: jsonObject,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    createdBy: fc.string({ minLength: 1 }),
+    updatedBy: fc.string({ minLength: 1 }),
+    version: fc.integer({ min: 1, max: 1_000_000 }),
+    deletedAt: timestamp,
+  })
+  .chain((c) => fc.boolean().map((deleted) => (deleted ? c : (({ deletedAt: _, ...live }) => live)(c))));
+
+describe('toItem and toConnection', () => {
+  it('give back the same connection after a round trip', () => {
+    fc.assert(
+      fc.property(connectionArbitrary, (c) => {
+        expect(toConnection(toItem(c))).toEqual(c);
+      }),
+    );
+  });
+
+  it('store details as JSON text and the keys beside the fields', () => {
+    const item = toItem(sample);
+
+    expect(item.detailsJson).toBe('{"port":8080,"env":["DATABASE_URL"]}');
+    expect(item).not.toHaveProperty('details');
+    expect(item.pk).toBe('CONN#acme#prod#01JD3Y6Q9K6V7Z5N8M2C4B1A0E');
+    expect(item.gsi1pk).toBe('ENV#acme#prod#LIVE');
+    for (const attribute of KEY_ATTRIBUTES) expect(typeof item[attribute]).toBe('string');
+  });
+
+  it('index a deleted connection in the DELETED partitions', () => {
+    const item = toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' });
+
+    expect(item.gsi1pk).toBe('ENV#acme#prod#DELETED');
+    expect(item.gsi3pk).toBe('ENV#acme#prod#DELETED#pending');
+  });
+
+  it('never return storage keys or bookkeeping attributes', () => {
+    fc.assert(
+      fc.property(connectionArbitrary, (c) => {
+        // prepare: a stored item as DynamoDB returns it, with attributes callers must never see
+        const item = { ...toItem(c), connectionId: c.id, expiresAt: 1799999999, changesJson: '{}', internal: 'x' };
+
+        // act
+        const result = toConnection(item);
+
+        // assess
+        const expected = c.deletedAt === undefined ? REPRESENTATION_FIELDS : [...REPRESENTATION_FIELDS, 'deletedAt'];
+        expect(Object.keys(result).sort()).toEqual([...expected].sort());
+        expect(JSON.stringify({ ...result, details: null })).not.toMatch(/"(pk|sk|gsi\d(pk|sk)|detailsJson|connectionId|expiresAt)"/);
+      }),
+    );
+  });
+
+  it('give a representation that matches the response schema', () => {
+    fc.assert(
+      fc.property(connectionArbitrary, (c) => {
+        expect(connectionSchema.safeParse(toConnection(toItem(c))).success).toBe(true);
+      }),
+    );
+  });
+
+  it('read a missing statusReason as null and a numeric string version as a number', () => {
+    const { statusReason: _, ...item } = toItem(sample);
+
+    const result = toConnection({ ...item, version: '7' });
+
+    expect(result.statusReason).toBeNull();
+    expect(result.version).toBe(7);
+  });
+
+  it('show deletedAt only for a deleted connection', () => {
+    expect(toConnection(toItem(sample))).not.toHaveProperty('deletedAt');
+    expect(toConnection(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' })).deletedAt).toBe('2026-11-28T00:00:00.000Z');
+  });
+});
+
+describe('diff', () => {
+  it('records every set field of a new connection as changed from null', () => {
+    const changes = diff(undefined, sample);
+
+    expect(changes).toEqual({
+      sourceResourceType: { from: null, to: 'application' },
+      sourceResourceId: { from: null, to: 'app-42' },
+      targetResourceType: { from: null, to: 'instance' },
+      targetResourceId: { from: null, to: 'i-0abc123' },
+      status: { from: null, to: 'pending' },
+      details: { from: null, to: { port: 8080, env: ['DATABASE_URL'] } },
+    });
+  });
+
+  it('finds nothing between a connection and itself', () => {
+    fc.assert(
+      fc.property(connectionArbitrary, (c) => {
+        expect(diff(c, structuredClone(c))).toEqual({});
+      }),
+    );
+  });
+
+  it('records a status move with from and to', () => {
+    expect(diff(sample, { ...sample, status: 'connecting' })).toEqual({ status: { from: 'pending', to: 'connecting' } });
+  });
+
+  it('records a change deep inside details', () => {
+    const after = { ...sample, details: { port: 8081, env: ['DATABASE_URL'] } };
+
+    expect(diff(sample, after)).toEqual({ details: { from: sample.details, to: after.details } });
+  });
+
+  it('records a status reason set and cleared', () => {
+    const withReason = { ...sample, statusReason: 'timeout' };
+
+    expect(diff(sample, withReason)).toEqual({ statusReason: { from: null, to: 'timeout' } });
+    expect(diff(withReason, sample)).toEqual({ statusReason: { from: 'timeout', to: null } });
+  });
+
+  it('records a soft delete and a restore', () => {
+    const deleted = { ...sample, deletedAt: '2026-11-28T00:00:00.000Z' };
+
+    expect(diff(sample, deleted)).toEqual({ deletedAt: { from: null, to: '2026-11-28T00:00:00.000Z' } });
+    expect(diff(deleted, sample)).toEqual({ deletedAt: { from: '2026-11-28T00:00:00.000Z', to: null } });
+  });
+
+  it('does not count bookkeeping (version, timestamps, actors) as a change', () => {
+    const touched = { ...sample, version: 2, updatedAt: '2026-11-28T00:00:00.000Z', updatedBy: 'user-8' };
+
+    expect(diff(sample, touched)).toEqual({});
+  });
+});

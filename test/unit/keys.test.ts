@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { keys, type Scope } from '../../functions/shared/keys.ts';
+import { RESOURCE_TYPES, STATUSES } from '../../functions/shared/rules.ts';
+import { KEY_ATTRIBUTES } from '../../functions/shared/table-definition.ts';
+
+const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
+const ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';
+const APP = { type: 'application', id: 'app-42' } as const;
+const SERVER = { type: 'instance', id: 'i-0abc123' } as const;
+
+// Slugs as the contract allows them (lowercase letters, digits, inner hyphens).
+const slugArbitrary = fc
+  .string({ unit: fc.constantFrom(...'ab0-'), minLength: 1, maxLength: 8 })
+  .filter((s) => !s.startsWith('-') && !s.endsWith('-'));
+const scopeArbitrary = fc.record({ projectSlug: slugArbitrary, environmentSlug: slugArbitrary });
+const resourceIdArbitrary = fc.string({ unit: fc.constantFrom(...'a1.-_:@'), minLength: 1, maxLength: 6 }).filter((s) => /^[a1]/.test(s));
+
+const everyKey = (scope: Scope): string[] => {
+  const index = keys.indexAttributes(scope, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER });
+  const deleted = keys.indexAttributes(scope, 'DELETED', { id: ID, status: 'pending', source: APP, target: SERVER });
+  return [
+    keys.connection(scope, ID).pk,
+    keys.pairGuard(scope, APP, SERVER).pk,
+    keys.history(scope, ID, 1).pk,
+    index.gsi1pk,
+    index.gsi2pk,
+    index.gsi3pk,
+    index.gsi4pk,
+    deleted.gsi1pk,
+    deleted.gsi3pk,
+    keys.environmentPartition(scope, 'LIVE'),
+    keys.statusPartition(scope, 'LIVE', 'pending'),
+  ];
+};
+
+describe('key shapes', () => {
+  it('puts a connection under CONN#project#environment#id', () => {
+    expect(keys.connection(ACME_PROD, ID)).toEqual({ pk: `CONN#acme#prod#${ID}`, sk: 'CONNECTION' });
+  });
+
+  it('puts the pair guard under the full source and target', () => {
+    expect(keys.pairGuard(ACME_PROD, APP, SERVER)).toEqual({
+      pk: 'PAIR#acme#prod#application#app-42#instance#i-0abc123',
+      sk: 'PAIR',
+    });
+  });
+
+  it('keeps history beside its connection, with versions that sort as numbers', () => {
+    const v2 = keys.history(ACME_PROD, ID, 2);
+    const v10 = keys.history(ACME_PROD, ID, 10);
+
+    expect(v2).toEqual({ pk: `CONN#acme#prod#${ID}`, sk: 'HISTORY#0000000002' });
+    expect(v2.sk < v10.sk).toBe(true);
+    expect(v2.sk).not.toBe(keys.connection(ACME_PROD, ID).sk);
+  });
+
+  it('builds every index attribute of a connection', () => {
+    const attributes = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'connecting', source: APP, target: SERVER });
+
+    expect(attributes).toEqual({
+      gsi1pk: 'ENV#acme#prod#LIVE',
+      gsi1sk: `application#app-42#${ID}`,
+      gsi2pk: 'ENV#acme#prod#LIVE',
+      gsi2sk: `instance#i-0abc123#${ID}`,
+      gsi3pk: 'ENV#acme#prod#LIVE#connecting',
+      gsi3sk: ID,
+      gsi4pk: 'ENV#acme#prod#LIVE',
+      gsi4sk: ID,
+    });
+  });
+
+  it('moves a deleted connection to the DELETED partitions', () => {
+    const live = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'failed', source: APP, target: SERVER });
+    const deleted = keys.indexAttributes(ACME_PROD, 'DELETED', { id: ID, status: 'failed', source: APP, target: SERVER });
+
+    for (const name of ['gsi1pk', 'gsi2pk', 'gsi3pk', 'gsi4pk'] as const) {
+      expect(deleted[name]).not.toBe(live[name]);
+      expect(deleted[name]).toContain('#DELETED');
+    }
+    expect([deleted.gsi1sk, deleted.gsi2sk, deleted.gsi3sk, deleted.gsi4sk]).toEqual([live.gsi1sk, live.gsi2sk, live.gsi3sk, live.gsi4sk]);
+  });
+
+  it('uses only the key attribute names the table defines', () => {
+    const names = [
+      ...Object.keys(keys.connection(ACME_PROD, ID)),
+      ...Object.keys(keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER })),
+    ];
+
+    expect([...names].sort()).toEqual([...KEY_ATTRIBUTES].sort());
+  });
+
+  it('builds the list partitions', () => {
+    expect(keys.environmentPartition(ACME_PROD, 'LIVE')).toBe('ENV#acme#prod#LIVE');
+    expect(keys.statusPartition(ACME_PROD, 'DELETED', 'connected')).toBe('ENV#acme#prod#DELETED#connected');
+  });
+
+  it('gives every status its own partition', () => {
+    const partitions = STATUSES.map((status) => keys.statusPartition(ACME_PROD, 'LIVE', status));
+
+    expect(new Set(partitions).size).toBe(STATUSES.length);
+  });
+});
+
+describe('resource prefixes', () => {
+  it('end with # for a type, and for a type and id', () => {
+    expect(keys.resourcePrefix('application')).toBe('application#');
+    expect(keys.resourcePrefix('application', 'app-1')).toBe('application#app-1#');
+  });
+
+  it('do not let app-1 match app-10', () => {
+    const prefix = keys.resourcePrefix('application', 'app-1');
+    const app10 = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: { type: 'application', id: 'app-10' }, target: SERVER });
+    const app1 = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: { type: 'application', id: 'app-1' }, target: SERVER });
+
+    expect(app10.gsi1sk.startsWith(prefix)).toBe(false);
+    expect(app1.gsi1sk.startsWith(prefix)).toBe(true);
+  });
+
+  it('match a sort key exactly when the resource is the same', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...RESOURCE_TYPES), resourceIdArbitrary, fc.constantFrom(...RESOURCE_TYPES), resourceIdArbitrary, (t1, id1, t2, id2) => {
+        const sortKey = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: { type: t2, id: id2 }, target: SERVER }).gsi1sk;
+
+        expect(sortKey.startsWith(keys.resourcePrefix(t1, id1))).toBe(t1 === t2 && id1 === id2);
+        expect(sortKey.startsWith(keys.resourcePrefix(t1))).toBe(t1 === t2);
+      }),
+    );
+  });
+
+  it('do not let one type be a prefix match of another', () => {
+    for (const a of RESOURCE_TYPES) {
+      for (const b of RESOURCE_TYPES) {
+        expect(keys.resourcePrefix(b, 'x').startsWith(keys.resourcePrefix(a))).toBe(a === b);
+      }
+    }
+  });
+});
+
+describe('scopes never share keys', () => {
+  it('different project/environment pairs produce no equal key and no key inside the other partition', () => {
+    fc.assert(
+      fc.property(scopeArbitrary, scopeArbitrary, (a, b) => {
+        fc.pre(a.projectSlug !== b.projectSlug || a.environmentSlug !== b.environmentSlug);
+        const keysOfB = new Set(everyKey(b));
+
+        for (const key of everyKey(a)) expect(keysOfB.has(key)).toBe(false);
+        expect(keys.environmentPartition(b, 'LIVE').startsWith(`${keys.environmentPartition(a, 'LIVE')}#`)).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps a-b/c apart from a/b-c', () => {
+    const one = everyKey({ projectSlug: 'a-b', environmentSlug: 'c' });
+    const other = new Set(everyKey({ projectSlug: 'a', environmentSlug: 'b-c' }));
+
+    for (const key of one) expect(other.has(key)).toBe(false);
+  });
+
+  it('gives different pairs different guards', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...RESOURCE_TYPES),
+        resourceIdArbitrary,
+        fc.constantFrom(...RESOURCE_TYPES),
+        resourceIdArbitrary,
+        fc.constantFrom(...RESOURCE_TYPES),
+        resourceIdArbitrary,
+        (st, si, tt, ti, ot, oi) => {
+          fc.pre(tt !== ot || ti !== oi);
+          const guard = keys.pairGuard(ACME_PROD, { type: st, id: si }, { type: tt, id: ti }).pk;
+
+          expect(keys.pairGuard(ACME_PROD, { type: st, id: si }, { type: ot, id: oi }).pk).not.toBe(guard);
+          expect(keys.pairGuard(ACME_PROD, { type: tt, id: ti }, { type: st, id: si }).pk === guard).toBe(st === tt && si === ti);
+        },
+      ),
+    );
+  });
+});

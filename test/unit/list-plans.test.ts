@@ -1,0 +1,320 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Scope } from '../../functions/shared/keys.ts';
+import { planConnectionList, planResourceConnections } from '../../functions/shared/list-plans.ts';
+import type { Stream } from '../../functions/shared/listing.ts';
+import { RESOURCE_TYPES, STATUSES } from '../../functions/shared/rules.ts';
+import type { ListConnectionsQuery, ResourceConnectionsQuery } from '../../functions/shared/schemas.ts';
+
+const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
+const LIVE = 'ENV#acme#prod#LIVE';
+const DELETED = 'ENV#acme#prod#DELETED';
+
+type FilterName = 'sourceResourceType' | 'sourceResourceId' | 'targetResourceType' | 'targetResourceId' | 'status';
+const FILTER_NAMES: FilterName[] = ['sourceResourceType', 'sourceResourceId', 'targetResourceType', 'targetResourceId', 'status'];
+
+const only = (streams: Stream[]): Stream => {
+  expect(streams).toHaveLength(1);
+  return streams[0]!;
+};
+const filterNames = (stream: Stream) => stream.filters.map((f) => f.attribute).sort();
+
+/** Which of the query's filters a stream's partition and sort-key prefix already enforce. */
+function keyCovered(stream: Stream, q: ListConnectionsQuery): FilterName[] {
+  const [type, id] = stream.prefix.split('#');
+  switch (stream.index) {
+    case 'bySource':
+      expect(type).toBe(q.sourceResourceType);
+      expect(id || undefined).toBe(q.sourceResourceId);
+      return id ? ['sourceResourceType', 'sourceResourceId'] : ['sourceResourceType'];
+    case 'byTarget':
+      expect(type).toBe(q.targetResourceType);
+      expect(id || undefined).toBe(q.targetResourceId);
+      return id ? ['targetResourceType', 'targetResourceId'] : ['targetResourceType'];
+    case 'byStatus':
+      expect(stream.partition.endsWith(`#${q.status}`)).toBe(true);
+      return ['status'];
+    case 'byEnvironment':
+      return [];
+    default:
+      return expect.fail(`a connection list must read an index, not ${String(stream.index)}`);
+  }
+}
+
+const listQuery: fc.Arbitrary<ListConnectionsQuery> = fc
+  .record(
+    {
+      sourceResourceType: fc.constantFrom(...RESOURCE_TYPES),
+      sourceResourceId: fc.constantFrom('app-1', 'app-10', 'i-0abc'),
+      targetResourceType: fc.constantFrom(...RESOURCE_TYPES),
+      targetResourceId: fc.constantFrom('i-1', 'i-10', 'db.main'),
+      status: fc.constantFrom(...STATUSES),
+      limit: fc.integer({ min: 1, max: 100 }),
+      nextToken: fc.constantFrom('tokenA', 'tokenB'),
+      includeDeleted: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  )
+  // As the schema has it: a resource id only with its type.
+  .map((q) => ({
+    ...q,
+    sourceResourceId: q.sourceResourceType ? q.sourceResourceId : undefined,
+    targetResourceId: q.targetResourceType ? q.targetResourceId : undefined,
+  }));
+
+describe('planConnectionList: which index answers', () => {
+  it('lists the whole environment from byEnvironment when there is no filter', () => {
+    const stream = only(planConnectionList(ACME_PROD, {}).streams);
+
+    expect(stream).toEqual({ index: 'byEnvironment', partition: LIVE, prefix: '', filters: [] });
+  });
+
+  it('uses bySource with the type prefix for a source type', () => {
+    const stream = only(planConnectionList(ACME_PROD, { sourceResourceType: 'application' }).streams);
+
+    expect(stream).toEqual({ index: 'bySource', partition: LIVE, prefix: 'application#', filters: [] });
+  });
+
+  it('uses bySource with the type and id prefix for a source resource', () => {
+    const stream = only(planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1' }).streams);
+
+    expect(stream).toEqual({ index: 'bySource', partition: LIVE, prefix: 'application#app-1#', filters: [] });
+  });
+
+  it('uses byTarget with the type prefix for a target type', () => {
+    const stream = only(planConnectionList(ACME_PROD, { targetResourceType: 'instance' }).streams);
+
+    expect(stream).toEqual({ index: 'byTarget', partition: LIVE, prefix: 'instance#', filters: [] });
+  });
+
+  it('uses byTarget with the type and id prefix for a target resource', () => {
+    const stream = only(planConnectionList(ACME_PROD, { targetResourceType: 'instance', targetResourceId: 'i-1' }).streams);
+
+    expect(stream).toEqual({ index: 'byTarget', partition: LIVE, prefix: 'instance#i-1#', filters: [] });
+  });
+
+  it('uses the byStatus partition of that status for a status', () => {
+    const stream = only(planConnectionList(ACME_PROD, { status: 'pending' }).streams);
+
+    expect(stream).toEqual({ index: 'byStatus', partition: `${LIVE}#pending`, prefix: '', filters: [] });
+  });
+
+  it.each<[string, ListConnectionsQuery, Stream['index'], string, FilterName[]]>([
+    ['source type + target type', { sourceResourceType: 'instance', targetResourceType: 'database' }, 'bySource', 'instance#', ['targetResourceType']],
+    [
+      'source type + target resource',
+      { sourceResourceType: 'application', targetResourceType: 'instance', targetResourceId: 'i-1' },
+      'byTarget',
+      'instance#i-1#',
+      ['sourceResourceType'],
+    ],
+    [
+      'source resource + target resource',
+      { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', targetResourceId: 'i-1' },
+      'bySource',
+      'application#app-1#',
+      ['targetResourceId', 'targetResourceType'],
+    ],
+    ['source type + status', { sourceResourceType: 'terminal', status: 'connected' }, 'byStatus', '', ['sourceResourceType']],
+    ['source resource + status', { sourceResourceType: 'terminal', sourceResourceId: 't-1', status: 'connected' }, 'bySource', 'terminal#t-1#', ['status']],
+    ['target type + status', { targetResourceType: 'instance', status: 'failed' }, 'byStatus', '', ['targetResourceType']],
+    ['target resource + status', { targetResourceType: 'instance', targetResourceId: 'i-1', status: 'failed' }, 'byTarget', 'instance#i-1#', ['status']],
+    [
+      'every filter',
+      { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', targetResourceId: 'i-1', status: 'pending' },
+      'bySource',
+      'application#app-1#',
+      ['status', 'targetResourceId', 'targetResourceType'],
+    ],
+  ])('%s: reads %s and filters the rest', (_, query, index, prefix, filters) => {
+    const stream = only(planConnectionList(ACME_PROD, query).streams);
+
+    expect(stream.index).toBe(index);
+    expect(stream.prefix).toBe(prefix);
+    expect(filterNames(stream)).toEqual(filters);
+  });
+
+  it('turns each remaining filter into an equality on the value asked for', () => {
+    const stream = only(
+      planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', status: 'failed' }).streams,
+    );
+
+    expect([...stream.filters].sort((a, b) => a.attribute.localeCompare(b.attribute))).toEqual([
+      { attribute: 'status', value: 'failed' },
+      { attribute: 'targetResourceType', value: 'instance' },
+    ]);
+  });
+
+  it('enforces every filter exactly once: by the key or by a filter expression, never both, never neither', () => {
+    fc.assert(
+      fc.property(listQuery, (q) => {
+        const asked = FILTER_NAMES.filter((name) => q[name] !== undefined).sort();
+
+        for (const stream of planConnectionList(ACME_PROD, q).streams) {
+          const covered = keyCovered(stream, q);
+          const filtered = filterNames(stream);
+
+          expect(covered.filter((name) => filtered.includes(name as never))).toEqual([]);
+          expect([...covered, ...filtered].sort()).toEqual(asked);
+          for (const filter of stream.filters) expect(filter.value).toBe(q[filter.attribute as FilterName]);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads only partitions of its own project and environment', () => {
+    fc.assert(
+      fc.property(listQuery, (q) => {
+        for (const stream of planConnectionList({ projectSlug: 'acme', environmentSlug: 'dev' }, q).streams) {
+          expect(stream.partition.startsWith('ENV#acme#dev#')).toBe(true);
+        }
+      }),
+    );
+  });
+});
+
+describe('planConnectionList: deleted connections', () => {
+  it('reads the LIVE and the DELETED partitions when includeDeleted is true, with the same plan in each', () => {
+    fc.assert(
+      fc.property(listQuery, (q) => {
+        const [live, deleted, ...more] = planConnectionList(ACME_PROD, { ...q, includeDeleted: true }).streams;
+
+        expect(more).toEqual([]);
+        expect(live?.partition.startsWith(LIVE)).toBe(true);
+        expect(deleted?.partition.startsWith(DELETED)).toBe(true);
+        expect(deleted?.partition).toBe(live?.partition.replace(LIVE, DELETED));
+        expect({ ...deleted, partition: undefined }).toEqual({ ...live, partition: undefined });
+      }),
+    );
+  });
+
+  it('reads only the LIVE partition when includeDeleted is false or absent', () => {
+    for (const includeDeleted of [false, undefined]) {
+      const stream = only(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted }).streams);
+
+      expect(stream.partition).toBe(`${LIVE}#pending`);
+    }
+  });
+});
+
+describe('planConnectionList: token binding', () => {
+  const filtersOf = (q: ListConnectionsQuery) => ({
+    sourceResourceType: q.sourceResourceType,
+    sourceResourceId: q.sourceResourceId,
+    targetResourceType: q.targetResourceType,
+    targetResourceId: q.targetResourceId,
+    status: q.status,
+    includeDeleted: q.includeDeleted === true,
+  });
+
+  it('differs exactly when a filter differs, and ignores limit and nextToken', () => {
+    fc.assert(
+      fc.property(listQuery, listQuery, (a, b) => {
+        const sameFilters = JSON.stringify(filtersOf(a)) === JSON.stringify(filtersOf(b));
+
+        expect(planConnectionList(ACME_PROD, a).binding === planConnectionList(ACME_PROD, b).binding).toBe(sameFilters);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it.each(FILTER_NAMES)('changes when only %s changes', (name) => {
+    const base: ListConnectionsQuery = { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', targetResourceId: 'i-1', status: 'pending' };
+    const other: ListConnectionsQuery = { sourceResourceType: 'terminal', sourceResourceId: 'app-10', targetResourceType: 'database', targetResourceId: 'i-10', status: 'failed' };
+
+    expect(planConnectionList(ACME_PROD, { ...base, [name]: other[name] }).binding).not.toBe(planConnectionList(ACME_PROD, base).binding);
+  });
+
+  it('stays the same when only limit or nextToken change', () => {
+    const q: ListConnectionsQuery = { status: 'pending', targetResourceType: 'instance' };
+
+    const bindings = new Set([
+      planConnectionList(ACME_PROD, q).binding,
+      planConnectionList(ACME_PROD, { ...q, limit: 5 }).binding,
+      planConnectionList(ACME_PROD, { ...q, limit: 100, nextToken: 'abc' }).binding,
+    ]);
+
+    expect(bindings.size).toBe(1);
+  });
+
+  it('binds includeDeleted=false like an absent includeDeleted, and unlike true', () => {
+    const absent = planConnectionList(ACME_PROD, { status: 'pending' }).binding;
+
+    expect(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted: false }).binding).toBe(absent);
+    expect(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted: true }).binding).not.toBe(absent);
+  });
+
+  it('differs for another project or environment', () => {
+    const q: ListConnectionsQuery = { status: 'pending' };
+    const bindings = new Set(
+      [ACME_PROD, { projectSlug: 'acme', environmentSlug: 'dev' }, { projectSlug: 'acme2', environmentSlug: 'prod' }, { projectSlug: 'acme-prod', environmentSlug: 'x' }].map(
+        (scope) => planConnectionList(scope, q).binding,
+      ),
+    );
+
+    expect(bindings.size).toBe(4);
+  });
+});
+
+describe('planResourceConnections', () => {
+  const resource = { type: 'instance', id: 'i-1' } as const;
+
+  it('reads the resource as source and as target, with its type and id as prefix', () => {
+    const { streams } = planResourceConnections(ACME_PROD, resource, {});
+
+    expect(streams).toEqual([
+      { index: 'bySource', partition: LIVE, prefix: 'instance#i-1#', filters: [] },
+      { index: 'byTarget', partition: LIVE, prefix: 'instance#i-1#', filters: [] },
+    ]);
+  });
+
+  it('filters both streams on status', () => {
+    const { streams } = planResourceConnections(ACME_PROD, resource, { status: 'connected' });
+
+    for (const stream of streams) expect(stream.filters).toEqual([{ attribute: 'status', value: 'connected' }]);
+  });
+
+  it('adds the DELETED partition for both sides when includeDeleted is true', () => {
+    const { streams } = planResourceConnections(ACME_PROD, resource, { includeDeleted: true });
+
+    expect(streams.map((s) => [s.index, s.partition])).toEqual([
+      ['bySource', LIVE],
+      ['byTarget', LIVE],
+      ['bySource', DELETED],
+      ['byTarget', DELETED],
+    ]);
+  });
+
+  it('does not let app-1 match the connections of app-10', () => {
+    const { streams } = planResourceConnections(ACME_PROD, { type: 'application', id: 'app-1' }, {});
+
+    for (const stream of streams) expect('application#app-10#01JD3Y6Q9K6V7Z5N8M2C4B1A0E'.startsWith(stream.prefix)).toBe(false);
+  });
+
+  it('binds to the resource, status and includeDeleted, not to limit or nextToken', () => {
+    const bind = (r: { type: 'instance' | 'database'; id: string }, q: ResourceConnectionsQuery, scope: Scope = ACME_PROD) =>
+      planResourceConnections(scope, r, q).binding;
+    const base = bind(resource, { status: 'pending' });
+
+    expect(bind(resource, { status: 'pending', limit: 3, nextToken: 'x' })).toBe(base);
+    expect(bind(resource, { status: 'pending', includeDeleted: false })).toBe(base);
+    for (const other of [
+      bind({ type: 'instance', id: 'i-10' }, { status: 'pending' }),
+      bind({ type: 'database', id: 'i-1' }, { status: 'pending' }),
+      bind(resource, { status: 'failed' }),
+      bind(resource, {}),
+      bind(resource, { status: 'pending', includeDeleted: true }),
+      bind(resource, { status: 'pending' }, { projectSlug: 'acme', environmentSlug: 'dev' }),
+    ]) {
+      expect(other).not.toBe(base);
+    }
+  });
+
+  it('binds differently from the connection list, so a token cannot move between the two routes', () => {
+    expect(planResourceConnections(ACME_PROD, resource, {}).binding).not.toBe(planConnectionList(ACME_PROD, {}).binding);
+    expect(planResourceConnections(ACME_PROD, resource, { status: 'pending' }).binding).not.toBe(
+      planConnectionList(ACME_PROD, { status: 'pending' }).binding,
+    );
+  });
+});
