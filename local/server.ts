@@ -12,6 +12,7 @@ import type { GatewayEvent, GatewayResult } from '../functions/shared/http.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { buildEvent, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
+import { fileSink, publishStream, type StreamFollower } from './stream-events.ts';
 import { ensureTable } from './table.ts';
 
 export const DEFAULT_JWT_SECRET = 'local-dev-secret';
@@ -26,12 +27,15 @@ export interface LocalServiceOptions {
   /** Use a DynamoDB that is already running instead of starting DynamoDB Local. */
   dynamoDbEndpoint?: string;
   tableName?: string;
+  /** Where each event is appended as one JSON line. */
+  eventsFile?: string;
 }
 
 export interface LocalService {
   readonly url: string;
   readonly dynamoDbEndpoint: string;
   readonly tableName: string;
+  readonly eventsFile: string;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
   const tableName = options.tableName ?? 'resource-connections';
   let dynamo: DynamoDbLocal | undefined;
+  let events: StreamFollower | undefined;
   const endpoint = options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir })).endpoint;
 
   try {
@@ -56,6 +61,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     const admin = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
     await ensureTable(admin, tableName);
     admin.destroy();
+    const eventsFile = options.eventsFile ?? '.data/events.ndjson';
+    events = await publishStream(endpoint, tableName, fileSink(eventsFile));
 
     const server = createServer((req, res) => {
       serve(req, res, jwtSecret).catch((error: unknown) => {
@@ -70,12 +77,15 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       url: `http://localhost:${port}`,
       dynamoDbEndpoint: endpoint,
       tableName,
+      eventsFile,
       close: async () => {
         await closeServer(server);
+        await events?.stop();
         await dynamo?.stop();
       },
     };
   } catch (error) {
+    await events?.stop();
     await dynamo?.stop();
     throw error;
   }
@@ -180,10 +190,12 @@ async function main(): Promise<void> {
     dataDir: process.env.LOCAL_DATA_DIR || '.data',
     dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
     tableName: process.env.TABLE_NAME || undefined,
+    eventsFile: process.env.LOCAL_EVENTS_FILE || undefined,
   });
   const token = mintToken({ projects: ['*'] }, jwtSecret);
   console.log(`Resource Connections API listening on ${service.url} (ready in ${Date.now() - started} ms)`);
   console.log(`DynamoDB: ${service.dynamoDbEndpoint}, table ${service.tableName}`);
+  console.log(`Events: appended to ${service.eventsFile}`);
   console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
   console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);
 

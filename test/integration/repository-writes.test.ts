@@ -68,10 +68,10 @@ describe('create', () => {
 
   it('keeps the same pair apart across projects and environments', async () => {
     const scope = freshScope();
-    (await repo.create(scope, appOnServer, 'u')).connection;
+    await repo.create(scope, appOnServer, 'u');
 
-    (await repo.create({ ...scope, environmentSlug: 'other' }, appOnServer, 'u')).connection;
-    (await repo.create(freshScope(), appOnServer, 'u')).connection;
+    await repo.create({ ...scope, environmentSlug: 'other' }, appOnServer, 'u');
+    await repo.create(freshScope(), appOnServer, 'u');
 
     expect((await repo.list(scope, {})).items).toHaveLength(1);
   });

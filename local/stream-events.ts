@@ -1,0 +1,129 @@
+/**
+ * Local events: reads DynamoDB Local's change stream and runs the publisher Lambda's code with a
+ * sink that appends, per event, the envelope an EventBridge subscriber would receive as one JSON
+ * line to a file. Lets a provisioning worker be developed against the local service.
+ */
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { EVENT_SOURCE, type ConnectionEvent } from '../functions/shared/events.ts';
+import { publish, type EventSink, type SequencedRecord } from '../functions/shared/publisher.ts';
+
+const POLL_MS = 200;
+
+/** The envelope EventBridge hands a subscriber. */
+export function envelope(event: ConnectionEvent) {
+  return {
+    version: '0',
+    id: event.detail.eventId,
+    'detail-type': event.detailType,
+    source: EVENT_SOURCE,
+    account: '000000000000',
+    time: event.detail.occurredAt,
+    region: 'local',
+    resources: [],
+    detail: event.detail,
+  };
+}
+
+export function fileSink(path: string): EventSink {
+  return {
+    async put(events) {
+      await mkdir(dirname(path), { recursive: true });
+      await appendFile(path, events.map((event) => `${JSON.stringify(envelope(event))}\n`).join(''));
+      return new Set();
+    },
+  };
+}
+
+export interface StreamFollower {
+  stop(): Promise<void>;
+}
+
+/** Publishes the events of the table's changes from now on, as the publisher Lambda does in AWS. */
+export function publishStream(endpoint: string, tableName: string, sink: EventSink): Promise<StreamFollower> {
+  return followStream(endpoint, tableName, async (records) => {
+    await publish(records.map(toSequencedRecord), sink);
+  });
+}
+
+const toSequencedRecord = (record: StreamRecord): SequencedRecord => ({
+  eventName: record.eventName,
+  sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+  newImage: image(record.dynamodb?.NewImage),
+  oldImage: image(record.dynamodb?.OldImage),
+});
+
+/**
+ * Hands every batch of the table's stream records, from the moment this resolves, to `consume`.
+ * A batch whose consumer throws is read again on the next poll: at least once, as in AWS.
+ */
+export async function followStream(
+  endpoint: string,
+  tableName: string,
+  consume: (records: StreamRecord[]) => Promise<void>,
+): Promise<StreamFollower> {
+  const config = { endpoint, region: process.env.AWS_REGION ?? 'local' };
+  const tables = new DynamoDBClient(config);
+  const streams = new DynamoDBStreamsClient(config);
+  const { Table } = await tables.send(new DescribeTableCommand({ TableName: tableName }));
+  tables.destroy();
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${tableName} has no stream`);
+
+  const iterators = new Map<string, string>();
+  const finished = new Set<string>();
+  const discover = async (type: 'LATEST' | 'TRIM_HORIZON') => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const id = shard.ShardId!;
+      if (iterators.has(id) || finished.has(id)) continue;
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: id, ShardIteratorType: type }),
+      );
+      if (ShardIterator) iterators.set(id, ShardIterator);
+    }
+  };
+  // Shards open now are read from now on; shards that appear later, from their beginning.
+  await discover('LATEST');
+
+  let running = true;
+  const poll = async () => {
+    while (running) {
+      try {
+        await discover('TRIM_HORIZON');
+        for (const [id, iterator] of iterators) {
+          const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+          if (out.Records?.length) await consume(out.Records);
+          if (out.NextShardIterator) iterators.set(id, out.NextShardIterator);
+          else {
+            iterators.delete(id);
+            finished.add(id);
+          }
+        }
+      } catch (error) {
+        if (running) console.error(JSON.stringify({ level: 'WARN', message: 'local event stream', error: String(error) }));
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  };
+  const loop = poll();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      streams.destroy();
+    },
+  };
+}
+
+const image = (raw: Record<string, unknown> | undefined) =>
+  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
