@@ -143,3 +143,23 @@ describe('deleteAllForResource (cascade)', () => {
     expect(history.items.at(-1)).toMatchObject({ action: 'deleted', actor: 'platform' });
   });
 });
+
+describe('cascade at scale', () => {
+  it('deletes 2,000 connections of one resource, and a second run deletes 0', { timeout: 180_000 }, async () => {
+    const scope = freshScope();
+    const server = { type: 'instance', id: 'big-1' } as const;
+    for (let i = 0; i < 2000; i += 50) {
+      await Promise.all(Array.from({ length: 50 }, (_, j) => repo.create(scope, pair(`app-${i + j}`, server.id), 'seed')));
+    }
+    const started = Date.now();
+
+    const first = await repo.deleteAllForResource(scope, server, 'platform');
+    const elapsed = Date.now() - started;
+    const second = await repo.deleteAllForResource(scope, server, 'platform');
+
+    console.log(`cascade: ${first} connections deleted in ${elapsed} ms`);
+    expect(first).toBe(2000);
+    expect(second).toBe(0);
+    expect((await repo.list(scope, { includeDeleted: true, limit: 1 })).items[0]?.deletedAt).toBeDefined();
+  });
+});
