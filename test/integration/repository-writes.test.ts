@@ -207,6 +207,27 @@ describe('delete', () => {
     await expect(repo.get(scope, id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('leaves a consistent connection when a delete races patches: versions, history and guard agree', async () => {
+    for (let round = 0; round < 5; round++) {
+      const scope = freshScope();
+      const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
+
+      await Promise.allSettled([
+        repo.update(scope, id, { status: 'connecting' }, 'u', undefined),
+        repo.delete(scope, id, 'u', undefined),
+        repo.update(scope, id, { statusReason: 'racing' }, 'u', undefined),
+      ]);
+
+      const final = await repo.get(scope, id, true);
+      const history = (await itemsUnder(keys.connection(scope, id).pk)).filter((i) => i.action);
+      const guard = await itemsUnder(keys.pairGuard(scope, { type: 'application', id: 'app-1' }, { type: 'instance', id: 'i-1' }).pk);
+      expect(final.deletedAt).toBeDefined();
+      expect(history.map((h) => h.version)).toEqual(Array.from({ length: final.version }, (_, i) => i + 1));
+      expect(history.filter((h) => h.action === 'deleted')).toHaveLength(1);
+      expect(guard).toEqual([]);
+    }
+  });
+
   it('never leaves two live connections when a pair is deleted and re-created concurrently', async () => {
     const scope = freshScope();
     const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
