@@ -14,7 +14,7 @@ const { handler } = await import('../../functions/handlers/publish-events.ts');
 
 const repo = newRepository();
 let stream: StreamFollower;
-let records: StreamRecord[] = [];
+const records: StreamRecord[] = [];
 let putEntries: { DetailType?: string; Detail?: string; Source?: string; EventBusName?: string }[][] = [];
 let answer: (entries: unknown[]) => PutEventsResultEntry[] = (entries) => entries.map(() => ({ EventId: 'e' }));
 

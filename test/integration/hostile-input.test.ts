@@ -103,7 +103,7 @@ function eventFor(route: Route, request: typeof hostileRequest extends fc.Arbitr
   const pathParameters = Object.fromEntries(
     names.map((name) => [name, name === 'connectionId' && request.path.connectionId === 'KNOWN' ? connectionId : (request.path as Record<string, string>)[name]!]),
   );
-  const headers: Record<string, string> = { ...base.headers };
+  const headers = { ...base.headers } as Record<string, string>;
   if (request.contentType !== undefined) headers['content-type'] = request.contentType;
   if (request.ifMatch !== undefined) headers['if-match'] = request.ifMatch;
   if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;

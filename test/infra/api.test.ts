@@ -1,0 +1,119 @@
+/**
+ * The HTTP API as deployed: every route of the route table with its authorizer and scope, the
+ * public service routes without one, throttling and JSON access logs on the default stage.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/routes.ts';
+import { resourcesOfType, synthesize, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER, type Synthesized } from './support/synth.ts';
+
+const PUBLIC_PATHS = ['/health', '/openapi.json', '/connection-rules'];
+
+let synth: Synthesized;
+beforeAll(() => {
+  synth = synthesize();
+}, SYNTH_TIMEOUT);
+
+const routeByKey = (key: string) => {
+  const found = Object.entries(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route')).filter(
+    ([, route]) => route.Properties?.RouteKey === key,
+  );
+  expect(found, `exactly one route ${key}`).toHaveLength(1);
+  return found[0]![1].Properties!;
+};
+
+describe('authorizer', () => {
+  it('checks JWTs from the Authorization header against the issuer and audience given at deploy time', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: TEST_ISSUER, Audience: [TEST_AUDIENCE] },
+    });
+  });
+
+  it('takes a comma-separated audience list from context', () => {
+    const other = synthesize({ context: { jwtIssuer: 'https://login.example.org/tenant', jwtAudience: 'a, b' } });
+    other.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://login.example.org/tenant', Audience: ['a', 'b'] },
+    });
+  });
+});
+
+describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('route %s', (key, route) => {
+  it(route.scope ? `needs a JWT with scope ${route.scope}` : 'is public', () => {
+    const properties = routeByKey(key);
+    if (route.scope) {
+      expect(properties.AuthorizationType).toBe('JWT');
+      expect(properties.AuthorizerId).toEqual({ Ref: synth.logicalId(findAuthorizer()) });
+      expect(properties.AuthorizationScopes).toEqual([route.scope]);
+    } else {
+      expect(properties.AuthorizationType).toBe('NONE');
+      expect(properties.AuthorizationScopes).toBeUndefined();
+    }
+  });
+
+  it('invokes its own function', () => {
+    const target = routeByKey(key).Target as { 'Fn::Join': [string, unknown[]] };
+    const integrationId = (target['Fn::Join'][1][1] as { Ref: string }).Ref;
+    const integration = synth.template.toJSON().Resources[integrationId];
+    expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+    expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+    const fn = synth.stack.functions.get(route.id)!;
+    expect(integration.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [synth.logicalId(fn), 'Arn'] });
+  });
+});
+
+function findAuthorizer() {
+  return synth.stack.api.httpApi.node.findChild('JwtAuthorizer');
+}
+
+it('leaves exactly the three service routes public', () => {
+  const publicRoutes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'))
+    .filter((route) => route.Properties?.AuthorizationType !== 'JWT')
+    .map((route) => String(route.Properties?.RouteKey).split(' ')[1]);
+  expect(publicRoutes.sort()).toEqual([...PUBLIC_PATHS].sort());
+});
+
+it('puts every /api route behind the authorizer', () => {
+  const apiRoutes = ROUTES.filter((route) => route.path.startsWith('/api/'));
+  expect(apiRoutes.length).toBeGreaterThan(0);
+  for (const route of apiRoutes) expect(route.scope, route.id).toMatch(/^connections:(read|write)$/);
+});
+
+describe('default stage', () => {
+  it('deploys automatically and throttles with the rate and burst from context', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const tuned = synthesize({ context: { throttleRateLimit: '7', throttleBurstLimit: '11' } });
+    tuned.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 11 },
+    });
+  });
+
+  it('writes one JSON access-log line per request to a log group with retention', () => {
+    const stage = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Stage'))[0]!;
+    const settings = stage.Properties!.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    const logGroupId = synth.logicalId(synth.stack.api.accessLogGroup);
+    expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+    expect(JSON.stringify(format)).not.toMatch(/authorization|\$context\.requestBody/i);
+    expect(synth.template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+  });
+});
+
+it("lets API Gateway invoke each function only on its own route's path", () => {
+  const permissions = Object.values(resourcesOfType(synth.template, 'AWS::Lambda::Permission'));
+  for (const route of ROUTES) {
+    const fnId = synth.logicalId(synth.stack.functions.get(route.id)!);
+    const mine = permissions.filter((p) => JSON.stringify(p.Properties?.FunctionName).includes(fnId));
+    expect(mine, route.id).toHaveLength(1);
+    expect(mine[0]!.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+    const sourceArn = JSON.stringify(mine[0]!.Properties!.SourceArn);
+    expect(sourceArn).toContain(`{"Ref":"${synth.logicalId(synth.stack.api.httpApi)}"}`);
+    // Any stage and method, but only this path: the grant HttpLambdaIntegration makes per route.
+    expect(sourceArn.endsWith(`/*/*${route.path}"]]}`), sourceArn).toBe(true);
+  }
+});

@@ -1,0 +1,48 @@
+/**
+ * Deploy-time settings: the identity provider's issuer and audience must be given (context or
+ * environment), never defaulted; tuning values come from context and are checked.
+ */
+import { App } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { readSettings } from '../../lib/settings.ts';
+
+const node = (context: Record<string, unknown>) => new App({ context }).node;
+const IDP = { jwtIssuer: 'https://idp.example.com/', jwtAudience: 'api' };
+
+describe('identity provider', () => {
+  it('refuses to go on without an issuer or an audience, naming both ways to give them', () => {
+    expect(() => readSettings(node({}), {})).toThrow(/Missing jwtIssuer: pass -c jwtIssuer=\.\.\. .* or set JWT_ISSUER/);
+    expect(() => readSettings(node({ jwtIssuer: IDP.jwtIssuer }), {})).toThrow(/Missing jwtAudience.*JWT_AUDIENCE/);
+  });
+
+  it('reads JWT_ISSUER and JWT_AUDIENCE from the environment, and context wins over them', () => {
+    const env = { JWT_ISSUER: 'https://env.example.com/', JWT_AUDIENCE: 'one,two' };
+    expect(readSettings(node({}), env)).toMatchObject({ jwtIssuer: 'https://env.example.com/', jwtAudience: ['one', 'two'] });
+    expect(readSettings(node(IDP), env)).toMatchObject({ jwtIssuer: IDP.jwtIssuer, jwtAudience: ['api'] });
+  });
+
+  it('accepts only an https issuer', () => {
+    expect(() => readSettings(node({ ...IDP, jwtIssuer: 'http://idp.example.com/' }), {})).toThrow(/https URL/);
+  });
+});
+
+describe('tuning', () => {
+  it('leaves every value to the constructs’ defaults when context has none', () => {
+    expect(readSettings(node(IDP), {})).toMatchObject({
+      throttleRateLimit: undefined,
+      throttleBurstLimit: undefined,
+      functionMemoryMb: undefined,
+      logRetention: undefined,
+      alarmTopicArn: undefined,
+      dynamoDbEndpoint: undefined,
+    });
+  });
+
+  it('parses numbers given on the command line (as strings) and checks them', () => {
+    const settings = readSettings(node({ ...IDP, throttleRateLimit: '20', functionMemoryMb: 512, logRetentionDays: '90' }), {});
+    expect(settings).toMatchObject({ throttleRateLimit: 20, functionMemoryMb: 512, logRetention: RetentionDays.THREE_MONTHS });
+    expect(() => readSettings(node({ ...IDP, throttleBurstLimit: 'lots' }), {})).toThrow(/throttleBurstLimit must be a positive number/);
+    expect(() => readSettings(node({ ...IDP, logRetentionDays: 31 }), {})).toThrow(/logRetentionDays must be one of/);
+  });
+});
