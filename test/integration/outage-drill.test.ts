@@ -13,7 +13,7 @@ import { mintToken } from '../../local/jwt.ts';
 import { isDatabaseUnavailable } from '../../functions/shared/database-errors.ts';
 import { createDocumentClient } from '../../functions/shared/dynamo.ts';
 import { ConnectionRepository } from '../../functions/shared/repository.ts';
-import { spawnLocalServer, type RunningServer } from '../support/local-server.ts';
+import { spawnLocalServer, type RunningServer } from '../../local/child-server.ts';
 
 const secret = 'outage-drill-secret';
 const token = mintToken({ projects: ['drill/*'] }, secret);

@@ -4,7 +4,7 @@
  * Local in memory.
  */
 import type { TestProject } from 'vitest/node';
-import { spawnLocalServer } from './local-server.ts';
+import { spawnLocalServer } from '../../local/child-server.ts';
 
 export default async function setup(project: TestProject) {
   if (process.env.API_URL) {

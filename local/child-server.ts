@@ -1,4 +1,4 @@
-/** Runs the local server exactly as `npm start` does, in a child process, and stops it cleanly. */
+/** Runs the local server exactly as `npm start` does, in a child process, and stops it cleanly (tests, benchmarks). */
 import { spawn } from 'node:child_process';
 
 export interface RunningServer {
