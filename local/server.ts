@@ -209,6 +209,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // npm and sh do not always pass SIGTERM on; if whoever started us is gone, stop as well.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void stop('parent exited'), 1000).unref();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
