@@ -3,13 +3,14 @@
  * server dispatches by it, and the OpenAPI document describes it; adding a route here adds it
  * everywhere. Plain data: the CDK app imports it without pulling in runtime code.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/** ANY only with the catch-all `$default` route. */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'ANY';
 
 export interface Route {
   /** Names the function and the OpenAPI operationId. */
   readonly id: string;
   readonly method: HttpMethod;
-  /** API Gateway path syntax: `{name}` matches one segment. */
+  /** API Gateway path syntax: `{name}` matches one segment; `$default` matches what no other route does. */
   readonly path: string;
   /** The handler module under functions/handlers/, exporting `handler`. */
   readonly handler: string;
@@ -18,6 +19,8 @@ export interface Route {
   /** Whether the function writes to the table: least privilege follows from it. */
   readonly access: 'none' | 'read' | 'write';
   readonly summary: string;
+  /** Seconds the function may run (under API Gateway's 30 s). @default 10 */
+  readonly timeoutSeconds?: number;
 }
 
 const BASE = '/api/{projectSlug}/{environmentSlug}';
@@ -112,6 +115,8 @@ export const ROUTES = [
     scope: 'connections:write',
     access: 'write',
     summary: 'Soft-delete every live connection of a resource (when the resource itself is deleted)',
+    // Thousands of connections, a bounded batch at a time; a repeat finishes an interrupted run.
+    timeoutSeconds: 29,
   },
   {
     id: 'getHealth',
@@ -140,9 +145,21 @@ export const ROUTES = [
     access: 'none',
     summary: 'The connection rules and status transitions the service enforces',
   },
+  {
+    id: 'notFound',
+    method: 'ANY',
+    path: '$default',
+    handler: 'not-found',
+    scope: null,
+    access: 'none',
+    summary: 'Any method and path no other route matches: 404 as problem+json',
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof ROUTES)[number]['id'];
+
+/** The route key API Gateway knows the route by: `METHOD /path`, or `$default` for the catch-all. */
+export const routeKey = (route: Route): string => (route.method === 'ANY' ? route.path : `${route.method} ${route.path}`);
 
 export function routeById(id: RouteId): Route {
   return ROUTES.find((route) => route.id === id)!;

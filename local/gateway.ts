@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { ROUTES, type Route } from '../functions/routes.ts';
+import { routeKey, ROUTES, type Route } from '../functions/routes.ts';
 import type { JwtClaims } from './jwt.ts';
 
 export interface RouteMatch {
@@ -13,13 +13,21 @@ export interface RouteMatch {
   readonly pathParameters: Record<string, string>;
 }
 
-const compiled = ROUTES.map((route) => ({
+const compiled = ROUTES.filter((route) => route.method !== 'ANY').map((route) => ({
   route,
   segments: route.path.split('/').slice(1),
 }));
+const catchAll = ROUTES.find((route) => route.path === '$default');
 
-/** API Gateway decodes path parameters; a segment that does not decode matches nothing. */
+/**
+ * The route API Gateway would pick: a route whose method and path match, else the `$default`
+ * catch-all. Path parameters are decoded; a segment that does not decode matches nothing.
+ */
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
+  return matchPath(method, path) ?? (catchAll && { route: catchAll, pathParameters: {} });
+}
+
+function matchPath(method: string, path: string): RouteMatch | undefined {
   const segments = path.split('/').slice(1);
   for (const { route, segments: pattern } of compiled) {
     if (route.method !== method || pattern.length !== segments.length) continue;
@@ -79,9 +87,10 @@ export function buildEvent(
   const now = new Date();
   const scopes = typeof claims?.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : null;
 
+  const key = routeKey(match.route);
   const event = {
     version: '2.0',
-    routeKey: `${match.route.method} ${match.route.path}`,
+    routeKey: key,
     rawPath: url.pathname,
     rawQueryString,
     ...(cookies?.length ? { cookies } : {}),
@@ -94,14 +103,14 @@ export function buildEvent(
       domainName: headers.host ?? 'localhost',
       domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
       http: {
-        method: match.route.method,
+        method: req.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
-      routeKey: `${match.route.method} ${match.route.path}`,
+      routeKey: key,
       stage: '$default',
       time: requestTime(now),
       timeEpoch: now.getTime(),

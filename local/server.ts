@@ -106,7 +106,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, jwtSecret: strin
   const body = await readBody(req);
   if (body === undefined) return send(res, problem(413, 'PAYLOAD_TOO_LARGE', 'Content Too Large', 'The request body is too large.'));
   const match = matchRoute(req.method ?? 'GET', url.pathname);
-  if (!match) return send(res, problem(404, 'NOT_FOUND', 'Not Found', 'No route matches this method and path.'));
+  if (!match) throw new Error('the route table has no $default route');
 
   let claims: JwtClaims | undefined;
   if (match.route.scope !== null) {

@@ -109,4 +109,11 @@ export const ENDPOINTS = {
     success: { status: 200, description: 'The rules.', schema: s.connectionRules },
     errors: [],
   },
+  notFound: {
+    // Whatever arrives is answered 404: nothing about the request is worth refusing first.
+    path: s.anyParameters,
+    query: s.anyParameters,
+    success: { status: 404, description: 'No route matches this method and path.' },
+    errors: [],
+  },
 } as const satisfies Record<RouteId, EndpointSpec>;

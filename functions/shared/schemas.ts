@@ -113,6 +113,7 @@ export type ResourceConnectionsQuery = z.infer<typeof resourceConnectionsQuery>;
 export const getConnectionQuery = z.strictObject({ includeDeleted: z.optional(includeDeleted) });
 export const historyQuery = z.strictObject({ limit: pageParameters.limit, nextToken: pageParameters.nextToken });
 export const noParameters = z.strictObject({});
+export const anyParameters = z.looseObject({});
 
 // What the API answers. The types the code uses are inferred from these, so the document and the
 // code cannot disagree.

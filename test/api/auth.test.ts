@@ -7,7 +7,11 @@ describe('authentication', () => {
     ['no token', null],
     ['a token that is not a JWT', 'not-a-jwt'],
   ])('401 UNAUTHENTICATED with %s', async (_, bearer) => {
-    expectProblem(await call('GET', connectionsPath(freshEnvironment()), { token: bearer }), 401, 'UNAUTHENTICATED');
+    const answer = await call('GET', connectionsPath(freshEnvironment()), { token: bearer });
+
+    // In AWS, API Gateway's JWT authorizer answers this one itself, in its own format (contract §6).
+    if (canMintTokens) expectProblem(answer, 401, 'UNAUTHENTICATED');
+    else expect(answer.status).toBe(401);
   });
 });
 

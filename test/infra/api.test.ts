@@ -3,10 +3,11 @@
  * public service routes without one, throttling and JSON access logs on the default stage.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/routes.ts';
+import { routeKey, ROUTES } from '../../functions/routes.ts';
 import { resourcesOfType, synthesize, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER, type Synthesized } from './support/synth.ts';
 
-const PUBLIC_PATHS = ['/health', '/openapi.json', '/connection-rules'];
+/** The contract's three service routes, and the catch-all that answers unmatched paths with a 404 problem. */
+const PUBLIC_ROUTE_KEYS = ['GET /health', 'GET /openapi.json', 'GET /connection-rules', '$default'];
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -38,7 +39,7 @@ describe('authorizer', () => {
   });
 });
 
-describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('route %s', (key, route) => {
+describe.each(ROUTES.map((route) => [routeKey(route), route] as const))('route %s', (key, route) => {
   it(route.scope ? `needs a JWT with scope ${route.scope}` : 'is public', () => {
     const properties = routeByKey(key);
     if (route.scope) {
@@ -66,11 +67,11 @@ function findAuthorizer() {
   return synth.stack.api.httpApi.node.findChild('JwtAuthorizer');
 }
 
-it('leaves exactly the three service routes public', () => {
+it('leaves exactly the three service routes and the catch-all public', () => {
   const publicRoutes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'))
     .filter((route) => route.Properties?.AuthorizationType !== 'JWT')
-    .map((route) => String(route.Properties?.RouteKey).split(' ')[1]);
-  expect(publicRoutes.sort()).toEqual([...PUBLIC_PATHS].sort());
+    .map((route) => String(route.Properties?.RouteKey));
+  expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTE_KEYS].sort());
 });
 
 it('puts every /api route behind the authorizer', () => {
@@ -113,7 +114,9 @@ it("lets API Gateway invoke each function only on its own route's path", () => {
     expect(mine[0]!.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
     const sourceArn = JSON.stringify(mine[0]!.Properties!.SourceArn);
     expect(sourceArn).toContain(`{"Ref":"${synth.logicalId(synth.stack.api.httpApi)}"}`);
-    // Any stage and method, but only this path: the grant HttpLambdaIntegration makes per route.
-    expect(sourceArn.endsWith(`/*/*${route.path}"]]}`), sourceArn).toBe(true);
+    // Any stage and method, but only this path: the grant HttpLambdaIntegration makes per route
+    // (the catch-all has no path of its own).
+    const path = route.path === '$default' ? '' : route.path;
+    expect(sourceArn.endsWith(`/*/*${path}"]]}`), sourceArn).toBe(true);
   }
 });

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/routes.ts';
+import { routeKey, ROUTES } from '../../functions/routes.ts';
 import { openApiDocument } from '../../functions/shared/openapi.ts';
 import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
@@ -17,7 +17,9 @@ beforeAll(() => {
   synth = synthesize();
 }, SYNTH_TIMEOUT);
 
-const fromTable = () => ROUTES.map((route) => `${route.method} ${route.path}`).sort();
+const fromTable = () => ROUTES.map(routeKey).sort();
+/** The catch-all is deployed but is no path of the API, so the document leaves it out. */
+const documented = () => ROUTES.filter((route) => route.method !== 'ANY').map(routeKey).sort();
 
 const fromTemplate = () =>
   Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'))
@@ -34,15 +36,15 @@ const fromOpenApi = () => {
 it('deploys exactly the routes of the route table, and the OpenAPI document describes exactly those', () => {
   expect(new Set(fromTable()).size).toBe(ROUTES.length);
   expect(fromTemplate()).toEqual(fromTable());
-  expect(fromOpenApi()).toEqual(fromTable());
+  expect(fromOpenApi()).toEqual(documented());
 });
 
 it('asks for the same scope in API Gateway as the OpenAPI document declares', () => {
   const paths = openApiDocument().paths as Record<string, Record<string, Operation>>;
   const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'));
-  for (const route of ROUTES) {
+  for (const route of ROUTES.filter((r) => r.method !== 'ANY')) {
     const security = paths[route.path]?.[route.method.toLowerCase()]?.security;
-    const deployed = routes.find((r) => r.Properties.RouteKey === `${route.method} ${route.path}`)!;
+    const deployed = routes.find((r) => r.Properties.RouteKey === routeKey(route))!;
     const deployedScopes: string[] = deployed.Properties.AuthorizationScopes ?? [];
     const documentedScopes = (security ?? []).flatMap((requirement) => Object.values(requirement).flat());
     expect(deployedScopes, route.id).toEqual(documentedScopes);

@@ -18,6 +18,7 @@ beforeAll(() => {
 
 const tableId = () => synth.logicalId(synth.stack.table.table);
 const busId = () => synth.logicalId(synth.stack.events.bus);
+const dlqId = () => synth.logicalId(synth.stack.events.deadLetters);
 
 it('reads the table stream from its start, in batches, reporting the first record that failed', () => {
   const mappings = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
@@ -42,7 +43,26 @@ it('publishes to the service bus, named in its environment, with the house setti
   expect(resources[fn.LoggingConfig.LogGroup.Ref]!.Properties.RetentionInDays).toBe(30);
 });
 
-it('may put events on its bus and read its stream, and nothing else', () => {
+it('retries a failing batch a bounded number of times, halving it to isolate a poison record, then dead-letters it', () => {
+  const mapping = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
+  expect(mapping.Properties).toMatchObject({
+    BisectBatchOnFunctionError: true,
+    MaximumRetryAttempts: 10,
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId(), 'Arn'] } } },
+  });
+  expect(resources[dlqId()]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties);
+  expect(
+    alarms.filter(
+      (a) =>
+        a.Namespace === 'AWS/SQS' &&
+        a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }]),
+    ),
+  ).toHaveLength(1);
+});
+
+it('may put events on its bus, read its stream and dead-letter to its queue, and nothing else', () => {
   const roleId = synth.logicalId(synth.stack.events.publisher.role!);
   const statements = Object.values(resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
@@ -59,8 +79,12 @@ it('may put events on its bus and read its stream, and nothing else', () => {
     'events:PutEvents',
     'logs:CreateLogStream',
     'logs:PutLogEvents',
+    'sqs:GetQueueAttributes',
+    'sqs:GetQueueUrl',
+    'sqs:SendMessage',
   ]);
   expect(byAction.get('events:PutEvents')).toBe(JSON.stringify({ 'Fn::GetAtt': [busId(), 'Arn'] }));
+  expect(byAction.get('sqs:SendMessage')).toBe(JSON.stringify({ 'Fn::GetAtt': [dlqId(), 'Arn'] }));
   for (const action of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']) {
     expect(byAction.get(action)).toBe(JSON.stringify({ 'Fn::GetAtt': [tableId(), 'StreamArn'] }));
   }

@@ -29,6 +29,7 @@ const EXPECTED: Record<string, { table: string[]; indexes: string[] }> = {
   getHealth: { table: [], indexes: [] },
   getOpenApi: { table: [], indexes: [] },
   getConnectionRules: { table: [], indexes: [] },
+  notFound: { table: [], indexes: [] },
 };
 
 const WRITE_ACTION = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem|PartiQL(Insert|Update|Delete))$/;

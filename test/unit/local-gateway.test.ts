@@ -74,14 +74,14 @@ describe('matchRoute', () => {
     ['another case', 'GET', '/Health'],
     ['the root', 'GET', '/'],
     ['an empty path', 'GET', ''],
-  ])('matches nothing for %s', (_, method, path) => {
-    expect(matchRoute(method, path)).toBeUndefined();
+  ])('falls through to the $default catch-all for %s', (_, method, path) => {
+    expect(matchRoute(method, path)?.route.id).toBe('notFound');
   });
 
   it('finds every route again from its template, with the parameters decoded', () => {
     const segment = fc.string({ minLength: 1, maxLength: 12 });
     fc.assert(
-      fc.property(fc.constantFrom(...ROUTES), fc.array(segment, { minLength: 5, maxLength: 5 }), (route, values) => {
+      fc.property(fc.constantFrom(...ROUTES.filter((route) => route.method !== 'ANY')), fc.array(segment, { minLength: 5, maxLength: 5 }), (route, values) => {
         // prepare
         const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
         const expected = Object.fromEntries(names.map((name, i) => [name, values[i]!]));

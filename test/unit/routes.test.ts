@@ -18,6 +18,8 @@ const CONTRACT_ENDPOINTS = [
   ['GET', '/health', null],
   ['GET', '/openapi.json', null],
   ['GET', '/connection-rules', null],
+  // Contract §6: "any path that matches no route" is a 404 problem, from the catch-all.
+  ['ANY', '$default', null],
 ] as const;
 
 describe('the route table', () => {

@@ -1,0 +1,114 @@
+/**
+ * The HTTP API: a JWT authorizer for every /api route (with the route's scope), the three public
+ * service routes without one, and a default stage with throttling and JSON access logs.
+ */
+import { Validations, type CfnResource } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Route } from '../functions/routes.ts';
+
+export interface ConnectionsApiProps {
+  /** The `iss` the tokens must carry, an https URL whose /.well-known/openid-configuration API Gateway reads. */
+  readonly jwtIssuer: string;
+  /** The accepted `aud` values (for Cognito access tokens, `client_id`). */
+  readonly jwtAudience: readonly string[];
+  /** Steady-state requests per second over the whole stage. @default 50 */
+  readonly throttleRateLimit?: number;
+  /** Requests allowed in a burst above the rate. @default 100 */
+  readonly throttleBurstLimit?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly accessLogRetention?: RetentionDays;
+}
+
+/** One JSON object per request: what an operator needs to trace a call, and no token or body. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    httpMethod: '$context.httpMethod',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    subject: '$context.authorizer.claims.sub',
+  }),
+);
+
+export class ConnectionsApi extends Construct {
+  public readonly httpApi: HttpApi;
+  public readonly stage: HttpStage;
+  public readonly authorizer: HttpJwtAuthorizer;
+  public readonly accessLogGroup: LogGroup;
+  /** The routes added so far, by route id. */
+  public readonly routes = new Map<string, HttpRoute>();
+
+  constructor(scope: Construct, id: string, props: ConnectionsApiProps) {
+    super(scope, id);
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Resource Connections API',
+      // The default stage is created below, where throttling and access logs can be set.
+      createDefaultStage: false,
+    });
+    this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
+    });
+    this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
+      jwtAudience: [...props.jwtAudience],
+      identitySource: ['$request.header.Authorization'],
+    });
+  }
+
+  /** The URL callers use: the default stage at the root of the execute-api endpoint. */
+  get url(): string {
+    return this.stage.url;
+  }
+
+  /** Adds one route of the route table, integrated with its function. */
+  addRoute(route: Route, fn: IFunction): HttpRoute {
+    const httpRoute = new HttpRoute(this, route.id, {
+      httpApi: this.httpApi,
+      routeKey: route.path === '$default' ? HttpRouteKey.DEFAULT : HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      integration: new HttpLambdaIntegration(`${route.id}Integration`, fn),
+      ...(route.scope
+        ? { authorizer: this.authorizer, authorizationScopes: [route.scope] }
+        : { authorizer: new HttpNoneAuthorizer() }),
+    });
+    if (!route.scope) {
+      Validations.of(httpRoute.node.defaultChild as CfnResource).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          route.path === '$default'
+            ? 'The catch-all route answers every unmatched method and path with a 404 problem+json, as the contract asks; it reads no data and has nothing to authorize.'
+            : `${route.method} ${route.path} is one of the three unauthenticated service routes the API contract defines (health, OpenAPI document, connection rules); it reads no stored data.`,
+      });
+    }
+    this.routes.set(route.id, httpRoute);
+    return httpRoute;
+  }
+}

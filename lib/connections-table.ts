@@ -1,0 +1,44 @@
+/**
+ * The connections table, built from the one table definition the local server and the tests use too.
+ * It holds the service's only state, so it is protected three ways: deletion protection, Retain on
+ * stack deletion, and point-in-time recovery. It has no fixed name, so a new stack never collides
+ * with a retained table.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TABLE, type IndexName } from '../functions/shared/table-definition.ts';
+
+const string = (name: string) => ({ name, type: AttributeType.STRING });
+
+export class ConnectionsTable extends Construct {
+  public readonly table: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new Table(this, 'Table', {
+      partitionKey: string(TABLE.partitionKey),
+      sortKey: string(TABLE.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      stream: StreamViewType[TABLE.stream],
+      timeToLiveAttribute: TABLE.timeToLiveAttribute,
+    });
+    for (const index of Object.values(TABLE.indexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: string(index.partitionKey),
+        sortKey: string(index.sortKey),
+        // A list page is one Query with no follow-up reads.
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+
+  /** The ARN of one index: Query is granted per index, never on `index/*`. */
+  indexArn(name: IndexName): string {
+    return `${this.table.tableArn}/index/${TABLE.indexes[name].indexName}`;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Which DynamoDB actions each route's function may call, and on what. Least privilege follows from
+ * the code (functions/shared/repository.ts and listing.ts): reads are GetItem, lists are Query on
+ * named indexes (or on the table, for a connection's history), and every change is one TransactWriteItems, which IAM checks per operation inside
+ * it (Put → PutItem, Delete → DeleteItem, Update → UpdateItem, ConditionCheck → ConditionCheckItem).
+ * No route gets Scan, a wildcard action or `index/*`; a route that never deletes gets no DeleteItem.
+ */
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Route, RouteId } from '../functions/routes.ts';
+import type { IndexName } from '../functions/shared/table-definition.ts';
+import type { ConnectionsTable } from './connections-table.ts';
+import type { ServiceFunction } from './service-function.ts';
+
+export type ItemAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:ConditionCheckItem';
+
+/** Where a route Queries: an index, or the table itself (a connection's history shares its partition). */
+export type QueryTarget = IndexName | 'table';
+
+export interface DataAccess {
+  /** Item actions, granted on the table ARN. */
+  readonly items: readonly ItemAction[];
+  /** Query is granted on exactly these: the table ARN and/or named index ARNs. */
+  readonly queries: readonly QueryTarget[];
+}
+
+const READ_ACTIONS: readonly ItemAction[] = ['dynamodb:GetItem'];
+const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+const CHANGE_AND_RELEASE: readonly ItemAction[] = [...CHANGE, 'dynamodb:DeleteItem'];
+
+/** A new route gets its access level's default until it needs more or less. */
+const BY_ACCESS: Record<Route['access'], DataAccess> = {
+  none: { items: [], queries: [] },
+  read: { items: READ_ACTIONS, queries: [] },
+  // Read the current item, then one transaction of Puts (item, history, guard) and perhaps a guard release.
+  write: { items: CHANGE_AND_RELEASE, queries: [] },
+};
+
+/** Routes whose code calls less, or other, than their access level's default. */
+const BY_ROUTE: Partial<Record<RouteId, DataAccess>> = {
+  // Puts the connection, its pair guard, history and idempotency record; reads the record or the guard.
+  createConnection: { items: CHANGE, queries: [] },
+  // Puts the new version and its history entry; releases nothing.
+  updateConnection: { items: CHANGE, queries: [] },
+  // Claims the pair guard again (a Put); releases nothing.
+  restoreConnection: { items: CHANGE, queries: [] },
+  // Pages only: Query on whichever index the filters choose (list-plans.ts).
+  listConnections: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  // A resource's source-side and target-side streams.
+  listResourceConnections: { items: [], queries: ['bySource', 'byTarget'] },
+  // The history entries sit in the connection's own partition of the table.
+  getConnectionHistory: { items: [], queries: ['table'] },
+  // Pages through the resource's connections and soft-deletes each, releasing its guard.
+  deleteResourceConnections: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'] },
+};
+
+export function dataAccessOf(route: Route): DataAccess {
+  const access = BY_ROUTE[route.id as RouteId] ?? BY_ACCESS[route.access];
+  const writes = access.items.filter((action) => !READ_ACTIONS.includes(action));
+  if (route.access !== 'write' && writes.length > 0) {
+    throw new Error(`Route ${route.id} is ${route.access}-only but would be granted ${writes.join(', ')}`);
+  }
+  if (route.access === 'none' && access.queries.length > 0) {
+    throw new Error(`Route ${route.id} does not touch the table but would be granted Query`);
+  }
+  return access;
+}
+
+export interface DataBinding {
+  readonly table: ConnectionsTable;
+  /** The paging-token key, as a value for the environment. */
+  readonly pageTokenSecret: string;
+  /** For LocalStack-style targets only. @default - the AWS endpoint */
+  readonly dynamoDbEndpoint?: string;
+}
+
+/**
+ * Gives a function what its route needs, and nothing when the route does not touch the table: the
+ * environment its configuration reads (functions/shared/config.ts) and the grants, together.
+ */
+export function bindDataAccess(fn: ServiceFunction, route: Route, data: DataBinding): DataAccess {
+  const access = dataAccessOf(route);
+  if (route.access === 'none') return access;
+  fn.addEnvironment('TABLE_NAME', data.table.table.tableName);
+  fn.addEnvironment('PAGE_TOKEN_SECRET', data.pageTokenSecret);
+  if (data.dynamoDbEndpoint) fn.addEnvironment('DYNAMODB_ENDPOINT', data.dynamoDbEndpoint);
+  if (access.items.length > 0) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...access.items], resources: [data.table.table.tableArn] }));
+  }
+  if (access.queries.length > 0) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: access.queries.map((target) => (target === 'table' ? data.table.table.tableArn : data.table.indexArn(target))),
+      }),
+    );
+  }
+  return access;
+}

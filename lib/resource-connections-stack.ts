@@ -1,0 +1,86 @@
+/**
+ * The whole service in one stack: the table (and the paging-token key), one function and one API
+ * route per entry of the route table, the change-stream publisher and its event bus, and the alarms
+ * and dashboard. One stack keeps `cdk deploy` a single step with no cross-stack exports pinning the
+ * table or its stream; the table is safe on its own (deletion protection, Retain, PITR), so deleting
+ * or replacing the stack never takes the data.
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { ROUTES, type Route } from '../functions/routes.ts';
+import { ConnectionEvents } from './connection-events.ts';
+import { ConnectionsApi } from './connections-api.ts';
+import { ConnectionsTable } from './connections-table.ts';
+import { bindDataAccess } from './data-access.ts';
+import { PageTokenSecret } from './page-token-secret.ts';
+import { ServiceFunction } from './service-function.ts';
+import { ServiceMonitoring } from './service-monitoring.ts';
+import type { ServiceSettings } from './settings.ts';
+
+export interface ResourceConnectionsStackProps extends StackProps {
+  readonly settings: ServiceSettings;
+  /** The routes to deploy. @default ROUTES, the one route table */
+  readonly routes?: readonly Route[];
+}
+
+export class ResourceConnectionsStack extends Stack {
+  public readonly table: ConnectionsTable;
+  public readonly api: ConnectionsApi;
+  /** Each route's function, by route id. */
+  public readonly functions = new Map<string, ServiceFunction>();
+  public readonly events: ConnectionEvents;
+  public readonly monitoring: ServiceMonitoring;
+
+  constructor(scope: Construct, id: string, props: ResourceConnectionsStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.table = new ConnectionsTable(this, 'Connections');
+    const pageTokenSecret = new PageTokenSecret(this, 'PageTokenSecret');
+    this.api = new ConnectionsApi(this, 'Api', {
+      jwtIssuer: settings.jwtIssuer,
+      jwtAudience: settings.jwtAudience,
+      throttleRateLimit: settings.throttleRateLimit,
+      throttleBurstLimit: settings.throttleBurstLimit,
+      accessLogRetention: settings.logRetention,
+    });
+
+    for (const route of (props.routes ?? ROUTES) as readonly Route[]) {
+      const fn = new ServiceFunction(this, `${route.id}Function`, {
+        handlerModule: route.handler,
+        description: `${route.method} ${route.path}: ${route.summary}`,
+        memorySize: settings.functionMemoryMb,
+        logRetention: settings.logRetention,
+        timeout: route.timeoutSeconds === undefined ? undefined : Duration.seconds(route.timeoutSeconds),
+      });
+      bindDataAccess(fn, route, {
+        table: this.table,
+        pageTokenSecret: pageTokenSecret.value,
+        dynamoDbEndpoint: settings.dynamoDbEndpoint,
+      });
+      this.api.addRoute(route, fn);
+      this.functions.set(route.id, fn);
+    }
+
+    this.events = new ConnectionEvents(this, 'Events', {
+      table: this.table.table,
+      memorySize: settings.functionMemoryMb,
+      logRetention: settings.logRetention,
+    });
+
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      stage: this.api.stage,
+      functions: this.functions,
+      streamConsumer: this.events.publisher,
+      streamDeadLetters: this.events.deadLetters,
+      table: this.table.table,
+      alarmTopic: settings.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (API_URL for npm run test:api)' });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'The connections table' });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Subscribe to connection events here' });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The house Lambda function: every route's function is one of these, so runtime, architecture,
+ * bundling, logging and timeout are decided once. Bundling runs the esbuild in node_modules, never
+ * Docker; the AWS SDK is bundled too (its bundled copy imports faster than the runtime's).
+ */
+import { Duration, Validations, type CfnResource } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const HANDLERS = `${ROOT}functions/handlers/`;
+
+/** What every function reports itself as in logs and EMF metrics. */
+export const SERVICE_NAME = 'resource-connections';
+export const METRICS_NAMESPACE = 'ResourceConnections';
+
+/** Bundled CommonJS dependencies call require(), which an ES module does not have. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** API Gateway gives up on an integration after 30 s: a function must answer well before. */
+const MAX_TIMEOUT = Duration.seconds(29);
+
+export interface ServiceFunctionProps {
+  /** The handler module under functions/handlers/, without extension; it exports `handler`. */
+  readonly handlerModule: string;
+  readonly description?: string;
+  /** @default 1024 */
+  readonly memorySize?: number;
+  /** Must be under 30 s. @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Environment the handler reads, added to the Powertools settings every function gets. @default - none */
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * Each function has its own log group (with retention) and its own role, which starts with nothing
+ * but writing to that log group: no managed policy, and data access is granted per route.
+ */
+export class ServiceFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    const timeout = props.timeout ?? Duration.seconds(10);
+    if (timeout.toSeconds() > MAX_TIMEOUT.toSeconds()) {
+      throw new Error(`${id}: timeout ${timeout.toSeconds()} s is not under API Gateway's 30 s`);
+    }
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.handlerModule} function`,
+    });
+    super(scope, id, {
+      entry: `${HANDLERS}${props.handlerModule}.ts`,
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: `${ROOT}package-lock.json`,
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout,
+      role,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // Stack traces in the logs point at the TypeScript source.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Line numbers are enough in a stack trace; the sources would only grow the asset.
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        externalModules: [],
+        banner: ESM_REQUIRE_BANNER,
+      },
+    });
+    logGroup.grantWrite(role);
+    Validations.of(this.node.defaultChild as CfnResource).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is chosen on purpose: the unit and integration suites also run under Node 22 (npm run test:node22), ' +
+        'so what is tested is what runs. It is a supported LTS runtime; moving to nodejs24.x is one constant here plus that script.',
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Deploy-time settings, read from CDK context (`-c key=value` or cdk.json) and, for the identity
+ * provider, from the environment. Context wins over the environment so a command line is explicit.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+export interface ServiceSettings {
+  /** The `iss` every token must carry: context `jwtIssuer` or env JWT_ISSUER (an https URL). */
+  readonly jwtIssuer: string;
+  /** Accepted `aud` (or Cognito `client_id`) values: context `jwtAudience` or env JWT_AUDIENCE, comma-separated. */
+  readonly jwtAudience: readonly string[];
+  readonly throttleRateLimit: number | undefined;
+  readonly throttleBurstLimit: number | undefined;
+  readonly functionMemoryMb: number | undefined;
+  readonly logRetention: RetentionDays | undefined;
+  /** An existing SNS topic the alarms notify: context `alarmTopicArn` or env ALARM_TOPIC_ARN. */
+  readonly alarmTopicArn: string | undefined;
+  /** Only for LocalStack-style targets that need the functions pointed at another DynamoDB. */
+  readonly dynamoDbEndpoint: string | undefined;
+}
+
+export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): ServiceSettings {
+  const text = (key: string, envName?: string): string | undefined => {
+    const value: unknown = node.tryGetContext(key) ?? (envName ? env[envName] : undefined);
+    if (value === undefined || value === null || value === '') return undefined;
+    return String(value).trim();
+  };
+  const required = (key: string, envName: string): string => {
+    const value = text(key, envName);
+    if (!value) {
+      throw new Error(
+        `Missing ${key}: pass -c ${key}=... to cdk or set ${envName} (see docs/deploy.md). ` +
+          'It comes from your identity provider and is not defaulted, so a deploy never trusts a placeholder by accident.',
+      );
+    }
+    return value;
+  };
+  const positiveNumber = (key: string): number | undefined => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number <= 0) throw new Error(`Context ${key} must be a positive number, got "${value}"`);
+    return number;
+  };
+
+  const jwtIssuer = required('jwtIssuer', 'JWT_ISSUER');
+  if (!/^https:\/\/[^\s]+$/.test(jwtIssuer)) throw new Error(`jwtIssuer must be an https URL, got "${jwtIssuer}"`);
+  const jwtAudience = required('jwtAudience', 'JWT_AUDIENCE')
+    .split(',')
+    .map((audience) => audience.trim())
+    .filter(Boolean);
+
+  const retentionDays = positiveNumber('logRetentionDays');
+  if (retentionDays !== undefined && !Object.values(RetentionDays).includes(retentionDays)) {
+    throw new Error(`Context logRetentionDays must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, ...), got ${retentionDays}`);
+  }
+
+  return {
+    jwtIssuer,
+    jwtAudience,
+    throttleRateLimit: positiveNumber('throttleRateLimit'),
+    throttleBurstLimit: positiveNumber('throttleBurstLimit'),
+    functionMemoryMb: positiveNumber('functionMemoryMb'),
+    logRetention: retentionDays as RetentionDays | undefined,
+    alarmTopicArn: text('alarmTopicArn', 'ALARM_TOPIC_ARN'),
+    dynamoDbEndpoint: text('dynamoDbEndpoint'),
+  };
+}
