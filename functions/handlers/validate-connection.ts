@@ -5,7 +5,8 @@
  */
 import { ENDPOINTS } from '../shared/endpoints.ts';
 import { ProblemError } from '../shared/errors.ts';
-import { endpoint, json, problemDocument, readJsonBody } from '../shared/http.ts';
+import { endpoint, json, problemDocument } from '../shared/http.ts';
+import { readJsonBody } from '../shared/request-body.ts';
 import type { CreateConnectionInput } from '../shared/schemas.ts';
 import { repository } from '../shared/service.ts';
 

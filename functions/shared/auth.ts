@@ -50,11 +50,11 @@ export function isGranted(grants: readonly string[], scope: Scope): boolean {
   );
 }
 
-export function authorize(principal: Principal, needed: AccessScope, scope: Scope | undefined): void {
+export function authorize(principal: Principal, needed: AccessScope, scope: Scope): void {
   if (!principal.scopes.has(needed)) {
     throw new ForbiddenError(`The token lacks the scope ${needed}.`);
   }
-  if (scope && !isGranted(principal.grants, scope)) {
+  if (!isGranted(principal.grants, scope)) {
     throw new ForbiddenError(`The token is not granted ${scope.projectSlug}/${scope.environmentSlug}.`);
   }
 }

@@ -3,29 +3,23 @@
  * Gateway payload 2.0 event into validated input, and any thrown error into problem+json.
  * Handlers hold only their one call into the repository.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { routeById, type RouteId } from '../routes.ts';
 import { authorize, principalFrom, type AccessScope, type Principal } from './auth.ts';
 import { isDatabaseUnavailable } from './database-errors.ts';
-import {
-  InvalidJsonError,
-  PayloadTooLargeError,
-  ProblemError,
-  ServiceUnavailableError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-  type FieldError,
-} from './errors.ts';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
+import { ProblemError, ServiceUnavailableError, ValidationError, type FieldError } from './errors.ts';
+import type { Scope } from './keys.ts';
 import { countProblem, logger, metrics } from './observability.ts';
-import { routeById, type RouteId } from '../routes.ts';
-import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from './endpoints.ts';
+import { readJsonBody } from './request-body.ts';
+import { parse } from './validation.ts';
 
 export type GatewayEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type GatewayResult = APIGatewayProxyStructuredResultV2;
-
 
 export interface Input<P, Q, B> {
   readonly path: P;
@@ -151,15 +145,8 @@ function authorizeScope(scope: AccessScope | null): Middleware {
     name: 'authorize',
     before: (request) => {
       const { principal, path } = request.context.input;
-      if (scope === null || principal === undefined) return;
-      const slugs = path as { projectSlug?: string; environmentSlug?: string };
-      authorize(
-        principal,
-        scope,
-        slugs.projectSlug && slugs.environmentSlug
-          ? { projectSlug: slugs.projectSlug, environmentSlug: slugs.environmentSlug }
-          : undefined,
-      );
+      // Every route behind a token lives under /api/{projectSlug}/{environmentSlug}, validated above.
+      if (scope !== null && principal !== undefined) authorize(principal, scope, path as Scope);
     },
   };
 }
@@ -172,40 +159,6 @@ function jsonBody(body: EndpointSpec['body']): Middleware {
       request.context.input.body = readJsonBody(request.event, body);
     },
   };
-}
-
-/** The body, checked in order: size (413), media type (415), JSON (400), schema (400). */
-export function readJsonBody(event: GatewayEvent, body: NonNullable<EndpointSpec['body']>): unknown {
-  const raw = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-  if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-  const mediaType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (raw.length === 0 && mediaType === '') {
-    throw new ValidationError([{ path: '', message: 'a JSON body is required' }]);
-  }
-  if (!body.mediaTypes.includes(mediaType)) throw new UnsupportedMediaTypeError(body.mediaTypes);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    throw new InvalidJsonError();
-  }
-  if (hasProtoKey(parsed)) throw new ValidationError([{ path: '__proto__', message: 'is not an allowed key' }]);
-  return parse(body.schema, parsed);
-}
-
-/**
- * A "__proto__" key cannot round-trip through JavaScript objects intact, so it is refused outright.
- * Walked with a stack, not recursion: a body may nest thousands of levels deep.
- */
-function hasProtoKey(value: unknown): boolean {
-  const pending = [value];
-  while (pending.length) {
-    const next = pending.pop();
-    if (next === null || typeof next !== 'object') continue;
-    if (Object.hasOwn(next, '__proto__')) return true;
-    pending.push(...Object.values(next));
-  }
-  return false;
 }
 
 function validateQuery(schema: z.ZodMiniType): Middleware {
@@ -231,17 +184,4 @@ function queryOf(event: GatewayEvent): Record<string, string> {
   }
   if (repeated.length) throw new ValidationError(repeated);
   return query;
-}
-
-export function parse<T>(schema: z.ZodMiniType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new ValidationError(
-    result.error.issues.flatMap((issue): FieldError[] => {
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'is not a known field' }));
-      }
-      return [{ path: issue.path.join('.'), message: issue.message }];
-    }),
-  );
 }

@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import { ValidationError, type FieldError } from '../../functions/shared/errors.ts';
-import { parse } from '../../functions/shared/http.ts';
+import { parse } from '../../functions/shared/validation.ts';
 import {
   connectionId,
   connectionPath,
