@@ -263,8 +263,8 @@ export class ConnectionRepository {
   }
 
   /**
-   * Read, decide, then write on the condition that the version read is still current. Without
-   * If-Match a lost race reads again and decides anew; with If-Match it is the caller's 412.
+   * Read, decide, then write on the condition that the version read is still current. A lost race
+   * reads again and decides anew: with If-Match, the new version is then the caller's 412.
    * `deleted` says which connections the change applies to: live ones, or (restore) deleted ones.
    */
   private async change(
@@ -292,7 +292,6 @@ export class ConnectionRepository {
               Item: toItem(next),
               ConditionExpression: `version = :version AND ${deleted ? 'attribute_exists' : 'attribute_not_exists'}(deletedAt)`,
               ExpressionAttributeValues: { ':version': current.version },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
             },
           },
           ...(decision.guard === 'claim' ? [this.guardClaim(next)] : []),
@@ -301,14 +300,9 @@ export class ConnectionRepository {
         ]);
         return { connection: next, changes };
       } catch (error) {
-        const guardTaken = decision.guard === 'claim' && (await this.throwIfDuplicate(error, 1, next));
-        const raced = conditionFailed(error, 0);
-        const now = raced?.item;
-        if (raced && now && (now.deletedAt !== undefined) === deleted && ifMatch !== undefined && ifMatch !== '*') {
-          throw new PreconditionFailedError(Number(now.version));
-        }
-        if (!raced && !guardTaken && !isTransactionConflict(error)) throw error;
-        // Lost a race: the next read decides again (404, 409, 412 or a fresh attempt).
+        const guardFreed = decision.guard === 'claim' && (await this.throwIfDuplicate(error, 1, next));
+        if (!guardFreed && !conditionFailed(error, 0) && !isTransactionConflict(error)) throw error;
+        // Lost a race: the next read decides again (404, 409, 412 against If-Match, or a fresh attempt).
         if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
         await backOff(attempt);
       }

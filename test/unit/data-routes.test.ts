@@ -17,6 +17,7 @@ import { toItem, type Connection } from '../../functions/shared/connection.ts';
 import { planConnectionList, planResourceConnections } from '../../functions/shared/list-plans.ts';
 import { sealPageToken } from '../../functions/shared/page-token.ts';
 import type { GatewayEvent } from '../../functions/shared/http.ts';
+import { metrics } from '../../functions/shared/observability.ts';
 import { problem as problemSchema } from '../../functions/shared/schemas.ts';
 import {
   invoke,
@@ -603,6 +604,21 @@ describe('answers with a database behind (in-memory fake)', () => {
     expect(answer.headers.location).toBe(`/api/acme/prod/resource-connections/${String(answer.body.id)}`);
     expect(answer.headers.etag).toBe('"1"');
     expect(sent(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('counts a created connection and a refusal by code, and flushes metrics only when there are some', async () => {
+    const added = vi.spyOn(metrics, 'addMetric');
+    const published = vi.spyOn(metrics, 'publishStoredMetrics');
+    const single = vi.spyOn(metrics, 'singleMetric');
+
+    await invoke(createConnection, loadEvent('create-connection'));
+    expect(added).toHaveBeenCalledWith('ConnectionsCreated', 'Count', 1);
+    expect(published).toHaveBeenCalledTimes(1);
+
+    published.mockClear();
+    await invoke(getConnection, withClaimChanges(loadEvent('get-connection'), { scope: 'connections:write' }));
+    expect(single).toHaveBeenCalledTimes(1);
+    expect(published).not.toHaveBeenCalled();
   });
 
   it.each(['', 'x'.repeat(256), 'clé', 'tab\there', 'line\nbreak'])('POST refuses the Idempotency-Key %j before reading', async (key) => {
