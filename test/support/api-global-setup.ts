@@ -3,6 +3,9 @@
  * local server exactly as `npm start` runs it, in a child process on a free port, with DynamoDB
  * Local in memory.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { spawnLocalServer } from '../../local/child-server.ts';
 
@@ -15,8 +18,14 @@ export default async function setup(project: TestProject) {
     return;
   }
   const jwtSecret = 'api-test-secret';
-  const server = await spawnLocalServer({ LOCAL_JWT_SECRET: jwtSecret });
+  const eventsDir = mkdtempSync(join(tmpdir(), 'api-events-'));
+  const eventsFile = join(eventsDir, 'events.ndjson');
+  const server = await spawnLocalServer({ LOCAL_JWT_SECRET: jwtSecret, LOCAL_EVENTS_FILE: eventsFile });
   project.provide('apiUrl', server.url);
   project.provide('jwtSecret', jwtSecret);
-  return () => server.stop();
+  project.provide('eventsFile', eventsFile);
+  return async () => {
+    await server.stop();
+    rmSync(eventsDir, { recursive: true, force: true });
+  };
 }

@@ -19,5 +19,7 @@ declare module 'vitest' {
     /** Set when the suite runs against a deployed stack: one token, no local secret. */
     apiToken?: string;
     jwtSecret?: string;
+    /** Where the local server appends events (not set against a deployed stack). */
+    eventsFile?: string;
   }
 }
