@@ -4,7 +4,6 @@
  * history entry, so no partial change is ever visible and a refused change writes nothing.
  */
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
 import { diff, scopeOf, toConnection, toItem, type Changes, type Connection } from './connection.ts';
 import {
   ConnectionNotAllowedError,
@@ -19,6 +18,7 @@ import {
 } from './errors.ts';
 import { historyPut, toHistoryEntry, type HistoryAction, type HistoryEntry } from './history.ts';
 import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from './idempotency.ts';
+import { newConnectionId } from './ids.ts';
 import { keys, type ResourceRef, type Scope } from './keys.ts';
 import { planConnectionList, planResourceConnections, type ListPlan } from './list-plans.ts';
 import { queryPage, type Page, type QueryObserver } from './listing.ts';
@@ -94,7 +94,7 @@ export class ConnectionRepository {
 
     const now = new Date().toISOString();
     const connection: Connection = {
-      id: ulid(),
+      id: newConnectionId(),
       ...scope,
       sourceResourceType: input.sourceResourceType,
       sourceResourceId: input.sourceResourceId,

@@ -9,12 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASELINE_ENTRY, bundleFunction } from '../../bench/esbuild.ts';
 import { routeKey, ROUTES, type Route } from '../../functions/routes.ts';
-import { ESM_REQUIRE_BANNER } from '../../lib/service-function.ts';
+import { ESM_REQUIRE_BANNER } from '../../lib/bundling.ts';
 import { ROOT, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER } from './support/synth.ts';
 
-/** The design's cold-start budget: 1.3 × a bundle that only builds the DynamoDB document client (540 KB). */
-const BUNDLE_BUDGET_BYTES = 1.3 * 540 * 1024;
+/**
+ * The cold-start budget: each bundle within 1.3 × the floor, a bundle that only builds the DynamoDB
+ * document client, built with the same options (lib/bundling.ts).
+ */
+const BUNDLE_BUDGET = 1.3;
 
 /** The environment of a machine with no AWS account: no keys, no profile, no instance metadata. */
 function offlineEnv(): NodeJS.ProcessEnv {
@@ -34,14 +38,16 @@ interface Manifest {
 }
 
 let outdir: string;
+let baselineBytes: number;
 let result: ReturnType<typeof spawnSync>;
 let template: { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
 
-beforeAll(() => {
+beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'rc-cdk-out-'));
   const args = ['cdk', 'synth', '--quiet', '--no-notices', '-c', `jwtIssuer=${TEST_ISSUER}`, '-c', `jwtAudience=${TEST_AUDIENCE}`, '-o', outdir];
   result = spawnSync('npx', args, { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: SYNTH_TIMEOUT });
   if (result.status === 0) template = JSON.parse(readFileSync(join(outdir, 'ResourceConnections.template.json'), 'utf8'));
+  baselineBytes = (await bundleFunction(BASELINE_ENTRY, join(outdir, 'baseline'))).bytes;
 }, SYNTH_TIMEOUT);
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -84,7 +90,11 @@ it('synthesizes with no AWS credentials, environment-agnostic', () => {
   expect(manifest.artifacts.ResourceConnections?.environment).toBe('aws://unknown-account/unknown-region');
 });
 
-const BUNDLES = [...ROUTES.map((route) => `${route.id}Function`), 'Events/Publisher'];
+/** Construct path and handler module of every function. */
+const BUNDLES: [string, string][] = [
+  ...ROUTES.map((route): [string, string] => [`${route.id}Function`, route.handler]),
+  ['Events/Publisher', 'publish-events'],
+];
 
 it.each(BUNDLES)('bundles %s as minified ESM with a source map, within the cold-start budget', (constructPath) => {
   const bundle = bundleOf(constructPath);
@@ -95,7 +105,16 @@ it.each(BUNDLES)('bundles %s as minified ESM with a source map, within the cold-
   expect(/export\{[^}]*\b\w+ as handler\b[^}]*\}/.test(code), 'exports handler as ESM').toBe(true);
   expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map'), 'links its source map').toBe(true);
   expect(code.length / code.split('\n').length, 'minified: long lines').toBeGreaterThan(1000);
-  expect(statSync(join(bundle, 'index.mjs')).size).toBeLessThan(BUNDLE_BUDGET_BYTES);
+  const bytes = statSync(join(bundle, 'index.mjs')).size;
+  expect(bytes / baselineBytes, `${bytes} bytes against the baseline's ${baselineBytes}`).toBeLessThanOrEqual(BUNDLE_BUDGET);
+});
+
+it.each([BUNDLES[0]!, BUNDLES.at(-1)!])('bundles %s exactly as the benchmark does: what is measured is what is deployed', async (constructPath, handler) => {
+  const deployed = readFileSync(join(bundleOf(constructPath), 'index.mjs'));
+
+  const measured = await bundleFunction(join(ROOT, 'functions/handlers', `${handler}.ts`), join(outdir, `bench-${handler}`));
+
+  expect(readFileSync(measured.file).equals(deployed), 'byte for byte').toBe(true);
 });
 
 /** An API Gateway payload 2.0 event for the route, with no authorizer context (no token). */

@@ -1,0 +1,104 @@
+/**
+ * DynamoDB calls and consumed capacity per request: each data route's handler is called in process
+ * with a meter on the shared document client, one request at a time. The budgets are the issue's:
+ * a request cannot cost less than the calls it needs, and each extra call is a finding.
+ */
+import type { RouteId } from '../functions/routes.ts';
+import type { Scope } from '../functions/shared/keys.ts';
+import { callsByOperation, sumCapacity, type Meter, type MeteredCall } from './meter.ts';
+import { call, type RequestSpec } from './requests.ts';
+
+export interface RequestCost {
+  readonly name: string;
+  readonly route: RouteId;
+  readonly status: number;
+  /** What the request sent, in order; for the cascade, per deleted connection (see `per`). */
+  readonly calls: readonly MeteredCall[];
+  readonly byOperation: Record<string, number>;
+  /** Capacity units over all calls; undefined where DynamoDB (Local) reported none. */
+  readonly capacity: number | undefined;
+  /** At most this many calls of each operation (the issue's budget). */
+  readonly budget: Record<string, number>;
+  /** How many items the figures are for: 1, or the connections the cascade deleted. */
+  readonly per: number;
+}
+
+/** One read, then one conditional transaction: patch, delete, restore, a create with a new Idempotency-Key. */
+const READ_THEN_WRITE = { GetItem: 1, TransactWriteItems: 1 };
+
+/** How many connections the cascade scenario deletes. */
+export const CASCADE_SIZE = 40;
+
+export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<RequestCost[]> {
+  const costs: RequestCost[] = [];
+  const measure = async (name: string, route: RouteId, budget: Record<string, number>, spec: RequestSpec = {}) => {
+    meter.reset();
+    const answer = await call(route, scope, spec);
+    const calls = [...meter.calls];
+    costs.push({ name, route, status: answer.statusCode, calls, byOperation: callsByOperation(calls), capacity: sumCapacity(calls), budget, per: 1 });
+    return answer;
+  };
+  const pair = (n: number, details?: object) => ({
+    sourceResourceType: 'application',
+    sourceResourceId: `app-${n}`,
+    targetResourceType: 'instance',
+    targetResourceId: `i-${n % 3}`,
+    ...(details ? { details } : {}),
+  });
+
+  // A few dozen connections first, so list pages are full pages.
+  for (let n = 100; n < 160; n++) await call('createConnection', scope, { body: pair(n, { port: 8000 + n }) });
+
+  const created = await measure('create', 'createConnection', { TransactWriteItems: 1 }, { body: pair(1, { port: 8080 }) });
+  const id = String(created.body.id);
+  const keyed = { body: pair(2), headers: { 'idempotency-key': `bench-${id}` } };
+  await measure('create, new Idempotency-Key', 'createConnection', READ_THEN_WRITE, keyed);
+  await measure('create, Idempotency-Key replay', 'createConnection', { GetItem: 1 }, keyed);
+  await measure('get', 'getConnection', { GetItem: 1 }, { path: { connectionId: id } });
+  await measure('patch', 'updateConnection', READ_THEN_WRITE, {
+    path: { connectionId: id },
+    body: { status: 'connecting', details: { port: null, tls: true } },
+  });
+  await measure('delete', 'deleteConnection', READ_THEN_WRITE, { path: { connectionId: id } });
+  await measure('restore', 'restoreConnection', READ_THEN_WRITE, { path: { connectionId: id } });
+  await measure('validate', 'validateConnection', { GetItem: 1 }, { body: pair(3) });
+  await measure('history page', 'getConnectionHistory', { Query: 1 }, { path: { connectionId: id } });
+
+  for (const [name, query] of LIST_PAGES) await measure(name, 'listConnections', { Query: 1 }, { query });
+  await measure('resource connections page', 'listResourceConnections', { Query: 2 }, { path: { resourceType: 'instance', resourceId: 'i-1' } });
+
+  // The cascade: every live connection of one server, each deleted with its own transaction.
+  for (let n = 0; n < CASCADE_SIZE; n++) {
+    await call('createConnection', scope, { body: { ...pair(1000 + n), targetResourceId: 'i-cascade' } });
+  }
+  meter.reset();
+  const cascade = await call('deleteResourceConnections', scope, { path: { resourceType: 'instance', resourceId: 'i-cascade' } });
+  const calls = [...meter.calls];
+  const deleted = Number(cascade.body.deleted);
+  costs.push({
+    name: 'cascade',
+    route: 'deleteResourceConnections',
+    status: cascade.statusCode,
+    calls,
+    byOperation: callsByOperation(calls),
+    capacity: sumCapacity(calls),
+    // Per connection: at most a delete's one read and one transaction.
+    budget: { GetItem: deleted, TransactWriteItems: deleted, Query: 2 * Math.ceil(deleted / 100) + 2 },
+    per: deleted,
+  });
+  return costs;
+}
+
+/** One list page per filter the issue names: none, and each key-covered single filter. */
+export const LIST_PAGES: readonly [string, string][] = [
+  ['list page', ''],
+  ['list page, sourceResourceType', 'sourceResourceType=application'],
+  ['list page, source type+id', 'sourceResourceType=application&sourceResourceId=app-120'],
+  ['list page, targetResourceType', 'targetResourceType=instance'],
+  ['list page, target type+id', 'targetResourceType=instance&targetResourceId=i-1'],
+  ['list page, status', 'status=pending'],
+];
+
+/** Whether a request stayed within its budget: no operation it was not allowed, none more often. */
+export const withinBudget = (cost: RequestCost): boolean =>
+  Object.entries(cost.byOperation).every(([operation, n]) => n <= (cost.budget[operation] ?? 0));

@@ -1,0 +1,81 @@
+/**
+ * Counts the DynamoDB calls a client makes and the capacity each consumed: a middleware on the
+ * client's stack asks every call for its ConsumedCapacity (TOTAL: table and indexes) and records
+ * it. Used by the benchmark and by the calls-per-request budget test.
+ */
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface MeteredCall {
+  /** The DynamoDB operation: GetItem, Query, TransactWriteItems, ... */
+  readonly operation: string;
+  /** Capacity units the call reports; undefined when it reports none (a refused call, say). */
+  readonly capacity: number | undefined;
+  /** When it was sent and answered, as ticks of one counter: overlapping calls ran in parallel. */
+  readonly sent: number;
+  readonly answered: number;
+}
+
+export interface Meter {
+  /** Every call since the last reset, in the order they were answered. */
+  readonly calls: readonly MeteredCall[];
+  reset(): void;
+  /** Takes the middleware off the client again. */
+  detach(): void;
+}
+
+const NAME = 'benchMeter';
+
+export function attachMeter(client: DynamoDBDocumentClient): Meter {
+  let calls: MeteredCall[] = [];
+  let tick = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const operation = String(context.commandName).replace(/Command$/, '');
+      const sent = tick++;
+      let capacity: number | undefined;
+      try {
+        const out = await next(args);
+        capacity = totalCapacity((out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
+        return out;
+      } finally {
+        // Refused calls count too: they are requests DynamoDB answered (and, for writes, bills).
+        calls.push({ operation, capacity, sent, answered: tick++ });
+      }
+    },
+    // Serialize step, first: the document client has marshalled the input by then, and a retry of
+    // the same call (finalize step) is not counted as another call.
+    { step: 'serialize', priority: 'high', name: NAME },
+  );
+  return {
+    get calls() {
+      return calls;
+    },
+    reset: () => {
+      calls = [];
+    },
+    detach: () => {
+      client.middlewareStack.remove(NAME);
+    },
+  };
+}
+
+function totalCapacity(consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): number | undefined {
+  if (consumed === undefined) return undefined;
+  const all = Array.isArray(consumed) ? consumed : [consumed];
+  if (all.length === 0 || all.some((c) => c.CapacityUnits === undefined)) return undefined;
+  return all.reduce((sum, c) => sum + c.CapacityUnits!, 0);
+}
+
+/** `{ GetItem: 1, TransactWriteItems: 1 }`: what a request cost, by operation. */
+export function callsByOperation(calls: readonly MeteredCall[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const call of calls) counts[call.operation] = (counts[call.operation] ?? 0) + 1;
+  return counts;
+}
+
+/** The capacity of several calls; undefined if any of them reported none. */
+export function sumCapacity(calls: readonly MeteredCall[]): number | undefined {
+  return calls.every((c) => c.capacity !== undefined) ? calls.reduce((sum, c) => sum + c.capacity!, 0) : undefined;
+}

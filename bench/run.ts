@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: how fast and how cheap the service is, against the floor the design allows.
+ * Prints one markdown table per section and writes the same figures to .data/bench.json:
+ *
+ * 1. bundles: each function's bundle size and cold import time (fresh Node process, median) against
+ *    a bundle that only builds the DynamoDB document client; also with the SDK from node_modules
+ *    (standing in for the Lambda runtime's copy) instead of bundled;
+ * 2. DynamoDB calls and consumed capacity per request, for every data route;
+ * 3. handler overhead: the get and list handlers in process against the raw call each wraps;
+ * 4. read amplification: ScannedCount / Count and capacity of one page per list filter, in a small
+ *    and a large environment, all live and half soft-deleted;
+ * 5. HTTP: req/s, p50 and p99 of the local server for get, list and create.
+ *
+ * A benchmark, not a test: it fails only on errors. The deterministic budgets are tests in npm test.
+ * It starts and stops its own DynamoDB Local (in memory) and local server. Settings (environment):
+ *
+ *   BENCH_LARGE         connections in the large environment      (default 100000)
+ *   BENCH_SMALL         connections in the small environment      (default 1000)
+ *   BENCH_IMPORT_RUNS   fresh-process imports per bundle          (default 15)
+ *   BENCH_ITERATIONS    measured calls per handler-overhead pair  (default 300)
+ *   BENCH_HTTP_SECONDS  seconds per HTTP operation                (default 5)
+ *   BENCH_CONCURRENCY   requests in flight in the HTTP section    (default 16)
+ *
+ * A quick run: BENCH_LARGE=5000 BENCH_IMPORT_RUNS=3 BENCH_ITERATIONS=50 BENCH_HTTP_SECONDS=2 npm run bench
+ */
+import './env.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { ensureTable } from '../local/table.ts';
+import { measureBundles } from './bundles.ts';
+import type { DataResults } from './data-sections.ts';
+import { measureHttp } from './http.ts';
+import { machine } from './report.ts';
+import { printAll, type Results } from './tables.ts';
+
+const setting = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const settings = {
+  large: setting('BENCH_LARGE', 100_000),
+  small: setting('BENCH_SMALL', 1000),
+  importRuns: setting('BENCH_IMPORT_RUNS', 15),
+  iterations: setting('BENCH_ITERATIONS', 300),
+  httpSeconds: setting('BENCH_HTTP_SECONDS', 5),
+  concurrency: setting('BENCH_CONCURRENCY', 16),
+};
+
+const started = performance.now();
+const seconds: Record<string, number> = {};
+async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  console.error(`bench: ${name}…`);
+  const result = await run();
+  seconds[name] = Math.round((performance.now() - t) / 100) / 10;
+  return result;
+}
+
+// Bundles first, before DynamoDB Local's JVM competes for the CPU.
+const bundles = await section('bundles', () => measureBundles(settings.importRuns));
+
+const dynamo = await section('DynamoDB Local', () => startDynamoDbLocal({ dataDir: ':memory:' }));
+let data: DataResults;
+try {
+  const tableName = process.env.TABLE_NAME!;
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local' });
+  await ensureTable(admin, tableName);
+  admin.destroy();
+  // Only now, with the endpoint set, may anything build the shared client or load a handler.
+  const { dataSections } = await import('./data-sections.ts');
+  data = await dataSections(dynamo.endpoint, tableName, settings, section);
+} finally {
+  await dynamo.stop();
+}
+// The local server starts its own DynamoDB Local, free of the environments seeded above.
+const http = await section('HTTP', () => measureHttp(settings.httpSeconds, settings.concurrency));
+
+const results: Results = { machine: machine(), settings, bundles, ...data, http, seconds, totalSeconds: 0 };
+results.totalSeconds = Math.round((performance.now() - started) / 1000);
+
+console.log(printAll(results));
+mkdirSync('.data', { recursive: true });
+writeFileSync('.data/bench.json', `${JSON.stringify(results, null, 2)}\n`);
+console.error(`bench: done in ${results.totalSeconds} s; figures in .data/bench.json`);
+process.exitCode = results.http.some((h) => h.errors > 0) || results.costs.some((c) => c.status >= 500) ? 1 : 0;

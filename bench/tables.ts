@@ -1,0 +1,199 @@
+/** The benchmark's figures as markdown tables, one per section, and a summary of the budgets. */
+import type { FunctionBundles } from './bundles.ts';
+import type { DataResults } from './data-sections.ts';
+import { withinBudget, type RequestCost } from './dynamo-costs.ts';
+import type { HttpFigures } from './http.ts';
+import { LIST_CASES, pageCost, PAGE, type Environment, type PageReads } from './read-amplification.ts';
+import { kb, median, ms, ratio, table, units, verdict } from './report.ts';
+
+export interface Results extends DataResults {
+  readonly machine: string;
+  readonly settings: Record<string, number>;
+  readonly bundles: { baseline: FunctionBundles; functions: FunctionBundles[] };
+  readonly http: HttpFigures[];
+  /** Seconds each section took. */
+  readonly seconds: Record<string, number>;
+  totalSeconds: number;
+}
+
+/** The issue's budgets. */
+export const BUDGET = { bundle: 1.3, bundleStretch: 1.15, overhead: 0.3, flat: 1.5 };
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export function printAll(r: Results): string {
+  return [
+    `machine: ${r.machine}`,
+    `settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}; run time ${r.totalSeconds} s`,
+    bundleTable(r.bundles),
+    costTable(r.costs),
+    overheadTable(r),
+    readTable(r.environments),
+    httpTable(r),
+    budgetTable(r),
+  ].join('\n\n');
+}
+
+function bundleTable({ baseline, functions }: Results['bundles']): string {
+  const base = baseline.bundled;
+  const row = (f: FunctionBundles) => [
+    f.name,
+    kb(f.bundled.bytes),
+    ratio(f.bundled.bytes / base.bytes, 3),
+    ms(f.bundled.importMs),
+    ratio(f.bundled.importMs / base.importMs),
+    ms(f.noSourceMaps.importMs),
+    ratio(f.noSourceMaps.importMs / baseline.noSourceMaps.importMs),
+    kb(f.runtimeSdk.bytes),
+    ms(f.runtimeSdk.importMs),
+    ratio(f.runtimeSdk.importMs / base.importMs),
+  ];
+  return [
+    `### Bundles: size and cold import (fresh Node process, median of ${base.samplesMs.length}), against the baseline`,
+    table(
+      ['function', 'KB', '× size', 'import ms', '× import', 'no source maps: ms', '×', 'SDK from runtime: KB', 'import ms', '× import'],
+      [row(baseline), ...functions.map(row)],
+    ),
+    [
+      'Baseline: a bundle that only builds the DynamoDB document client. Imports run as the functions do, with --enable-source-maps;',
+      '"no source maps" imports the same bundle without it (its ratio against the baseline imported the same way).',
+      '"SDK from runtime": @aws-sdk/* and @smithy/* left out of the bundle and loaded from node_modules, as from the Lambda runtime\'s copy;',
+      'its ratio is against the bundled baseline.',
+    ].join(' '),
+  ].join('\n\n');
+}
+
+function describeCalls(cost: RequestCost): string {
+  return Object.entries(cost.byOperation)
+    .map(([operation, n]) => `${operation} ${n}`)
+    .join(' + ') || 'none';
+}
+
+function costTable(costs: readonly RequestCost[]): string {
+  return [
+    '### DynamoDB calls and consumed capacity per request (ReturnConsumedCapacity TOTAL, DynamoDB Local)',
+    table(
+      ['request', 'status', 'calls', 'capacity units', 'budget (at most)', ''],
+      costs.map((c) => [
+        c.per === 1 ? c.name : `${c.name} (${c.per} connections)`,
+        c.status,
+        c.per === 1 ? describeCalls(c) : `${describeCalls(c)} (${(c.calls.length / c.per).toFixed(2)} per connection)`,
+        c.per === 1 || c.capacity === undefined ? units(c.capacity) : `${units(c.capacity)} (${units(c.capacity / c.per)} per connection)`,
+        Object.entries(c.budget).map(([operation, n]) => `${operation} ${n}`).join(' + '),
+        verdict(withinBudget(c)),
+      ]),
+    ),
+  ].join('\n\n');
+}
+
+function overheadTable(r: Results): string {
+  return [
+    `### Handler overhead: in process, median of ${r.overhead[0]?.iterations ?? 0} calls each, against the raw SDK call it sends`,
+    table(
+      ['comparison', 'handler ms', 'raw SDK call ms', 'overhead', `budget ${BUDGET.overhead * 100}%`],
+      r.overhead.map((o) => [o.name, ms(o.handlerMs), ms(o.rawMs), `${(o.overhead * 100).toFixed(1)}%`, verdict(o.overhead <= BUDGET.overhead)]),
+    ),
+  ].join('\n\n');
+}
+
+const cell = (p: PageReads | undefined) =>
+  p ? `${p.scanned}/${p.count} → ${p.returned} · ${units(p.capacity)} CU · ${p.queries} Q` : '–';
+
+function envName(e: Environment): string {
+  return `${count(e.size)} ${e.halfDeleted ? 'half deleted' : 'live'}`;
+}
+
+/** Large against small, for the same filter and the same share of deleted connections. */
+function flatness(envs: readonly Environment[], name: string, halfDeleted: boolean): number {
+  const same = envs.filter((e) => e.halfDeleted === halfDeleted).sort((a, b) => a.size - b.size);
+  const small = same[0]?.pages[name];
+  const large = same.at(-1)?.pages[name];
+  return small && large ? pageCost(large) / pageCost(small) : NaN;
+}
+
+function readTable(envs: readonly Environment[]): string {
+  const worstRatio = (name: string) => Math.max(...envs.map((e) => e.pages[name]?.ratio ?? Infinity));
+  return [
+    `### Read amplification: one page of ${PAGE}, as ScannedCount/Count → items in the page · capacity units · Queries`,
+    table(
+      ['filter', 'key only', ...envs.map(envName), 'worst Scanned/Count', 'large/small: live, half deleted'],
+      LIST_CASES.map((c) => [
+        c.name,
+        c.keyCovered ? 'yes' : 'no',
+        ...envs.map((e) => cell(e.pages[c.name])),
+        worstRatio(c.name).toFixed(2),
+        `${ratio(flatness(envs, c.name, false))}, ${ratio(flatness(envs, c.name, true))}`,
+      ]),
+    ),
+    [
+      `"key only": the key condition does all the filtering (budget: ScannedCount/Count 1.00, large/small ≤ ${BUDGET.flat}×); the other rows put the rest in a filter expression and say their cost.`,
+      'Two streams (a resource as source and as target; live and deleted) are queried in parallel, each for a full page, so they may read up to twice the page.',
+      `Seeding: ${envs.map((e) => `${envName(e)} in ${(e.seedMs / 1000).toFixed(1)} s`).join(', ')}.`,
+    ].join(' '),
+  ].join('\n\n');
+}
+
+function httpTable(r: Results): string {
+  return [
+    `### HTTP: the local server (DynamoDB Local in memory), ${r.settings.httpSeconds} s per operation at concurrency ${r.settings.concurrency}`,
+    table(
+      ['operation', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+      r.http.map((h) => [h.op, h.requests, h.perSecond.toFixed(1), ms(h.p50ms), ms(h.p99ms), h.errors]),
+    ),
+  ].join('\n\n');
+}
+
+function budgetTable(r: Results): string {
+  const { baseline, functions } = r.bundles;
+  const worst = (value: (f: FunctionBundles) => number) => {
+    const top = functions.reduce((a, b) => (value(b) > value(a) ? b : a));
+    return { name: top.name, value: value(top) };
+  };
+  const size = worst((f) => f.bundled.bytes / baseline.bundled.bytes);
+  const load = worst((f) => f.bundled.importMs / baseline.bundled.importMs);
+  const typicalLoad = median(functions.map((f) => f.bundled.importMs / baseline.bundled.importMs));
+  const stretch = (value: number) => (value <= BUDGET.bundleStretch ? 'met' : 'not met');
+  const bundledMedian = median(functions.map((f) => f.bundled.importMs));
+  const runtimeMedian = median(functions.map((f) => f.runtimeSdk.importMs));
+  const keyed = LIST_CASES.filter((c) => c.keyCovered).map((c) => c.name);
+  const amplified = r.environments.flatMap((e) =>
+    keyed.filter((name) => (e.pages[name]?.ratio ?? Infinity) !== 1).map((name) => `${name} at ${envName(e)}`),
+  );
+  const flat = LIST_CASES.filter((c) => c.keyCovered).flatMap((c) =>
+    [false, true].map((d) => ({ name: c.name, d, value: flatness(r.environments, c.name, d) })),
+  );
+  const steepest = flat.reduce((a, b) => (b.value > a.value ? b : a));
+  const overCalls = r.costs.filter((c) => !withinBudget(c)).map((c) => c.name);
+  const worstOverhead = r.overhead.reduce((a, b) => (b.overhead > a.overhead ? b : a));
+  return [
+    '### Budgets',
+    table(
+      ['budget', 'measured', ''],
+      [
+        [
+          `bundle size ≤ ${BUDGET.bundle}× baseline (stretch ${BUDGET.bundleStretch}×)`,
+          `worst ${ratio(size.value, 3)} (${size.name}); stretch ${stretch(size.value)}`,
+          verdict(size.value <= BUDGET.bundle),
+        ],
+        [
+          `import time ≤ ${BUDGET.bundle}× baseline (stretch ${BUDGET.bundleStretch}×)`,
+          `worst ${ratio(load.value)} (${load.name}), median ${ratio(typicalLoad)}; stretch ${stretch(load.value)}`,
+          verdict(load.value <= BUDGET.bundle),
+        ],
+        [
+          'SDK bundled or from the runtime',
+          `median import over the functions: bundled ${ms(bundledMedian)} ms, from node_modules ${ms(runtimeMedian)} ms`,
+          bundledMedian <= runtimeMedian ? 'bundle it' : 'take it from the runtime',
+        ],
+        ['calls per request', overCalls.length ? `over: ${overCalls.join(', ')}` : 'every request within', verdict(overCalls.length === 0)],
+        ['key-only filters read only what they return', amplified.length ? `amplified: ${amplified.join(', ')}` : 'ratio 1.00 everywhere', verdict(amplified.length === 0)],
+        [
+          `key-only page cost large/small ≤ ${BUDGET.flat}×`,
+          `steepest ${ratio(steepest.value)} (${steepest.name}, ${steepest.d ? 'half deleted' : 'live'})`,
+          verdict(steepest.value <= BUDGET.flat),
+        ],
+        [`handler overhead ≤ ${BUDGET.overhead * 100}%`, `worst ${(worstOverhead.overhead * 100).toFixed(1)}% (${worstOverhead.name})`, verdict(worstOverhead.overhead <= BUDGET.overhead)],
+      ],
+    ),
+  ].join('\n\n');
+}

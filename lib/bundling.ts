@@ -1,0 +1,34 @@
+/**
+ * How every function is bundled, as esbuild options: the one source the CDK functions
+ * (service-function.ts), the benchmark (bench/) and the bundle budget test read, so what is
+ * measured is what is deployed. Plain data with no imports: bench/ and test/ load it without CDK.
+ */
+
+/** Bundled CommonJS dependencies call require(), which an ES module does not have. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * esbuild's build options, named as its JS API names them. `external` is empty: the AWS SDK is
+ * bundled, because `npm run bench` measured the bundled copy importing faster than the one from
+ * node_modules (the Lambda runtime's), at a size still within budget.
+ */
+export const FUNCTION_BUNDLING = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  sourcemap: true,
+  // Line numbers are enough in a stack trace; the sources would only grow the asset.
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  external: [],
+  banner: { js: ESM_REQUIRE_BANNER },
+} as const;
+
+/** The file name Lambda loads an ESM bundle from. */
+export const BUNDLE_FILE = 'index.mjs';
+
+/** NODE_OPTIONS every function runs with: stack traces in the logs point at the TypeScript source. */
+export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';

@@ -1,0 +1,60 @@
+/**
+ * The calls-per-request budget: each data route's handler, called in process against DynamoDB
+ * Local, sends exactly the DynamoDB calls the request needs and no more. Each extra call is a
+ * finding: this fails on it.
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { CASCADE_SIZE, LIST_PAGES, measureRequestCosts, type RequestCost } from '../../bench/dynamo-costs.ts';
+import { attachMeter } from '../../bench/meter.ts';
+import { documentClient } from '../../functions/shared/dynamo.ts';
+import { freshScope } from '../support/integration.ts';
+
+const EXPECTED = [
+  ['get', 200, { GetItem: 1 }],
+  ['create', 201, { TransactWriteItems: 1 }],
+  // The key's record is read first (is this a repeat?), then written with the connection.
+  ['create, new Idempotency-Key', 201, { GetItem: 1, TransactWriteItems: 1 }],
+  ['create, Idempotency-Key replay', 201, { GetItem: 1 }],
+  ['patch', 200, { GetItem: 1, TransactWriteItems: 1 }],
+  ['delete', 204, { GetItem: 1, TransactWriteItems: 1 }],
+  ['restore', 200, { GetItem: 1, TransactWriteItems: 1 }],
+  // The pair guard: a duplicate is the only check that needs the table.
+  ['validate', 200, { GetItem: 1 }],
+  ['history page', 200, { Query: 1 }],
+  ...LIST_PAGES.map(([name]) => [name, 200, { Query: 1 }] as const),
+  // As source and as target.
+  ['resource connections page', 200, { Query: 2 }],
+  // One transaction per connection (the listing gave the version: no read), two Queries for the
+  // page of up to 100 connections, and two more that find none left.
+  ['cascade', 200, { Query: 4, TransactWriteItems: CASCADE_SIZE }],
+] as const;
+
+const costs = new Map<string, RequestCost>();
+
+beforeAll(async () => {
+  // The handlers' own client: the meter sees every call they send.
+  const meter = attachMeter(documentClient());
+  try {
+    for (const cost of await measureRequestCosts(meter, freshScope())) costs.set(cost.name, cost);
+  } finally {
+    meter.detach();
+  }
+}, 60_000);
+
+it.each(EXPECTED)('%s: answers %i with exactly %j', (name, status, calls) => {
+  const cost = costs.get(name);
+
+  expect(cost, `no figures for ${name}`).toBeDefined();
+  expect(cost!.status).toBe(status);
+  expect(cost!.byOperation).toEqual(calls);
+});
+
+it('has a budget here for every request the benchmark measures', () => {
+  expect([...costs.keys()].sort()).toEqual(EXPECTED.map(([name]) => name).sort());
+});
+
+it('sends the two Queries of a resource page in parallel: the second before the first is answered', () => {
+  const [first, second] = [...costs.get('resource connections page')!.calls].sort((a, b) => a.sent - b.sent);
+
+  expect(second!.sent).toBeLessThan(first!.answered);
+});
