@@ -4,7 +4,7 @@
  */
 import { keys, type Liveness, type Scope } from './keys.ts';
 import type * as z from 'zod/mini';
-import type { connection as connectionSchema } from './schemas.ts';
+import type { connection as connectionSchema } from './response-schemas.ts';
 
 export type Connection = z.infer<typeof connectionSchema>;
 

@@ -4,7 +4,9 @@
  */
 import * as z from 'zod/mini';
 import { ROUTES } from '../routes.ts';
+import { ENDPOINT_DOCS, type EndpointDoc } from './endpoint-docs.ts';
 import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from './endpoints.ts';
+import * as r from './response-schemas.ts';
 import * as s from './schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -29,13 +31,13 @@ const toSchema = (schema: z.ZodMiniType): JsonSchema => {
 };
 
 const NAMED: [string, z.ZodMiniType][] = [
-  ['Connection', s.connection],
-  ['ConnectionPage', s.connectionPage],
-  ['Problem', s.problem],
+  ['Connection', r.connection],
+  ['ConnectionPage', r.connectionPage],
+  ['Problem', r.problem],
   ['CreateConnection', s.createConnectionBody],
   ['UpdateConnection', s.updateConnectionBody],
-  ['ConnectionRules', s.connectionRules],
-  ['Health', s.health],
+  ['ConnectionRules', r.connectionRules],
+  ['Health', r.health],
 ];
 const ref = (schema: z.ZodMiniType): JsonSchema => {
   const named = NAMED.find(([, candidate]) => candidate === schema);
@@ -57,12 +59,12 @@ function parameters(spec: EndpointSpec): JsonSchema[] {
 
 const ETAG = { ETag: { description: 'The version of the connection, quoted.', schema: { type: 'string' } } };
 
-function responses(routeScope: string | null, spec: EndpointSpec): JsonSchema {
-  const success: JsonSchema = { description: spec.success.description };
-  if (spec.success.schema) success.content = { 'application/json': { schema: ref(spec.success.schema) } };
-  if (spec.success.schema === s.connection) success.headers = ETAG;
+function responses(routeScope: string | null, doc: EndpointDoc): JsonSchema {
+  const success: JsonSchema = { description: doc.success.description };
+  if (doc.success.schema) success.content = { 'application/json': { schema: ref(doc.success.schema) } };
+  if (doc.success.schema === r.connection) success.headers = ETAG;
   // Every route refuses unknown parameters (400); only the routes behind a token meet 401, 403 or the database.
-  const statuses = [400, ...(routeScope ? [401, 403] : []), ...spec.errors, 500, ...(routeScope ? [503] : [])];
+  const statuses = [400, ...(routeScope ? [401, 403] : []), ...doc.errors, 500, ...(routeScope ? [503] : [])];
   const problems = Object.fromEntries(
     [...new Set(statuses)]
       .sort()
@@ -74,7 +76,7 @@ function responses(routeScope: string | null, spec: EndpointSpec): JsonSchema {
         },
       ]),
   );
-  return { [String(spec.success.status)]: success, ...problems };
+  return { [String(doc.success.status)]: success, ...problems };
 }
 
 export function openApiDocument(): JsonSchema {
@@ -88,7 +90,7 @@ export function openApiDocument(): JsonSchema {
       tags: [route.scope ? 'Connections' : 'Service'],
       security: route.scope ? [{ bearer: [route.scope] }] : [],
       parameters: parameters(spec),
-      responses: responses(route.scope, spec),
+      responses: responses(route.scope, ENDPOINT_DOCS[route.id]),
     };
     if (spec.body) {
       operation.requestBody = {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diff, toConnection, toItem, type Connection } from '../../functions/shared/connection.ts';
 import { RESOURCE_TYPES, STATUSES } from '../../functions/shared/rules.ts';
-import { connection as connectionSchema } from '../../functions/shared/schemas.ts';
+import { connection as connectionSchema } from '../../functions/shared/response-schemas.ts';
 import { KEY_ATTRIBUTES } from '../../functions/shared/table-definition.ts';
 
 const REPRESENTATION_FIELDS = [

@@ -18,7 +18,7 @@ import { planConnectionList, planResourceConnections } from '../../functions/sha
 import { sealPageToken } from '../../functions/shared/page-token.ts';
 import type { GatewayEvent } from '../../functions/shared/http.ts';
 import { metrics } from '../../functions/shared/observability.ts';
-import { problem as problemSchema } from '../../functions/shared/schemas.ts';
+import { problem as problemSchema } from '../../functions/shared/response-schemas.ts';
 import {
   invoke,
   loadEvent,

@@ -12,7 +12,7 @@ import {
 } from '../../functions/shared/errors.ts';
 import { endpoint, json } from '../../functions/shared/http.ts';
 import { logger } from '../../functions/shared/observability.ts';
-import { problem as problemSchema } from '../../functions/shared/schemas.ts';
+import { problem as problemSchema } from '../../functions/shared/response-schemas.ts';
 import { invoke, loadEvent, withBody, withClaims, withQuery, type Answer } from '../support/events.ts';
 
 /** What a body must never show: stacks, source paths, the table, AWS error text. */

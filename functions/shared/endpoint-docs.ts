@@ -1,0 +1,73 @@
+/** What each route answers, for the OpenAPI document: the success and the error statuses it can meet. */
+import type * as z from 'zod/mini';
+import type { RouteId } from '../routes.ts';
+import * as r from './response-schemas.ts';
+
+export interface EndpointDoc {
+  readonly success: { readonly status: number; readonly description: string; readonly schema?: z.ZodMiniType };
+  /** The error statuses the route can answer besides 400, 401, 403, 500 and 503. */
+  readonly errors: readonly number[];
+}
+
+export const ENDPOINT_DOCS = {
+  createConnection: {
+    success: { status: 201, description: 'The new connection, in status pending.', schema: r.connection },
+    errors: [409, 413, 415, 422],
+  },
+  listConnections: {
+    success: { status: 200, description: 'A page of connections.', schema: r.connectionPage },
+    errors: [],
+  },
+  getConnection: {
+    success: { status: 200, description: 'The connection.', schema: r.connection },
+    errors: [404],
+  },
+  updateConnection: {
+    success: { status: 200, description: 'The updated connection.', schema: r.connection },
+    errors: [404, 409, 412, 413, 415],
+  },
+  deleteConnection: {
+    success: { status: 204, description: 'Deleted; the record and its history are kept.' },
+    errors: [404, 412],
+  },
+  listResourceConnections: {
+    success: { status: 200, description: 'A page of the connections of the resource.', schema: r.connectionPage },
+    errors: [],
+  },
+  validateConnection: {
+    success: {
+      status: 200,
+      description: 'Whether a create with this body would succeed now, and if not the problem it would answer.',
+      schema: r.validationResult,
+    },
+    errors: [],
+  },
+  getConnectionHistory: {
+    success: { status: 200, description: 'A page of the changes, oldest first.', schema: r.historyPage },
+    errors: [404],
+  },
+  restoreConnection: {
+    success: { status: 200, description: 'The restored connection, in status pending.', schema: r.connection },
+    errors: [404, 409, 412],
+  },
+  deleteResourceConnections: {
+    success: { status: 200, description: 'How many live connections were deleted.', schema: r.cascadeResult },
+    errors: [],
+  },
+  getHealth: {
+    success: { status: 200, description: 'The service runs.', schema: r.health },
+    errors: [],
+  },
+  getOpenApi: {
+    success: { status: 200, description: 'This document.' },
+    errors: [],
+  },
+  getConnectionRules: {
+    success: { status: 200, description: 'The rules.', schema: r.connectionRules },
+    errors: [],
+  },
+  notFound: {
+    success: { status: 404, description: 'No route matches this method and path.' },
+    errors: [],
+  },
+} as const satisfies Record<RouteId, EndpointDoc>;
