@@ -6,8 +6,8 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isDeepStrictEqual } from 'node:util';
 import type { RouteId } from '../functions/routes.ts';
-import { keys, type Scope } from '../functions/shared/keys.ts';
-import { TABLE } from '../functions/shared/table-definition.ts';
+import { keys, type Scope } from '../functions/store/keys.ts';
+import { TABLE } from '../functions/store/table-definition.ts';
 import { median } from './report.ts';
 import { call, type RequestSpec } from './requests.ts';
 import { generateConnections, seedConnections } from './seed.ts';

@@ -7,9 +7,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { toItem, type Connection } from '../functions/shared/connection.ts';
-import type { Scope } from '../functions/shared/keys.ts';
-import type { ResourceType, Status } from '../functions/shared/rules.ts';
+import { toItem, type Connection } from '../functions/domain/connection.ts';
+import type { Scope } from '../functions/store/keys.ts';
+import type { ResourceType, Status } from '../functions/domain/rules.ts';
 
 /** The busy resources the filters ask for: each is in a large share of connections at any size. */
 export const HOT_INSTANCE = 'i-hot';

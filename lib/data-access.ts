@@ -1,13 +1,13 @@
 /**
  * Which DynamoDB actions each route's function may call, and on what. Least privilege follows from
- * the code (functions/shared/repository.ts and listing.ts): reads are GetItem, lists are Query on
+ * the code (functions/store/repository.ts and listing.ts): reads are GetItem, lists are Query on
  * named indexes (or on the table, for a connection's history), and every change is one TransactWriteItems, which IAM checks per operation inside
  * it (Put → PutItem, Delete → DeleteItem, Update → UpdateItem, ConditionCheck → ConditionCheckItem).
  * No route gets Scan, a wildcard action or `index/*`; a route that never deletes gets no DeleteItem.
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Route, RouteId } from '../functions/routes.ts';
-import type { IndexName } from '../functions/shared/table-definition.ts';
+import type { IndexName } from '../functions/store/table-definition.ts';
 import type { ConnectionsTable } from './connections-table.ts';
 import type { ServiceFunction } from './service-function.ts';
 
@@ -80,7 +80,7 @@ export interface DataBinding {
 
 /**
  * Gives a function what its route needs, and nothing when the route does not touch the table: the
- * environment its configuration reads (functions/shared/config.ts) and the grants, together.
+ * environment its configuration reads (functions/store/config.ts) and the grants, together.
  */
 export function bindDataAccess(fn: ServiceFunction, route: Route, data: DataBinding): DataAccess {
   const access = dataAccessOf(route);

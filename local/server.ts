@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { GatewayEvent, GatewayResult } from '../functions/shared/http.ts';
+import type { GatewayEvent, GatewayResult } from '../functions/http/http.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { buildEvent, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';

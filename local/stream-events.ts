@@ -14,8 +14,8 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { EVENT_SOURCE, type ConnectionEvent } from '../functions/shared/events.ts';
-import { publish, type EventSink, type SequencedRecord } from '../functions/shared/publisher.ts';
+import { EVENT_SOURCE, type ConnectionEvent } from '../functions/events/events.ts';
+import { publish, type EventSink, type SequencedRecord } from '../functions/events/publisher.ts';
 
 const POLL_MS = 200;
 

@@ -6,7 +6,7 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { KEY_ATTRIBUTES, TABLE } from '../functions/shared/table-definition.ts';
+import { KEY_ATTRIBUTES, TABLE } from '../functions/store/table-definition.ts';
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {

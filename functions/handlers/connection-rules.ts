@@ -1,6 +1,6 @@
 /** GET /connection-rules: the rules the service enforces, read from the same tables the code uses. */
-import { endpoint, json } from '../shared/http.ts';
-import { CONNECTION_RULES, RESOURCE_TYPES, STATUS_TRANSITIONS } from '../shared/rules.ts';
+import { endpoint, json } from '../http/http.ts';
+import { CONNECTION_RULES, RESOURCE_TYPES, STATUS_TRANSITIONS } from '../domain/rules.ts';
 
 const body = { resourceTypes: RESOURCE_TYPES, rules: CONNECTION_RULES, statusTransitions: STATUS_TRANSITIONS };
 

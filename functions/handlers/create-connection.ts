@@ -3,11 +3,11 @@
  * target resource. The pair rule, duplicate guard, history entry and Idempotency-Key record are all
  * in the repository.
  */
-import { ValidationError } from '../shared/errors.ts';
-import { endpoint, json } from '../shared/http.ts';
-import { count } from '../shared/observability.ts';
-import { etag } from '../shared/preconditions.ts';
-import { repository } from '../shared/service.ts';
+import { ValidationError } from '../http/errors.ts';
+import { endpoint, json } from '../http/http.ts';
+import { count } from '../http/observability.ts';
+import { etag } from '../http/preconditions.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;

@@ -2,10 +2,10 @@
  * DELETE /api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}: a soft delete.
  * The record and its history stay; the pair may be connected again.
  */
-import { endpoint, noContent } from '../shared/http.ts';
-import { count } from '../shared/observability.ts';
-import { parseIfMatch } from '../shared/preconditions.ts';
-import { repository } from '../shared/service.ts';
+import { endpoint, noContent } from '../http/http.ts';
+import { count } from '../http/observability.ts';
+import { parseIfMatch } from '../http/preconditions.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

@@ -3,9 +3,9 @@
  * the platform calls this when it deletes a resource. Every live connection of the resource is
  * soft-deleted, each with its history entry; a repeat finishes an interrupted run.
  */
-import { endpoint, json } from '../shared/http.ts';
-import { count } from '../shared/observability.ts';
-import { repository } from '../shared/service.ts';
+import { endpoint, json } from '../http/http.ts';
+import { count } from '../http/observability.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

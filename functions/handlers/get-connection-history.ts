@@ -2,8 +2,8 @@
  * GET /api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/history: every
  * change of the connection, oldest first; still readable after it is deleted.
  */
-import { endpoint, json } from '../shared/http.ts';
-import { repository } from '../shared/service.ts';
+import { endpoint, json } from '../http/http.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

@@ -1,7 +1,7 @@
 /** GET /api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}. */
-import { endpoint, json } from '../shared/http.ts';
-import { etag } from '../shared/preconditions.ts';
-import { repository } from '../shared/service.ts';
+import { endpoint, json } from '../http/http.ts';
+import { etag } from '../http/preconditions.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

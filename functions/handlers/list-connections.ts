@@ -1,6 +1,6 @@
 /** GET /api/{projectSlug}/{environmentSlug}/resource-connections: a filtered, paged list. */
-import { endpoint, json } from '../shared/http.ts';
-import { repository } from '../shared/service.ts';
+import { endpoint, json } from '../http/http.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

@@ -2,8 +2,8 @@
  * GET /api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections: every
  * connection in which the resource is the source or the target.
  */
-import { endpoint, json } from '../shared/http.ts';
-import { repository } from '../shared/service.ts';
+import { endpoint, json } from '../http/http.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

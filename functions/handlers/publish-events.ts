@@ -7,9 +7,9 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { EVENT_SOURCE, type ConnectionEvent } from '../shared/events.ts';
-import { logger } from '../shared/observability.ts';
-import { publish, type EventSink } from '../shared/publisher.ts';
+import { EVENT_SOURCE, type ConnectionEvent } from '../events/events.ts';
+import { logger } from '../http/observability.ts';
+import { publish, type EventSink } from '../events/publisher.ts';
 
 const busName = process.env.EVENT_BUS_NAME;
 if (!busName) throw new Error('Missing required environment variable EVENT_BUS_NAME');

@@ -2,10 +2,10 @@
  * POST /api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/restore: undoes a
  * soft delete. The connection comes back as pending: its resources must be connected again.
  */
-import { endpoint, json } from '../shared/http.ts';
-import { count } from '../shared/observability.ts';
-import { etag, parseIfMatch } from '../shared/preconditions.ts';
-import { repository } from '../shared/service.ts';
+import { endpoint, json } from '../http/http.ts';
+import { count } from '../http/observability.ts';
+import { etag, parseIfMatch } from '../http/preconditions.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

@@ -2,10 +2,10 @@
  * PATCH /api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}: moves the status
  * along the transition table and merges `details` (RFC 7396), optionally on If-Match.
  */
-import { endpoint, json } from '../shared/http.ts';
-import { count } from '../shared/observability.ts';
-import { etag, parseIfMatch } from '../shared/preconditions.ts';
-import { repository } from '../shared/service.ts';
+import { endpoint, json } from '../http/http.ts';
+import { count } from '../http/observability.ts';
+import { etag, parseIfMatch } from '../http/preconditions.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

@@ -3,12 +3,12 @@
  * create runs (body, pair rule, duplicate) and writes nothing. A refusal is the answer, as data:
  * 200 with the problem the create would have answered.
  */
-import { ENDPOINTS } from '../shared/endpoints.ts';
-import { ProblemError } from '../shared/errors.ts';
-import { endpoint, json, problemDocument } from '../shared/http.ts';
-import { readJsonBody } from '../shared/request-body.ts';
-import type { CreateConnectionInput } from '../shared/schemas.ts';
-import { repository } from '../shared/service.ts';
+import { ENDPOINTS } from '../http/endpoints.ts';
+import { ProblemError } from '../http/errors.ts';
+import { endpoint, json, problemDocument } from '../http/http.ts';
+import { readJsonBody } from '../http/request-body.ts';
+import type { CreateConnectionInput } from '../http/schemas.ts';
+import { repository } from '../store/service.ts';
 
 const connections = repository();
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { routeKey, ROUTES } from '../../functions/routes.ts';
-import { openApiDocument } from '../../functions/shared/openapi.ts';
+import { openApiDocument } from '../../functions/docs/openapi.ts';
 import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 type Operation = { security?: Record<string, string[]>[] };
@@ -52,7 +52,7 @@ it('asks for the same scope in API Gateway as the OpenAPI document declares', ()
 });
 
 it('keeps bin/ and lib/ free of runtime code: only the route table and the table definition', () => {
-  const allowed = new Set(['functions/routes.ts', 'functions/shared/table-definition.ts']);
+  const allowed = new Set(['functions/routes.ts', 'functions/store/table-definition.ts']);
   const files = ['bin', 'lib'].flatMap((dir) =>
     readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.ts'))

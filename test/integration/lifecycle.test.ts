@@ -6,8 +6,8 @@ import {
   DuplicateConnectionError,
   NotFoundError,
   PreconditionFailedError,
-} from '../../functions/shared/errors.ts';
-import type { CreateConnectionInput } from '../../functions/shared/schemas.ts';
+} from '../../functions/http/errors.ts';
+import type { CreateConnectionInput } from '../../functions/http/schemas.ts';
 import { freshScope, newRepository } from '../support/integration.ts';
 
 const repo = newRepository();

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { mintToken } from '../../local/jwt.ts';
-import { isDatabaseUnavailable } from '../../functions/shared/database-errors.ts';
-import { createDocumentClient } from '../../functions/shared/dynamo.ts';
-import { ConnectionRepository } from '../../functions/shared/repository.ts';
+import { isDatabaseUnavailable } from '../../functions/store/database-errors.ts';
+import { createDocumentClient } from '../../functions/store/dynamo.ts';
+import { ConnectionRepository } from '../../functions/store/repository.ts';
 import { spawnLocalServer, type RunningServer } from '../../local/child-server.ts';
 
 const secret = 'outage-drill-secret';

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIST_CASES, measureEnvironment, PAGE, type Environment } from '../../bench/read-amplification.ts';
 import { generateConnections, HOT_INSTANCE } from '../../bench/seed.ts';
-import type { Connection } from '../../functions/shared/connection.ts';
+import type { Connection } from '../../functions/domain/connection.ts';
 import { client, freshScope, newRepository, pageTokenSecret, tableName } from '../support/integration.ts';
 
 const SIZE = 1000;

@@ -4,11 +4,11 @@
  * key-covered filters read only what they return.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../functions/shared/connection.ts';
-import { InvalidNextTokenError } from '../../functions/shared/errors.ts';
-import type { Scope } from '../../functions/shared/keys.ts';
-import type { ResourceType, Status } from '../../functions/shared/rules.ts';
-import type { ListConnectionsQuery } from '../../functions/shared/schemas.ts';
+import type { Connection } from '../../functions/domain/connection.ts';
+import { InvalidNextTokenError } from '../../functions/http/errors.ts';
+import type { Scope } from '../../functions/store/keys.ts';
+import type { ResourceType, Status } from '../../functions/domain/rules.ts';
+import type { ListConnectionsQuery } from '../../functions/http/schemas.ts';
 import { freshScope, newRepository } from '../support/integration.ts';
 
 const reads = { scanned: 0, returned: 0 };

@@ -7,9 +7,9 @@ import {
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
-} from '../../functions/shared/errors.ts';
-import { keys } from '../../functions/shared/keys.ts';
-import type { CreateConnectionInput } from '../../functions/shared/schemas.ts';
+} from '../../functions/http/errors.ts';
+import { keys } from '../../functions/store/keys.ts';
+import type { CreateConnectionInput } from '../../functions/http/schemas.ts';
 import { freshScope, itemsUnder, newRepository } from '../support/integration.ts';
 
 const repo = newRepository();

@@ -6,7 +6,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { CASCADE_SIZE, LIST_PAGES, measureRequestCosts, type RequestCost } from '../../bench/dynamo-costs.ts';
 import { attachMeter } from '../../bench/meter.ts';
-import { documentClient } from '../../functions/shared/dynamo.ts';
+import { documentClient } from '../../functions/store/dynamo.ts';
 import { freshScope } from '../support/integration.ts';
 
 const EXPECTED = [

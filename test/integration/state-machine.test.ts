@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidStatusTransitionError } from '../../functions/shared/errors.ts';
-import { isTransitionAllowed, STATUSES, type Status } from '../../functions/shared/rules.ts';
+import { InvalidStatusTransitionError } from '../../functions/http/errors.ts';
+import { isTransitionAllowed, STATUSES, type Status } from '../../functions/domain/rules.ts';
 import { freshScope, newRepository } from '../support/integration.ts';
 
 const repo = newRepository();

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
-import type { GatewayEvent, GatewayResult } from '../../functions/shared/http.ts';
+import type { GatewayEvent, GatewayResult } from '../../functions/http/http.ts';
 
 export type FixtureName =
   | 'get-connection'

@@ -1,10 +1,10 @@
 /** What integration tests share: the document client on DynamoDB Local, and a fresh scope per test. */
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/shared/dynamo.ts';
-import type { Scope } from '../../functions/shared/keys.ts';
-import type { QueryObserver } from '../../functions/shared/listing.ts';
-import { ConnectionRepository } from '../../functions/shared/repository.ts';
+import { createDocumentClient } from '../../functions/store/dynamo.ts';
+import type { Scope } from '../../functions/store/keys.ts';
+import type { QueryObserver } from '../../functions/store/listing.ts';
+import { ConnectionRepository } from '../../functions/store/repository.ts';
 
 export const tableName = process.env.TABLE_NAME!;
 export const pageTokenSecret = process.env.PAGE_TOKEN_SECRET!;

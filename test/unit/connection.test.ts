@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diff, toConnection, toItem, type Connection } from '../../functions/shared/connection.ts';
-import { RESOURCE_TYPES, STATUSES } from '../../functions/shared/rules.ts';
-import { connection as connectionSchema } from '../../functions/shared/response-schemas.ts';
-import { KEY_ATTRIBUTES } from '../../functions/shared/table-definition.ts';
+import { diff, toConnection, toItem, type Connection } from '../../functions/domain/connection.ts';
+import { RESOURCE_TYPES, STATUSES } from '../../functions/domain/rules.ts';
+import { connection as connectionSchema } from '../../functions/docs/response-schemas.ts';
+import { KEY_ATTRIBUTES } from '../../functions/store/table-definition.ts';
 
 const REPRESENTATION_FIELDS = [
   'id',

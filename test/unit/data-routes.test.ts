@@ -13,12 +13,12 @@ import { handler as getConnection } from '../../functions/handlers/get-connectio
 import { handler as listConnections } from '../../functions/handlers/list-connections.ts';
 import { handler as listResourceConnections } from '../../functions/handlers/list-resource-connections.ts';
 import { handler as updateConnection } from '../../functions/handlers/update-connection.ts';
-import { toItem, type Connection } from '../../functions/shared/connection.ts';
-import { planConnectionList, planResourceConnections } from '../../functions/shared/list-plans.ts';
-import { sealPageToken } from '../../functions/shared/page-token.ts';
-import type { GatewayEvent } from '../../functions/shared/http.ts';
-import { metrics } from '../../functions/shared/observability.ts';
-import { problem as problemSchema } from '../../functions/shared/response-schemas.ts';
+import { toItem, type Connection } from '../../functions/domain/connection.ts';
+import { planConnectionList, planResourceConnections } from '../../functions/store/list-plans.ts';
+import { sealPageToken } from '../../functions/store/page-token.ts';
+import type { GatewayEvent } from '../../functions/http/http.ts';
+import { metrics } from '../../functions/http/observability.ts';
+import { problem as problemSchema } from '../../functions/docs/response-schemas.ts';
 import {
   invoke,
   loadEvent,

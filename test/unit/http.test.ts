@@ -9,10 +9,10 @@ import {
   PreconditionFailedError,
   ServiceUnavailableError,
   UnauthenticatedError,
-} from '../../functions/shared/errors.ts';
-import { endpoint, json } from '../../functions/shared/http.ts';
-import { logger } from '../../functions/shared/observability.ts';
-import { problem as problemSchema } from '../../functions/shared/response-schemas.ts';
+} from '../../functions/http/errors.ts';
+import { endpoint, json } from '../../functions/http/http.ts';
+import { logger } from '../../functions/http/observability.ts';
+import { problem as problemSchema } from '../../functions/docs/response-schemas.ts';
 import { invoke, loadEvent, withBody, withClaims, withQuery, type Answer } from '../support/events.ts';
 
 /** What a body must never show: stacks, source paths, the table, AWS error text. */

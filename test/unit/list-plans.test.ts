@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Scope } from '../../functions/shared/keys.ts';
-import { planConnectionList, planResourceConnections } from '../../functions/shared/list-plans.ts';
-import type { Stream } from '../../functions/shared/listing.ts';
-import { RESOURCE_TYPES, STATUSES } from '../../functions/shared/rules.ts';
-import type { ListConnectionsQuery, ResourceConnectionsQuery } from '../../functions/shared/schemas.ts';
+import type { Scope } from '../../functions/store/keys.ts';
+import { planConnectionList, planResourceConnections } from '../../functions/store/list-plans.ts';
+import type { Stream } from '../../functions/store/listing.ts';
+import { RESOURCE_TYPES, STATUSES } from '../../functions/domain/rules.ts';
+import type { ListConnectionsQuery, ResourceConnectionsQuery } from '../../functions/http/schemas.ts';
 
 const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
 const LIVE = 'ENV#acme#prod#LIVE';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidNextTokenError } from '../../functions/shared/errors.ts';
-import { openPageToken, sealPageToken, type StreamPosition } from '../../functions/shared/page-token.ts';
+import { InvalidNextTokenError } from '../../functions/http/errors.ts';
+import { openPageToken, sealPageToken, type StreamPosition } from '../../functions/store/page-token.ts';
 
 const SECRET = 'unit-test-page-secret';
 const BINDING = JSON.stringify(['connections', 'acme', 'prod', [['status', 'pending']]]);

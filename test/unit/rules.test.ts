@@ -9,7 +9,7 @@ import {
   STATUS_TRANSITIONS,
   type ResourceType,
   type Status,
-} from '../../functions/shared/rules.ts';
+} from '../../functions/domain/rules.ts';
 
 // The contract's tables (api-contract.md, sections 2 and 4), restated here on purpose: the test must
 // not read them from the code it checks.

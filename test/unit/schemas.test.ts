@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { ValidationError, type FieldError } from '../../functions/shared/errors.ts';
-import { parse } from '../../functions/shared/validation.ts';
+import { ValidationError, type FieldError } from '../../functions/http/errors.ts';
+import { parse } from '../../functions/http/validation.ts';
 import {
   connectionId,
   connectionPath,
@@ -15,7 +15,7 @@ import {
   resourcePath,
   slug,
   updateConnectionBody,
-} from '../../functions/shared/schemas.ts';
+} from '../../functions/http/schemas.ts';
 
 /** The field errors `parse` reports, or a failed test when it accepts the value. */
 function refusal(schema: z.ZodMiniType, value: unknown): FieldError[] {

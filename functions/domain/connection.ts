@@ -2,9 +2,9 @@
  * The connection as callers see it, and its stored item. `toConnection` copies fields one by one, so
  * storage keys and bookkeeping attributes can never leak into a response.
  */
-import { keys, type Liveness, type Scope } from './keys.ts';
+import { keys, type Liveness, type Scope } from '../store/keys.ts';
 import type * as z from 'zod/mini';
-import type { connection as connectionSchema } from './response-schemas.ts';
+import type { connection as connectionSchema } from '../docs/response-schemas.ts';
 
 export type Connection = z.infer<typeof connectionSchema>;
 

@@ -5,9 +5,9 @@
 import * as z from 'zod/mini';
 import { ROUTES } from '../routes.ts';
 import { ENDPOINT_DOCS, type EndpointDoc } from './endpoint-docs.ts';
-import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from './endpoints.ts';
+import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from '../http/endpoints.ts';
 import * as r from './response-schemas.ts';
-import * as s from './schemas.ts';
+import * as s from '../http/schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 

@@ -9,10 +9,10 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as z from 'zod/mini';
 import { routeById, type RouteId } from '../routes.ts';
 import { authorize, principalFrom, type AccessScope, type Principal } from './auth.ts';
-import { isDatabaseUnavailable } from './database-errors.ts';
+import { isDatabaseUnavailable } from '../store/database-errors.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
 import { ProblemError, ServiceUnavailableError, ValidationError, type FieldError } from './errors.ts';
-import type { Scope } from './keys.ts';
+import type { Scope } from '../store/keys.ts';
 import { countProblem, logger, metrics } from './observability.ts';
 import { readJsonBody } from './request-body.ts';
 import { parse } from './validation.ts';

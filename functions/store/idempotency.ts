@@ -3,7 +3,7 @@
  * the same transaction as the connection they stand for.
  */
 import { createHash } from 'node:crypto';
-import type { Connection } from './connection.ts';
+import type { Connection } from '../domain/connection.ts';
 import { keys, type Scope } from './keys.ts';
 import { TABLE } from './table-definition.ts';
 import type { TransactItem } from './transactions.ts';

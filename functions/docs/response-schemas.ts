@@ -4,8 +4,8 @@
  * builds them at run time: the others import types alone, and start faster for it.
  */
 import * as z from 'zod/mini';
-import { resourceType, status } from './schemas.ts';
-import { STATUSES } from './rules.ts';
+import { resourceType, status } from '../http/schemas.ts';
+import { STATUSES } from '../domain/rules.ts';
 
 const timestamp = z.string().check(z.iso.datetime());
 

@@ -3,7 +3,7 @@
  * them; one middleware (see http.ts) turns them into RFC 9457 problem+json. Anything else that is
  * thrown is a bug and becomes a 500 that reveals nothing.
  */
-import type { ResourceType, Status } from './rules.ts';
+import type { ResourceType, Status } from '../domain/rules.ts';
 
 export interface FieldError {
   readonly path: string;

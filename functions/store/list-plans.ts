@@ -5,7 +5,7 @@
  */
 import { keys, type Liveness, type ResourceRef, type Scope } from './keys.ts';
 import type { Filter, Stream } from './listing.ts';
-import type { ListConnectionsQuery, ResourceConnectionsQuery } from './schemas.ts';
+import type { ListConnectionsQuery, ResourceConnectionsQuery } from '../http/schemas.ts';
 
 export interface ListPlan {
   readonly streams: Stream[];

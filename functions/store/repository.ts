@@ -4,7 +4,7 @@
  * history entry, so no partial change is ever visible and a refused change writes nothing.
  */
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { diff, scopeOf, toConnection, toItem, type Changes, type Connection } from './connection.ts';
+import { diff, scopeOf, toConnection, toItem, type Changes, type Connection } from '../domain/connection.ts';
 import {
   ConnectionNotAllowedError,
   ConnectionNotDeletedError,
@@ -15,22 +15,22 @@ import {
   PreconditionFailedError,
   ServiceUnavailableError,
   ValidationError,
-} from './errors.ts';
+} from '../http/errors.ts';
 import { historyPut, toHistoryEntry, type HistoryAction, type HistoryEntry } from './history.ts';
 import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from './idempotency.ts';
-import { newConnectionId } from './ids.ts';
+import { newConnectionId } from '../domain/ids.ts';
 import { keys, type ResourceRef, type Scope } from './keys.ts';
 import { planConnectionList, planResourceConnections, type ListPlan } from './list-plans.ts';
 import { queryPage, type Page, type QueryObserver } from './listing.ts';
-import { mergePatch } from './merge-patch.ts';
-import { allowedTargets, isConnectionAllowed, isTransitionAllowed, STATUS_TRANSITIONS } from './rules.ts';
+import { mergePatch } from '../domain/merge-patch.ts';
+import { allowedTargets, isConnectionAllowed, isTransitionAllowed, STATUS_TRANSITIONS } from '../domain/rules.ts';
 import {
   MAX_DETAILS_BYTES,
   type CreateConnectionInput,
   type ListConnectionsQuery,
   type ResourceConnectionsQuery,
   type UpdateConnectionInput,
-} from './schemas.ts';
+} from '../http/schemas.ts';
 import {
   backOff,
   conditionFailed,

@@ -1,5 +1,5 @@
 /** History entries: one per version of a connection, written in the transaction that made it. */
-import { diff, scopeOf, type Changes, type Connection } from './connection.ts';
+import { diff, scopeOf, type Changes, type Connection } from '../domain/connection.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transactions.ts';
 

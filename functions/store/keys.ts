@@ -4,7 +4,7 @@
  * never reach into another key's range.
  */
 import { createHash } from 'node:crypto';
-import type { ResourceType, Status } from './rules.ts';
+import type { ResourceType, Status } from '../domain/rules.ts';
 
 export interface Scope {
   readonly projectSlug: string;

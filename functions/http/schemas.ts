@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
-import { RESOURCE_TYPES, STATUSES } from './rules.ts';
+import { RESOURCE_TYPES, STATUSES } from '../domain/rules.ts';
 
 z.config(en());
 
