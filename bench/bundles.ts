@@ -63,7 +63,9 @@ function importMs(file: string, variant: Variant): number {
   return Number(run.stdout);
 }
 
-export async function measureBundles(runs: number): Promise<{ baseline: FunctionBundles; functions: FunctionBundles[] }> {
+export async function measureBundles(
+  runs: number,
+): Promise<{ baseline: FunctionBundles; functions: FunctionBundles[] }> {
   // As deployed, a bundle has no node_modules beside it: built in the temp dir, it cannot reach ours.
   const selfContained = mkdtempSync(join(tmpdir(), 'rc-bench-bundles-'));
   // The runtime-SDK variant must resolve the SDK: built inside the project, it finds node_modules.
@@ -74,7 +76,9 @@ export async function measureBundles(runs: number): Promise<{ baseline: Function
     const built = await Promise.all(
       entries.map(async ({ name, entry }) => {
         const bundled = await bundleFunction(entry, join(selfContained, name));
-        const runtimeSdk = await bundleFunction(entry, join(withNodeModules, name), { external: RUNTIME_SDK_EXTERNALS });
+        const runtimeSdk = await bundleFunction(entry, join(withNodeModules, name), {
+          external: RUNTIME_SDK_EXTERNALS,
+        });
         return { name, files: { bundled, noSourceMaps: bundled, runtimeSdk } };
       }),
     );
@@ -91,14 +95,12 @@ export async function measureBundles(runs: number): Promise<{ baseline: Function
       const samplesMs = samples.get(`${name}:${variant}`) ?? [];
       return { bytes, importMs: median(samplesMs), samplesMs };
     };
-    const all = built.map(
-      (b): FunctionBundles => ({
-        name: b.name,
-        bundled: figures(b.name, 'bundled', b.files.bundled.bytes),
-        noSourceMaps: figures(b.name, 'noSourceMaps', b.files.bundled.bytes),
-        runtimeSdk: figures(b.name, 'runtimeSdk', b.files.runtimeSdk.bytes),
-      }),
-    );
+    const all = built.map((b): FunctionBundles => ({
+      name: b.name,
+      bundled: figures(b.name, 'bundled', b.files.bundled.bytes),
+      noSourceMaps: figures(b.name, 'noSourceMaps', b.files.bundled.bytes),
+      runtimeSdk: figures(b.name, 'runtimeSdk', b.files.runtimeSdk.bytes),
+    }));
     return { baseline: all[0]!, functions: all.slice(1) };
   } finally {
     rmSync(selfContained, { recursive: true, force: true });

@@ -33,7 +33,9 @@ export async function dataSections(
       meter.detach();
     }
   });
-  const overhead = await section('handler overhead', () => measureHandlerOverhead(shared, tableName, settings.iterations));
+  const overhead = await section('handler overhead', () =>
+    measureHandlerOverhead(shared, tableName, settings.iterations),
+  );
   const environments = await section('read amplification', async () => {
     const seeder = seedingClient(endpoint);
     const reader = createDocumentClient(endpoint);
@@ -41,7 +43,9 @@ export async function dataSections(
     for (const size of [settings.small, settings.large]) {
       for (const halfDeleted of [false, true]) {
         console.error(`bench:   ${size} connections${halfDeleted ? ', half deleted' : ''}`);
-        measured.push(await measureEnvironment(seeder, reader, tableName, process.env.PAGE_TOKEN_SECRET!, size, halfDeleted));
+        measured.push(
+          await measureEnvironment(seeder, reader, tableName, process.env.PAGE_TOKEN_SECRET!, size, halfDeleted),
+        );
       }
     }
     return measured;

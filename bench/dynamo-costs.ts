@@ -35,7 +35,16 @@ export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<R
     meter.reset();
     const answer = await call(route, scope, spec);
     const calls = [...meter.calls];
-    costs.push({ name, route, status: answer.statusCode, calls, byOperation: callsByOperation(calls), capacity: sumCapacity(calls), budget, per: 1 });
+    costs.push({
+      name,
+      route,
+      status: answer.statusCode,
+      calls,
+      byOperation: callsByOperation(calls),
+      capacity: sumCapacity(calls),
+      budget,
+      per: 1,
+    });
     return answer;
   };
   const pair = (n: number, details?: object) => ({
@@ -49,7 +58,12 @@ export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<R
   // A few dozen connections first, so list pages are full pages.
   for (let n = 100; n < 160; n++) await call('createConnection', scope, { body: pair(n, { port: 8000 + n }) });
 
-  const created = await measure('create', 'createConnection', { TransactWriteItems: 1 }, { body: pair(1, { port: 8080 }) });
+  const created = await measure(
+    'create',
+    'createConnection',
+    { TransactWriteItems: 1 },
+    { body: pair(1, { port: 8080 }) },
+  );
   const id = String(created.body.id);
   const keyed = { body: pair(2), headers: { 'idempotency-key': `bench-${id}` } };
   await measure('create, new Idempotency-Key', 'createConnection', READ_THEN_WRITE, keyed);
@@ -65,14 +79,21 @@ export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<R
   await measure('history page', 'getConnectionHistory', { Query: 1 }, { path: { connectionId: id } });
 
   for (const [name, query] of LIST_PAGES) await measure(name, 'listConnections', { Query: 1 }, { query });
-  await measure('resource connections page', 'listResourceConnections', { Query: 2 }, { path: { resourceType: 'instance', resourceId: 'i-1' } });
+  await measure(
+    'resource connections page',
+    'listResourceConnections',
+    { Query: 2 },
+    { path: { resourceType: 'instance', resourceId: 'i-1' } },
+  );
 
   // The cascade: every live connection of one server, each deleted with its own transaction.
   for (let n = 0; n < CASCADE_SIZE; n++) {
     await call('createConnection', scope, { body: { ...pair(1000 + n), targetResourceId: 'i-cascade' } });
   }
   meter.reset();
-  const cascade = await call('deleteResourceConnections', scope, { path: { resourceType: 'instance', resourceId: 'i-cascade' } });
+  const cascade = await call('deleteResourceConnections', scope, {
+    path: { resourceType: 'instance', resourceId: 'i-cascade' },
+  });
   const calls = [...meter.calls];
   const deleted = Number(cascade.body.deleted);
   costs.push({

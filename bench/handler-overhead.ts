@@ -43,8 +43,24 @@ export async function measureHandlerOverhead(
     Limit: PAGE,
   });
   return [
-    await compare(client, 'get: handler vs GetItem', 'getConnection', scope, { path: { connectionId: id } }, get, iterations),
-    await compare(client, `list page of ${PAGE}: handler vs Query`, 'listConnections', scope, { query: `limit=${PAGE}` }, query, iterations),
+    await compare(
+      client,
+      'get: handler vs GetItem',
+      'getConnection',
+      scope,
+      { path: { connectionId: id } },
+      get,
+      iterations,
+    ),
+    await compare(
+      client,
+      `list page of ${PAGE}: handler vs Query`,
+      'listConnections',
+      scope,
+      { query: `limit=${PAGE}` },
+      query,
+      iterations,
+    ),
   ];
 }
 
@@ -80,7 +96,13 @@ async function compare(
 }
 
 /** The raw call must be exactly the request the handler sends, or the comparison means nothing. */
-async function sameRequest(client: DynamoDBDocumentClient, route: RouteId, scope: Scope, spec: RequestSpec, raw: GetCommand | QueryCommand) {
+async function sameRequest(
+  client: DynamoDBDocumentClient,
+  route: RouteId,
+  scope: Scope,
+  spec: RequestSpec,
+  raw: GetCommand | QueryCommand,
+) {
   const inputs: unknown[] = [];
   client.middlewareStack.add(
     (next) => async (args) => {

@@ -46,7 +46,11 @@ export async function measureHttp(seconds: number, concurrency: number): Promise
     const ids: string[] = [];
     for (let i = 0; i < SEEDED; i++) ids.push(String(((await (await create()).json()) as { id: string }).id));
 
-    const drive = async (op: HttpFigures['op'], send: () => Promise<Response>, expected: number): Promise<HttpFigures> => {
+    const drive = async (
+      op: HttpFigures['op'],
+      send: () => Promise<Response>,
+      expected: number,
+    ): Promise<HttpFigures> => {
       const latencies: number[] = [];
       let errors = 0;
       const deadline = Date.now() + seconds * 1000;

@@ -36,7 +36,13 @@ const errorSamples: string[] = [];
 const acknowledged: string[] = [];
 let sequence = 0;
 
-async function request(op: Op, method: string, url: string, body?: unknown, expected = 200): Promise<Record<string, unknown> | undefined> {
+async function request(
+  op: Op,
+  method: string,
+  url: string,
+  body?: unknown,
+  expected = 200,
+): Promise<Record<string, unknown> | undefined> {
   const started = performance.now();
   try {
     const response = await fetch(url, {
@@ -48,7 +54,8 @@ async function request(op: Op, method: string, url: string, body?: unknown, expe
     latencies[op].push(performance.now() - started);
     if (response.status !== expected) {
       errors[op]++;
-      if (errorSamples.length < 5) errorSamples.push(`${op} ${response.status} ${JSON.stringify(parsed).slice(0, 200)}`);
+      if (errorSamples.length < 5)
+        errorSamples.push(`${op} ${response.status} ${JSON.stringify(parsed).slice(0, 200)}`);
       return undefined;
     }
     return parsed;
@@ -65,13 +72,19 @@ async function one(): Promise<void> {
   const roll = Math.random();
   if (roll < 0.25 || acknowledged.length < 10) {
     const n = sequence++;
-    const created = await request('create', 'POST', base, {
-      sourceResourceType: 'application',
-      sourceResourceId: `app-${n}`,
-      targetResourceType: 'instance',
-      targetResourceId: `i-${n % 50}`,
-      details: { port: 8000 + (n % 100) },
-    }, 201);
+    const created = await request(
+      'create',
+      'POST',
+      base,
+      {
+        sourceResourceType: 'application',
+        sourceResourceId: `app-${n}`,
+        targetResourceType: 'instance',
+        targetResourceId: `i-${n % 50}`,
+        details: { port: 8000 + (n % 100) },
+      },
+      201,
+    );
     if (created) acknowledged.push(String(created.id));
   } else if (roll < 0.6) {
     const filter = pick([
@@ -85,7 +98,10 @@ async function one(): Promise<void> {
   } else if (roll < 0.85) {
     await request('get', 'GET', `${base}/${pick(acknowledged)}`);
   } else {
-    await request('patch', 'PATCH', `${base}/${pick(acknowledged)}`, { statusReason: `tick ${sequence}`, details: { seen: sequence } });
+    await request('patch', 'PATCH', `${base}/${pick(acknowledged)}`, {
+      statusReason: `tick ${sequence}`,
+      details: { seen: sequence },
+    });
   }
 }
 
@@ -102,7 +118,9 @@ const elapsed = (performance.now() - started) / 1000;
 let lost = 0;
 for (let i = 0; i < acknowledged.length; i += 50) {
   const answers = await Promise.all(
-    acknowledged.slice(i, i + 50).map((id) => fetch(`${base}/${id}`, { headers: { authorization: `Bearer ${token}` } })),
+    acknowledged
+      .slice(i, i + 50)
+      .map((id) => fetch(`${base}/${id}`, { headers: { authorization: `Bearer ${token}` } })),
   );
   lost += answers.filter((a) => a.status !== 200).length;
 }
@@ -131,15 +149,22 @@ const total = {
 };
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 
-console.log(`\nload: ${seconds} s at concurrency ${concurrency} against ${server ? 'the local server (DynamoDB Local in memory)' : baseUrl}`);
+console.log(
+  `\nload: ${seconds} s at concurrency ${concurrency} against ${server ? 'the local server (DynamoDB Local in memory)' : baseUrl}`,
+);
 console.log(`machine: ${machine}\n`);
 console.log('| operation | requests | req/s | p50 ms | p99 ms | errors |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of [...rows, total]) {
-  console.log(`| ${r.op} | ${r.requests} | ${r.perSecond.toFixed(1)} | ${r.p50ms.toFixed(1)} | ${r.p99ms.toFixed(1)} | ${r.errors} |`);
+  console.log(
+    `| ${r.op} | ${r.requests} | ${r.perSecond.toFixed(1)} | ${r.p50ms.toFixed(1)} | ${r.p99ms.toFixed(1)} | ${r.errors} |`,
+  );
 }
 console.log(`\nacknowledged creates: ${acknowledged.length}, lost writes: ${lost}`);
 if (errorSamples.length) console.log(`error samples:\n  ${errorSamples.join('\n  ')}`);
 mkdirSync('.data', { recursive: true });
-writeFileSync('.data/bench-load.json', `${JSON.stringify({ seconds, concurrency, machine, rows: [...rows, total], acknowledged: acknowledged.length, lost }, null, 2)}\n`);
+writeFileSync(
+  '.data/bench-load.json',
+  `${JSON.stringify({ seconds, concurrency, machine, rows: [...rows, total], acknowledged: acknowledged.length, lost }, null, 2)}\n`,
+);
 process.exitCode = total.errors === 0 && lost === 0 ? 0 : 1;

@@ -37,7 +37,9 @@ export function attachMeter(client: DynamoDBDocumentClient): Meter {
       let capacity: number | undefined;
       try {
         const out = await next(args);
-        capacity = totalCapacity((out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
+        capacity = totalCapacity(
+          (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity,
+        );
         return out;
       } finally {
         // Refused calls count too: they are requests DynamoDB answered (and, for writes, bills).

@@ -25,9 +25,17 @@ const list = (query: ListConnectionsQuery) => (repo: ConnectionRepository, scope
 export const LIST_CASES: readonly ListCase[] = [
   { name: 'no filter', keyCovered: true, list: list({}) },
   { name: 'sourceResourceType', keyCovered: true, list: list({ sourceResourceType: 'application' }) },
-  { name: 'source type+id', keyCovered: true, list: list({ sourceResourceType: 'instance', sourceResourceId: HOT_INSTANCE }) },
+  {
+    name: 'source type+id',
+    keyCovered: true,
+    list: list({ sourceResourceType: 'instance', sourceResourceId: HOT_INSTANCE }),
+  },
   { name: 'targetResourceType', keyCovered: true, list: list({ targetResourceType: 'instance' }) },
-  { name: 'target type+id', keyCovered: true, list: list({ targetResourceType: 'instance', targetResourceId: HOT_INSTANCE }) },
+  {
+    name: 'target type+id',
+    keyCovered: true,
+    list: list({ targetResourceType: 'instance', targetResourceId: HOT_INSTANCE }),
+  },
   { name: 'status', keyCovered: true, list: list({ status: 'connected' }) },
   {
     name: 'resource connections',
@@ -47,7 +55,11 @@ export const LIST_CASES: readonly ListCase[] = [
     keyCovered: false,
     list: list({ targetResourceType: 'instance', targetResourceId: HOT_INSTANCE, status: 'connected' }),
   },
-  { name: 'sourceResourceType + status (rare)', keyCovered: false, list: list({ sourceResourceType: 'application', status: 'failed' }) },
+  {
+    name: 'sourceResourceType + status (rare)',
+    keyCovered: false,
+    list: list({ sourceResourceType: 'application', status: 'failed' }),
+  },
 ];
 
 export interface PageReads {

@@ -2,7 +2,9 @@
 import { cpus, totalmem } from 'node:os';
 
 export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const align = headers.map((_, i) => (rows.every((row) => typeof row[i] === 'number' || /^[\d.,×%+−-]+/.test(String(row[i]))) ? '---:' : '---'));
+  const align = headers.map((_, i) =>
+    rows.every((row) => typeof row[i] === 'number' || /^[\d.,×%+−-]+/.test(String(row[i]))) ? '---:' : '---',
+  );
   return [
     `| ${headers.join(' | ')} |`,
     `| ${align.join(' | ')} |`,
@@ -15,8 +17,10 @@ export const machine = (): string =>
 
 export const ms = (value: number): string => value.toFixed(value < 10 ? 2 : 1);
 export const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
-export const ratio = (value: number, digits = 2): string => (Number.isFinite(value) ? `${value.toFixed(digits)}×` : '∞');
-export const units = (value: number | undefined): string => (value === undefined ? 'n/a' : String(Math.round(value * 100) / 100));
+export const ratio = (value: number, digits = 2): string =>
+  Number.isFinite(value) ? `${value.toFixed(digits)}×` : '∞';
+export const units = (value: number | undefined): string =>
+  value === undefined ? 'n/a' : String(Math.round(value * 100) / 100);
 export const verdict = (ok: boolean): string => (ok ? 'ok' : '**over**');
 
 export function median(values: readonly number[]): number {

@@ -43,7 +43,11 @@ export function apiEvent(id: RouteId, scope: Scope, spec: RequestSpec = {}): Gat
     ...fixture,
     routeKey: key,
     pathParameters: {},
-    requestContext: { ...fixture.requestContext, routeKey: key, http: { ...fixture.requestContext.http, method: route.method } },
+    requestContext: {
+      ...fixture.requestContext,
+      routeKey: key,
+      http: { ...fixture.requestContext.http, method: route.method },
+    },
   } as GatewayEvent;
   let event = withPathParameters(routed, { ...scope, ...spec.path });
   event = withClaimChanges(event, { projects: `${scope.projectSlug}/*` });

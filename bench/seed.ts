@@ -84,7 +84,11 @@ export function generateConnections(scope: Scope, count: number, halfDeleted: bo
 }
 
 /** Writes the connections' items; returns how long it took in ms. */
-export async function seedConnections(client: DynamoDBDocumentClient, tableName: string, connections: readonly Connection[]) {
+export async function seedConnections(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  connections: readonly Connection[],
+) {
   const started = performance.now();
   let next = 0;
   const worker = async () => {
@@ -105,6 +109,11 @@ export async function seedConnections(client: DynamoDBDocumentClient, tableName:
 
 /** A client for seeding: bulk writes to a busy DynamoDB Local may take longer than a function's 2 s. */
 export function seedingClient(endpoint: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ endpoint, region: 'local', maxAttempts: 10, requestHandler: { requestTimeout: 60_000 } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    maxAttempts: 10,
+    requestHandler: { requestTimeout: 60_000 },
+  });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -24,7 +24,9 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function printAll(r: Results): string {
   return [
     `machine: ${r.machine}`,
-    `settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}; run time ${r.totalSeconds} s`,
+    `settings: ${Object.entries(r.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}; run time ${r.totalSeconds} s`,
     bundleTable(r.bundles),
     costTable(r.costs),
     overheadTable(r),
@@ -51,7 +53,18 @@ function bundleTable({ baseline, functions }: Results['bundles']): string {
   return [
     `### Bundles: size and cold import (fresh Node process, median of ${base.samplesMs.length}), against the baseline`,
     table(
-      ['function', 'KB', '× size', 'import ms', '× import', 'no source maps: ms', '×', 'SDK from runtime: KB', 'import ms', '× import'],
+      [
+        'function',
+        'KB',
+        '× size',
+        'import ms',
+        '× import',
+        'no source maps: ms',
+        '×',
+        'SDK from runtime: KB',
+        'import ms',
+        '× import',
+      ],
       [row(baseline), ...functions.map(row)],
     ),
     [
@@ -64,9 +77,11 @@ function bundleTable({ baseline, functions }: Results['bundles']): string {
 }
 
 function describeCalls(cost: RequestCost): string {
-  return Object.entries(cost.byOperation)
-    .map(([operation, n]) => `${operation} ${n}`)
-    .join(' + ') || 'none';
+  return (
+    Object.entries(cost.byOperation)
+      .map(([operation, n]) => `${operation} ${n}`)
+      .join(' + ') || 'none'
+  );
 }
 
 function costTable(costs: readonly RequestCost[]): string {
@@ -78,8 +93,12 @@ function costTable(costs: readonly RequestCost[]): string {
         c.per === 1 ? c.name : `${c.name} (${c.per} connections)`,
         c.status,
         c.per === 1 ? describeCalls(c) : `${describeCalls(c)} (${(c.calls.length / c.per).toFixed(2)} per connection)`,
-        c.per === 1 || c.capacity === undefined ? units(c.capacity) : `${units(c.capacity)} (${units(c.capacity / c.per)} per connection)`,
-        Object.entries(c.budget).map(([operation, n]) => `${operation} ${n}`).join(' + '),
+        c.per === 1 || c.capacity === undefined
+          ? units(c.capacity)
+          : `${units(c.capacity)} (${units(c.capacity / c.per)} per connection)`,
+        Object.entries(c.budget)
+          .map(([operation, n]) => `${operation} ${n}`)
+          .join(' + '),
         verdict(withinBudget(c)),
       ]),
     ),
@@ -91,7 +110,13 @@ function overheadTable(r: Results): string {
     `### Handler overhead: in process, median of ${r.overhead[0]?.iterations ?? 0} calls each, against the raw SDK call it sends`,
     table(
       ['comparison', 'handler ms', 'raw SDK call ms', 'overhead', `budget ${BUDGET.overhead * 100}%`],
-      r.overhead.map((o) => [o.name, ms(o.handlerMs), ms(o.rawMs), `${(o.overhead * 100).toFixed(1)}%`, verdict(o.overhead <= BUDGET.overhead)]),
+      r.overhead.map((o) => [
+        o.name,
+        ms(o.handlerMs),
+        ms(o.rawMs),
+        `${(o.overhead * 100).toFixed(1)}%`,
+        verdict(o.overhead <= BUDGET.overhead),
+      ]),
     ),
   ].join('\n\n');
 }
@@ -185,14 +210,26 @@ function budgetTable(r: Results): string {
           `median import over the functions: bundled ${ms(bundledMedian)} ms, from node_modules ${ms(runtimeMedian)} ms`,
           bundledMedian <= runtimeMedian ? 'bundle it' : 'take it from the runtime',
         ],
-        ['calls per request', overCalls.length ? `over: ${overCalls.join(', ')}` : 'every request within', verdict(overCalls.length === 0)],
-        ['key-only filters read only what they return', amplified.length ? `amplified: ${amplified.join(', ')}` : 'ratio 1.00 everywhere', verdict(amplified.length === 0)],
+        [
+          'calls per request',
+          overCalls.length ? `over: ${overCalls.join(', ')}` : 'every request within',
+          verdict(overCalls.length === 0),
+        ],
+        [
+          'key-only filters read only what they return',
+          amplified.length ? `amplified: ${amplified.join(', ')}` : 'ratio 1.00 everywhere',
+          verdict(amplified.length === 0),
+        ],
         [
           `key-only page cost large/small ≤ ${BUDGET.flat}×`,
           `steepest ${ratio(steepest.value)} (${steepest.name}, ${steepest.d ? 'half deleted' : 'live'})`,
           verdict(steepest.value <= BUDGET.flat),
         ],
-        [`handler overhead ≤ ${BUDGET.overhead * 100}%`, `worst ${(worstOverhead.overhead * 100).toFixed(1)}% (${worstOverhead.name})`, verdict(worstOverhead.overhead <= BUDGET.overhead)],
+        [
+          `handler overhead ≤ ${BUDGET.overhead * 100}%`,
+          `worst ${(worstOverhead.overhead * 100).toFixed(1)}% (${worstOverhead.name})`,
+          verdict(worstOverhead.overhead <= BUDGET.overhead),
+        ],
       ],
     ),
   ].join('\n\n');

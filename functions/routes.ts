@@ -159,7 +159,8 @@ export const ROUTES = [
 export type RouteId = (typeof ROUTES)[number]['id'];
 
 /** The route key API Gateway knows the route by: `METHOD /path`, or `$default` for the catch-all. */
-export const routeKey = (route: Route): string => (route.method === 'ANY' ? route.path : `${route.method} ${route.path}`);
+export const routeKey = (route: Route): string =>
+  route.method === 'ANY' ? route.path : `${route.method} ${route.path}`;
 
 export function routeById(id: RouteId): Route {
   return ROUTES.find((route) => route.id === id)!;

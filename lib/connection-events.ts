@@ -34,7 +34,9 @@ export class ConnectionEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: ConnectionEventsProps) {
     super(scope, id);
-    this.bus = new EventBus(this, 'Bus', { description: 'Resource Connections: one event per committed connection change' });
+    this.bus = new EventBus(this, 'Bus', {
+      description: 'Resource Connections: one event per committed connection change',
+    });
     this.publisher = new ServiceFunction(this, 'Publisher', {
       handlerModule: 'publish-events',
       description: 'Publishes connection changes from the table stream to EventBridge',

@@ -93,7 +93,8 @@ export class ConnectionsApi extends Construct {
   addRoute(route: Route, fn: IFunction): HttpRoute {
     const httpRoute = new HttpRoute(this, route.id, {
       httpApi: this.httpApi,
-      routeKey: route.path === '$default' ? HttpRouteKey.DEFAULT : HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      routeKey:
+        route.path === '$default' ? HttpRouteKey.DEFAULT : HttpRouteKey.with(route.path, HttpMethod[route.method]),
       integration: new HttpLambdaIntegration(`${route.id}Integration`, fn),
       ...(route.scope
         ? { authorizer: this.authorizer, authorizationScopes: [route.scope] }

@@ -95,7 +95,9 @@ export function bindDataAccess(fn: ServiceFunction, route: Route, data: DataBind
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: access.queries.map((target) => (target === 'table' ? data.table.table.tableArn : data.table.indexArn(target))),
+        resources: access.queries.map((target) =>
+          target === 'table' ? data.table.table.tableArn : data.table.indexArn(target),
+        ),
       }),
     );
   }

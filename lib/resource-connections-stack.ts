@@ -78,9 +78,15 @@ export class ResourceConnectionsStack extends Stack {
       alarmTopic: settings.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (API_URL for npm run test:api)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'Base URL of the API (API_URL for npm run test:api)',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'The connections table' });
-    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Subscribe to connection events here' });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.events.bus.eventBusName,
+      description: 'Subscribe to connection events here',
+    });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

@@ -13,7 +13,6 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from './bundling.ts';
 
-
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HANDLERS = `${ROOT}functions/handlers/`;
 

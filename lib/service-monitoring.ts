@@ -66,7 +66,12 @@ export class ServiceMonitoring extends Construct {
     };
 
     const api5xx = props.stage.metricServerError({ period: PERIOD });
-    alarm('Api5xx', api5xx, 'The API answered 5xx: a bug (500) or the database unavailable (503).', props.api5xxThreshold ?? 5);
+    alarm(
+      'Api5xx',
+      api5xx,
+      'The API answered 5xx: a bug (500) or the database unavailable (503).',
+      props.api5xxThreshold ?? 5,
+    );
 
     const errors: IMetric[] = [];
     const throttles: IMetric[] = [];
@@ -82,8 +87,16 @@ export class ServiceMonitoring extends Construct {
     let streamLag: IMetric | undefined;
     if (props.streamConsumer) {
       const consumer = props.streamConsumer;
-      alarm('StreamConsumerErrors', consumer.metricErrors({ period: PERIOD }), 'The change-stream publisher failed; the stream retries it.');
-      alarm('StreamConsumerThrottles', consumer.metricThrottles({ period: PERIOD }), 'Lambda throttled the change-stream publisher.');
+      alarm(
+        'StreamConsumerErrors',
+        consumer.metricErrors({ period: PERIOD }),
+        'The change-stream publisher failed; the stream retries it.',
+      );
+      alarm(
+        'StreamConsumerThrottles',
+        consumer.metricThrottles({ period: PERIOD }),
+        'Lambda throttled the change-stream publisher.',
+      );
       const lag = consumer.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' });
       alarm(
         'StreamConsumerLag',
@@ -103,14 +116,28 @@ export class ServiceMonitoring extends Construct {
       streamLag = lag;
     }
 
-    const tableThrottles = props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD });
-    const tableSystemErrors = props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD });
+    const tableThrottles = props.table.metricThrottledRequestsForOperations({
+      operations: TABLE_OPERATIONS,
+      period: PERIOD,
+    });
+    const tableSystemErrors = props.table.metricSystemErrorsForOperations({
+      operations: TABLE_OPERATIONS,
+      period: PERIOD,
+    });
     alarm('TableThrottles', tableThrottles, 'DynamoDB throttled requests to the connections table.');
-    alarm('TableSystemErrors', tableSystemErrors, 'DynamoDB answered with system errors (HTTP 500) for the connections table.');
+    alarm(
+      'TableSystemErrors',
+      tableSystemErrors,
+      'DynamoDB answered with system errors (HTTP 500) for the connections table.',
+    );
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
-      new TextWidget({ markdown: '# Resource Connections\nAPI, functions and table; every graph has an alarm.', width: 24, height: 2 }),
+      new TextWidget({
+        markdown: '# Resource Connections\nAPI, functions and table; every graph has an alarm.',
+        width: 24,
+        height: 2,
+      }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -40,7 +40,8 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
     const value = text(key);
     if (value === undefined) return undefined;
     const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0) throw new Error(`Context ${key} must be a positive number, got "${value}"`);
+    if (!Number.isFinite(number) || number <= 0)
+      throw new Error(`Context ${key} must be a positive number, got "${value}"`);
     return number;
   };
 
@@ -53,7 +54,9 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
 
   const retentionDays = positiveNumber('logRetentionDays');
   if (retentionDays !== undefined && !Object.values(RetentionDays).includes(retentionDays)) {
-    throw new Error(`Context logRetentionDays must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, ...), got ${retentionDays}`);
+    throw new Error(
+      `Context logRetentionDays must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, ...), got ${retentionDays}`,
+    );
   }
 
   return {

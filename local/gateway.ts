@@ -114,7 +114,9 @@ export function buildEvent(
       stage: '$default',
       time: requestTime(now),
       timeEpoch: now.getTime(),
-      ...(claims ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: stringClaims(claims), scopes } } } : {}),
+      ...(claims
+        ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: stringClaims(claims), scopes } } }
+        : {}),
     },
     ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
     isBase64Encoded: body.length > 0 && !isText,

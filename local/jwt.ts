@@ -22,7 +22,8 @@ export function verifyJwt(token: string, secret: string, nowSeconds = Date.now()
   // Compared as text: base64url decoding ignores stray bits in the last character, text does not.
   const expected = Buffer.from(sign(`${header}.${payload}`, secret).toString('base64url'));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('the token signature is not valid');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new Error('the token signature is not valid');
   let claims: unknown;
   try {
     if ((JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: unknown }).alg !== 'HS256') {
@@ -32,7 +33,8 @@ export function verifyJwt(token: string, secret: string, nowSeconds = Date.now()
   } catch {
     throw new Error('the token is not a valid HS256 JWT');
   }
-  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new Error('the token has no claims');
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims))
+    throw new Error('the token has no claims');
   const { exp, nbf } = claims as { exp?: unknown; nbf?: unknown };
   if (typeof exp !== 'number' || exp <= nowSeconds) throw new Error('the token has expired or has no exp');
   if (typeof nbf === 'number' && nbf > nowSeconds) throw new Error('the token is not valid yet');

@@ -3,7 +3,13 @@
  * same route table, handlers and event shape as in AWS. Tokens are HS256, signed with
  * LOCAL_JWT_SECRET; run `npm run token` to mint one.
  */
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -46,7 +52,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const tableName = options.tableName ?? 'resource-connections';
   let dynamo: DynamoDbLocal | undefined;
   let events: StreamFollower | undefined;
-  const endpoint = options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir })).endpoint;
+  const endpoint =
+    options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir })).endpoint;
 
   try {
     // The handlers read their configuration once, when first imported: set it before that.
@@ -104,7 +111,8 @@ function loadHandler(name: string): Promise<Handler> {
 async function serve(req: IncomingMessage, res: ServerResponse, jwtSecret: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req);
-  if (body === undefined) return send(res, problem(413, 'PAYLOAD_TOO_LARGE', 'Content Too Large', 'The request body is too large.'));
+  if (body === undefined)
+    return send(res, problem(413, 'PAYLOAD_TOO_LARGE', 'Content Too Large', 'The request body is too large.'));
   const match = matchRoute(req.method ?? 'GET', url.pathname);
   if (!match) throw new Error('the route table has no $default route');
 
@@ -157,13 +165,17 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 function problem(status: number, code: string, title: string, detail: string): GatewayResult {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/problem+json', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+    },
     body: JSON.stringify({ type: 'about:blank', title, status, code, detail, requestId: randomUUID() }),
   };
 }
 
 function send(res: ServerResponse, result: GatewayResult): void {
-  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;

@@ -110,7 +110,8 @@ export async function followStream(
           }
         }
       } catch (error) {
-        if (running) console.error(JSON.stringify({ level: 'WARN', message: 'local event stream', error: String(error) }));
+        if (running)
+          console.error(JSON.stringify({ level: 'WARN', message: 'local event stream', error: String(error) }));
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -17,15 +17,21 @@ const { values } = parseArgs({
   },
 });
 
-const scopes = { read: ['connections:read'], write: ['connections:write'], all: ['connections:read', 'connections:write'] }[
-  values.scope
-];
+const scopes = {
+  read: ['connections:read'],
+  write: ['connections:write'],
+  all: ['connections:read', 'connections:write'],
+}[values.scope];
 const ttlSeconds = Number(values.ttl);
 if (!scopes || !Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
-  console.error('usage: npm run token -- [--project acme] [--env dev] [--scope read|write|all] [--sub user] [--ttl seconds]');
+  console.error(
+    'usage: npm run token -- [--project acme] [--env dev] [--scope read|write|all] [--sub user] [--ttl seconds]',
+  );
   process.exit(2);
 }
 const projects = (values.project ?? ['*']).map((project) =>
   project === '*' ? '*' : values.env === '*' ? `${project}/*` : `${project}/${values.env}`,
 );
-console.log(mintToken({ subject: values.sub, projects, scopes, ttlSeconds }, process.env.LOCAL_JWT_SECRET || DEFAULT_JWT_SECRET));
+console.log(
+  mintToken({ subject: values.sub, projects, scopes, ttlSeconds }, process.env.LOCAL_JWT_SECRET || DEFAULT_JWT_SECRET),
+);

@@ -46,7 +46,10 @@ const ref = (schema: z.ZodMiniType): JsonSchema => {
 
 function parameters(spec: EndpointSpec): JsonSchema[] {
   const list = (where: 'path' | 'query', schema: z.ZodMiniType) => {
-    const { properties = {}, required = [] } = toSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    const { properties = {}, required = [] } = toSchema(schema) as {
+      properties?: Record<string, JsonSchema>;
+      required?: string[];
+    };
     return Object.entries(properties).map(([name, schema]) => ({
       name,
       in: where,
@@ -66,15 +69,13 @@ function responses(routeScope: string | null, doc: EndpointDoc): JsonSchema {
   // Every route refuses unknown parameters (400); only the routes behind a token meet 401, 403 or the database.
   const statuses = [400, ...(routeScope ? [401, 403] : []), ...doc.errors, 500, ...(routeScope ? [503] : [])];
   const problems = Object.fromEntries(
-    [...new Set(statuses)]
-      .sort()
-      .map((status) => [
-        String(status),
-        {
-          description: STATUS_TEXT[status],
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-        },
-      ]),
+    [...new Set(statuses)].sort().map((status) => [
+      String(status),
+      {
+        description: STATUS_TEXT[status],
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
+    ]),
   );
   return { [String(doc.success.status)]: success, ...problems };
 }

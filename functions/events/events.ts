@@ -56,8 +56,10 @@ export function toConnectionEvent(record: ChangeRecord): ConnectionEvent | undef
   // A replayed stream record of a version already seen carries no change: nothing to say.
   if (before.version === after.version) return undefined;
   detail.changes = diff(before, after);
-  if (before.deletedAt === undefined && after.deletedAt !== undefined) return { detailType: 'Connection Deleted', detail };
-  if (before.deletedAt !== undefined && after.deletedAt === undefined) return { detailType: 'Connection Restored', detail };
+  if (before.deletedAt === undefined && after.deletedAt !== undefined)
+    return { detailType: 'Connection Deleted', detail };
+  if (before.deletedAt !== undefined && after.deletedAt === undefined)
+    return { detailType: 'Connection Restored', detail };
   if (before.status !== after.status) {
     return { detailType: 'Connection Status Changed', detail: { ...detail, previousStatus: before.status } };
   }

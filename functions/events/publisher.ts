@@ -18,7 +18,10 @@ export interface SequencedRecord extends ChangeRecord {
 /** EventBridge takes at most 10 entries per PutEvents. */
 export const SINK_BATCH_SIZE = 10;
 
-export async function publish(records: readonly SequencedRecord[], sink: EventSink): Promise<{ failedFrom?: string; published: number }> {
+export async function publish(
+  records: readonly SequencedRecord[],
+  sink: EventSink,
+): Promise<{ failedFrom?: string; published: number }> {
   const pending = records.flatMap((record) => {
     const event = toConnectionEvent(record);
     return event ? [{ event, sequenceNumber: record.sequenceNumber }] : [];

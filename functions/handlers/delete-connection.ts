@@ -10,8 +10,7 @@ import { repository } from '../store/service.ts';
 const connections = repository();
 
 export const handler = endpoint('deleteConnection', async ({ path, principal, headers }) => {
-    await connections.delete(path, path.connectionId, principal.subject, parseIfMatch(headers['if-match']));
-    count('ConnectionsDeleted');
-    return noContent();
-  },
-);
+  await connections.delete(path, path.connectionId, principal.subject, parseIfMatch(headers['if-match']));
+  count('ConnectionsDeleted');
+  return noContent();
+});

@@ -6,7 +6,6 @@ import { repository } from '../store/service.ts';
 const connections = repository();
 
 export const handler = endpoint('getConnection', async ({ path, query }) => {
-    const connection = await connections.get(path, path.connectionId, query.includeDeleted);
-    return json(200, connection, { etag: etag(connection.version) });
-  },
-);
+  const connection = await connections.get(path, path.connectionId, query.includeDeleted);
+  return json(200, connection, { etag: etag(connection.version) });
+});

@@ -4,5 +4,6 @@ import { repository } from '../store/service.ts';
 
 const connections = repository();
 
-export const handler = endpoint('listConnections', async ({ path, query }) => json(200, await connections.list(path, query)),
+export const handler = endpoint('listConnections', async ({ path, query }) =>
+  json(200, await connections.list(path, query)),
 );

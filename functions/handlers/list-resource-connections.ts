@@ -8,5 +8,5 @@ import { repository } from '../store/service.ts';
 const connections = repository();
 
 export const handler = endpoint('listResourceConnections', async ({ path, query }) =>
-    json(200, await connections.listForResource(path, { type: path.resourceType, id: path.resourceId }, query)),
+  json(200, await connections.listForResource(path, { type: path.resourceType, id: path.resourceId }, query)),
 );

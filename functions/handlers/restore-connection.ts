@@ -10,7 +10,12 @@ import { repository } from '../store/service.ts';
 const connections = repository();
 
 export const handler = endpoint('restoreConnection', async ({ path, principal, headers }) => {
-  const { connection } = await connections.restore(path, path.connectionId, principal.subject, parseIfMatch(headers['if-match']));
+  const { connection } = await connections.restore(
+    path,
+    path.connectionId,
+    principal.subject,
+    parseIfMatch(headers['if-match']),
+  );
   count('ConnectionsRestored');
   return json(200, connection, { etag: etag(connection.version) });
 });

@@ -44,9 +44,7 @@ export function principalFrom(claims: Claims | undefined): Principal {
 export function isGranted(grants: readonly string[], scope: Scope): boolean {
   return grants.some(
     (grant) =>
-      grant === '*' ||
-      grant === `${scope.projectSlug}/*` ||
-      grant === `${scope.projectSlug}/${scope.environmentSlug}`,
+      grant === '*' || grant === `${scope.projectSlug}/*` || grant === `${scope.projectSlug}/${scope.environmentSlug}`,
   );
 }
 

@@ -18,7 +18,11 @@ export interface EndpointSpec {
    * The body schema and the media types it may arrive as; absent for routes that take no body.
    * `inHandler`: the handler reads it itself, to answer refusals as data (validate).
    */
-  readonly body?: { readonly schema: z.ZodMiniType; readonly mediaTypes: readonly string[]; readonly inHandler?: boolean };
+  readonly body?: {
+    readonly schema: z.ZodMiniType;
+    readonly mediaTypes: readonly string[];
+    readonly inHandler?: boolean;
+  };
 }
 
 export const ENDPOINTS = {

@@ -70,13 +70,9 @@ export class NotFoundError extends ProblemError {
 
 export class DuplicateConnectionError extends ProblemError {
   constructor(existingConnectionId: string) {
-    super(
-      409,
-      'DUPLICATE_CONNECTION',
-      'Conflict',
-      'A live connection already links this source to this target.',
-      { existingConnectionId },
-    );
+    super(409, 'DUPLICATE_CONNECTION', 'Conflict', 'A live connection already links this source to this target.', {
+      existingConnectionId,
+    });
   }
 }
 

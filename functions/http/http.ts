@@ -128,7 +128,12 @@ function toProblemError(error: unknown): ProblemError {
     return new ServiceUnavailableError(2);
   }
   logger.error('unhandled error', error as Error);
-  return new ProblemError(500, 'INTERNAL', 'Internal Server Error', 'An unexpected error occurred; quote the requestId when reporting it.');
+  return new ProblemError(
+    500,
+    'INTERNAL',
+    'Internal Server Error',
+    'An unexpected error occurred; quote the requestId when reporting it.',
+  );
 }
 
 function authenticate(required: boolean): Middleware {
@@ -136,7 +141,8 @@ function authenticate(required: boolean): Middleware {
     name: 'authenticate',
     before: (request) => {
       request.context.input = {};
-      if (required) request.context.input.principal = principalFrom(request.event.requestContext?.authorizer?.jwt?.claims);
+      if (required)
+        request.context.input.principal = principalFrom(request.event.requestContext?.authorizer?.jwt?.claims);
     },
   };
 }

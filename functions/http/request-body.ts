@@ -6,7 +6,8 @@ import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError, Vali
 
 /** The body, checked in order: size (413), media type (415), JSON (400), schema (400). */
 export function readJsonBody(event: GatewayEvent, body: NonNullable<EndpointSpec['body']>): unknown {
-  const raw = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  const raw =
+    event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   if (raw.length > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
   const mediaType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (raw.length === 0 && mediaType === '') {
@@ -37,4 +38,3 @@ function hasProtoKey(value: unknown): boolean {
   }
   return false;
 }
-

@@ -18,9 +18,15 @@ export const MAX_STATUS_REASON_LENGTH = 1024;
 
 const pattern = (re: RegExp, message: string) => z.string().check(z.regex(re, message));
 
-export const slug = pattern(SLUG_PATTERN, 'must be 1-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen');
+export const slug = pattern(
+  SLUG_PATTERN,
+  'must be 1-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen',
+);
 export const resourceType = z.enum(RESOURCE_TYPES);
-export const resourceId = pattern(RESOURCE_ID_PATTERN, 'must be 1-128 characters: letters, digits and . _ : @ -, starting with a letter or digit');
+export const resourceId = pattern(
+  RESOURCE_ID_PATTERN,
+  'must be 1-128 characters: letters, digits and . _ : @ -, starting with a letter or digit',
+);
 export const connectionId = pattern(CONNECTION_ID_PATTERN, 'is not a connection id');
 export const status = z.enum(STATUSES);
 
@@ -63,15 +69,10 @@ export const updateConnectionBody = z
     /** A JSON Merge Patch (RFC 7396) for `details`; null clears them all. */
     details: z.optional(z.nullable(details)),
   })
-  .check(
-    z.refine((body) => Object.keys(body).length > 0, 'give at least one of status, statusReason, details'),
-  );
+  .check(z.refine((body) => Object.keys(body).length > 0, 'give at least one of status, statusReason, details'));
 export type UpdateConnectionInput = z.infer<typeof updateConnectionBody>;
 
-const limit = z.pipe(
-  pattern(/^(?:100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100'),
-  z.transform(Number),
-);
+const limit = z.pipe(pattern(/^(?:100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100'), z.transform(Number));
 const includeDeleted = z.pipe(
   z.enum(['true', 'false']),
   z.transform((value) => value === 'true'),
@@ -89,11 +90,15 @@ const pageParameters = {
  */
 function needsTypeWithId(side: 'source' | 'target') {
   const [type, id] = [`${side}ResourceType`, `${side}ResourceId`] as const;
-  return z.refine((q: unknown) => (q as Record<string, unknown>)[id] === undefined || (q as Record<string, unknown>)[type] !== undefined, {
-    message: `${id} needs ${type}: a resource is a type and an id`,
-    path: [id],
-    when: ({ value }) => value !== null && typeof value === 'object',
-  });
+  return z.refine(
+    (q: unknown) =>
+      (q as Record<string, unknown>)[id] === undefined || (q as Record<string, unknown>)[type] !== undefined,
+    {
+      message: `${id} needs ${type}: a resource is a type and an id`,
+      path: [id],
+      when: ({ value }) => value !== null && typeof value === 'object',
+    },
+  );
 }
 
 export const listConnectionsQuery = z

@@ -32,7 +32,9 @@ function fingerprint(value: unknown): string {
         .map(([k, x]) => [k, canonical(x)]),
     );
   };
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 /** The record's write; it may replace a record whose 24 hours are over (TTL deletes lazily). */
@@ -55,7 +57,12 @@ export function idempotencyPut(tableName: string, request: IdempotencyRequest, c
 }
 
 /** What a live record answers: the first connection, or undefined for none (or an expired one). */
-export function recordedConnection(record: Record<string, unknown> | undefined): { fingerprint: string; connection: Connection } | undefined {
+export function recordedConnection(
+  record: Record<string, unknown> | undefined,
+): { fingerprint: string; connection: Connection } | undefined {
   if (!record || Number(record[TABLE.timeToLiveAttribute]) <= nowSeconds()) return undefined;
-  return { fingerprint: String(record.fingerprint), connection: JSON.parse(String(record.connectionJson)) as Connection };
+  return {
+    fingerprint: String(record.fingerprint),
+    connection: JSON.parse(String(record.connectionJson)) as Connection,
+  };
 }

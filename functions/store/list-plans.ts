@@ -50,12 +50,24 @@ export function planConnectionList(scope: Scope, q: ListConnectionsQuery): ListP
       };
     }
     if (q.status) {
-      return { index: 'byStatus', partition: keys.statusPartition(scope, liveness, q.status), prefix: '', filters: rest('status') };
+      return {
+        index: 'byStatus',
+        partition: keys.statusPartition(scope, liveness, q.status),
+        prefix: '',
+        filters: rest('status'),
+      };
     }
     return { index: 'byEnvironment', partition, prefix: '', filters: [] };
   });
 
-  return { streams, binding: bind('connections', scope, { ...q, limit: undefined, nextToken: undefined, includeDeleted: q.includeDeleted || undefined }),
+  return {
+    streams,
+    binding: bind('connections', scope, {
+      ...q,
+      limit: undefined,
+      nextToken: undefined,
+      includeDeleted: q.includeDeleted || undefined,
+    }),
   };
 }
 
@@ -72,7 +84,11 @@ export function planResourceConnections(scope: Scope, resource: ResourceRef, q: 
   });
   return {
     streams,
-    binding: bind('resource-connections', scope, { resource, status: q.status, includeDeleted: q.includeDeleted || undefined }),
+    binding: bind('resource-connections', scope, {
+      resource,
+      status: q.status,
+      includeDeleted: q.includeDeleted || undefined,
+    }),
   };
 }
 

@@ -87,7 +87,8 @@ export class ConnectionRepository {
    * connection, so there is no window in which one exists without the other.
    */
   async create(scope: Scope, input: CreateConnectionInput, actor: string, idempotencyKey?: string): Promise<Created> {
-    const idempotency = idempotencyKey === undefined ? undefined : idempotencyRequest(scope, actor, idempotencyKey, input);
+    const idempotency =
+      idempotencyKey === undefined ? undefined : idempotencyRequest(scope, actor, idempotencyKey, input);
     const earlier = idempotency && (await this.replay(idempotency));
     if (earlier) return earlier;
     checkPair(input);
@@ -112,7 +113,13 @@ export class ConnectionRepository {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.transact([
-          { Put: { TableName: this.tableName, Item: toItem(connection), ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: toItem(connection),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           this.guardClaim(connection),
           historyPut(this.tableName, undefined, connection, 'created'),
           ...(idempotency ? [idempotencyPut(this.tableName, idempotency, connection)] : []),
@@ -165,7 +172,8 @@ export class ConnectionRepository {
       }
       if (patch.statusReason !== undefined) next.statusReason = patch.statusReason;
       if (patch.details !== undefined) {
-        next.details = patch.details === null ? {} : (mergePatch(current.details, patch.details) as Record<string, unknown>);
+        next.details =
+          patch.details === null ? {} : (mergePatch(current.details, patch.details) as Record<string, unknown>);
         if (Buffer.byteLength(JSON.stringify(next.details)) > MAX_DETAILS_BYTES) {
           throw new ValidationError([
             { path: 'details', message: `after the merge, must be at most ${MAX_DETAILS_BYTES} bytes as JSON` },
@@ -177,7 +185,13 @@ export class ConnectionRepository {
   }
 
   /** Soft delete: the record and its history stay; the pair guard is released. */
-  async delete(scope: Scope, id: string, actor: string, ifMatch: VersionPrecondition, known?: Connection): Promise<Changed> {
+  async delete(
+    scope: Scope,
+    id: string,
+    actor: string,
+    ifMatch: VersionPrecondition,
+    known?: Connection,
+  ): Promise<Changed> {
     return this.change(
       scope,
       id,
@@ -231,7 +245,7 @@ export class ConnectionRepository {
     let deleted = 0;
     // Indexes trail the table by a moment: a page of already-deleted connections is read again,
     // a few times at most, rather than taken for the end.
-    for (let idle = 0; idle < CONCURRENCY_RETRIES; ) {
+    for (let idle = 0; idle < CONCURRENCY_RETRIES;) {
       const { items } = await this.listForResource(scope, resource, { limit: CASCADE_PARALLELISM * 4 });
       if (items.length === 0) break;
       let round = 0;
@@ -283,7 +297,12 @@ export class ConnectionRepository {
       const changes = diff(current, decision.next);
       // Nothing changes (say, the status it already has): a retry succeeds without a new version.
       if (Object.keys(changes).length === 0) return { connection: current, changes };
-      const next: Connection = { ...decision.next, version: current.version + 1, updatedAt: new Date().toISOString(), updatedBy: actor };
+      const next: Connection = {
+        ...decision.next,
+        version: current.version + 1,
+        updatedAt: new Date().toISOString(),
+        updatedBy: actor,
+      };
       try {
         await this.transact([
           {

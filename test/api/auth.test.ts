@@ -1,6 +1,15 @@
 /** Authentication and authorization over real HTTP: 401 and 403 before any data is read or written. */
 import { describe, expect, it } from 'vitest';
-import { appOnServer, call, canMintTokens, connectionsPath, expectProblem, freshEnvironment, project, token } from '../support/api.ts';
+import {
+  appOnServer,
+  call,
+  canMintTokens,
+  connectionsPath,
+  expectProblem,
+  freshEnvironment,
+  project,
+  token,
+} from '../support/api.ts';
 
 describe('authentication', () => {
   it.each([
@@ -21,7 +30,11 @@ describe.runIf(canMintTokens)('authorization (tokens minted locally)', () => {
     const [header, payload] = token().split('.');
 
     expectProblem(await call('GET', connectionsPath(freshEnvironment()), { token: expired }), 401, 'UNAUTHENTICATED');
-    expectProblem(await call('GET', connectionsPath(freshEnvironment()), { token: `${header}.${payload}.AAAA` }), 401, 'UNAUTHENTICATED');
+    expectProblem(
+      await call('GET', connectionsPath(freshEnvironment()), { token: `${header}.${payload}.AAAA` }),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 
   it('403 FORBIDDEN without the scope a route needs, and nothing is written', async () => {
@@ -50,7 +63,10 @@ describe.runIf(canMintTokens)('authorization (tokens minted locally)', () => {
   it('records the token subject as createdBy and updatedBy', async () => {
     const env = freshEnvironment();
 
-    const created = await call('POST', connectionsPath(env), { token: token({ subject: 'alice' }), json: appOnServer() });
+    const created = await call('POST', connectionsPath(env), {
+      token: token({ subject: 'alice' }),
+      json: appOnServer(),
+    });
     const updated = await call('PATCH', `${connectionsPath(env)}/${created.body.id}`, {
       token: token({ subject: 'bob' }),
       json: { status: 'connecting' },

@@ -6,7 +6,9 @@ describe('concurrency', () => {
   it('of 50 simultaneous identical creates exactly one succeeds; the rest are 409 naming it', async () => {
     const env = freshEnvironment();
 
-    const answers = await Promise.all(Array.from({ length: 50 }, () => call('POST', connectionsPath(env), { json: appOnServer() })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => call('POST', connectionsPath(env), { json: appOnServer() })),
+    );
 
     const created = answers.filter((a) => a.status === 201);
     expect(created).toHaveLength(1);
@@ -22,7 +24,9 @@ describe('concurrency', () => {
     const url = `${connectionsPath(env)}/${body.id}`;
 
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => call('PATCH', url, { json: { statusReason: `r${i}` }, headers: { 'if-match': '"1"' } })),
+      Array.from({ length: 20 }, (_, i) =>
+        call('PATCH', url, { json: { statusReason: `r${i}` }, headers: { 'if-match': '"1"' } }),
+      ),
     );
 
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);

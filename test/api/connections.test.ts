@@ -3,8 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { appOnServer, call, connectionsPath, expectProblem, freshEnvironment, project } from '../support/api.ts';
 
 const CONNECTION_FIELDS = [
-  'id', 'projectSlug', 'environmentSlug', 'sourceResourceType', 'sourceResourceId', 'targetResourceType',
-  'targetResourceId', 'status', 'statusReason', 'details', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version',
+  'id',
+  'projectSlug',
+  'environmentSlug',
+  'sourceResourceType',
+  'sourceResourceId',
+  'targetResourceType',
+  'targetResourceId',
+  'status',
+  'statusReason',
+  'details',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'updatedBy',
+  'version',
 ].sort();
 
 describe('POST /resource-connections', () => {
@@ -41,7 +54,11 @@ describe('POST /resource-connections', () => {
 
   it.each([
     ['an unknown field', { ...appOnServer(), color: 'red' }, 'color'],
-    ['a missing field', { sourceResourceType: 'application', sourceResourceId: 'a', targetResourceType: 'instance' }, 'targetResourceId'],
+    [
+      'a missing field',
+      { sourceResourceType: 'application', sourceResourceId: 'a', targetResourceType: 'instance' },
+      'targetResourceId',
+    ],
     ['an unknown type', { ...appOnServer(), sourceResourceType: 'printer' }, 'sourceResourceType'],
     ['an id with a key delimiter', { ...appOnServer(), sourceResourceId: 'a#b' }, 'sourceResourceId'],
     ['an id with a slash', { ...appOnServer(), targetResourceId: 'i/1' }, 'targetResourceId'],
@@ -55,7 +72,11 @@ describe('POST /resource-connections', () => {
   });
 
   it('400 VALIDATION_FAILED for a body that is not an object', async () => {
-    expectProblem(await call('POST', connectionsPath(freshEnvironment()), { json: [appOnServer()] }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await call('POST', connectionsPath(freshEnvironment()), { json: [appOnServer()] }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('400 INVALID_JSON for a body that does not parse', async () => {
@@ -85,7 +106,11 @@ describe('POST /resource-connections', () => {
   });
 
   it('400 for a bad project slug in the path', async () => {
-    expectProblem(await call('POST', connectionsPath('prod', 'Bad_Slug'), { json: appOnServer() }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await call('POST', connectionsPath('prod', 'Bad_Slug'), { json: appOnServer() }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 });
 
@@ -124,7 +149,12 @@ describe('PATCH /resource-connections/{id}', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.headers.get('etag')).toBe('"2"');
-    expect(answer.body).toMatchObject({ status: 'connecting', statusReason: 'provisioning', details: { b: 2, c: 3 }, version: 2 });
+    expect(answer.body).toMatchObject({
+      status: 'connecting',
+      statusReason: 'provisioning',
+      details: { b: 2, c: 3 },
+      version: 2,
+    });
   });
 
   it('200 without a new version when the status is set to the value it has', async () => {
@@ -172,7 +202,11 @@ describe('PATCH /resource-connections/{id}', () => {
     const env = freshEnvironment();
     const created = await call('POST', connectionsPath(env), { json: appOnServer() });
 
-    expectProblem(await call('PATCH', `${connectionsPath(env)}/${created.body.id}`, { json }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await call('PATCH', `${connectionsPath(env)}/${created.body.id}`, { json }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('404 for a connection that does not exist', async () => {
@@ -205,7 +239,9 @@ describe('DELETE /resource-connections/{id}', () => {
     const env = freshEnvironment();
     const created = await call('POST', connectionsPath(env), { json: appOnServer() });
 
-    const answer = await call('DELETE', `${connectionsPath(env)}/${created.body.id}`, { headers: { 'if-match': '"5"' } });
+    const answer = await call('DELETE', `${connectionsPath(env)}/${created.body.id}`, {
+      headers: { 'if-match': '"5"' },
+    });
 
     expectProblem(answer, 412, 'PRECONDITION_FAILED');
   });

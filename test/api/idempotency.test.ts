@@ -25,12 +25,19 @@ describe('Idempotency-Key', () => {
     const headers = { 'idempotency-key': 'k-1' };
     await call('POST', connectionsPath(env), { json: appOnServer('a'), headers });
 
-    expectProblem(await call('POST', connectionsPath(env), { json: appOnServer('b'), headers }), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expectProblem(
+      await call('POST', connectionsPath(env), { json: appOnServer('b'), headers }),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
   });
 
   it('400 for a key that is empty, too long or not printable ASCII', async () => {
     for (const key of ['', 'x'.repeat(256), 'caf\u00e9', 'tab\there']) {
-      const answer = await call('POST', connectionsPath(freshEnvironment()), { json: appOnServer(), headers: { 'idempotency-key': key } });
+      const answer = await call('POST', connectionsPath(freshEnvironment()), {
+        json: appOnServer(),
+        headers: { 'idempotency-key': key },
+      });
       expect(expectProblem(answer, 400, 'VALIDATION_FAILED').errors[0].path).toBe('Idempotency-Key');
     }
   });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { appOnServer, call, connectionsPath, expectProblem, freshEnvironment, project } from '../support/api.ts';
 
-const resourcesPath = (env: string, type: string, id: string) => `/api/${project}/${env}/resources/${type}/${id}/connections`;
+const resourcesPath = (env: string, type: string, id: string) =>
+  `/api/${project}/${env}/resources/${type}/${id}/connections`;
 
 describe('POST /resource-connections/validate', () => {
   it('answers valid for what create would accept, and the problem create would answer otherwise, writing nothing', async () => {
@@ -18,8 +19,14 @@ describe('POST /resource-connections/validate', () => {
 
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ valid: true });
-    expect(duplicate.body).toMatchObject({ valid: false, problem: { status: 409, code: 'DUPLICATE_CONNECTION', existingConnectionId: created.body.id } });
-    expect(forbiddenPair.body).toMatchObject({ valid: false, problem: { status: 422, code: 'CONNECTION_NOT_ALLOWED', allowedTargets: ['instance'] } });
+    expect(duplicate.body).toMatchObject({
+      valid: false,
+      problem: { status: 409, code: 'DUPLICATE_CONNECTION', existingConnectionId: created.body.id },
+    });
+    expect(forbiddenPair.body).toMatchObject({
+      valid: false,
+      problem: { status: 422, code: 'CONNECTION_NOT_ALLOWED', allowedTargets: ['instance'] },
+    });
     expect(badBody.body).toMatchObject({ valid: false, problem: { status: 400, code: 'VALIDATION_FAILED' } });
     expect(notJson.body).toMatchObject({ valid: false, problem: { status: 400, code: 'INVALID_JSON' } });
     expect((await call('GET', connectionsPath(env))).body.items).toHaveLength(1);
@@ -43,7 +50,11 @@ describe('GET /resource-connections/{id}/history', () => {
       [2, 'updated'],
       [3, 'deleted'],
     ]);
-    expect(history.body.items[1]).toMatchObject({ actor: expect.any(String), at: expect.any(String), changes: { status: { from: 'pending', to: 'connecting' } } });
+    expect(history.body.items[1]).toMatchObject({
+      actor: expect.any(String),
+      at: expect.any(String),
+      changes: { status: { from: 'pending', to: 'connecting' } },
+    });
     expectProblem(await call('GET', `${connectionsPath(env)}/01ARZ3NDEKTSV4RRFFQ69G5FAV/history`), 404, 'NOT_FOUND');
     expectProblem(await call('GET', `${url}/history?includeDeleted=true`), 400, 'VALIDATION_FAILED');
   });
@@ -76,7 +87,14 @@ describe('DELETE /resources/{type}/{id}/connections', () => {
   it('soft-deletes every live connection of the resource, and a repeat deletes none', async () => {
     const env = freshEnvironment();
     for (let i = 0; i < 7; i++) await call('POST', connectionsPath(env), { json: appOnServer(`app-${i}`, 'web-1') });
-    await call('POST', connectionsPath(env), { json: { sourceResourceType: 'instance', sourceResourceId: 'web-1', targetResourceType: 'firewall', targetResourceId: 'sg-1' } });
+    await call('POST', connectionsPath(env), {
+      json: {
+        sourceResourceType: 'instance',
+        sourceResourceId: 'web-1',
+        targetResourceType: 'firewall',
+        targetResourceId: 'sg-1',
+      },
+    });
     await call('POST', connectionsPath(env), { json: appOnServer('app-0', 'web-2') });
 
     const first = await call('DELETE', resourcesPath(env, 'instance', 'web-1'));

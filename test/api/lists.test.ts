@@ -46,14 +46,22 @@ describe('GET /resource-connections', () => {
 
   it('pages with limit: full pages, then a null nextToken', async () => {
     const first = await call('GET', `${connectionsPath(env)}?limit=2`);
-    const second = await call('GET', `${connectionsPath(env)}?limit=2&nextToken=${encodeURIComponent(first.body.nextToken)}`);
-    const third = await call('GET', `${connectionsPath(env)}?limit=2&nextToken=${encodeURIComponent(second.body.nextToken)}`);
+    const second = await call(
+      'GET',
+      `${connectionsPath(env)}?limit=2&nextToken=${encodeURIComponent(first.body.nextToken)}`,
+    );
+    const third = await call(
+      'GET',
+      `${connectionsPath(env)}?limit=2&nextToken=${encodeURIComponent(second.body.nextToken)}`,
+    );
 
     expect(first.body.items).toHaveLength(2);
     expect(second.body.items).toHaveLength(2);
     expect(third.body.items).toHaveLength(1);
     expect(third.body.nextToken).toBeNull();
-    const all = [...first.body.items, ...second.body.items, ...third.body.items].map((c: { id: string }) => c.id).sort();
+    const all = [...first.body.items, ...second.body.items, ...third.body.items]
+      .map((c: { id: string }) => c.id)
+      .sort();
     expect(all).toEqual(sorted('app1', 'app2', 'term', 'fw', 'db'));
   });
 
@@ -61,8 +69,16 @@ describe('GET /resource-connections', () => {
     const { body } = await call('GET', `${connectionsPath(env)}?limit=1`);
     const token = encodeURIComponent(body.nextToken);
 
-    expectProblem(await call('GET', `${connectionsPath(env)}?limit=1&status=pending&nextToken=${token}`), 400, 'INVALID_NEXT_TOKEN');
-    expectProblem(await call('GET', `${connectionsPath(freshEnvironment())}?limit=1&nextToken=${token}`), 400, 'INVALID_NEXT_TOKEN');
+    expectProblem(
+      await call('GET', `${connectionsPath(env)}?limit=1&status=pending&nextToken=${token}`),
+      400,
+      'INVALID_NEXT_TOKEN',
+    );
+    expectProblem(
+      await call('GET', `${connectionsPath(freshEnvironment())}?limit=1&nextToken=${token}`),
+      400,
+      'INVALID_NEXT_TOKEN',
+    );
     expectProblem(await call('GET', `${connectionsPath(env)}?limit=1&nextToken=x${token}`), 400, 'INVALID_NEXT_TOKEN');
   });
 
@@ -83,13 +99,16 @@ describe('GET /resource-connections', () => {
 });
 
 describe('GET /resources/{type}/{id}/connections', () => {
-  const resourcePath = (type: string, id: string) => `${connectionsPath(env).replace('/resource-connections', '')}/resources/${type}/${id}/connections`;
+  const resourcePath = (type: string, id: string) =>
+    `${connectionsPath(env).replace('/resource-connections', '')}/resources/${type}/${id}/connections`;
 
   it('answers every live connection where the resource is source or target', async () => {
     const answer = await call('GET', resourcePath('instance', 'web-1'));
 
     expect(answer.status).toBe(200);
-    expect(answer.body.items.map((c: { id: string }) => c.id).sort()).toEqual(sorted('app1', 'app2', 'term', 'fw', 'db'));
+    expect(answer.body.items.map((c: { id: string }) => c.id).sort()).toEqual(
+      sorted('app1', 'app2', 'term', 'fw', 'db'),
+    );
     expect(answer.body.nextToken).toBeNull();
   });
 
@@ -97,7 +116,10 @@ describe('GET /resources/{type}/{id}/connections', () => {
     expect((await call('GET', `${resourcePath('instance', 'web-1')}?status=connecting`)).body.items).toHaveLength(1);
     expect((await call('GET', `${resourcePath('database', 'pg-1')}?includeDeleted=true`)).body.items).toHaveLength(2);
     const first = await call('GET', `${resourcePath('instance', 'web-1')}?limit=3`);
-    const second = await call('GET', `${resourcePath('instance', 'web-1')}?limit=3&nextToken=${encodeURIComponent(first.body.nextToken)}`);
+    const second = await call(
+      'GET',
+      `${resourcePath('instance', 'web-1')}?limit=3&nextToken=${encodeURIComponent(first.body.nextToken)}`,
+    );
     expect([...first.body.items, ...second.body.items].map((c: { id: string }) => c.id).sort()).toEqual(
       sorted('app1', 'app2', 'term', 'fw', 'db'),
     );

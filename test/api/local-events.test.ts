@@ -25,7 +25,8 @@ async function eventsOf(connectionId: string, count: number): Promise<Envelope[]
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Envelope)
       .filter((e) => e.detail.connection.id === connectionId);
-  for (let waited = 0; read().length < count && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  for (let waited = 0; read().length < count && waited < 10_000; waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
   return read();
 }
 

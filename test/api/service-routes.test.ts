@@ -15,7 +15,12 @@ describe('service routes', () => {
 
     expect(status).toBe(200);
     expect(body.resourceTypes).toHaveLength(8);
-    expect(body.rules).toContainEqual(expect.objectContaining({ sourceResourceType: 'bucket_explorer', targetResourceTypes: ['storage_bucket', 'static_website'] }));
+    expect(body.rules).toContainEqual(
+      expect.objectContaining({
+        sourceResourceType: 'bucket_explorer',
+        targetResourceTypes: ['storage_bucket', 'static_website'],
+      }),
+    );
     expect(body.statusTransitions.pending).toEqual(['connecting', 'failed', 'disconnected']);
   });
 
@@ -24,7 +29,9 @@ describe('service routes', () => {
 
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
-    expect(Object.keys(body.paths)).toContain('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}');
+    expect(Object.keys(body.paths)).toContain(
+      '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}',
+    );
   });
 
   it('400 for a parameter a service route does not take', async () => {

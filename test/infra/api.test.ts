@@ -4,7 +4,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routeKey, ROUTES } from '../../functions/routes.ts';
-import { resourcesOfType, synthesize, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER, type Synthesized } from './support/synth.ts';
+import {
+  resourcesOfType,
+  synthesize,
+  SYNTH_TIMEOUT,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type Synthesized,
+} from './support/synth.ts';
 
 /** The contract's three service routes, and the catch-all that answers unmatched paths with a 404 problem. */
 const PUBLIC_ROUTE_KEYS = ['GET /health', 'GET /openapi.json', 'GET /connection-rules', '$default'];
@@ -99,7 +106,11 @@ describe('default stage', () => {
     const logGroupId = synth.logicalId(synth.stack.api.accessLogGroup);
     expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
     const format = JSON.parse(settings.Format) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', routeKey: '$context.routeKey' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      routeKey: '$context.routeKey',
+    });
     expect(JSON.stringify(format)).not.toMatch(/authorization|\$context\.requestBody/i);
     expect(synth.template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
   });
@@ -111,7 +122,10 @@ it("lets API Gateway invoke each function only on its own route's path", () => {
     const fnId = synth.logicalId(synth.stack.functions.get(route.id)!);
     const mine = permissions.filter((p) => JSON.stringify(p.Properties?.FunctionName).includes(fnId));
     expect(mine, route.id).toHaveLength(1);
-    expect(mine[0]!.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+    expect(mine[0]!.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+    });
     const sourceArn = JSON.stringify(mine[0]!.Properties!.SourceArn);
     expect(sourceArn).toContain(`{"Ref":"${synth.logicalId(synth.stack.api.httpApi)}"}`);
     // Any stage and method, but only this path: the grant HttpLambdaIntegration makes per route

@@ -19,7 +19,10 @@ beforeAll(() => {
 
 const fromTable = () => ROUTES.map(routeKey).sort();
 /** The catch-all is deployed but is no path of the API, so the document leaves it out. */
-const documented = () => ROUTES.filter((route) => route.method !== 'ANY').map(routeKey).sort();
+const documented = () =>
+  ROUTES.filter((route) => route.method !== 'ANY')
+    .map(routeKey)
+    .sort();
 
 const fromTemplate = () =>
   Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route'))

@@ -50,14 +50,20 @@ it('retries a failing batch a bounded number of times, halving it to isolate a p
     MaximumRetryAttempts: 10,
     DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId(), 'Arn'] } } },
   });
-  expect(resources[dlqId()]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-  const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties);
+  expect(resources[dlqId()]!.Properties).toMatchObject({
+    SqsManagedSseEnabled: true,
+    MessageRetentionPeriod: 14 * 24 * 3600,
+  });
+  const alarms = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+    .map((r) => r.Properties);
   expect(
     alarms.filter(
       (a) =>
         a.Namespace === 'AWS/SQS' &&
         a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-        JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }]),
+        JSON.stringify(a.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }]),
     ),
   ).toHaveLength(1);
 });
@@ -65,11 +71,14 @@ it('retries a failing batch a bounded number of times, halving it to isolate a p
 it('may put events on its bus, read its stream and dead-letter to its queue, and nothing else', () => {
   const roleId = synth.logicalId(synth.stack.events.publisher.role!);
   const statements = Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: roleId }]),
+    )
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Json[]);
   const byAction = new Map<string, string>();
   for (const statement of statements) {
-    for (const action of [statement.Action].flat() as string[]) byAction.set(action, JSON.stringify(statement.Resource));
+    for (const action of [statement.Action].flat() as string[])
+      byAction.set(action, JSON.stringify(statement.Resource));
   }
   expect([...byAction.keys()].sort()).toEqual([
     'dynamodb:DescribeStream',
@@ -99,7 +108,9 @@ it('uses a wildcard resource only where IAM allows nothing else: dynamodb:ListSt
 });
 
 it('alarms when publishing fails, is throttled or falls behind the stream', () => {
-  const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties);
+  const alarms = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+    .map((r) => r.Properties);
   const onPublisher = (metric: string) =>
     alarms.filter(
       (a) =>

@@ -53,7 +53,9 @@ function rawFindings(app: App): { rule: string; path: string }[] {
   Object.assign(pack, { isAcknowledged: () => false });
   return pack
     .validateScope(app)
-    .violations.flatMap((violation) => violation.violatingResources.map((r) => ({ rule: violation.ruleName, path: r.constructPath! })));
+    .violations.flatMap((violation) =>
+      violation.violatingResources.map((r) => ({ rule: violation.ruleName, path: r.constructPath! })),
+    );
 }
 
 it('synthesizes with the AWS Solutions checks and leaves no finding unacknowledged', () => {
@@ -70,7 +72,9 @@ it('acknowledges each finding on the resource it is about, and nothing else', ()
 
 it('acknowledges only reviewed kinds of finding, each with a real reason, each on one resource', () => {
   for (const ack of acknowledgements(synth.app)) {
-    expect(ACCEPTED_RULES.has(ack.rule), `${ack.rule} on ${ack.path}: review it and add it to ACCEPTED_RULES`).toBe(true);
+    expect(ACCEPTED_RULES.has(ack.rule), `${ack.rule} on ${ack.path}: review it and add it to ACCEPTED_RULES`).toBe(
+      true,
+    );
     expect(ack.onResource, `${ack.rule} sits on ${ack.path}, not on a resource`).toBe(true);
     expect(ack.reason.length, `${ack.rule} on ${ack.path} needs a reason`).toBeGreaterThan(60);
   }

@@ -10,7 +10,11 @@ interface AlarmProperties {
   Namespace?: string;
   MetricName?: string;
   Dimensions?: { Name: string; Value: unknown }[];
-  Metrics?: { Id: string; Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[];
+  Metrics?: {
+    Id: string;
+    Expression?: string;
+    MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] } };
+  }[];
   AlarmActions?: unknown[];
   ComparisonOperator: string;
   Threshold: number;
@@ -20,7 +24,9 @@ let synth: Synthesized;
 let alarms: AlarmProperties[];
 beforeAll(() => {
   synth = synthesize();
-  alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as AlarmProperties);
+  alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).map(
+    (a) => a.Properties as AlarmProperties,
+  );
 }, SYNTH_TIMEOUT);
 
 /** Single-metric alarms on this metric with this dimension value. */
@@ -35,7 +41,9 @@ const on = (namespace: string, metric: string, dimension: string, value: unknown
 /** Metric-math alarms: the metrics summed, by name and dimension value. */
 const onMath = (namespace: string, metric: string) =>
   alarms.filter((alarm) =>
-    alarm.Metrics?.some((m) => m.MetricStat?.Metric.Namespace === namespace && m.MetricStat.Metric.MetricName === metric),
+    alarm.Metrics?.some(
+      (m) => m.MetricStat?.Metric.Namespace === namespace && m.MetricStat.Metric.MetricName === metric,
+    ),
   );
 
 it('alarms on API 5xx answers of the stage', () => {
@@ -53,15 +61,19 @@ describe.each(ROUTES.map((route) => [route.id] as const))('%s function', (id) =>
   });
 });
 
-it.each(['ThrottledRequests', 'SystemErrors'])('alarms on the table’s %s for every operation the service sends', (metric) => {
-  const found = onMath('AWS/DynamoDB', metric);
-  expect(found).toHaveLength(1);
-  const stats = found[0]!.Metrics!.filter((m) => m.MetricStat);
-  const tableRef = { Ref: synth.logicalId(synth.stack.table.table) };
-  for (const stat of stats) expect(stat.MetricStat!.Metric.Dimensions).toContainEqual({ Name: 'TableName', Value: tableRef });
-  const operations = stats.map((s) => s.MetricStat!.Metric.Dimensions.find((d) => d.Name === 'Operation')?.Value);
-  expect(operations.sort()).toEqual(['GetItem', 'Query', 'TransactWriteItems']);
-});
+it.each(['ThrottledRequests', 'SystemErrors'])(
+  'alarms on the table’s %s for every operation the service sends',
+  (metric) => {
+    const found = onMath('AWS/DynamoDB', metric);
+    expect(found).toHaveLength(1);
+    const stats = found[0]!.Metrics!.filter((m) => m.MetricStat);
+    const tableRef = { Ref: synth.logicalId(synth.stack.table.table) };
+    for (const stat of stats)
+      expect(stat.MetricStat!.Metric.Dimensions).toContainEqual({ Name: 'TableName', Value: tableRef });
+    const operations = stats.map((s) => s.MetricStat!.Metric.Dimensions.find((d) => d.Name === 'Operation')?.Value);
+    expect(operations.sort()).toEqual(['GetItem', 'Query', 'TransactWriteItems']);
+  },
+);
 
 it('shows the same figures on one dashboard', () => {
   const dashboards = Object.values(synth.template.findResources('AWS::CloudWatch::Dashboard'));

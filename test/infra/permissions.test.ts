@@ -32,7 +32,8 @@ const EXPECTED: Record<string, { table: string[]; indexes: string[] }> = {
   notFound: { table: [], indexes: [] },
 };
 
-const WRITE_ACTION = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem|PartiQL(Insert|Update|Delete))$/;
+const WRITE_ACTION =
+  /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem|PartiQL(Insert|Update|Delete))$/;
 
 interface Statement {
   Effect: string;
@@ -56,7 +57,9 @@ function statementsOf(route: Route): Statement[] {
   expect(role.Properties.ManagedPolicyArns, 'no managed policy').toBeUndefined();
   expect(role.Properties.Policies, 'no inline role policy').toBeUndefined();
   return Object.values(synth.template.findResources('AWS::IAM::Policy'))
-    .filter((policy) => list(policy.Properties.Roles).some((r: unknown) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })))
+    .filter((policy) =>
+      list(policy.Properties.Roles).some((r: unknown) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })),
+    )
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
@@ -94,7 +97,9 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s role', (id,
   });
 
   it(route.access === 'write' ? 'may write' : 'cannot write', () => {
-    const writes = statementsOf(route).flatMap((s) => list(s.Action)).filter((action) => WRITE_ACTION.test(action));
+    const writes = statementsOf(route)
+      .flatMap((s) => list(s.Action))
+      .filter((action) => WRITE_ACTION.test(action));
     if (route.access === 'write') expect(writes.length).toBeGreaterThan(0);
     else expect(writes).toEqual([]);
   });
@@ -130,7 +135,13 @@ it('grants every DynamoDB operation the function code uses, and the code never s
       [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(?:lib|client)-dynamodb'/g)].flatMap(([, names]) =>
         names!
           .split(',')
-          .map((name) => name.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!)
+          .map(
+            (name) =>
+              name
+                .trim()
+                .replace(/^type\s+/, '')
+                .split(/\s+as\s+/)[0]!,
+          )
           .filter((name) => name.endsWith('Command')),
       ),
     ),
@@ -160,7 +171,8 @@ it('grants every DynamoDB operation the function code uses, and the code never s
     expect(COMMANDS, `map ${name} to its IAM actions`).toHaveProperty([command]);
     for (const action of COMMANDS[command]!) used.add(action);
   }
-  for (const [, kind] of sources.join('\n').matchAll(/\b(Put|Update|Delete|ConditionCheck)\s*:\s*\{/g)) used.add(TRANSACT_ITEMS[kind!]!);
+  for (const [, kind] of sources.join('\n').matchAll(/\b(Put|Update|Delete|ConditionCheck)\s*:\s*\{/g))
+    used.add(TRANSACT_ITEMS[kind!]!);
   expect(used.size).toBeGreaterThan(0);
 
   const granted = new Set(ROUTES.flatMap((route) => dynamoGrants(route).table));

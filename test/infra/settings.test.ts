@@ -12,13 +12,18 @@ const IDP = { jwtIssuer: 'https://idp.example.com/', jwtAudience: 'api' };
 
 describe('identity provider', () => {
   it('refuses to go on without an issuer or an audience, naming both ways to give them', () => {
-    expect(() => readSettings(node({}), {})).toThrow(/Missing jwtIssuer: pass -c jwtIssuer=\.\.\. .* or set JWT_ISSUER/);
+    expect(() => readSettings(node({}), {})).toThrow(
+      /Missing jwtIssuer: pass -c jwtIssuer=\.\.\. .* or set JWT_ISSUER/,
+    );
     expect(() => readSettings(node({ jwtIssuer: IDP.jwtIssuer }), {})).toThrow(/Missing jwtAudience.*JWT_AUDIENCE/);
   });
 
   it('reads JWT_ISSUER and JWT_AUDIENCE from the environment, and context wins over them', () => {
     const env = { JWT_ISSUER: 'https://env.example.com/', JWT_AUDIENCE: 'one,two' };
-    expect(readSettings(node({}), env)).toMatchObject({ jwtIssuer: 'https://env.example.com/', jwtAudience: ['one', 'two'] });
+    expect(readSettings(node({}), env)).toMatchObject({
+      jwtIssuer: 'https://env.example.com/',
+      jwtAudience: ['one', 'two'],
+    });
     expect(readSettings(node(IDP), env)).toMatchObject({ jwtIssuer: IDP.jwtIssuer, jwtAudience: ['api'] });
   });
 
@@ -40,9 +45,18 @@ describe('tuning', () => {
   });
 
   it('parses numbers given on the command line (as strings) and checks them', () => {
-    const settings = readSettings(node({ ...IDP, throttleRateLimit: '20', functionMemoryMb: 512, logRetentionDays: '90' }), {});
-    expect(settings).toMatchObject({ throttleRateLimit: 20, functionMemoryMb: 512, logRetention: RetentionDays.THREE_MONTHS });
-    expect(() => readSettings(node({ ...IDP, throttleBurstLimit: 'lots' }), {})).toThrow(/throttleBurstLimit must be a positive number/);
+    const settings = readSettings(
+      node({ ...IDP, throttleRateLimit: '20', functionMemoryMb: 512, logRetentionDays: '90' }),
+      {},
+    );
+    expect(settings).toMatchObject({
+      throttleRateLimit: 20,
+      functionMemoryMb: 512,
+      logRetention: RetentionDays.THREE_MONTHS,
+    });
+    expect(() => readSettings(node({ ...IDP, throttleBurstLimit: 'lots' }), {})).toThrow(
+      /throttleBurstLimit must be a positive number/,
+    );
     expect(() => readSettings(node({ ...IDP, logRetentionDays: 31 }), {})).toThrow(/logRetentionDays must be one of/);
   });
 });

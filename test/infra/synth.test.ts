@@ -44,9 +44,21 @@ let template: { Resources: Record<string, { Type: string; Metadata?: Record<stri
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'rc-cdk-out-'));
-  const args = ['cdk', 'synth', '--quiet', '--no-notices', '-c', `jwtIssuer=${TEST_ISSUER}`, '-c', `jwtAudience=${TEST_AUDIENCE}`, '-o', outdir];
+  const args = [
+    'cdk',
+    'synth',
+    '--quiet',
+    '--no-notices',
+    '-c',
+    `jwtIssuer=${TEST_ISSUER}`,
+    '-c',
+    `jwtAudience=${TEST_AUDIENCE}`,
+    '-o',
+    outdir,
+  ];
   result = spawnSync('npx', args, { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: SYNTH_TIMEOUT });
-  if (result.status === 0) template = JSON.parse(readFileSync(join(outdir, 'ResourceConnections.template.json'), 'utf8'));
+  if (result.status === 0)
+    template = JSON.parse(readFileSync(join(outdir, 'ResourceConnections.template.json'), 'utf8'));
   baselineBytes = (await bundleFunction(BASELINE_ENTRY, join(outdir, 'baseline'))).bytes;
 }, SYNTH_TIMEOUT);
 
@@ -55,7 +67,9 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 /** The bundle folder of the function at this construct path (below the stack). */
 function bundleOf(constructPath: string): string {
   const fn = Object.values(template.Resources).find(
-    (r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:cdk:path'] === `ResourceConnections/${constructPath}/Resource`,
+    (r) =>
+      r.Type === 'AWS::Lambda::Function' &&
+      r.Metadata?.['aws:cdk:path'] === `ResourceConnections/${constructPath}/Resource`,
   );
   expect(fn, constructPath).toBeDefined();
   return join(outdir, fn!.Metadata!['aws:asset:path']!);
@@ -106,20 +120,30 @@ it.each(BUNDLES)('bundles %s as minified ESM with a source map, within the cold-
   expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map'), 'links its source map').toBe(true);
   expect(code.length / code.split('\n').length, 'minified: long lines').toBeGreaterThan(1000);
   const bytes = statSync(join(bundle, 'index.mjs')).size;
-  expect(bytes / baselineBytes, `${bytes} bytes against the baseline's ${baselineBytes}`).toBeLessThanOrEqual(BUNDLE_BUDGET);
+  expect(bytes / baselineBytes, `${bytes} bytes against the baseline's ${baselineBytes}`).toBeLessThanOrEqual(
+    BUNDLE_BUDGET,
+  );
 });
 
-it.each([BUNDLES[0]!, BUNDLES.at(-1)!])('bundles %s exactly as the benchmark does: what is measured is what is deployed', async (constructPath, handler) => {
-  const deployed = readFileSync(join(bundleOf(constructPath), 'index.mjs'));
+it.each([BUNDLES[0]!, BUNDLES.at(-1)!])(
+  'bundles %s exactly as the benchmark does: what is measured is what is deployed',
+  async (constructPath, handler) => {
+    const deployed = readFileSync(join(bundleOf(constructPath), 'index.mjs'));
 
-  const measured = await bundleFunction(join(ROOT, 'functions/handlers', `${handler}.ts`), join(outdir, `bench-${handler}`));
+    const measured = await bundleFunction(
+      join(ROOT, 'functions/handlers', `${handler}.ts`),
+      join(outdir, `bench-${handler}`),
+    );
 
-  expect(readFileSync(measured.file).equals(deployed), 'byte for byte').toBe(true);
-});
+    expect(readFileSync(measured.file).equals(deployed), 'byte for byte').toBe(true);
+  },
+);
 
 /** An API Gateway payload 2.0 event for the route, with no authorizer context (no token). */
 function unauthenticatedEvent(route: Route) {
-  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'resourceType' ? 'instance' : `x-${name.toLowerCase()}`));
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === 'resourceType' ? 'instance' : `x-${name.toLowerCase()}`,
+  );
   const segments = path.split('/');
   return {
     version: '2.0',
@@ -129,7 +153,9 @@ function unauthenticatedEvent(route: Route) {
     headers: { 'content-type': 'application/json' },
     requestContext: { http: { method: route.method, path }, requestId: 'smoke', routeKey: routeKey(route) },
     pathParameters: Object.fromEntries(
-      route.path.split('/').flatMap((segment, i) => (/^\{\w+\}$/.test(segment) ? [[segment.slice(1, -1), segments[i]]] : [])),
+      route.path
+        .split('/')
+        .flatMap((segment, i) => (/^\{\w+\}$/.test(segment) ? [[segment.slice(1, -1), segments[i]]] : [])),
     ),
     ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: '{}' }),
     isBase64Encoded: false,
@@ -138,15 +164,18 @@ function unauthenticatedEvent(route: Route) {
 
 describe.each(ROUTES.map((route) => [route.id, route] as const))('%s bundle', (id, route) => {
   const expected = route.scope ? 401 : route.method === 'ANY' ? 404 : 200;
-  it(route.scope ? 'loads and refuses a call without a token, before any read' : `loads and answers ${expected}`, () => {
-    const answer = invoke(bundleOf(`${id}Function`), unauthenticatedEvent(route), {
-      TABLE_NAME: 'no-such-table',
-      PAGE_TOKEN_SECRET: 'bundle-smoke-test',
-      // Nothing listens here: a read would fail, not reach AWS.
-      DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
-    }) as { statusCode: number };
-    expect(answer.statusCode).toBe(expected);
-  });
+  it(
+    route.scope ? 'loads and refuses a call without a token, before any read' : `loads and answers ${expected}`,
+    () => {
+      const answer = invoke(bundleOf(`${id}Function`), unauthenticatedEvent(route), {
+        TABLE_NAME: 'no-such-table',
+        PAGE_TOKEN_SECRET: 'bundle-smoke-test',
+        // Nothing listens here: a read would fail, not reach AWS.
+        DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
+      }) as { statusCode: number };
+      expect(answer.statusCode).toBe(expected);
+    },
+  );
 });
 
 it('bundles a publisher that loads and answers an empty stream batch', () => {

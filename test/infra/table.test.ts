@@ -21,7 +21,10 @@ const keySchema = (partitionKey: string, sortKey: string) => [
 it('has the keys of the table definition, all strings', () => {
   expect(table.Properties.KeySchema).toEqual(keySchema(TABLE.partitionKey, TABLE.sortKey));
   const types = Object.fromEntries(
-    (table.Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[]).map((a) => [a.AttributeName, a.AttributeType]),
+    (table.Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[]).map((a) => [
+      a.AttributeName,
+      a.AttributeType,
+    ]),
   );
   for (const type of Object.values(types)) expect(type).toBe('S');
   expect(Object.keys(types)).toContain(TABLE.partitionKey);

@@ -67,7 +67,16 @@ describe('the publisher, on the real stream', () => {
   it('publishes exactly one event per committed change, with the right type, version and previousStatus', async () => {
     putEntries = [];
     const scope = freshScope();
-    const { connection } = await repo.create(scope, { sourceResourceType: 'terminal', sourceResourceId: 't-1', targetResourceType: 'instance', targetResourceId: 'i-1' }, 'alice');
+    const { connection } = await repo.create(
+      scope,
+      {
+        sourceResourceType: 'terminal',
+        sourceResourceId: 't-1',
+        targetResourceType: 'instance',
+        targetResourceId: 'i-1',
+      },
+      'alice',
+    );
     await repo.update(scope, connection.id, { status: 'connecting' }, 'worker', undefined);
     await repo.update(scope, connection.id, { details: { port: 22 } }, 'worker', undefined);
     await repo.delete(scope, connection.id, 'bob', undefined);
@@ -78,7 +87,9 @@ describe('the publisher, on the real stream', () => {
     const result = await handler(lambdaEvent(batch));
 
     expect(result.batchItemFailures).toEqual([]);
-    expect(putEntries.flat().every((e) => e.Source === 'resource-connections' && e.EventBusName === 'connections-test-bus')).toBe(true);
+    expect(
+      putEntries.flat().every((e) => e.Source === 'resource-connections' && e.EventBusName === 'connections-test-bus'),
+    ).toBe(true);
     expect(published().map((e) => [e.type, e.detail.version, e.detail.actor])).toEqual([
       ['Connection Created', 1, 'alice'],
       ['Connection Status Changed', 2, 'worker'],
@@ -87,15 +98,27 @@ describe('the publisher, on the real stream', () => {
       ['Connection Restored', 5, 'carol'],
     ]);
     const [created, statusChanged, updated] = published();
-    expect(created!.detail).toMatchObject({ eventId: `${connection.id}:1`, connection: { id: connection.id, status: 'pending' }, occurredAt: connection.createdAt });
+    expect(created!.detail).toMatchObject({
+      eventId: `${connection.id}:1`,
+      connection: { id: connection.id, status: 'pending' },
+      occurredAt: connection.createdAt,
+    });
     expect(created!.detail.connection).not.toHaveProperty('pk');
-    expect(statusChanged!.detail).toMatchObject({ previousStatus: 'pending', changes: { status: { from: 'pending', to: 'connecting' } } });
+    expect(statusChanged!.detail).toMatchObject({
+      previousStatus: 'pending',
+      changes: { status: { from: 'pending', to: 'connecting' } },
+    });
     expect(updated!.detail.changes).toEqual({ details: { from: {}, to: { port: 22 } } });
   });
 
   it('publishes nothing for refused changes', async () => {
     const scope = freshScope();
-    const input = { sourceResourceType: 'terminal', sourceResourceId: 't-1', targetResourceType: 'instance', targetResourceId: 'i-1' } as const;
+    const input = {
+      sourceResourceType: 'terminal',
+      sourceResourceId: 't-1',
+      targetResourceType: 'instance',
+      targetResourceId: 'i-1',
+    } as const;
     const { connection } = await repo.create(scope, input, 'u');
     await expect(repo.create(scope, input, 'u')).rejects.toThrow();
     await expect(repo.update(scope, connection.id, { status: 'connected' }, 'u', undefined)).rejects.toThrow();
@@ -116,12 +139,24 @@ describe('the publisher, on the real stream', () => {
     const scope = freshScope();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const { connection } = await repo.create(scope, { sourceResourceType: 'terminal', sourceResourceId: `t-${i}`, targetResourceType: 'instance', targetResourceId: 'i-1' }, 'u');
+      const { connection } = await repo.create(
+        scope,
+        {
+          sourceResourceType: 'terminal',
+          sourceResourceId: `t-${i}`,
+          targetResourceType: 'instance',
+          targetResourceId: 'i-1',
+        },
+        'u',
+      );
       ids.push(connection.id);
     }
     const batch = await recordsOf(scope.projectSlug, 9);
-    const secondConnection = batch.find((r) => JSON.stringify(r.dynamodb?.Keys).includes(ids[1]!) && r.dynamodb?.NewImage?.sk?.S === 'CONNECTION');
-    answer = (entries) => entries.map((_, i) => (i === 1 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: 'e' }));
+    const secondConnection = batch.find(
+      (r) => JSON.stringify(r.dynamodb?.Keys).includes(ids[1]!) && r.dynamodb?.NewImage?.sk?.S === 'CONNECTION',
+    );
+    answer = (entries) =>
+      entries.map((_, i) => (i === 1 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: 'e' }));
 
     const result = await handler(lambdaEvent(batch));
 
@@ -130,7 +165,11 @@ describe('the publisher, on the real stream', () => {
 
   it('reports the whole batch when EventBridge cannot be reached', async () => {
     const scope = freshScope();
-    await repo.create(scope, { sourceResourceType: 'terminal', sourceResourceId: 't', targetResourceType: 'instance', targetResourceId: 'i' }, 'u');
+    await repo.create(
+      scope,
+      { sourceResourceType: 'terminal', sourceResourceId: 't', targetResourceType: 'instance', targetResourceId: 'i' },
+      'u',
+    );
     const batch = await recordsOf(scope.projectSlug, 3);
     answer = () => {
       throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' });
@@ -138,6 +177,8 @@ describe('the publisher, on the real stream', () => {
 
     const result = await handler(lambdaEvent(batch));
 
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: batch.find((r) => r.dynamodb?.NewImage?.sk?.S === 'CONNECTION')!.dynamodb!.SequenceNumber }]);
+    expect(result.batchItemFailures).toEqual([
+      { itemIdentifier: batch.find((r) => r.dynamodb?.NewImage?.sk?.S === 'CONNECTION')!.dynamodb!.SequenceNumber },
+    ]);
   });
 });

@@ -19,13 +19,23 @@ let connectionId = '';
 const handlers = new Map<string, LambdaHandler>();
 
 beforeAll(async () => {
-  ({ connection: { id: connectionId } } = await repo.create(
+  ({
+    connection: { id: connectionId },
+  } = await repo.create(
     scope,
-    { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', targetResourceId: 'i-1' },
+    {
+      sourceResourceType: 'application',
+      sourceResourceId: 'app-1',
+      targetResourceType: 'instance',
+      targetResourceId: 'i-1',
+    },
     'seed',
   ));
   for (const route of ROUTES) {
-    handlers.set(route.id, ((await import(`../../functions/handlers/${route.handler}.ts`)) as { handler: LambdaHandler }).handler);
+    handlers.set(
+      route.id,
+      ((await import(`../../functions/handlers/${route.handler}.ts`)) as { handler: LambdaHandler }).handler,
+    );
   }
 });
 
@@ -39,13 +49,44 @@ async function snapshot(): Promise<string> {
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '%', '%zz', '#', '/', '..', 'a#b', '__proto__', 'constructor', '0', '-1', '1e999', 'null', 'true'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '%',
+    '%zz',
+    '#',
+    '/',
+    '..',
+    'a#b',
+    '__proto__',
+    'constructor',
+    '0',
+    '-1',
+    '1e999',
+    'null',
+    'true',
+  ),
 );
-const parameterValue = fc.oneof(text, fc.constantFrom(...STATUSES, 'instance', 'application', '50', '100', 'true', 'false'));
+const parameterValue = fc.oneof(
+  text,
+  fc.constantFrom(...STATUSES, 'instance', 'application', '50', '100', 'true', 'false'),
+);
 const queryString = fc
   .array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('limit', 'nextToken', 'status', 'includeDeleted', 'sourceResourceType', 'sourceResourceId', 'targetResourceType', 'targetResourceId'), text),
+      fc.oneof(
+        fc.constantFrom(
+          'limit',
+          'nextToken',
+          'status',
+          'includeDeleted',
+          'sourceResourceType',
+          'sourceResourceId',
+          'targetResourceType',
+          'targetResourceId',
+        ),
+        text,
+      ),
       parameterValue,
     ),
     { maxLength: 5 },
@@ -68,7 +109,9 @@ const jsonBody = fc.oneof(
 );
 const body = fc.oneof(
   jsonBody.map((value) => ({ body: JSON.stringify(value) as string | undefined, base64: false })),
-  fc.uint8Array({ maxLength: 64 }).map((bytes) => ({ body: Buffer.from(bytes).toString('base64') as string | undefined, base64: true })),
+  fc
+    .uint8Array({ maxLength: 64 })
+    .map((bytes) => ({ body: Buffer.from(bytes).toString('base64') as string | undefined, base64: true })),
   fc.constant({ body: undefined as string | undefined, base64: true }),
   fc.constant({ body: '' as string | undefined, base64: false }),
 );
@@ -76,32 +119,63 @@ const hostileRequest = fc.record({
   path: fc.record({
     // Mostly the real scope and connection, so that most requests get past the checks to the database.
     projectSlug: fc.oneof({ arbitrary: fc.constant(scope.projectSlug), weight: 4 }, { arbitrary: text, weight: 1 }),
-    environmentSlug: fc.oneof({ arbitrary: fc.constant(scope.environmentSlug), weight: 4 }, { arbitrary: text, weight: 1 }),
-    connectionId: fc.oneof({ arbitrary: fc.constant('KNOWN'), weight: 4 }, text, fc.constant('01ARZ3NDEKTSV4RRFFQ69G5FAV')),
+    environmentSlug: fc.oneof(
+      { arbitrary: fc.constant(scope.environmentSlug), weight: 4 },
+      { arbitrary: text, weight: 1 },
+    ),
+    connectionId: fc.oneof(
+      { arbitrary: fc.constant('KNOWN'), weight: 4 },
+      text,
+      fc.constant('01ARZ3NDEKTSV4RRFFQ69G5FAV'),
+    ),
     resourceType: parameterValue,
     resourceId: fc.oneof(fc.constantFrom('i-1', 'app-1'), text),
   }),
   rawQueryString: fc.option(queryString, { nil: undefined }),
   body,
-  contentType: fc.option(fc.constantFrom('application/json', 'application/merge-patch+json', 'text/plain', 'application/json; charset=latin1', ''), { nil: undefined }),
+  contentType: fc.option(
+    fc.constantFrom(
+      'application/json',
+      'application/merge-patch+json',
+      'text/plain',
+      'application/json; charset=latin1',
+      '',
+    ),
+    { nil: undefined },
+  ),
   ifMatch: fc.option(fc.oneof(text, fc.constantFrom('"1"', '"2"', '*', 'W/"1"')), { nil: undefined }),
   idempotencyKey: fc.option(text, { nil: undefined }),
   claims: fc.oneof(
     {
-      arbitrary: fc.constant<Record<string, string> | null>({ sub: 'fuzzer', scope: 'connections:read connections:write', projects: '*' }),
+      arbitrary: fc.constant<Record<string, string> | null>({
+        sub: 'fuzzer',
+        scope: 'connections:read connections:write',
+        projects: '*',
+      }),
       weight: 6,
     },
     fc.constant<Record<string, string> | null>(null),
-    fc.dictionary(fc.constantFrom('sub', 'scope', 'projects', 'scp'), text) as fc.Arbitrary<Record<string, string> | null>,
+    fc.dictionary(fc.constantFrom('sub', 'scope', 'projects', 'scp'), text) as fc.Arbitrary<Record<
+      string,
+      string
+    > | null>,
   ),
   scopesNull: fc.boolean(),
 });
 
-function eventFor(route: Route, request: typeof hostileRequest extends fc.Arbitrary<infer T> ? T : never): GatewayEvent {
+function eventFor(
+  route: Route,
+  request: typeof hostileRequest extends fc.Arbitrary<infer T> ? T : never,
+): GatewayEvent {
   const base = loadEvent('get-connection');
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const pathParameters = Object.fromEntries(
-    names.map((name) => [name, name === 'connectionId' && request.path.connectionId === 'KNOWN' ? connectionId : (request.path as Record<string, string>)[name]!]),
+    names.map((name) => [
+      name,
+      name === 'connectionId' && request.path.connectionId === 'KNOWN'
+        ? connectionId
+        : (request.path as Record<string, string>)[name]!,
+    ]),
   );
   const headers = { ...base.headers } as Record<string, string>;
   if (request.contentType !== undefined) headers['content-type'] = request.contentType;
@@ -112,7 +186,11 @@ function eventFor(route: Route, request: typeof hostileRequest extends fc.Arbitr
     routeKey: `${route.method} ${route.path}`,
     rawPath: route.path,
     headers,
-    requestContext: { ...base.requestContext, routeKey: `${route.method} ${route.path}`, http: { ...base.requestContext.http, method: route.method } },
+    requestContext: {
+      ...base.requestContext,
+      routeKey: `${route.method} ${route.path}`,
+      http: { ...base.requestContext.http, method: route.method },
+    },
     isBase64Encoded: request.body.base64,
   };
   if (names.length) event.pathParameters = pathParameters;
@@ -129,22 +207,25 @@ function eventFor(route: Route, request: typeof hostileRequest extends fc.Arbitr
 }
 
 describe('hostile input', () => {
-  it.each(ROUTES.map((route) => [route.id, route] as const))('%s never answers 5xx, and a refusal changes nothing', async (_, route) => {
-    await fc.assert(
-      fc.asyncProperty(hostileRequest, async (request) => {
-        const before = await snapshot();
+  it.each(ROUTES.map((route) => [route.id, route] as const))(
+    '%s never answers 5xx, and a refusal changes nothing',
+    async (_, route) => {
+      await fc.assert(
+        fc.asyncProperty(hostileRequest, async (request) => {
+          const before = await snapshot();
 
-        const answer = await invoke(handlers.get(route.id)!, eventFor(route, request));
+          const answer = await invoke(handlers.get(route.id)!, eventFor(route, request));
 
-        expect(answer.statusCode, answer.text).toBeLessThan(500);
-        expect(answer.text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-        if (answer.statusCode >= 400) {
-          expect(answer.headers['content-type']).toBe('application/problem+json');
-          expect(answer.body.code).toEqual(expect.any(String));
-          expect(await snapshot()).toBe(before);
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  });
+          expect(answer.statusCode, answer.text).toBeLessThan(500);
+          expect(answer.text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+          if (answer.statusCode >= 400) {
+            expect(answer.headers['content-type']).toBe('application/problem+json');
+            expect(answer.body.code).toEqual(expect.any(String));
+            expect(await snapshot()).toBe(before);
+          }
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 });

@@ -61,7 +61,11 @@ describe('history', () => {
     const scope = freshScope();
     const { connection } = await repo.create(scope, pair(), 'u');
 
-    await Promise.all(Array.from({ length: 6 }, (_, i) => repo.update(scope, connection.id, { statusReason: `r${i}` }, `w${i}`, undefined)));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        repo.update(scope, connection.id, { statusReason: `r${i}` }, `w${i}`, undefined),
+      ),
+    );
 
     const { items } = await repo.history(scope, connection.id, { limit: 100 });
     expect(items.map((h) => h.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -115,8 +119,12 @@ describe('checkCreate (validate)', () => {
     await repo.checkCreate(scope, pair());
     const { connection } = await repo.create(scope, pair(), 'u');
 
-    await expect(repo.checkCreate(scope, pair())).rejects.toMatchObject({ extensions: { existingConnectionId: connection.id } });
-    await expect(repo.checkCreate(scope, { ...pair(), targetResourceType: 'firewall' })).rejects.toBeInstanceOf(ConnectionNotAllowedError);
+    await expect(repo.checkCreate(scope, pair())).rejects.toMatchObject({
+      extensions: { existingConnectionId: connection.id },
+    });
+    await expect(repo.checkCreate(scope, { ...pair(), targetResourceType: 'firewall' })).rejects.toBeInstanceOf(
+      ConnectionNotAllowedError,
+    );
     expect((await repo.list(scope, {})).items).toHaveLength(1);
   });
 });
@@ -127,7 +135,16 @@ describe('deleteAllForResource (cascade)', () => {
     const server = { type: 'instance', id: 'i-9' } as const;
     const made = await Promise.all([
       ...Array.from({ length: 30 }, (_, i) => repo.create(scope, pair(`app-${i}`, server.id), 'u')),
-      repo.create(scope, { sourceResourceType: 'instance', sourceResourceId: server.id, targetResourceType: 'firewall', targetResourceId: 'sg-1' }, 'u'),
+      repo.create(
+        scope,
+        {
+          sourceResourceType: 'instance',
+          sourceResourceId: server.id,
+          targetResourceType: 'firewall',
+          targetResourceId: 'sg-1',
+        },
+        'u',
+      ),
       repo.create(scope, pair('app-elsewhere', 'i-other'), 'u'),
     ]);
     await repo.delete(scope, made[0]!.connection.id, 'u', undefined);
@@ -149,7 +166,9 @@ describe('cascade at scale', () => {
     const scope = freshScope();
     const server = { type: 'instance', id: 'big-1' } as const;
     for (let i = 0; i < 2000; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => repo.create(scope, pair(`app-${i + j}`, server.id), 'seed')));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, j) => repo.create(scope, pair(`app-${i + j}`, server.id), 'seed')),
+      );
     }
     const started = Date.now();
 

@@ -33,7 +33,11 @@ async function call(method: string, path: string, json?: unknown) {
     headers: { authorization: `Bearer ${token}`, ...(json ? { 'content-type': 'application/json' } : {}) },
     body: json ? JSON.stringify(json) : undefined,
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 const base = '/api/drill/prod/resource-connections';
@@ -60,7 +64,12 @@ describe('outage drill', () => {
     const whileDown = await Promise.all([
       call('GET', `${base}/${acknowledged[0]}`),
       call('GET', base),
-      call('POST', base, { sourceResourceType: 'terminal', sourceResourceId: 't-x', targetResourceType: 'instance', targetResourceId: 'i-1' }),
+      call('POST', base, {
+        sourceResourceType: 'terminal',
+        sourceResourceId: 't-x',
+        targetResourceType: 'instance',
+        targetResourceId: 'i-1',
+      }),
       call('PATCH', `${base}/${acknowledged[1]}`, { status: 'connecting' }),
     ]);
     const downMs = Date.now() - downStarted;
@@ -82,7 +91,9 @@ describe('outage drill', () => {
     for (const id of acknowledged) expect((await call('GET', `${base}/${id}`)).status).toBe(200);
     const listed = await call('GET', `${base}?limit=100`);
     expect((listed.body.items as unknown[]).length).toBe(acknowledged.length);
-    console.log(`outage drill: 4 requests answered 503 in ${downMs} ms while down; first success ${recoveryMs} ms after restart`);
+    console.log(
+      `outage drill: 4 requests answered 503 in ${downMs} ms while down; first success ${recoveryMs} ms after restart`,
+    );
   });
 });
 
@@ -95,7 +106,9 @@ describe('a database that accepts connections but never answers', () => {
     const repo = new ConnectionRepository(createDocumentClient(`http://127.0.0.1:${port}`), 'any', 'secret');
     const started = Date.now();
 
-    const failure = await repo.get({ projectSlug: 'drill', environmentSlug: 'prod' }, '01ARZ3NDEKTSV4RRFFQ69G5FAV').catch((e: unknown) => e);
+    const failure = await repo
+      .get({ projectSlug: 'drill', environmentSlug: 'prod' }, '01ARZ3NDEKTSV4RRFFQ69G5FAV')
+      .catch((e: unknown) => e);
 
     console.log(`silent database: gave up after ${Date.now() - started} ms`);
     expect(isDatabaseUnavailable(failure)).toBe(true);

@@ -18,14 +18,17 @@ beforeAll(async () => {
   measured = await measureEnvironment(client, client, tableName, pageTokenSecret, SIZE, true, scope);
 }, 60_000);
 
-describe.each(LIST_CASES.filter((c) => c.keyCovered).map((c) => [c.name]))('%s, half the connections deleted', (name) => {
-  it('reads only what it returns, and fills the page', () => {
-    const page = measured.pages[name]!;
+describe.each(LIST_CASES.filter((c) => c.keyCovered).map((c) => [c.name]))(
+  '%s, half the connections deleted',
+  (name) => {
+    it('reads only what it returns, and fills the page', () => {
+      const page = measured.pages[name]!;
 
-    expect(page.scanned).toBe(page.count);
-    expect(page.returned).toBe(PAGE);
-  });
-});
+      expect(page.scanned).toBe(page.count);
+      expect(page.returned).toBe(PAGE);
+    });
+  },
+);
 
 describe('every page, to the end', () => {
   const live = () => generateConnections(scope, SIZE, true).filter((c) => c.deletedAt === undefined);
@@ -34,8 +37,11 @@ describe('every page, to the end', () => {
     (c.targetResourceType === 'instance' && c.targetResourceId === HOT_INSTANCE);
 
   it.each([
-    ['target type+id', { targetResourceType: 'instance', targetResourceId: HOT_INSTANCE } as const, (c: Connection) =>
-      c.targetResourceType === 'instance' && c.targetResourceId === HOT_INSTANCE],
+    [
+      'target type+id',
+      { targetResourceType: 'instance', targetResourceId: HOT_INSTANCE } as const,
+      (c: Connection) => c.targetResourceType === 'instance' && c.targetResourceId === HOT_INSTANCE,
+    ],
     ['status', { status: 'connected' } as const, (c: Connection) => c.status === 'connected'],
     ['no filter', {}, () => true],
   ])('%s reads exactly the live matches, once each', async (_, query, matches) => {
@@ -49,7 +55,9 @@ describe('every page, to the end', () => {
       nextToken = page.nextToken ?? undefined;
     } while (nextToken);
 
-    const expected = live().filter(matches).map((c) => c.id);
+    const expected = live()
+      .filter(matches)
+      .map((c) => c.id);
     expect(seen).toEqual(expected);
     expect(reads.scanned).toBe(expected.length);
     expect(reads.count).toBe(expected.length);
@@ -61,12 +69,18 @@ describe('every page, to the end', () => {
     const seen: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await repo.listForResource(scope, { type: 'instance', id: HOT_INSTANCE }, { limit: PAGE, nextToken });
+      const page = await repo.listForResource(
+        scope,
+        { type: 'instance', id: HOT_INSTANCE },
+        { limit: PAGE, nextToken },
+      );
       seen.push(...page.items.map((c) => c.id));
       nextToken = page.nextToken ?? undefined;
     } while (nextToken);
 
-    const expected = live().filter(ofInstance).map((c) => c.id);
+    const expected = live()
+      .filter(ofInstance)
+      .map((c) => c.id);
     expect(seen).toEqual(expected);
     expect(reads.scanned).toBe(reads.count);
     // The two streams read ahead of the merge, so an item may be read again on the next page.

@@ -33,12 +33,15 @@ beforeAll(async () => {
   const moves: Status[][] = [[], ['connecting'], ['connecting', 'connected'], ['failed'], ['disconnected']];
   all = await Promise.all(
     pairs.map(async ([st, sid, tt, tid], i) => {
-      let c = (await repo.create(
-        scope,
-        { sourceResourceType: st, sourceResourceId: sid, targetResourceType: tt, targetResourceId: tid },
-        'seed',
-      )).connection;
-      for (const status of moves[i % moves.length]!) c = (await repo.update(scope, c.id, { status }, 'seed', undefined)).connection;
+      let c = (
+        await repo.create(
+          scope,
+          { sourceResourceType: st, sourceResourceId: sid, targetResourceType: tt, targetResourceId: tid },
+          'seed',
+        )
+      ).connection;
+      for (const status of moves[i % moves.length]!)
+        c = (await repo.update(scope, c.id, { status }, 'seed', undefined)).connection;
       if (i % 5 === 4) {
         await repo.delete(scope, c.id, 'seed', undefined);
         c = await repo.get(scope, c.id, true);
@@ -63,7 +66,10 @@ function matching(q: ListConnectionsQuery): string[] {
     .sort();
 }
 
-async function collect(list: (nextToken?: string) => Promise<{ items: Connection[]; nextToken: string | null }>, limit: number) {
+async function collect(
+  list: (nextToken?: string) => Promise<{ items: Connection[]; nextToken: string | null }>,
+  limit: number,
+) {
   const pages: Connection[][] = [];
   let nextToken: string | undefined;
   do {
@@ -134,7 +140,8 @@ describe('list', () => {
       () => repo.list(scope, { limit: 2, sourceResourceType: 'terminal', nextToken: nextToken! }),
       () => repo.list(scope, { limit: 2, nextToken: nextToken! }),
       () => repo.list(other, { limit: 2, sourceResourceType: 'application', nextToken: nextToken! }),
-      () => repo.list(scope, { limit: 2, sourceResourceType: 'application', nextToken: `${nextToken!.slice(0, -2)}AA` }),
+      () =>
+        repo.list(scope, { limit: 2, sourceResourceType: 'application', nextToken: `${nextToken!.slice(0, -2)}AA` }),
       () => repo.listForResource(scope, { type: 'application', id: 'app-1' }, { nextToken: nextToken! }),
     ]) {
       await expect(attempt()).rejects.toBeInstanceOf(InvalidNextTokenError);
@@ -144,7 +151,10 @@ describe('list', () => {
   it('accepts a different limit on the next page', async () => {
     const first = await repo.list(scope, { limit: 3 });
 
-    const rest = await collect((nextToken) => repo.list(scope, { limit: 7, nextToken: nextToken ?? first.nextToken! }), 7);
+    const rest = await collect(
+      (nextToken) => repo.list(scope, { limit: 7, nextToken: nextToken ?? first.nextToken! }),
+      7,
+    );
 
     expect([...first.items, ...rest].map((c) => c.id).sort()).toEqual(matching({}));
   });
@@ -170,15 +180,18 @@ describe('connections of a resource', () => {
     ['bucket_explorer', 'be-1', true, 'failed'],
     ['database', 'db-3', false, undefined],
     ['instance', 'no-such', false, undefined],
-  ] as const)('pages %s %s (deleted %s, status %s) as source and target, merged by id', async (type, id, includeDeleted, status) => {
-    for (const limit of [1, 3, 50]) {
-      const items = await collect(
-        (nextToken) => repo.listForResource(scope, { type, id }, { limit, nextToken, includeDeleted, status }),
-        limit,
-      );
+  ] as const)(
+    'pages %s %s (deleted %s, status %s) as source and target, merged by id',
+    async (type, id, includeDeleted, status) => {
+      for (const limit of [1, 3, 50]) {
+        const items = await collect(
+          (nextToken) => repo.listForResource(scope, { type, id }, { limit, nextToken, includeDeleted, status }),
+          limit,
+        );
 
-      const ids = items.map((c) => c.id);
-      expect(ids).toEqual(ofResource(type, id, includeDeleted, status));
-    }
-  });
+        const ids = items.map((c) => c.id);
+        expect(ids).toEqual(ofResource(type, id, includeDeleted, status));
+      }
+    },
+  );
 });

@@ -26,9 +26,17 @@ describe('create', () => {
 
     const created = (await repo.create(scope, { ...appOnServer, details: { port: 8080 } }, 'user-7')).connection;
 
-    expect(created).toMatchObject({ ...scope, status: 'pending', version: 1, createdBy: 'user-7', details: { port: 8080 } });
+    expect(created).toMatchObject({
+      ...scope,
+      status: 'pending',
+      version: 1,
+      createdBy: 'user-7',
+      details: { port: 8080 },
+    });
     expect(await repo.get(scope, created.id)).toEqual(created);
-    const guard = await itemsUnder(keys.pairGuard(scope, { type: 'application', id: 'app-1' }, { type: 'instance', id: 'i-1' }).pk);
+    const guard = await itemsUnder(
+      keys.pairGuard(scope, { type: 'application', id: 'app-1' }, { type: 'instance', id: 'i-1' }).pk,
+    );
     expect(guard).toEqual([expect.objectContaining({ connectionId: created.id })]);
     const history = (await itemsUnder(keys.connection(scope, created.id).pk)).filter((i) => i.action);
     expect(history).toEqual([expect.objectContaining({ version: 1, action: 'created', actor: 'user-7' })]);
@@ -83,7 +91,8 @@ describe('update', () => {
     const { id } = (await repo.create(scope, appOnServer, 'creator')).connection;
 
     const connecting = (await repo.update(scope, id, { status: 'connecting' }, 'worker', undefined)).connection;
-    const connected = (await repo.update(scope, id, { status: 'connected', statusReason: 'done' }, 'worker', undefined)).connection;
+    const connected = (await repo.update(scope, id, { status: 'connected', statusReason: 'done' }, 'worker', undefined))
+      .connection;
 
     expect(connecting).toMatchObject({ status: 'connecting', version: 2, updatedBy: 'worker', createdBy: 'creator' });
     expect(connected).toMatchObject({ status: 'connected', statusReason: 'done', version: 3 });
@@ -123,9 +132,12 @@ describe('update', () => {
 
   it('merges details as a JSON Merge Patch and refuses a merge that grows past 4 KiB', async () => {
     const scope = freshScope();
-    const { id } = (await repo.create(scope, { ...appOnServer, details: { port: 80, env: { A: '1', B: '2' } } }, 'u')).connection;
+    const { id } = (await repo.create(scope, { ...appOnServer, details: { port: 80, env: { A: '1', B: '2' } } }, 'u'))
+      .connection;
 
-    const merged = (await repo.update(scope, id, { details: { port: null, env: { B: '3' }, tls: true } }, 'u', undefined)).connection;
+    const merged = (
+      await repo.update(scope, id, { details: { port: null, env: { B: '3' }, tls: true } }, 'u', undefined)
+    ).connection;
     const tooBig = repo.update(scope, id, { details: { blob: 'x'.repeat(4090) } }, 'u', undefined);
 
     expect(merged.details).toEqual({ env: { A: '1', B: '3' }, tls: true });
@@ -164,7 +176,9 @@ describe('update', () => {
     const scope = freshScope();
     const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
 
-    await Promise.all(Array.from({ length: 4 }, (_, i) => repo.update(scope, id, { details: { [`k${i}`]: i } }, 'u', undefined)));
+    await Promise.all(
+      Array.from({ length: 4 }, (_, i) => repo.update(scope, id, { details: { [`k${i}`]: i } }, 'u', undefined)),
+    );
 
     const final = await repo.get(scope, id);
     expect(final.version).toBe(5);
@@ -175,7 +189,9 @@ describe('update', () => {
     const scope = freshScope();
     const { id } = (await repo.create(scope, appOnServer, 'u')).connection;
 
-    await expect(repo.update(freshScope(), id, { status: 'failed' }, 'u', undefined)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repo.update(freshScope(), id, { status: 'failed' }, 'u', undefined)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(repo.get({ ...scope, environmentSlug: 'prod' }, id)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
@@ -194,7 +210,9 @@ describe('delete', () => {
     const again = (await repo.create(scope, appOnServer, 'u')).connection;
     expect(again.id).not.toBe(first.id);
     await expect(repo.delete(scope, first.id, 'u', undefined)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(repo.update(scope, first.id, { status: 'failed' }, 'u', undefined)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repo.update(scope, first.id, { status: 'failed' }, 'u', undefined)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('honours If-Match', async () => {
@@ -220,7 +238,9 @@ describe('delete', () => {
 
       const final = await repo.get(scope, id, true);
       const history = (await itemsUnder(keys.connection(scope, id).pk)).filter((i) => i.action);
-      const guard = await itemsUnder(keys.pairGuard(scope, { type: 'application', id: 'app-1' }, { type: 'instance', id: 'i-1' }).pk);
+      const guard = await itemsUnder(
+        keys.pairGuard(scope, { type: 'application', id: 'app-1' }, { type: 'instance', id: 'i-1' }).pk,
+      );
       expect(final.deletedAt).toBeDefined();
       expect(history.map((h) => h.version)).toEqual(Array.from({ length: final.version }, (_, i) => i + 1));
       expect(history.filter((h) => h.action === 'deleted')).toHaveLength(1);

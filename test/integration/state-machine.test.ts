@@ -23,7 +23,12 @@ describe('status state machine', () => {
         const scope = freshScope();
         const { connection } = await repo.create(
           scope,
-          { sourceResourceType: 'terminal', sourceResourceId: 't-1', targetResourceType: 'instance', targetResourceId: 'i-1' },
+          {
+            sourceResourceType: 'terminal',
+            sourceResourceId: 't-1',
+            targetResourceType: 'instance',
+            targetResourceId: 'i-1',
+          },
           'u',
         );
         const model = { status: connection.status as Status, statusReason: null as string | null, version: 1 };
@@ -35,7 +40,9 @@ describe('status state machine', () => {
             expect(result).toBeInstanceOf(InvalidStatusTransitionError);
             continue;
           }
-          const changes = (p.status !== undefined && p.status !== model.status) || (p.statusReason !== undefined && p.statusReason !== model.statusReason);
+          const changes =
+            (p.status !== undefined && p.status !== model.status) ||
+            (p.statusReason !== undefined && p.statusReason !== model.statusReason);
           model.status = p.status ?? model.status;
           model.statusReason = p.statusReason === undefined ? model.statusReason : p.statusReason;
           model.version += changes ? 1 : 0;
@@ -44,7 +51,11 @@ describe('status state machine', () => {
 
         const stored = await repo.get(scope, connection.id);
         const history = await repo.history(scope, connection.id, { limit: 100 });
-        expect(stored).toMatchObject({ status: model.status, statusReason: model.statusReason, version: model.version });
+        expect(stored).toMatchObject({
+          status: model.status,
+          statusReason: model.statusReason,
+          version: model.version,
+        });
         expect(history.items.map((h) => h.version)).toEqual(Array.from({ length: model.version }, (_, i) => i + 1));
       }),
       { numRuns: RUNS },

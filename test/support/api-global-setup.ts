@@ -12,7 +12,8 @@ import { spawnLocalServer } from '../../local/child-server.ts';
 export default async function setup(project: TestProject) {
   if (process.env.API_URL) {
     if (!process.env.API_TOKEN) throw new Error('API_URL needs API_TOKEN: a token granted the project API_PROJECT');
-    if (!process.env.API_PROJECT) throw new Error('API_URL needs API_PROJECT: the project slug API_TOKEN is granted (project/*)');
+    if (!process.env.API_PROJECT)
+      throw new Error('API_URL needs API_PROJECT: the project slug API_TOKEN is granted (project/*)');
     project.provide('apiUrl', process.env.API_URL.replace(/\/$/, ''));
     project.provide('apiToken', process.env.API_TOKEN);
     return;

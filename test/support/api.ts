@@ -74,7 +74,11 @@ export function expectProblem(answer: Answer, status: number, code: string) {
   if (!answer.headers.get('content-type')?.startsWith('application/problem+json')) {
     throw new Error(`expected problem+json, got ${answer.headers.get('content-type')}`);
   }
-  if (answer.body.status !== status || typeof answer.body.title !== 'string' || typeof answer.body.detail !== 'string') {
+  if (
+    answer.body.status !== status ||
+    typeof answer.body.title !== 'string' ||
+    typeof answer.body.detail !== 'string'
+  ) {
     throw new Error(`not a problem document: ${answer.text}`);
   }
   if (/at .*\.(ts|js):\d+|Exception|arn:aws|connections-test|resource-connections\b/.test(answer.body.detail)) {

@@ -31,7 +31,10 @@ type Claims = Record<string, string>;
 export function withClaims(event: GatewayEvent, claims: Claims, scopes: string[] | null = null): GatewayEvent {
   return {
     ...event,
-    requestContext: { ...event.requestContext, authorizer: { ...event.requestContext.authorizer, jwt: { claims, scopes } } },
+    requestContext: {
+      ...event.requestContext,
+      authorizer: { ...event.requestContext.authorizer, jwt: { claims, scopes } },
+    },
   } as GatewayEvent;
 }
 
@@ -157,7 +160,9 @@ export async function invoke(handler: LambdaHandler, event: GatewayEvent): Promi
   const text = result.body ?? '';
   return {
     statusCode: result.statusCode ?? 200,
-    headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])),
+    headers: Object.fromEntries(
+      Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+    ),
     text,
     body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
   };

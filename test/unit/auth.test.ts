@@ -16,7 +16,11 @@ const gatewayClaims = {
   aud: 'resource-connections',
 };
 
-const principal = (scopes: string[], grants: string[]): Principal => ({ subject: 'user-7', scopes: new Set(scopes), grants });
+const principal = (scopes: string[], grants: string[]): Principal => ({
+  subject: 'user-7',
+  scopes: new Set(scopes),
+  grants,
+});
 
 function thrown(action: () => unknown): unknown {
   try {
@@ -48,7 +52,10 @@ describe('principalFrom', () => {
   });
 
   it('reads a real list, as a local caller may pass it', () => {
-    expect(principalFrom({ ...gatewayClaims, projects: ['acme/prod', 'beta/dev'] }).grants).toEqual(['acme/prod', 'beta/dev']);
+    expect(principalFrom({ ...gatewayClaims, projects: ['acme/prod', 'beta/dev'] }).grants).toEqual([
+      'acme/prod',
+      'beta/dev',
+    ]);
   });
 
   it('reads scopes from scp as well as scope', () => {
@@ -60,7 +67,11 @@ describe('principalFrom', () => {
   });
 
   it('splits on runs of spaces and ignores surrounding blanks', () => {
-    const p = principalFrom({ ...gatewayClaims, scope: '  connections:read   connections:write ', projects: ' acme/prod  ' });
+    const p = principalFrom({
+      ...gatewayClaims,
+      scope: '  connections:read   connections:write ',
+      projects: ' acme/prod  ',
+    });
 
     expect([...p.scopes].sort()).toEqual(['connections:read', 'connections:write']);
     expect(p.grants).toEqual(['acme/prod']);
@@ -141,7 +152,9 @@ describe('isGranted', () => {
 
 describe('authorize', () => {
   it('lets a granted caller with the scope through', () => {
-    expect(thrown(() => authorize(principal(['connections:read'], ['acme/prod']), 'connections:read', ACME_PROD))).toBeUndefined();
+    expect(
+      thrown(() => authorize(principal(['connections:read'], ['acme/prod']), 'connections:read', ACME_PROD)),
+    ).toBeUndefined();
   });
 
   it('refuses a caller without the scope the route needs', () => {
@@ -154,12 +167,16 @@ describe('authorize', () => {
   });
 
   it('does not take write for read', () => {
-    expect(thrown(() => authorize(principal(['connections:write'], ['*']), 'connections:read', ACME_PROD))).toBeInstanceOf(ForbiddenError);
+    expect(
+      thrown(() => authorize(principal(['connections:write'], ['*']), 'connections:read', ACME_PROD)),
+    ).toBeInstanceOf(ForbiddenError);
   });
 
   it('does not take a scope that only starts like the one needed', () => {
     for (const scope of ['connections:readonly', 'connections', 'connections:*', 'CONNECTIONS:READ']) {
-      expect(thrown(() => authorize(principal([scope], ['*']), 'connections:read', ACME_PROD))).toBeInstanceOf(ForbiddenError);
+      expect(thrown(() => authorize(principal([scope], ['*']), 'connections:read', ACME_PROD))).toBeInstanceOf(
+        ForbiddenError,
+      );
     }
   });
 
@@ -178,8 +195,14 @@ describe('authorize', () => {
   it('works on the claims API Gateway passes, end to end', () => {
     const p = principalFrom({ ...gatewayClaims, projects: '[acme/*]', scope: 'connections:read' });
 
-    expect(thrown(() => authorize(p, 'connections:read', { projectSlug: 'acme', environmentSlug: 'staging' }))).toBeUndefined();
-    expect(thrown(() => authorize(p, 'connections:read', { projectSlug: 'acme2', environmentSlug: 'staging' }))).toBeInstanceOf(ForbiddenError);
-    expect(thrown(() => authorize(p, 'connections:write', { projectSlug: 'acme', environmentSlug: 'staging' }))).toBeInstanceOf(ForbiddenError);
+    expect(
+      thrown(() => authorize(p, 'connections:read', { projectSlug: 'acme', environmentSlug: 'staging' })),
+    ).toBeUndefined();
+    expect(
+      thrown(() => authorize(p, 'connections:read', { projectSlug: 'acme2', environmentSlug: 'staging' })),
+    ).toBeInstanceOf(ForbiddenError);
+    expect(
+      thrown(() => authorize(p, 'connections:write', { projectSlug: 'acme', environmentSlug: 'staging' })),
+    ).toBeInstanceOf(ForbiddenError);
   });
 });

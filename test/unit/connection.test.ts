@@ -107,7 +107,9 @@ describe('toItem and toConnection', () => {
         // assess
         const expected = c.deletedAt === undefined ? REPRESENTATION_FIELDS : [...REPRESENTATION_FIELDS, 'deletedAt'];
         expect(Object.keys(result).sort()).toEqual([...expected].sort());
-        expect(JSON.stringify({ ...result, details: null })).not.toMatch(/"(pk|sk|gsi\d(pk|sk)|detailsJson|connectionId|expiresAt)"/);
+        expect(JSON.stringify({ ...result, details: null })).not.toMatch(
+          /"(pk|sk|gsi\d(pk|sk)|detailsJson|connectionId|expiresAt)"/,
+        );
       }),
     );
   });
@@ -131,7 +133,9 @@ describe('toItem and toConnection', () => {
 
   it('show deletedAt only for a deleted connection', () => {
     expect(toConnection(toItem(sample))).not.toHaveProperty('deletedAt');
-    expect(toConnection(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' })).deletedAt).toBe('2026-11-28T00:00:00.000Z');
+    expect(toConnection(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' })).deletedAt).toBe(
+      '2026-11-28T00:00:00.000Z',
+    );
   });
 });
 
@@ -158,7 +162,9 @@ describe('diff', () => {
   });
 
   it('records a status move with from and to', () => {
-    expect(diff(sample, { ...sample, status: 'connecting' })).toEqual({ status: { from: 'pending', to: 'connecting' } });
+    expect(diff(sample, { ...sample, status: 'connecting' })).toEqual({
+      status: { from: 'pending', to: 'connecting' },
+    });
   });
 
   it('records a change deep inside details', () => {

@@ -41,7 +41,8 @@ vi.hoisted(() => {
 });
 
 const ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';
-const INTERNALS = /\bat [\w.<>]+ \(|\.ts:\d+|node_modules|\/var\/task|connections-test|Exception|arn:aws|Error:|gsi\dpk|"pk"/;
+const INTERNALS =
+  /\bat [\w.<>]+ \(|\.ts:\d+|node_modules|\/var\/task|connections-test|Exception|arn:aws|Error:|gsi\dpk|"pk"/;
 
 interface RouteCase {
   readonly fixture: FixtureName;
@@ -80,7 +81,8 @@ const stored: Connection = {
 // The fake table: items by partition key, and every command the handlers sent.
 let items: Map<string, Record<string, unknown>>;
 let send: MockInstance;
-const sent = (type: abstract new (...args: never[]) => unknown) => send.mock.calls.filter(([command]) => command instanceof type);
+const sent = (type: abstract new (...args: never[]) => unknown) =>
+  send.mock.calls.filter(([command]) => command instanceof type);
 
 const itemKey = (key: Record<string, unknown> | undefined) => `${String(key?.pk)}|${String(key?.sk)}`;
 
@@ -97,7 +99,11 @@ beforeEach(() => {
       return {};
     }
     if (command instanceof QueryCommand) {
-      const found = [...items.values()].filter((item) => item[command.input.IndexName === 'byEnvironment' ? 'gsi4pk' : 'gsi1pk'] === command.input.ExpressionAttributeValues?.[':pk']);
+      const found = [...items.values()].filter(
+        (item) =>
+          item[command.input.IndexName === 'byEnvironment' ? 'gsi4pk' : 'gsi1pk'] ===
+          command.input.ExpressionAttributeValues?.[':pk'],
+      );
       return { Items: found, Count: found.length, ScannedCount: found.length };
     }
     throw new Error(`unexpected command ${String(command)}`);
@@ -150,35 +156,42 @@ describe('authentication', () => {
 });
 
 describe('authorization', () => {
-  it.each(ROUTES)('$fixture answers 403 to a token that has only the other scope', async ({ fixture, handler, scope }) => {
-    const event = withClaimChanges(loadEvent(fixture), { scope: OTHER_SCOPE[scope] });
+  it.each(ROUTES)(
+    '$fixture answers 403 to a token that has only the other scope',
+    async ({ fixture, handler, scope }) => {
+      const event = withClaimChanges(loadEvent(fixture), { scope: OTHER_SCOPE[scope] });
 
-    const answer = await invoke(handler, event);
-
-    expectRefusedBeforeTheDatabase(answer, 403, 'FORBIDDEN');
-    expect(answer.body.detail).toContain(scope);
-  });
-
-  it.each(ROUTES.flatMap((route) => ['beta/prod', 'acme/dev', 'acme2/*', '[acme2/prod acme/staging]', ''].map((projects) => ({ ...route, projects }))))(
-    '$fixture answers 403 to a token granted only "$projects"',
-    async ({ fixture, handler, projects }) => {
-      const answer = await invoke(handler, withClaimChanges(loadEvent(fixture), { projects }));
+      const answer = await invoke(handler, event);
 
       expectRefusedBeforeTheDatabase(answer, 403, 'FORBIDDEN');
+      expect(answer.body.detail).toContain(scope);
     },
   );
 
-  it.each(['acme/prod', 'acme/*', '*', '[beta/dev acme/prod]'])('lets a token granted "%s" read acme/prod', async (projects) => {
-    // prepare: no such connection, so a granted request ends in 404 after its one read
-    const event = withClaimChanges(loadEvent('get-connection'), { projects });
+  it.each(
+    ROUTES.flatMap((route) =>
+      ['beta/prod', 'acme/dev', 'acme2/*', '[acme2/prod acme/staging]', ''].map((projects) => ({ ...route, projects })),
+    ),
+  )('$fixture answers 403 to a token granted only "$projects"', async ({ fixture, handler, projects }) => {
+    const answer = await invoke(handler, withClaimChanges(loadEvent(fixture), { projects }));
 
-    // act
-    const answer = await invoke(getConnection, event);
-
-    // assess
-    expectProblem(answer, 404, 'NOT_FOUND');
-    expect(sent(GetCommand)).toHaveLength(1);
+    expectRefusedBeforeTheDatabase(answer, 403, 'FORBIDDEN');
   });
+
+  it.each(['acme/prod', 'acme/*', '*', '[beta/dev acme/prod]'])(
+    'lets a token granted "%s" read acme/prod',
+    async (projects) => {
+      // prepare: no such connection, so a granted request ends in 404 after its one read
+      const event = withClaimChanges(loadEvent('get-connection'), { projects });
+
+      // act
+      const answer = await invoke(getConnection, event);
+
+      // assess
+      expectProblem(answer, 404, 'NOT_FOUND');
+      expect(sent(GetCommand)).toHaveLength(1);
+    },
+  );
 
   it('reads scopes from the scope claim when the authorizer passes scopes: null', async () => {
     const claims = { sub: 'user-7', scope: 'connections:read', projects: 'acme/prod' };
@@ -191,14 +204,19 @@ describe('authorization', () => {
   });
 
   it('decides 403 before looking at the body or the query', async () => {
-    const create = withBody(withClaimChanges(loadEvent('create-connection'), { projects: 'beta/prod' }), '{not json', { contentType: 'text/plain' });
-    const list = withQuery(withClaimChanges(loadEvent('list-connections'), { projects: 'beta/prod' }), 'limit=0&bogus=1');
+    const create = withBody(withClaimChanges(loadEvent('create-connection'), { projects: 'beta/prod' }), '{not json', {
+      contentType: 'text/plain',
+    });
+    const list = withQuery(
+      withClaimChanges(loadEvent('list-connections'), { projects: 'beta/prod' }),
+      'limit=0&bogus=1',
+    );
 
     expectRefusedBeforeTheDatabase(await invoke(createConnection, create), 403, 'FORBIDDEN');
     expectRefusedBeforeTheDatabase(await invoke(listConnections, list), 403, 'FORBIDDEN');
   });
 
-  it('never reads another project\'s connection through a granted one', async () => {
+  it("never reads another project's connection through a granted one", async () => {
     // prepare: the connection exists, but in beta/prod
     put({ ...stored, projectSlug: 'beta' });
 
@@ -255,21 +273,27 @@ describe('query parameters', () => {
     ['list-connections', listConnections, 'limit=5&sourceResourceType=instance&limit=5', 'limit'],
     ['list-resource-connections', listResourceConnections, 'includeDeleted=true&includeDeleted=true', 'includeDeleted'],
     ['get-connection', getConnection, 'includeDeleted=true&includeDeleted=false', 'includeDeleted'],
-  ] as const)('%s refuses the repeated parameter in ?%s, which API Gateway joins with a comma', async (fixture, handler, rawQuery, name) => {
-    // prepare
-    const event = withQuery(loadEvent(fixture), rawQuery);
-    expect(event.queryStringParameters?.[name]).toContain(',');
+  ] as const)(
+    '%s refuses the repeated parameter in ?%s, which API Gateway joins with a comma',
+    async (fixture, handler, rawQuery, name) => {
+      // prepare
+      const event = withQuery(loadEvent(fixture), rawQuery);
+      expect(event.queryStringParameters?.[name]).toContain(',');
 
-    // act
-    const answer = await invoke(handler, event);
+      // act
+      const answer = await invoke(handler, event);
 
-    // assess
-    expectRefusedBeforeTheDatabase(answer, 400, 'VALIDATION_FAILED');
-    expect(answer.body.errors).toContainEqual({ path: name, message: 'is given more than once' });
-  });
+      // assess
+      expectRefusedBeforeTheDatabase(answer, 400, 'VALIDATION_FAILED');
+      expect(answer.body.errors).toContainEqual({ path: name, message: 'is given more than once' });
+    },
+  );
 
   it('reads a percent-encoded query value decoded', async () => {
-    const answer = await invoke(listConnections, withQuery(loadEvent('list-connections'), 'sourceResourceType=instance&sourceResourceId=a%20b'));
+    const answer = await invoke(
+      listConnections,
+      withQuery(loadEvent('list-connections'), 'sourceResourceType=instance&sourceResourceId=a%20b'),
+    );
 
     expectRefusedBeforeTheDatabase(answer, 400, 'VALIDATION_FAILED');
     expect(errorPaths(answer)).toEqual(['sourceResourceId']);
@@ -318,7 +342,10 @@ describe('paging tokens', () => {
   it.each(['garbage', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '%00', 'eyJwayI6IkNPTk4jYWNtZSJ9'])(
     'list answers 400 INVALID_NEXT_TOKEN for the token %j without reading',
     async (token) => {
-      const event = withQuery(loadEvent('list-connections'), `sourceResourceType=application&status=pending&nextToken=${encodeURIComponent(token)}`);
+      const event = withQuery(
+        loadEvent('list-connections'),
+        `sourceResourceType=application&status=pending&nextToken=${encodeURIComponent(token)}`,
+      );
 
       expectRefusedBeforeTheDatabase(await invoke(listConnections, event), 400, 'INVALID_NEXT_TOKEN');
     },
@@ -326,15 +353,30 @@ describe('paging tokens', () => {
 
   it('refuses a token of another project, another filter or another route', async () => {
     const tokens = [
-      sealPageToken([null], planConnectionList({ projectSlug: 'beta', environmentSlug: 'prod' }, listQuery).binding, secret),
-      sealPageToken([null], planConnectionList({ projectSlug: 'acme', environmentSlug: 'dev' }, listQuery).binding, secret),
+      sealPageToken(
+        [null],
+        planConnectionList({ projectSlug: 'beta', environmentSlug: 'prod' }, listQuery).binding,
+        secret,
+      ),
+      sealPageToken(
+        [null],
+        planConnectionList({ projectSlug: 'acme', environmentSlug: 'dev' }, listQuery).binding,
+        secret,
+      ),
       sealPageToken([null], planConnectionList(acmeProd, { ...listQuery, status: 'failed' }).binding, secret),
       sealPageToken([null], planConnectionList(acmeProd, { sourceResourceType: 'application' }).binding, secret),
-      sealPageToken([null, null], planResourceConnections(acmeProd, { type: 'application', id: 'app-42' }, { status: 'pending' }).binding, secret),
+      sealPageToken(
+        [null, null],
+        planResourceConnections(acmeProd, { type: 'application', id: 'app-42' }, { status: 'pending' }).binding,
+        secret,
+      ),
     ];
 
     for (const token of tokens) {
-      const event = withQuery(loadEvent('list-connections'), `sourceResourceType=application&status=pending&nextToken=${token}`);
+      const event = withQuery(
+        loadEvent('list-connections'),
+        `sourceResourceType=application&status=pending&nextToken=${token}`,
+      );
 
       expectRefusedBeforeTheDatabase(await invoke(listConnections, event), 400, 'INVALID_NEXT_TOKEN');
     }
@@ -342,7 +384,10 @@ describe('paging tokens', () => {
 
   it('takes a token of the same list, with another limit', async () => {
     const token = sealPageToken([null], planConnectionList(acmeProd, { ...listQuery, limit: 5 }).binding, secret);
-    const event = withQuery(loadEvent('list-connections'), `sourceResourceType=application&status=pending&limit=20&nextToken=${token}`);
+    const event = withQuery(
+      loadEvent('list-connections'),
+      `sourceResourceType=application&status=pending&limit=20&nextToken=${token}`,
+    );
 
     const answer = await invoke(listConnections, event);
 
@@ -369,20 +414,26 @@ describe('request bodies', () => {
   });
 
   it('answers 415 to a body without a content type', async () => {
-    const event = withBody(loadEvent('create-connection'), { sourceResourceType: 'application' }, { contentType: null });
+    const event = withBody(
+      loadEvent('create-connection'),
+      { sourceResourceType: 'application' },
+      { contentType: null },
+    );
 
     expectRefusedBeforeTheDatabase(await invoke(createConnection, event), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it.each(['application/json', 'application/merge-patch+json', 'application/json; charset=utf-8', 'Application/Merge-Patch+JSON'])(
-    'update takes a body sent as %s',
-    async (contentType) => {
-      // prepare: no such connection, so an accepted body ends in 404 after its one read
-      const event = withBody(loadEvent('update-connection'), { status: 'connecting' }, { contentType });
+  it.each([
+    'application/json',
+    'application/merge-patch+json',
+    'application/json; charset=utf-8',
+    'Application/Merge-Patch+JSON',
+  ])('update takes a body sent as %s', async (contentType) => {
+    // prepare: no such connection, so an accepted body ends in 404 after its one read
+    const event = withBody(loadEvent('update-connection'), { status: 'connecting' }, { contentType });
 
-      expectProblem(await invoke(updateConnection, event), 404, 'NOT_FOUND');
-    },
-  );
+    expectProblem(await invoke(updateConnection, event), 404, 'NOT_FOUND');
+  });
 
   it('answers 413 to a body over 16 KiB, before reading it', async () => {
     const body = JSON.stringify({ sourceResourceType: 'application', details: { x: 'y'.repeat(16 * 1024) } });
@@ -393,13 +444,17 @@ describe('request bodies', () => {
   });
 
   it('answers 413 to a base64 body that decodes to over 16 KiB', async () => {
-    const answer = await invoke(createConnection, withBody(loadEvent('create-connection'), Buffer.alloc(16 * 1024 + 1, 0x20), { base64: true }));
+    const answer = await invoke(
+      createConnection,
+      withBody(loadEvent('create-connection'), Buffer.alloc(16 * 1024 + 1, 0x20), { base64: true }),
+    );
 
     expectRefusedBeforeTheDatabase(answer, 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('reads a body of exactly 16 KiB (and then refuses its details as too large)', async () => {
-    const prefix = '{"sourceResourceType":"application","sourceResourceId":"a","targetResourceType":"instance","targetResourceId":"b","details":{"x":"';
+    const prefix =
+      '{"sourceResourceType":"application","sourceResourceId":"a","targetResourceType":"instance","targetResourceId":"b","details":{"x":"';
     const body = prefix + 'y'.repeat(16 * 1024 - prefix.length - 3) + '"}}';
     expect(Buffer.byteLength(body)).toBe(16 * 1024);
 
@@ -424,7 +479,11 @@ describe('request bodies', () => {
   it('answers 400 INVALID_JSON to a body that is not UTF-8', async () => {
     const body = Buffer.concat([Buffer.from('{"sourceResourceId":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
 
-    expectRefusedBeforeTheDatabase(await invoke(createConnection, withBody(loadEvent('create-connection'), body, { base64: true })), 400, 'INVALID_JSON');
+    expectRefusedBeforeTheDatabase(
+      await invoke(createConnection, withBody(loadEvent('create-connection'), body, { base64: true })),
+      400,
+      'INVALID_JSON',
+    );
   });
 
   it('asks for a body when there is none and no content type', async () => {
@@ -438,24 +497,39 @@ describe('request bodies', () => {
   });
 
   it('answers 400 INVALID_JSON when a JSON content type comes with no body', async () => {
-    expectRefusedBeforeTheDatabase(await invoke(updateConnection, withoutBody(loadEvent('update-connection'))), 400, 'INVALID_JSON');
+    expectRefusedBeforeTheDatabase(
+      await invoke(updateConnection, withoutBody(loadEvent('update-connection'))),
+      400,
+      'INVALID_JSON',
+    );
   });
 
   it.each([
-    ['create-connection', createConnection, '{"sourceResourceType":"application","sourceResourceId":"a","targetResourceType":"instance","targetResourceId":"b","details":{"a":'],
+    [
+      'create-connection',
+      createConnection,
+      '{"sourceResourceType":"application","sourceResourceId":"a","targetResourceType":"instance","targetResourceId":"b","details":{"a":',
+    ],
     ['update-connection', updateConnection, '{"details":{"a":'],
-  ] as const)('%s answers 400, not 500, to details nested 7000 levels deep inside 16 KiB', async (fixture, handler, head) => {
-    const body = `${head}${'['.repeat(7000)}${']'.repeat(7000)}}}`;
-    expect(Buffer.byteLength(body)).toBeLessThan(16 * 1024);
+  ] as const)(
+    '%s answers 400, not 500, to details nested 7000 levels deep inside 16 KiB',
+    async (fixture, handler, head) => {
+      const body = `${head}${'['.repeat(7000)}${']'.repeat(7000)}}}`;
+      expect(Buffer.byteLength(body)).toBeLessThan(16 * 1024);
 
-    const answer = await invoke(handler, withBody(loadEvent(fixture), body));
+      const answer = await invoke(handler, withBody(loadEvent(fixture), body));
 
-    expectRefusedBeforeTheDatabase(answer, 400, 'VALIDATION_FAILED');
-    expect(errorPaths(answer)).toEqual(['details']);
-  });
+      expectRefusedBeforeTheDatabase(answer, 400, 'VALIDATION_FAILED');
+      expect(errorPaths(answer)).toEqual(['details']);
+    },
+  );
 
   it.each([
-    ['create-connection', createConnection, '{"sourceResourceType":"application","sourceResourceId":"a","targetResourceType":"instance","targetResourceId":"b","details":{"__proto__":{"admin":true},"port":80}}'],
+    [
+      'create-connection',
+      createConnection,
+      '{"sourceResourceType":"application","sourceResourceId":"a","targetResourceType":"instance","targetResourceId":"b","details":{"__proto__":{"admin":true},"port":80}}',
+    ],
     ['update-connection', updateConnection, '{"details":{"__proto__":{"admin":true}}}'],
   ] as const)('%s refuses a "__proto__" key (400) rather than dropping it silently', async (fixture, handler, body) => {
     const answer = await invoke(handler, withBody(loadEvent(fixture), body));
@@ -466,7 +540,16 @@ describe('request bodies', () => {
   });
 
   it('decodes a base64 body (isBase64Encoded true) before reading it', async () => {
-    const event = withBody(loadEvent('create-connection'), { sourceResourceType: 'application', sourceResourceId: 'app 42', targetResourceType: 'instance', targetResourceId: 'i-1' }, { base64: true });
+    const event = withBody(
+      loadEvent('create-connection'),
+      {
+        sourceResourceType: 'application',
+        sourceResourceId: 'app 42',
+        targetResourceType: 'instance',
+        targetResourceId: 'i-1',
+      },
+      { base64: true },
+    );
     expect(event.isBase64Encoded).toBe(true);
 
     const answer = await invoke(createConnection, event);
@@ -481,7 +564,11 @@ describe('request bodies', () => {
     ['a string', '"connecting"'],
     ['a number', '1'],
   ])('answers 400 VALIDATION_FAILED to a JSON body that is %s', async (_, body) => {
-    expectRefusedBeforeTheDatabase(await invoke(updateConnection, withBody(loadEvent('update-connection'), body)), 400, 'VALIDATION_FAILED');
+    expectRefusedBeforeTheDatabase(
+      await invoke(updateConnection, withBody(loadEvent('update-connection'), body)),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('names each field that is wrong in a create body', async () => {
@@ -493,12 +580,24 @@ describe('request bodies', () => {
     expect(errorPaths(answer)).toEqual(['id', 'sourceResourceId', 'sourceResourceType', 'targetResourceId']);
   });
 
-  it.each([{}, { version: 4 }, { sourceResourceId: 'x' }, { statusReason: 'r'.repeat(1025) }])('update answers 400 to %j', async (body) => {
-    expectRefusedBeforeTheDatabase(await invoke(updateConnection, withBody(loadEvent('update-connection'), body)), 400, 'VALIDATION_FAILED');
-  });
+  it.each([{}, { version: 4 }, { sourceResourceId: 'x' }, { statusReason: 'r'.repeat(1025) }])(
+    'update answers 400 to %j',
+    async (body) => {
+      expectRefusedBeforeTheDatabase(
+        await invoke(updateConnection, withBody(loadEvent('update-connection'), body)),
+        400,
+        'VALIDATION_FAILED',
+      );
+    },
+  );
 
   it('answers 422 with the allowed targets to a pair the rules refuse, before writing', async () => {
-    const body = { sourceResourceType: 'database', sourceResourceId: 'db-1', targetResourceType: 'instance', targetResourceId: 'i-1' };
+    const body = {
+      sourceResourceType: 'database',
+      sourceResourceId: 'db-1',
+      targetResourceType: 'instance',
+      targetResourceId: 'i-1',
+    };
     const terminal = { ...body, sourceResourceType: 'terminal', targetResourceType: 'database' };
 
     const refused = await invoke(createConnection, withBody(loadEvent('create-connection'), body));
@@ -535,7 +634,10 @@ describe('malformed input never produces a 5xx', () => {
         fc.constantFrom('application/json', 'application/merge-patch+json', 'text/plain', null),
         fc.boolean(),
         async (bytes, contentType, base64) => {
-          const answer = await invoke(handler, withBody(loadEvent(fixture), Buffer.from(bytes), { contentType, base64 }));
+          const answer = await invoke(
+            handler,
+            withBody(loadEvent(fixture), Buffer.from(bytes), { contentType, base64 }),
+          );
 
           expect(answer.statusCode).toBeLessThan(500);
           expect(answer.text).not.toMatch(INTERNALS);
@@ -546,7 +648,19 @@ describe('malformed input never produces a 5xx', () => {
   });
 
   it('list answers below 500 to any query string', async () => {
-    const name = fc.constantFrom('limit', 'status', 'nextToken', 'includeDeleted', 'sourceResourceType', 'sourceResourceId', 'targetResourceType', 'targetResourceId', 'x', '__proto__', '');
+    const name = fc.constantFrom(
+      'limit',
+      'status',
+      'nextToken',
+      'includeDeleted',
+      'sourceResourceType',
+      'sourceResourceId',
+      'targetResourceType',
+      'targetResourceId',
+      'x',
+      '__proto__',
+      '',
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(name, fc.string({ maxLength: 40 })), { maxLength: 5 }), async (pairs) => {
         const raw = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
@@ -621,12 +735,18 @@ describe('answers with a database behind (in-memory fake)', () => {
     expect(published).not.toHaveBeenCalled();
   });
 
-  it.each(['', 'x'.repeat(256), 'clé', 'tab\there', 'line\nbreak'])('POST refuses the Idempotency-Key %j before reading', async (key) => {
-    const answer = await invoke(createConnection, withHeaders(loadEvent('create-connection'), { 'idempotency-key': key }));
+  it.each(['', 'x'.repeat(256), 'clé', 'tab\there', 'line\nbreak'])(
+    'POST refuses the Idempotency-Key %j before reading',
+    async (key) => {
+      const answer = await invoke(
+        createConnection,
+        withHeaders(loadEvent('create-connection'), { 'idempotency-key': key }),
+      );
 
-    expectRefusedBeforeTheDatabase(answer, 400, 'VALIDATION_FAILED');
-    expect(errorPaths(answer)).toEqual(['Idempotency-Key']);
-  });
+      expectRefusedBeforeTheDatabase(answer, 400, 'VALIDATION_FAILED');
+      expect(errorPaths(answer)).toEqual(['Idempotency-Key']);
+    },
+  );
 
   it('POST repeated with the same Idempotency-Key and body answers the first response again and creates nothing', async () => {
     // prepare
@@ -652,13 +772,16 @@ describe('answers with a database behind (in-memory fake)', () => {
     const event = withHeaders(loadEvent('create-connection'), { 'idempotency-key': 'provision-42' });
     await invoke(createConnection, event);
 
-    const answer = await invoke(createConnection, withBody(event, { ...(JSON.parse(event.body ?? '{}') as object), targetResourceId: 'i-other' }));
+    const answer = await invoke(
+      createConnection,
+      withBody(event, { ...(JSON.parse(event.body ?? '{}') as object), targetResourceId: 'i-other' }),
+    );
 
     expectProblem(answer, 422, 'IDEMPOTENCY_KEY_REUSED');
     expect(sent(TransactWriteCommand)).toHaveLength(1);
   });
 
-  it('POST does not replay another caller\'s Idempotency-Key', async () => {
+  it("POST does not replay another caller's Idempotency-Key", async () => {
     const event = withHeaders(loadEvent('create-connection'), { 'idempotency-key': 'provision-42' });
     const mine = await invoke(createConnection, event);
 
@@ -692,7 +815,14 @@ describe('answers with a database behind (in-memory fake)', () => {
   it('PATCH answers 409 with from, to and allowed for a move the table refuses, and writes nothing', async () => {
     put(stored);
 
-    const answer = await invoke(updateConnection, withBody(loadEvent('update-connection'), { status: 'connected' }, { contentType: 'application/merge-patch+json' }));
+    const answer = await invoke(
+      updateConnection,
+      withBody(
+        loadEvent('update-connection'),
+        { status: 'connected' },
+        { contentType: 'application/merge-patch+json' },
+      ),
+    );
 
     expectProblem(answer, 409, 'INVALID_STATUS_TRANSITION');
     expect(answer.body).toMatchObject({ from: 'pending', to: 'connected' });
@@ -719,7 +849,12 @@ describe('answers with a database behind (in-memory fake)', () => {
   });
 
   it('answers 503 with Retry-After when the database is throttling, revealing nothing', async () => {
-    send.mockRejectedValue(Object.assign(new Error('Rate of requests exceeds the allowed throughput for table connections-test'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+    send.mockRejectedValue(
+      Object.assign(new Error('Rate of requests exceeds the allowed throughput for table connections-test'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     const answer = await invoke(getConnection, loadEvent('get-connection'));
 
@@ -728,7 +863,12 @@ describe('answers with a database behind (in-memory fake)', () => {
   });
 
   it('answers 500 revealing nothing when the database call fails unexpectedly', async () => {
-    send.mockRejectedValue(Object.assign(new Error('Requested resource not found: Table: connections-test not found'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } }));
+    send.mockRejectedValue(
+      Object.assign(new Error('Requested resource not found: Table: connections-test not found'), {
+        name: 'ResourceNotFoundException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     const answer = await invoke(getConnection, loadEvent('get-connection'));
 

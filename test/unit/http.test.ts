@@ -84,7 +84,9 @@ describe('GET /connection-rules', () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json');
     expect(body.resourceTypes).toHaveLength(8);
-    const pairs = body.rules.flatMap((rule) => rule.targetResourceTypes.map((target) => `${rule.sourceResourceType}->${target}`));
+    const pairs = body.rules.flatMap((rule) =>
+      rule.targetResourceTypes.map((target) => `${rule.sourceResourceType}->${target}`),
+    );
     expect(pairs.sort()).toEqual(
       [
         'application->instance',
@@ -120,7 +122,9 @@ describe('GET /openapi.json', () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json');
     expect(answer.body.openapi).toBe('3.1.0');
-    expect(Object.keys(answer.body.paths as object)).toContain('/api/{projectSlug}/{environmentSlug}/resource-connections');
+    expect(Object.keys(answer.body.paths as object)).toContain(
+      '/api/{projectSlug}/{environmentSlug}/resource-connections',
+    );
   });
 });
 
@@ -143,7 +147,12 @@ describe('problem+json answers', () => {
   });
 
   it.each([
-    ['INVALID_STATUS_TRANSITION', new InvalidStatusTransitionError('pending', 'connected', ['connecting', 'failed', 'disconnected']), 409, { from: 'pending', to: 'connected', allowed: ['connecting', 'failed', 'disconnected'] }],
+    [
+      'INVALID_STATUS_TRANSITION',
+      new InvalidStatusTransitionError('pending', 'connected', ['connecting', 'failed', 'disconnected']),
+      409,
+      { from: 'pending', to: 'connected', allowed: ['connecting', 'failed', 'disconnected'] },
+    ],
     ['CONNECTION_NOT_ALLOWED', new ConnectionNotAllowedError('database', 'instance', []), 422, { allowedTargets: [] }],
     ['PRECONDITION_FAILED', new PreconditionFailedError(4), 412, {}],
   ])('answers %s with its status, code and members', async (code, error, status, members) => {
@@ -184,15 +193,22 @@ describe('problem+json answers', () => {
   });
 
   it('turns a thrown non-Error into a 500 too', async () => {
-    expectProblem(await invoke(failingWith('arn:aws:dynamodb:eu-west-1:123456789012:table/connections-test'), loadEvent('health')), 500, 'INTERNAL');
+    expectProblem(
+      await invoke(failingWith('arn:aws:dynamodb:eu-west-1:123456789012:table/connections-test'), loadEvent('health')),
+      500,
+      'INTERNAL',
+    );
     expectProblem(await invoke(failingWith(undefined), loadEvent('health')), 500, 'INTERNAL');
   });
 
   it('does not reveal an AWS client error that is not about availability', async () => {
-    const awsError = Object.assign(new Error('One or more parameter values were invalid: table connections-test, key gsi1pk'), {
-      name: 'ValidationException',
-      $metadata: { httpStatusCode: 400 },
-    });
+    const awsError = Object.assign(
+      new Error('One or more parameter values were invalid: table connections-test, key gsi1pk'),
+      {
+        name: 'ValidationException',
+        $metadata: { httpStatusCode: 400 },
+      },
+    );
 
     const answer = await invoke(failingWith(awsError), loadEvent('health'));
 
@@ -201,11 +217,23 @@ describe('problem+json answers', () => {
   });
 
   it.each([
-    ['throttling', Object.assign(new Error('Rate exceeded for table connections-test'), { name: 'ThrottlingException' })],
+    [
+      'throttling',
+      Object.assign(new Error('Rate exceeded for table connections-test'), { name: 'ThrottlingException' }),
+    ],
     ['provisioned throughput', Object.assign(new Error('x'), { name: 'ProvisionedThroughputExceededException' })],
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' })],
-    ['an AWS 5xx', Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } })],
-    ['any 503 from AWS', Object.assign(new Error('unavailable'), { name: 'SomethingElse', $metadata: { httpStatusCode: 503 } })],
+    [
+      'an AWS 5xx',
+      Object.assign(new Error('We encountered an internal error'), {
+        name: 'InternalServerError',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    ],
+    [
+      'any 503 from AWS',
+      Object.assign(new Error('unavailable'), { name: 'SomethingElse', $metadata: { httpStatusCode: 503 } }),
+    ],
   ])('answers 503 with Retry-After when the database fails by %s, revealing nothing', async (_, error) => {
     const answer = await invoke(failingWith(error), loadEvent('health'));
 
@@ -220,6 +248,11 @@ describe('problem+json answers', () => {
     const answer = await invoke(ok, loadEvent('health'));
 
     expect(answer).toMatchObject({ statusCode: 201, body: { a: 1 } });
-    expect(answer.headers).toMatchObject({ etag: '"1"', location: '/x', 'content-type': 'application/json', 'cache-control': 'no-store' });
+    expect(answer.headers).toMatchObject({
+      etag: '"1"',
+      location: '/x',
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+    });
   });
 });

@@ -14,7 +14,9 @@ const slugArbitrary = fc
   .string({ unit: fc.constantFrom(...'ab0-'), minLength: 1, maxLength: 8 })
   .filter((s) => !s.startsWith('-') && !s.endsWith('-'));
 const scopeArbitrary = fc.record({ projectSlug: slugArbitrary, environmentSlug: slugArbitrary });
-const resourceIdArbitrary = fc.string({ unit: fc.constantFrom(...'a1.-_:@'), minLength: 1, maxLength: 6 }).filter((s) => /^[a1]/.test(s));
+const resourceIdArbitrary = fc
+  .string({ unit: fc.constantFrom(...'a1.-_:@'), minLength: 1, maxLength: 6 })
+  .filter((s) => /^[a1]/.test(s));
 
 const everyKey = (scope: Scope): string[] => {
   const index = keys.indexAttributes(scope, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER });
@@ -56,7 +58,12 @@ describe('key shapes', () => {
   });
 
   it('builds every index attribute of a connection', () => {
-    const attributes = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'connecting', source: APP, target: SERVER });
+    const attributes = keys.indexAttributes(ACME_PROD, 'LIVE', {
+      id: ID,
+      status: 'connecting',
+      source: APP,
+      target: SERVER,
+    });
 
     expect(attributes).toEqual({
       gsi1pk: 'ENV#acme#prod#LIVE',
@@ -72,19 +79,31 @@ describe('key shapes', () => {
 
   it('moves a deleted connection to the DELETED partitions', () => {
     const live = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'failed', source: APP, target: SERVER });
-    const deleted = keys.indexAttributes(ACME_PROD, 'DELETED', { id: ID, status: 'failed', source: APP, target: SERVER });
+    const deleted = keys.indexAttributes(ACME_PROD, 'DELETED', {
+      id: ID,
+      status: 'failed',
+      source: APP,
+      target: SERVER,
+    });
 
     for (const name of ['gsi1pk', 'gsi2pk', 'gsi3pk', 'gsi4pk'] as const) {
       expect(deleted[name]).not.toBe(live[name]);
       expect(deleted[name]).toContain('#DELETED');
     }
-    expect([deleted.gsi1sk, deleted.gsi2sk, deleted.gsi3sk, deleted.gsi4sk]).toEqual([live.gsi1sk, live.gsi2sk, live.gsi3sk, live.gsi4sk]);
+    expect([deleted.gsi1sk, deleted.gsi2sk, deleted.gsi3sk, deleted.gsi4sk]).toEqual([
+      live.gsi1sk,
+      live.gsi2sk,
+      live.gsi3sk,
+      live.gsi4sk,
+    ]);
   });
 
   it('uses only the key attribute names the table defines', () => {
     const names = [
       ...Object.keys(keys.connection(ACME_PROD, ID)),
-      ...Object.keys(keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER })),
+      ...Object.keys(
+        keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER }),
+      ),
     ];
 
     expect([...names].sort()).toEqual([...KEY_ATTRIBUTES].sort());
@@ -110,8 +129,18 @@ describe('resource prefixes', () => {
 
   it('do not let app-1 match app-10', () => {
     const prefix = keys.resourcePrefix('application', 'app-1');
-    const app10 = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: { type: 'application', id: 'app-10' }, target: SERVER });
-    const app1 = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: { type: 'application', id: 'app-1' }, target: SERVER });
+    const app10 = keys.indexAttributes(ACME_PROD, 'LIVE', {
+      id: ID,
+      status: 'pending',
+      source: { type: 'application', id: 'app-10' },
+      target: SERVER,
+    });
+    const app1 = keys.indexAttributes(ACME_PROD, 'LIVE', {
+      id: ID,
+      status: 'pending',
+      source: { type: 'application', id: 'app-1' },
+      target: SERVER,
+    });
 
     expect(app10.gsi1sk.startsWith(prefix)).toBe(false);
     expect(app1.gsi1sk.startsWith(prefix)).toBe(true);
@@ -119,12 +148,23 @@ describe('resource prefixes', () => {
 
   it('match a sort key exactly when the resource is the same', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...RESOURCE_TYPES), resourceIdArbitrary, fc.constantFrom(...RESOURCE_TYPES), resourceIdArbitrary, (t1, id1, t2, id2) => {
-        const sortKey = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: { type: t2, id: id2 }, target: SERVER }).gsi1sk;
+      fc.property(
+        fc.constantFrom(...RESOURCE_TYPES),
+        resourceIdArbitrary,
+        fc.constantFrom(...RESOURCE_TYPES),
+        resourceIdArbitrary,
+        (t1, id1, t2, id2) => {
+          const sortKey = keys.indexAttributes(ACME_PROD, 'LIVE', {
+            id: ID,
+            status: 'pending',
+            source: { type: t2, id: id2 },
+            target: SERVER,
+          }).gsi1sk;
 
-        expect(sortKey.startsWith(keys.resourcePrefix(t1, id1))).toBe(t1 === t2 && id1 === id2);
-        expect(sortKey.startsWith(keys.resourcePrefix(t1))).toBe(t1 === t2);
-      }),
+          expect(sortKey.startsWith(keys.resourcePrefix(t1, id1))).toBe(t1 === t2 && id1 === id2);
+          expect(sortKey.startsWith(keys.resourcePrefix(t1))).toBe(t1 === t2);
+        },
+      ),
     );
   });
 
@@ -172,7 +212,9 @@ describe('scopes never share keys', () => {
           const guard = keys.pairGuard(ACME_PROD, { type: st, id: si }, { type: tt, id: ti }).pk;
 
           expect(keys.pairGuard(ACME_PROD, { type: st, id: si }, { type: ot, id: oi }).pk).not.toBe(guard);
-          expect(keys.pairGuard(ACME_PROD, { type: tt, id: ti }, { type: st, id: si }).pk === guard).toBe(st === tt && si === ti);
+          expect(keys.pairGuard(ACME_PROD, { type: tt, id: ti }, { type: st, id: si }).pk === guard).toBe(
+            st === tt && si === ti,
+          );
         },
       ),
     );

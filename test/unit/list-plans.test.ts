@@ -11,7 +11,13 @@ const LIVE = 'ENV#acme#prod#LIVE';
 const DELETED = 'ENV#acme#prod#DELETED';
 
 type FilterName = 'sourceResourceType' | 'sourceResourceId' | 'targetResourceType' | 'targetResourceId' | 'status';
-const FILTER_NAMES: FilterName[] = ['sourceResourceType', 'sourceResourceId', 'targetResourceType', 'targetResourceId', 'status'];
+const FILTER_NAMES: FilterName[] = [
+  'sourceResourceType',
+  'sourceResourceId',
+  'targetResourceType',
+  'targetResourceId',
+  'status',
+];
 
 const only = (streams: Stream[]): Stream => {
   expect(streams).toHaveLength(1);
@@ -76,7 +82,9 @@ describe('planConnectionList: which index answers', () => {
   });
 
   it('uses bySource with the type and id prefix for a source resource', () => {
-    const stream = only(planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1' }).streams);
+    const stream = only(
+      planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1' }).streams,
+    );
 
     expect(stream).toEqual({ index: 'bySource', partition: LIVE, prefix: 'application#app-1#', filters: [] });
   });
@@ -88,7 +96,9 @@ describe('planConnectionList: which index answers', () => {
   });
 
   it('uses byTarget with the type and id prefix for a target resource', () => {
-    const stream = only(planConnectionList(ACME_PROD, { targetResourceType: 'instance', targetResourceId: 'i-1' }).streams);
+    const stream = only(
+      planConnectionList(ACME_PROD, { targetResourceType: 'instance', targetResourceId: 'i-1' }).streams,
+    );
 
     expect(stream).toEqual({ index: 'byTarget', partition: LIVE, prefix: 'instance#i-1#', filters: [] });
   });
@@ -100,7 +110,13 @@ describe('planConnectionList: which index answers', () => {
   });
 
   it.each<[string, ListConnectionsQuery, Stream['index'], string, FilterName[]]>([
-    ['source type + target type', { sourceResourceType: 'instance', targetResourceType: 'database' }, 'bySource', 'instance#', ['targetResourceType']],
+    [
+      'source type + target type',
+      { sourceResourceType: 'instance', targetResourceType: 'database' },
+      'bySource',
+      'instance#',
+      ['targetResourceType'],
+    ],
     [
       'source type + target resource',
       { sourceResourceType: 'application', targetResourceType: 'instance', targetResourceId: 'i-1' },
@@ -110,18 +126,53 @@ describe('planConnectionList: which index answers', () => {
     ],
     [
       'source resource + target resource',
-      { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', targetResourceId: 'i-1' },
+      {
+        sourceResourceType: 'application',
+        sourceResourceId: 'app-1',
+        targetResourceType: 'instance',
+        targetResourceId: 'i-1',
+      },
       'bySource',
       'application#app-1#',
       ['targetResourceId', 'targetResourceType'],
     ],
-    ['source type + status', { sourceResourceType: 'terminal', status: 'connected' }, 'byStatus', '', ['sourceResourceType']],
-    ['source resource + status', { sourceResourceType: 'terminal', sourceResourceId: 't-1', status: 'connected' }, 'bySource', 'terminal#t-1#', ['status']],
-    ['target type + status', { targetResourceType: 'instance', status: 'failed' }, 'byStatus', '', ['targetResourceType']],
-    ['target resource + status', { targetResourceType: 'instance', targetResourceId: 'i-1', status: 'failed' }, 'byTarget', 'instance#i-1#', ['status']],
+    [
+      'source type + status',
+      { sourceResourceType: 'terminal', status: 'connected' },
+      'byStatus',
+      '',
+      ['sourceResourceType'],
+    ],
+    [
+      'source resource + status',
+      { sourceResourceType: 'terminal', sourceResourceId: 't-1', status: 'connected' },
+      'bySource',
+      'terminal#t-1#',
+      ['status'],
+    ],
+    [
+      'target type + status',
+      { targetResourceType: 'instance', status: 'failed' },
+      'byStatus',
+      '',
+      ['targetResourceType'],
+    ],
+    [
+      'target resource + status',
+      { targetResourceType: 'instance', targetResourceId: 'i-1', status: 'failed' },
+      'byTarget',
+      'instance#i-1#',
+      ['status'],
+    ],
     [
       'every filter',
-      { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', targetResourceId: 'i-1', status: 'pending' },
+      {
+        sourceResourceType: 'application',
+        sourceResourceId: 'app-1',
+        targetResourceType: 'instance',
+        targetResourceId: 'i-1',
+        status: 'pending',
+      },
       'bySource',
       'application#app-1#',
       ['status', 'targetResourceId', 'targetResourceType'],
@@ -136,7 +187,12 @@ describe('planConnectionList: which index answers', () => {
 
   it('turns each remaining filter into an equality on the value asked for', () => {
     const stream = only(
-      planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', status: 'failed' }).streams,
+      planConnectionList(ACME_PROD, {
+        sourceResourceType: 'application',
+        sourceResourceId: 'app-1',
+        targetResourceType: 'instance',
+        status: 'failed',
+      }).streams,
     );
 
     expect([...stream.filters].sort((a, b) => a.attribute.localeCompare(b.attribute))).toEqual([
@@ -220,10 +276,24 @@ describe('planConnectionList: token binding', () => {
   });
 
   it.each(FILTER_NAMES)('changes when only %s changes', (name) => {
-    const base: ListConnectionsQuery = { sourceResourceType: 'application', sourceResourceId: 'app-1', targetResourceType: 'instance', targetResourceId: 'i-1', status: 'pending' };
-    const other: ListConnectionsQuery = { sourceResourceType: 'terminal', sourceResourceId: 'app-10', targetResourceType: 'database', targetResourceId: 'i-10', status: 'failed' };
+    const base: ListConnectionsQuery = {
+      sourceResourceType: 'application',
+      sourceResourceId: 'app-1',
+      targetResourceType: 'instance',
+      targetResourceId: 'i-1',
+      status: 'pending',
+    };
+    const other: ListConnectionsQuery = {
+      sourceResourceType: 'terminal',
+      sourceResourceId: 'app-10',
+      targetResourceType: 'database',
+      targetResourceId: 'i-10',
+      status: 'failed',
+    };
 
-    expect(planConnectionList(ACME_PROD, { ...base, [name]: other[name] }).binding).not.toBe(planConnectionList(ACME_PROD, base).binding);
+    expect(planConnectionList(ACME_PROD, { ...base, [name]: other[name] }).binding).not.toBe(
+      planConnectionList(ACME_PROD, base).binding,
+    );
   });
 
   it('stays the same when only limit or nextToken change', () => {
@@ -248,9 +318,12 @@ describe('planConnectionList: token binding', () => {
   it('differs for another project or environment', () => {
     const q: ListConnectionsQuery = { status: 'pending' };
     const bindings = new Set(
-      [ACME_PROD, { projectSlug: 'acme', environmentSlug: 'dev' }, { projectSlug: 'acme2', environmentSlug: 'prod' }, { projectSlug: 'acme-prod', environmentSlug: 'x' }].map(
-        (scope) => planConnectionList(scope, q).binding,
-      ),
+      [
+        ACME_PROD,
+        { projectSlug: 'acme', environmentSlug: 'dev' },
+        { projectSlug: 'acme2', environmentSlug: 'prod' },
+        { projectSlug: 'acme-prod', environmentSlug: 'x' },
+      ].map((scope) => planConnectionList(scope, q).binding),
     );
 
     expect(bindings.size).toBe(4);
@@ -289,12 +362,16 @@ describe('planResourceConnections', () => {
   it('does not let app-1 match the connections of app-10', () => {
     const { streams } = planResourceConnections(ACME_PROD, { type: 'application', id: 'app-1' }, {});
 
-    for (const stream of streams) expect('application#app-10#01JD3Y6Q9K6V7Z5N8M2C4B1A0E'.startsWith(stream.prefix)).toBe(false);
+    for (const stream of streams)
+      expect('application#app-10#01JD3Y6Q9K6V7Z5N8M2C4B1A0E'.startsWith(stream.prefix)).toBe(false);
   });
 
   it('binds to the resource, status and includeDeleted, not to limit or nextToken', () => {
-    const bind = (r: { type: 'instance' | 'database'; id: string }, q: ResourceConnectionsQuery, scope: Scope = ACME_PROD) =>
-      planResourceConnections(scope, r, q).binding;
+    const bind = (
+      r: { type: 'instance' | 'database'; id: string },
+      q: ResourceConnectionsQuery,
+      scope: Scope = ACME_PROD,
+    ) => planResourceConnections(scope, r, q).binding;
     const base = bind(resource, { status: 'pending' });
 
     expect(bind(resource, { status: 'pending', limit: 3, nextToken: 'x' })).toBe(base);
@@ -312,7 +389,9 @@ describe('planResourceConnections', () => {
   });
 
   it('binds differently from the connection list, so a token cannot move between the two routes', () => {
-    expect(planResourceConnections(ACME_PROD, resource, {}).binding).not.toBe(planConnectionList(ACME_PROD, {}).binding);
+    expect(planResourceConnections(ACME_PROD, resource, {}).binding).not.toBe(
+      planConnectionList(ACME_PROD, {}).binding,
+    );
     expect(planResourceConnections(ACME_PROD, resource, { status: 'pending' }).binding).not.toBe(
       planConnectionList(ACME_PROD, { status: 'pending' }).binding,
     );

@@ -15,7 +15,10 @@ vi.hoisted(() => {
 const ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';
 
 /** Just enough of an IncomingMessage for buildEvent: headers as Node gives them, version, socket. */
-function request(headers: Record<string, string | string[]>, socket: { remoteAddress?: string } = { remoteAddress: '10.1.2.3' }): IncomingMessage {
+function request(
+  headers: Record<string, string | string[]>,
+  socket: { remoteAddress?: string } = { remoteAddress: '10.1.2.3' },
+): IncomingMessage {
   return { headers, httpVersion: '1.1', socket } as unknown as IncomingMessage;
 }
 
@@ -30,11 +33,31 @@ describe('matchRoute', () => {
     ['GET', '/health', 'getHealth', {}],
     ['GET', '/openapi.json', 'getOpenApi', {}],
     ['GET', '/connection-rules', 'getConnectionRules', {}],
-    ['POST', '/api/acme/prod/resource-connections', 'createConnection', { projectSlug: 'acme', environmentSlug: 'prod' }],
+    [
+      'POST',
+      '/api/acme/prod/resource-connections',
+      'createConnection',
+      { projectSlug: 'acme', environmentSlug: 'prod' },
+    ],
     ['GET', '/api/acme/prod/resource-connections', 'listConnections', { projectSlug: 'acme', environmentSlug: 'prod' }],
-    ['GET', `/api/acme/prod/resource-connections/${ID}`, 'getConnection', { projectSlug: 'acme', environmentSlug: 'prod', connectionId: ID }],
-    ['PATCH', `/api/acme/prod/resource-connections/${ID}`, 'updateConnection', { projectSlug: 'acme', environmentSlug: 'prod', connectionId: ID }],
-    ['DELETE', `/api/acme/prod/resource-connections/${ID}`, 'deleteConnection', { projectSlug: 'acme', environmentSlug: 'prod', connectionId: ID }],
+    [
+      'GET',
+      `/api/acme/prod/resource-connections/${ID}`,
+      'getConnection',
+      { projectSlug: 'acme', environmentSlug: 'prod', connectionId: ID },
+    ],
+    [
+      'PATCH',
+      `/api/acme/prod/resource-connections/${ID}`,
+      'updateConnection',
+      { projectSlug: 'acme', environmentSlug: 'prod', connectionId: ID },
+    ],
+    [
+      'DELETE',
+      `/api/acme/prod/resource-connections/${ID}`,
+      'deleteConnection',
+      { projectSlug: 'acme', environmentSlug: 'prod', connectionId: ID },
+    ],
     [
       'GET',
       '/api/acme/prod/resources/instance/i-0abc/connections',
@@ -81,19 +104,23 @@ describe('matchRoute', () => {
   it('finds every route again from its template, with the parameters decoded', () => {
     const segment = fc.string({ minLength: 1, maxLength: 12 });
     fc.assert(
-      fc.property(fc.constantFrom(...ROUTES.filter((route) => route.method !== 'ANY')), fc.array(segment, { minLength: 5, maxLength: 5 }), (route, values) => {
-        // prepare
-        const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-        const expected = Object.fromEntries(names.map((name, i) => [name, values[i]!]));
-        const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(expected[name]!));
+      fc.property(
+        fc.constantFrom(...ROUTES.filter((route) => route.method !== 'ANY')),
+        fc.array(segment, { minLength: 5, maxLength: 5 }),
+        (route, values) => {
+          // prepare
+          const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+          const expected = Object.fromEntries(names.map((name, i) => [name, values[i]!]));
+          const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(expected[name]!));
 
-        // act
-        const match = matchRoute(route.method, path);
+          // act
+          const match = matchRoute(route.method, path);
 
-        // assess
-        expect(match?.route.id).toBe(route.id);
-        expect(match?.pathParameters).toEqual(expected);
-      }),
+          // assess
+          expect(match?.route.id).toBe(route.id);
+          expect(match?.pathParameters).toEqual(expected);
+        },
+      ),
     );
   });
 });
@@ -145,7 +172,13 @@ describe('buildEvent', () => {
     });
     expect(event).not.toHaveProperty('body');
     const context = event.requestContext;
-    expect(context.http).toEqual({ method: 'GET', path: listPath, protocol: 'HTTP/1.1', sourceIp: '10.1.2.3', userAgent: 'curl/8.5.0' });
+    expect(context.http).toEqual({
+      method: 'GET',
+      path: listPath,
+      protocol: 'HTTP/1.1',
+      sourceIp: '10.1.2.3',
+      userAgent: 'curl/8.5.0',
+    });
     expect(context.stage).toBe('$default');
     expect(context.routeKey).toBe(event.routeKey);
     expect(context.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -155,7 +188,13 @@ describe('buildEvent', () => {
   });
 
   it('passes every claim as a string, a list as "[a b]", and the scopes as a list', () => {
-    const event = buildEvent(request({}), new URL(`http://localhost${listPath}`), Buffer.alloc(0), matched('GET', listPath), claims);
+    const event = buildEvent(
+      request({}),
+      new URL(`http://localhost${listPath}`),
+      Buffer.alloc(0),
+      matched('GET', listPath),
+      claims,
+    );
 
     expect(event.requestContext.authorizer.jwt).toEqual({
       claims: {
@@ -171,13 +210,25 @@ describe('buildEvent', () => {
   });
 
   it('passes scopes: null when the token has no scope claim', () => {
-    const event = buildEvent(request({}), new URL(`http://localhost${listPath}`), Buffer.alloc(0), matched('GET', listPath), { sub: 'u' });
+    const event = buildEvent(
+      request({}),
+      new URL(`http://localhost${listPath}`),
+      Buffer.alloc(0),
+      matched('GET', listPath),
+      { sub: 'u' },
+    );
 
     expect(event.requestContext.authorizer.jwt.scopes).toBeNull();
   });
 
   it('has no authorizer, no query parameters, no cookies and no body when there are none', () => {
-    const event = buildEvent(request({}), new URL('http://localhost/health'), Buffer.alloc(0), matched('GET', '/health'), undefined);
+    const event = buildEvent(
+      request({}),
+      new URL('http://localhost/health'),
+      Buffer.alloc(0),
+      matched('GET', '/health'),
+      undefined,
+    );
 
     expect(event.requestContext).not.toHaveProperty('authorizer');
     expect(event).not.toHaveProperty('queryStringParameters');
@@ -188,35 +239,68 @@ describe('buildEvent', () => {
     expect(event.isBase64Encoded).toBe(false);
   });
 
-  it.each(['application/json', 'application/merge-patch+json', 'application/json; charset=utf-8', 'text/plain'])('passes a %s body as text', (contentType) => {
-    const body = Buffer.from('{"status":"connecting"}');
+  it.each(['application/json', 'application/merge-patch+json', 'application/json; charset=utf-8', 'text/plain'])(
+    'passes a %s body as text',
+    (contentType) => {
+      const body = Buffer.from('{"status":"connecting"}');
 
-    const event = buildEvent(request({ 'content-type': contentType }), new URL(`http://localhost/api/a/b/resource-connections/${ID}`), body, matched('PATCH', `/api/a/b/resource-connections/${ID}`), undefined);
+      const event = buildEvent(
+        request({ 'content-type': contentType }),
+        new URL(`http://localhost/api/a/b/resource-connections/${ID}`),
+        body,
+        matched('PATCH', `/api/a/b/resource-connections/${ID}`),
+        undefined,
+      );
 
-    expect(event.body).toBe('{"status":"connecting"}');
-    expect(event.isBase64Encoded).toBe(false);
-  });
+      expect(event.body).toBe('{"status":"connecting"}');
+      expect(event.isBase64Encoded).toBe(false);
+    },
+  );
 
-  it.each([['application/octet-stream'], ['image/png'], [undefined]])('passes a %s body base64-encoded', (contentType) => {
-    const body = Buffer.from([0x00, 0xff, 0x10, 0x7b]);
-    const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+  it.each([['application/octet-stream'], ['image/png'], [undefined]])(
+    'passes a %s body base64-encoded',
+    (contentType) => {
+      const body = Buffer.from([0x00, 0xff, 0x10, 0x7b]);
+      const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
 
-    const event = buildEvent(request(headers), new URL('http://localhost/api/a/b/resource-connections'), body, matched('POST', '/api/a/b/resource-connections'), undefined);
+      const event = buildEvent(
+        request(headers),
+        new URL('http://localhost/api/a/b/resource-connections'),
+        body,
+        matched('POST', '/api/a/b/resource-connections'),
+        undefined,
+      );
 
-    expect(event.isBase64Encoded).toBe(true);
-    expect(Buffer.from(event.body ?? '', 'base64')).toEqual(body);
-  });
+      expect(event.isBase64Encoded).toBe(true);
+      expect(Buffer.from(event.body ?? '', 'base64')).toEqual(body);
+    },
+  );
 
   it('falls back to 127.0.0.1 when the socket has no address', () => {
-    const event = buildEvent(request({}, {}), new URL('http://localhost/health'), Buffer.alloc(0), matched('GET', '/health'), undefined);
+    const event = buildEvent(
+      request({}, {}),
+      new URL('http://localhost/health'),
+      Buffer.alloc(0),
+      matched('GET', '/health'),
+      undefined,
+    );
 
     expect(event.requestContext.http.sourceIp).toBe('127.0.0.1');
   });
 
   it('builds events the handlers read: health answers, and a token for another project is refused', async () => {
-    const healthEvent = buildEvent(request({}), new URL('http://localhost/health'), Buffer.alloc(0), matched('GET', '/health'), undefined);
+    const healthEvent = buildEvent(
+      request({}),
+      new URL('http://localhost/health'),
+      Buffer.alloc(0),
+      matched('GET', '/health'),
+      undefined,
+    );
     const path = `/api/acme/prod/resource-connections/${ID}`;
-    const foreign = buildEvent(request({}), new URL(`http://localhost${path}`), Buffer.alloc(0), matched('GET', path), { ...claims, projects: ['beta/*'] });
+    const foreign = buildEvent(request({}), new URL(`http://localhost${path}`), Buffer.alloc(0), matched('GET', path), {
+      ...claims,
+      projects: ['beta/*'],
+    });
 
     expect((await invoke(health, healthEvent)).statusCode).toBe(200);
     const answer = await invoke(getConnection, foreign);

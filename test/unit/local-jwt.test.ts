@@ -144,7 +144,10 @@ describe('mintToken', () => {
   it('mints a token for projects and scopes that verifies and expires after its ttl', () => {
     const before = Math.floor(Date.now() / 1000);
 
-    const token = mintToken({ subject: 'dev-1', projects: ['acme/prod', 'beta/*'], scopes: ['connections:read'], ttlSeconds: 600 }, SECRET);
+    const token = mintToken(
+      { subject: 'dev-1', projects: ['acme/prod', 'beta/*'], scopes: ['connections:read'], ttlSeconds: 600 },
+      SECRET,
+    );
     const minted = verifyJwt(token, SECRET);
 
     expect(minted).toMatchObject({ sub: 'dev-1', scope: 'connections:read', projects: 'acme/prod beta/*' });

@@ -13,7 +13,11 @@ describe('mergePatch', () => {
     [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
     [{ a: 'b' }, ['c'], ['c']],
     [{ a: 'foo' }, null, null],
     [{ a: 'foo' }, 'bar', 'bar'],
@@ -76,7 +80,10 @@ describe('mergePatch', () => {
   });
 
   it('treats "constructor" and "prototype" keys as plain data', () => {
-    const result = mergePatch({}, JSON.parse('{"constructor":{"prototype":{"polluted":true}}}')) as Record<string, unknown>;
+    const result = mergePatch({}, JSON.parse('{"constructor":{"prototype":{"polluted":true}}}')) as Record<
+      string,
+      unknown
+    >;
 
     expect(JSON.stringify(result)).toBe('{"constructor":{"prototype":{"polluted":true}}}');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -85,12 +92,16 @@ describe('mergePatch', () => {
   it('with a patch free of nulls, gives every patched key its patched value', () => {
     const json = fc.jsonValue().filter((v) => v !== null);
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), json), fc.dictionary(fc.string({ minLength: 1 }), fc.oneof(fc.string(), fc.integer(), fc.boolean())), (target, patch) => {
-        const result = mergePatch(target, patch) as Record<string, unknown>;
+      fc.property(
+        fc.dictionary(fc.string(), json),
+        fc.dictionary(fc.string({ minLength: 1 }), fc.oneof(fc.string(), fc.integer(), fc.boolean())),
+        (target, patch) => {
+          const result = mergePatch(target, patch) as Record<string, unknown>;
 
-        for (const [key, value] of Object.entries(patch)) expect(result[key]).toEqual(value);
-        for (const key of Object.keys(target)) expect(Object.hasOwn(result, key)).toBe(true);
-      }),
+          for (const [key, value] of Object.entries(patch)) expect(result[key]).toEqual(value);
+          for (const key of Object.keys(target)) expect(Object.hasOwn(result, key)).toBe(true);
+        },
+      ),
     );
   });
 

@@ -23,7 +23,10 @@ interface Operation {
 interface Document {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }>; securitySchemes: Record<string, unknown> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }>;
+    securitySchemes: Record<string, unknown>;
+  };
 }
 
 const doc = openApiDocument() as unknown as Document;
@@ -53,13 +56,17 @@ describe('the OpenAPI document', () => {
   );
 
   it('has no operation that the route table lacks', () => {
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
 
     expect(operations.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
   it('uses each operationId once', () => {
-    const ids = Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId));
+    const ids = Object.values(doc.paths).flatMap((methods) =>
+      Object.values(methods).map((operation) => operation.operationId),
+    );
 
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -75,8 +82,25 @@ describe('the OpenAPI document', () => {
   );
 
   it.each([
-    ['GET', `${BASE}/resource-connections`, ['sourceResourceType', 'sourceResourceId', 'targetResourceType', 'targetResourceId', 'status', 'limit', 'nextToken', 'includeDeleted']],
-    ['GET', `${BASE}/resources/{resourceType}/{resourceId}/connections`, ['status', 'limit', 'nextToken', 'includeDeleted']],
+    [
+      'GET',
+      `${BASE}/resource-connections`,
+      [
+        'sourceResourceType',
+        'sourceResourceId',
+        'targetResourceType',
+        'targetResourceId',
+        'status',
+        'limit',
+        'nextToken',
+        'includeDeleted',
+      ],
+    ],
+    [
+      'GET',
+      `${BASE}/resources/{resourceType}/{resourceId}/connections`,
+      ['status', 'limit', 'nextToken', 'includeDeleted'],
+    ],
     ['GET', `${BASE}/resource-connections/{connectionId}`, ['includeDeleted']],
     ['POST', `${BASE}/resource-connections`, []],
     ['GET', '/health', []],
@@ -91,7 +115,8 @@ describe('the OpenAPI document', () => {
   it('takes the resource and status enums from the rules', () => {
     const resourceRoute = doc.paths[`${BASE}/resources/{resourceType}/{resourceId}/connections`]?.get;
     const list = doc.paths[`${BASE}/resource-connections`]?.get;
-    const param = (operation: Operation | undefined, name: string) => operation?.parameters.find((p) => p.name === name)?.schema;
+    const param = (operation: Operation | undefined, name: string) =>
+      operation?.parameters.find((p) => p.name === name)?.schema;
 
     expect(param(resourceRoute, 'resourceType')?.enum).toEqual([...RESOURCE_TYPES]);
     expect(param(resourceRoute, 'status')?.enum).toEqual([...STATUSES]);
@@ -108,8 +133,23 @@ describe('the OpenAPI document', () => {
   it('contains the eight contract resource types and five statuses', () => {
     const types = doc.components.schemas.CreateConnection?.properties?.sourceResourceType?.enum ?? [];
 
-    expect([...types].sort()).toEqual(['application', 'bucket_explorer', 'database', 'firewall', 'instance', 'static_website', 'storage_bucket', 'terminal']);
-    expect([...(doc.components.schemas.UpdateConnection?.properties?.status?.enum ?? [])].sort()).toEqual(['connected', 'connecting', 'disconnected', 'failed', 'pending']);
+    expect([...types].sort()).toEqual([
+      'application',
+      'bucket_explorer',
+      'database',
+      'firewall',
+      'instance',
+      'static_website',
+      'storage_bucket',
+      'terminal',
+    ]);
+    expect([...(doc.components.schemas.UpdateConnection?.properties?.status?.enum ?? [])].sort()).toEqual([
+      'connected',
+      'connecting',
+      'disconnected',
+      'failed',
+      'pending',
+    ]);
   });
 
   it('gives the path patterns of the contract', () => {
@@ -127,7 +167,10 @@ describe('the OpenAPI document', () => {
     const update = doc.paths[`${BASE}/resource-connections/{connectionId}`]?.patch;
 
     expect(Object.keys(create?.requestBody?.content ?? {})).toEqual(['application/json']);
-    expect(Object.keys(update?.requestBody?.content ?? {}).sort()).toEqual(['application/json', 'application/merge-patch+json']);
+    expect(Object.keys(update?.requestBody?.content ?? {}).sort()).toEqual([
+      'application/json',
+      'application/merge-patch+json',
+    ]);
     expect(create?.requestBody?.required).toBe(true);
   });
 
@@ -135,7 +178,12 @@ describe('the OpenAPI document', () => {
     ['POST', `${BASE}/resource-connections`, '201', ['400', '401', '403', '409', '413', '415', '422']],
     ['GET', `${BASE}/resource-connections`, '200', ['400', '401', '403']],
     ['GET', `${BASE}/resource-connections/{connectionId}`, '200', ['400', '401', '403', '404']],
-    ['PATCH', `${BASE}/resource-connections/{connectionId}`, '200', ['400', '401', '403', '404', '409', '412', '413', '415']],
+    [
+      'PATCH',
+      `${BASE}/resource-connections/{connectionId}`,
+      '200',
+      ['400', '401', '403', '404', '409', '412', '413', '415'],
+    ],
     ['DELETE', `${BASE}/resource-connections/{connectionId}`, '204', ['400', '401', '403', '404', '412']],
     ['GET', '/health', '200', ['400']],
   ])('%s %s answers %s and documents the contract errors %j as problem+json', (method, path, success, errors) => {
@@ -143,7 +191,9 @@ describe('the OpenAPI document', () => {
 
     expect(responses[success]).toBeDefined();
     for (const status of [...errors, '500']) {
-      expect(responses[status]?.content?.['application/problem+json']).toEqual({ schema: { $ref: '#/components/schemas/Problem' } });
+      expect(responses[status]?.content?.['application/problem+json']).toEqual({
+        schema: { $ref: '#/components/schemas/Problem' },
+      });
       expect(responses[status]?.description).toBeTruthy();
     }
   });

@@ -33,7 +33,9 @@ function expectInvalid(open: () => unknown): void {
 const positionArbitrary: fc.Arbitrary<StreamPosition> = fc.oneof(
   fc.constant(null),
   fc.constant(true as const),
-  fc.dictionary(fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi4sk'), fc.string({ maxLength: 60 }), { minKeys: 1 }),
+  fc.dictionary(fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi4sk'), fc.string({ maxLength: 60 }), {
+    minKeys: 1,
+  }),
 );
 
 describe('page tokens', () => {
@@ -107,7 +109,15 @@ describe('page tokens', () => {
   it('fail when characters are cut off, added or padded', () => {
     const token = sealPageToken(POSITIONS, BINDING, SECRET);
 
-    for (const altered of [token.slice(0, -1), token.slice(1), `${token}A`, `A${token}`, `${token}=`, `${token}==`, ` ${token}`]) {
+    for (const altered of [
+      token.slice(0, -1),
+      token.slice(1),
+      `${token}A`,
+      `A${token}`,
+      `${token}=`,
+      `${token}==`,
+      ` ${token}`,
+    ]) {
       expectInvalid(() => openPageToken(altered, BINDING, POSITIONS.length, SECRET));
     }
   });
@@ -152,7 +162,18 @@ describe('page tokens', () => {
 
   it('fail when what they hold is not a list of stream positions', () => {
     // prepare: validly sealed contents of the wrong shape
-    const shapes: unknown[] = [{}, 'x', 1, [1], ['x'], [false], [[]], [{ pk: 1 }], [{ pk: { nested: 'x' } }], [null, { sk: null }]];
+    const shapes: unknown[] = [
+      {},
+      'x',
+      1,
+      [1],
+      ['x'],
+      [false],
+      [[]],
+      [{ pk: 1 }],
+      [{ pk: { nested: 'x' } }],
+      [null, { sk: null }],
+    ];
 
     for (const shape of shapes) {
       const streams = Array.isArray(shape) ? shape.length : 1;
@@ -163,17 +184,29 @@ describe('page tokens', () => {
     }
   });
 
-  it.each(['', 'x', 'null', 'eyJ0eXAiOiJKV1QifQ', '%%%', 'A'.repeat(4096), '🙂', '../../etc/passwd', 'W3sicGsiOiJ4In1d'])(
-    'refuses the garbage token %j',
-    (garbage) => {
-      expectInvalid(() => openPageToken(garbage, BINDING, 1, SECRET));
-    },
-  );
+  it.each([
+    '',
+    'x',
+    'null',
+    'eyJ0eXAiOiJKV1QifQ',
+    '%%%',
+    'A'.repeat(4096),
+    '🙂',
+    '../../etc/passwd',
+    'W3sicGsiOiJ4In1d',
+  ])('refuses the garbage token %j', (garbage) => {
+    expectInvalid(() => openPageToken(garbage, BINDING, 1, SECRET));
+  });
 
   it('throw nothing but InvalidNextTokenError for arbitrary strings', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 }), fc.base64String({ maxLength: 200 }), fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: 30, maxLength: 200 })),
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 100 }),
+          fc.base64String({ maxLength: 200 }),
+          fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: 30, maxLength: 200 }),
+        ),
         fc.integer({ min: 1, max: 4 }),
         (garbage, streams) => {
           expectInvalid(() => openPageToken(garbage, BINDING, streams, SECRET));

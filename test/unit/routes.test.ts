@@ -33,7 +33,8 @@ describe('the route table', () => {
   it('serves nothing the contract does not name', () => {
     const contract = new Set(CONTRACT_ENDPOINTS.map(([method, path]) => `${method} ${path}`));
 
-    for (const route of ROUTES) expect(contract.has(`${route.method} ${route.path}`), `${route.method} ${route.path}`).toBe(true);
+    for (const route of ROUTES)
+      expect(contract.has(`${route.method} ${route.path}`), `${route.method} ${route.path}`).toBe(true);
   });
 
   it('names each route, handler and method+path once', () => {

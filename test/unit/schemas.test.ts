@@ -43,7 +43,10 @@ const isContractSlug = (s: string) =>
   s[0] !== '-' &&
   s[s.length - 1] !== '-';
 const isContractResourceId = (s: string) =>
-  s.length >= 1 && s.length <= 128 && ALNUM.includes(s[0] ?? '') && [...s].every((c) => ALNUM.includes(c) || '._:@-'.includes(c));
+  s.length >= 1 &&
+  s.length <= 128 &&
+  ALNUM.includes(s[0] ?? '') &&
+  [...s].every((c) => ALNUM.includes(c) || '._:@-'.includes(c));
 
 const validCreate = {
   sourceResourceType: 'application',
@@ -56,7 +59,8 @@ const validCreate = {
 function detailsOfSize(bytes: number, filler = 'x'): Record<string, string> {
   const overhead = Buffer.byteLength(JSON.stringify({ k: '' }));
   const fillerBytes = Buffer.byteLength(filler);
-  const value = filler.repeat(Math.floor((bytes - overhead) / fillerBytes)) + 'x'.repeat((bytes - overhead) % fillerBytes);
+  const value =
+    filler.repeat(Math.floor((bytes - overhead) / fillerBytes)) + 'x'.repeat((bytes - overhead) % fillerBytes);
   const details = { k: value };
   expect(Buffer.byteLength(JSON.stringify(details))).toBe(bytes);
   return details;
@@ -74,12 +78,22 @@ describe('slugs', () => {
     expect(parse(slug, value)).toBe(value);
   });
 
-  it.each(['', '-acme', 'acme-', 'Acme', 'ac_me', 'ac.me', 'ac me', 'ac/me', 'ac#me', 'äcme', 'a'.repeat(64), 'acme\n'])(
-    'refuses %j',
-    (value) => {
-      expect(refusal(slug, value)).toHaveLength(1);
-    },
-  );
+  it.each([
+    '',
+    '-acme',
+    'acme-',
+    'Acme',
+    'ac_me',
+    'ac.me',
+    'ac me',
+    'ac/me',
+    'ac#me',
+    'äcme',
+    'a'.repeat(64),
+    'acme\n',
+  ])('refuses %j', (value) => {
+    expect(refusal(slug, value)).toHaveLength(1);
+  });
 
   it('accepts a string exactly when the contract rule does', () => {
     fc.assert(
@@ -91,9 +105,12 @@ describe('slugs', () => {
 });
 
 describe('resource ids', () => {
-  it.each(['a', 'Z', '7', 'i-0abc123', 'app.v2_x:y@z-1', 'arn:aws:s3:::bucket', 'a'.repeat(128)])('accepts %j', (value) => {
-    expect(parse(resourceId, value)).toBe(value);
-  });
+  it.each(['a', 'Z', '7', 'i-0abc123', 'app.v2_x:y@z-1', 'arn:aws:s3:::bucket', 'a'.repeat(128)])(
+    'accepts %j',
+    (value) => {
+      expect(parse(resourceId, value)).toBe(value);
+    },
+  );
 
   it.each([
     ['empty', ''],
@@ -159,13 +176,23 @@ describe('connection ids', () => {
 
 describe('path parameters', () => {
   it('refuses an unknown resource type in a resource path', () => {
-    const errors = refusal(resourcePath, { projectSlug: 'acme', environmentSlug: 'prod', resourceType: 'vm', resourceId: 'x' });
+    const errors = refusal(resourcePath, {
+      projectSlug: 'acme',
+      environmentSlug: 'prod',
+      resourceType: 'vm',
+      resourceId: 'x',
+    });
 
     expect(paths(errors)).toEqual(['resourceType']);
   });
 
   it('names each bad path parameter', () => {
-    const errors = refusal(resourcePath, { projectSlug: 'ACME', environmentSlug: '-', resourceType: 'vm', resourceId: 'a/b' });
+    const errors = refusal(resourcePath, {
+      projectSlug: 'ACME',
+      environmentSlug: '-',
+      resourceType: 'vm',
+      resourceId: 'a/b',
+    });
 
     expect(paths(errors)).toEqual(['environmentSlug', 'projectSlug', 'resourceId', 'resourceType']);
   });
@@ -217,7 +244,9 @@ describe('create body', () => {
     ['a space', 'app 1'],
     ['a leading .', '.app'],
   ])('refuses a source id with %s', (_, id) => {
-    expect(paths(refusal(createConnectionBody, { ...validCreate, sourceResourceId: id }))).toEqual(['sourceResourceId']);
+    expect(paths(refusal(createConnectionBody, { ...validCreate, sourceResourceId: id }))).toEqual([
+      'sourceResourceId',
+    ]);
   });
 
   it('refuses a target id of 129 characters', () => {
@@ -231,7 +260,9 @@ describe('create body', () => {
     ['a string', 'x'],
     ['null', null],
   ])('refuses a source type given as %s', (_, value) => {
-    expect(paths(refusal(createConnectionBody, { ...validCreate, sourceResourceType: value }))).toEqual(['sourceResourceType']);
+    expect(paths(refusal(createConnectionBody, { ...validCreate, sourceResourceType: value }))).toEqual([
+      'sourceResourceType',
+    ]);
   });
 
   it.each([
@@ -281,7 +312,10 @@ describe('create body', () => {
 
   it('refuses details nested 17 levels deep, arrays included', () => {
     const viaObjects = refusal(createConnectionBody, { ...validCreate, details: nested(17) });
-    const viaArrays = refusal(createConnectionBody, { ...validCreate, details: { a: [[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]] } });
+    const viaArrays = refusal(createConnectionBody, {
+      ...validCreate,
+      details: { a: [[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]] },
+    });
 
     expect(viaObjects).toEqual([{ path: 'details', message: 'must nest at most 16 levels deep' }]);
     expect(paths(viaArrays)).toEqual(['details']);
@@ -302,7 +336,13 @@ describe('create body', () => {
       expect.fail('expected a ValidationError');
     } catch (error) {
       const message = (error as ValidationError).message;
-      for (const field of ['extra', 'sourceResourceType', 'sourceResourceId', 'targetResourceType', 'targetResourceId']) {
+      for (const field of [
+        'extra',
+        'sourceResourceType',
+        'sourceResourceId',
+        'targetResourceType',
+        'targetResourceId',
+      ]) {
         expect(message).toContain(`${field}:`);
       }
     }
@@ -328,14 +368,20 @@ describe('update body', () => {
     expect(errors[0]?.message).toMatch(/status.*statusReason.*details/);
   });
 
-  it.each(['sourceResourceType', 'sourceResourceId', 'targetResourceType', 'targetResourceId', 'id', 'version', 'createdAt', 'deletedAt'])(
-    'refuses %s, which an update may not change',
-    (field) => {
-      const errors = refusal(updateConnectionBody, { status: 'connecting', [field]: 'x' });
+  it.each([
+    'sourceResourceType',
+    'sourceResourceId',
+    'targetResourceType',
+    'targetResourceId',
+    'id',
+    'version',
+    'createdAt',
+    'deletedAt',
+  ])('refuses %s, which an update may not change', (field) => {
+    const errors = refusal(updateConnectionBody, { status: 'connecting', [field]: 'x' });
 
-      expect(errors).toEqual([{ path: field, message: 'is not a known field' }]);
-    },
-  );
+    expect(errors).toEqual([{ path: field, message: 'is not a known field' }]);
+  });
 
   it('refuses a status that is not one of the five', () => {
     expect(paths(refusal(updateConnectionBody, { status: 'active' }))).toEqual(['status']);
@@ -372,11 +418,14 @@ describe('list query', () => {
     expect(parse(listConnectionsQuery, { limit })).toEqual({ limit: expected });
   });
 
-  it.each(['0', '101', '1.5', 'abc', '', '01', '-1', ' 5', '5 ', '1e2', '0x10', '1000'])('refuses limit %j', (limit) => {
-    const errors = refusal(listConnectionsQuery, { limit });
+  it.each(['0', '101', '1.5', 'abc', '', '01', '-1', ' 5', '5 ', '1e2', '0x10', '1000'])(
+    'refuses limit %j',
+    (limit) => {
+      const errors = refusal(listConnectionsQuery, { limit });
 
-    expect(errors).toEqual([{ path: 'limit', message: 'must be a whole number from 1 to 100' }]);
-  });
+      expect(errors).toEqual([{ path: 'limit', message: 'must be a whole number from 1 to 100' }]);
+    },
+  );
 
   it('accepts limit exactly for the whole numbers 1 to 100 written plainly', () => {
     fc.assert(
@@ -412,7 +461,12 @@ describe('list query', () => {
   });
 
   it('accepts a resource id together with its type, on either side', () => {
-    const query = { sourceResourceType: 'application', sourceResourceId: 'app-42', targetResourceType: 'instance', targetResourceId: 'i-1' };
+    const query = {
+      sourceResourceType: 'application',
+      sourceResourceId: 'app-42',
+      targetResourceType: 'instance',
+      targetResourceId: 'i-1',
+    };
 
     expect(parse(listConnectionsQuery, query)).toEqual(query);
   });
@@ -423,14 +477,22 @@ describe('list query', () => {
     expect(paths(errors)).toEqual(['targetResourceId']);
   });
 
-  it.each(['foo', 'LIMIT', 'source', 'next_token', '__proto__', 'connectionId'])('refuses the unknown parameter %j and names it', (name) => {
-    const query = Object.defineProperty({}, name, { value: '1', enumerable: true });
+  it.each(['foo', 'LIMIT', 'source', 'next_token', '__proto__', 'connectionId'])(
+    'refuses the unknown parameter %j and names it',
+    (name) => {
+      const query = Object.defineProperty({}, name, { value: '1', enumerable: true });
 
-    expect(refusal(listConnectionsQuery, query)).toEqual([{ path: name, message: 'is not a known field' }]);
-  });
+      expect(refusal(listConnectionsQuery, query)).toEqual([{ path: name, message: 'is not a known field' }]);
+    },
+  );
 
   it('refuses a status outside the five, and bad resource filters', () => {
-    const errors = refusal(listConnectionsQuery, { status: 'active', sourceResourceType: 'vm', targetResourceType: 'instance', targetResourceId: 'a b' });
+    const errors = refusal(listConnectionsQuery, {
+      status: 'active',
+      sourceResourceType: 'vm',
+      targetResourceType: 'instance',
+      targetResourceId: 'a b',
+    });
 
     expect(paths(errors)).toEqual(['sourceResourceType', 'status', 'targetResourceId']);
   });
@@ -450,7 +512,10 @@ describe('list query', () => {
   it.each([
     [{ status: 'active', sourceResourceId: 'app-42' }, ['sourceResourceId', 'status']],
     [{ includeDeleted: 'yes', targetResourceId: 'i-1' }, ['includeDeleted', 'targetResourceId']],
-    [{ targetResourceType: 'vm', targetResourceId: 'i-1', sourceResourceId: 'app-42' }, ['sourceResourceId', 'targetResourceType']],
+    [
+      { targetResourceType: 'vm', targetResourceId: 'i-1', sourceResourceId: 'app-42' },
+      ['sourceResourceId', 'targetResourceType'],
+    ],
   ])('names a resource id without its type even when another parameter is bad too: %j', (query, expected) => {
     expect([...new Set(paths(refusal(listConnectionsQuery, query)))]).toEqual(expected);
   });
@@ -460,12 +525,22 @@ describe('resource connections query', () => {
   it('takes status, limit, nextToken and includeDeleted', () => {
     const query = { status: 'connected', limit: '10', nextToken: 'abc', includeDeleted: 'true' };
 
-    expect(parse(resourceConnectionsQuery, query)).toEqual({ status: 'connected', limit: 10, nextToken: 'abc', includeDeleted: true });
+    expect(parse(resourceConnectionsQuery, query)).toEqual({
+      status: 'connected',
+      limit: 10,
+      nextToken: 'abc',
+      includeDeleted: true,
+    });
   });
 
-  it.each(['sourceResourceType', 'targetResourceId', 'resourceType'])('refuses %s, which the path already gives', (name) => {
-    expect(refusal(resourceConnectionsQuery, { [name]: 'instance' })).toEqual([{ path: name, message: 'is not a known field' }]);
-  });
+  it.each(['sourceResourceType', 'targetResourceId', 'resourceType'])(
+    'refuses %s, which the path already gives',
+    (name) => {
+      expect(refusal(resourceConnectionsQuery, { [name]: 'instance' })).toEqual([
+        { path: name, message: 'is not a known field' },
+      ]);
+    },
+  );
 });
 
 describe('get connection query', () => {
