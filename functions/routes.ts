@@ -119,6 +119,15 @@ export const ROUTES = [
     timeoutSeconds: 29,
   },
   {
+    id: 'getGraph',
+    method: 'GET',
+    path: `${BASE}/graph`,
+    handler: 'get-graph',
+    scope: 'connections:read',
+    access: 'read',
+    summary: 'The environment as nodes and edges: a page of it, or the neighbourhood of one resource',
+  },
+  {
     id: 'getHealth',
     method: 'GET',
     path: '/health',

@@ -54,6 +54,8 @@ const BY_ROUTE: Partial<Record<RouteId, DataAccess>> = {
   listResourceConnections: { items: [], queries: ['bySource', 'byTarget'] },
   // The history entries sit in the connection's own partition of the table.
   getConnectionHistory: { items: [], queries: ['table'] },
+  // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
+  getGraph: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
   // Pages through the resource's connections and soft-deletes each, releasing its guard.
   deleteResourceConnections: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'] },
 };

@@ -54,6 +54,18 @@ export const ENDPOINT_DOCS = {
     success: { status: 200, description: 'How many live connections were deleted.', schema: r.cascadeResult },
     errors: [],
   },
+  getGraph: {
+    success: {
+      status: 200,
+      description:
+        'Whole environment: a page of edges (live first, then deleted ones with includeDeleted) and the nodes they touch; ' +
+        'clients merge nodes by key across pages. Neighbourhood (resourceType and resourceId): every live connection ' +
+        'reachable within depth hops in the direction given (both: each hop follows connections either way), not paged, ' +
+        'at most 1,000 edges, nearest hops first, with truncated true when there are more.',
+      schema: r.graph,
+    },
+    errors: [],
+  },
   getHealth: {
     success: { status: 200, description: 'The service runs.', schema: r.health },
     errors: [],

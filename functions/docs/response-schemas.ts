@@ -40,6 +40,23 @@ export const problem = z.looseObject({
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 });
 
+export const graph = z.object({
+  nodes: z.array(z.object({ key: z.string(), resourceType, resourceId: z.string() })),
+  edges: z.array(
+    z.object({
+      id: z.string(),
+      source: z.string(),
+      target: z.string(),
+      status,
+      version: z.number().check(z.int(), z.minimum(1)),
+      updatedAt: timestamp,
+      deletedAt: z.optional(timestamp),
+    }),
+  ),
+  nextToken: z.nullable(z.string()),
+  truncated: z.boolean(),
+});
+
 export const health = z.object({ status: z.literal('ok') });
 
 export const historyPage = z.object({

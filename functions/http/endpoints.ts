@@ -69,6 +69,10 @@ export const ENDPOINTS = {
     path: s.resourcePath,
     query: s.noParameters,
   },
+  getGraph: {
+    path: s.scopePath,
+    query: s.graphQuery,
+  },
   getHealth: {
     path: s.noParameters,
     query: s.noParameters,

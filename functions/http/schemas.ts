@@ -119,3 +119,55 @@ export const getConnectionQuery = z.strictObject({ includeDeleted: z.optional(in
 export const historyQuery = z.strictObject({ limit: pageParameters.limit, nextToken: pageParameters.nextToken });
 export const noParameters = z.strictObject({});
 export const anyParameters = z.looseObject({});
+
+/** `GET /graph`: whole-environment pages, or the neighbourhood of one resource (contract §5). */
+export const MAX_GRAPH_EDGES = 1000;
+export const GRAPH_DIRECTIONS = ['out', 'in', 'both'] as const;
+const graphLimit = z.pipe(
+  pattern(/^(?:1000|[1-9][0-9]{0,2})$/, 'must be a whole number from 1 to 1000'),
+  z.transform(Number),
+);
+const depth = z.pipe(z.enum(['1', '2', '3']), z.transform(Number));
+const PAGE_ONLY = ['status', 'includeDeleted', 'limit', 'nextToken'] as const;
+const NEIGHBOURHOOD_ONLY = ['depth', 'direction'] as const;
+
+/** A check of the whole query that names `field`; run even when other parameters are bad too. */
+const queryRule = (field: string, message: string, holds: (q: Record<string, unknown>) => boolean) =>
+  z.refine((q: unknown) => holds(q as Record<string, unknown>), {
+    message,
+    path: [field],
+    when: ({ value }) => value !== null && typeof value === 'object',
+  });
+
+export const graphQuery = z
+  .strictObject({
+    status: pageParameters.status,
+    includeDeleted: pageParameters.includeDeleted,
+    limit: z.optional(graphLimit),
+    nextToken: pageParameters.nextToken,
+    resourceType: z.optional(resourceType),
+    resourceId: z.optional(resourceId),
+    depth: z.optional(depth),
+    direction: z.optional(z.enum(GRAPH_DIRECTIONS)),
+  })
+  .check(
+    queryRule('resourceId', 'resourceId needs resourceType: a resource is a type and an id', (q) =>
+      q.resourceId === undefined ? true : q.resourceType !== undefined,
+    ),
+    queryRule('resourceType', 'resourceType needs resourceId: the neighbourhood is of one resource', (q) =>
+      q.resourceType === undefined ? true : q.resourceId !== undefined,
+    ),
+    ...NEIGHBOURHOOD_ONLY.map((field) =>
+      queryRule(field, `${field} needs resourceType and resourceId: it shapes a neighbourhood`, (q) =>
+        q[field] === undefined ? true : q.resourceType !== undefined || q.resourceId !== undefined,
+      ),
+    ),
+    ...PAGE_ONLY.map((field) =>
+      queryRule(
+        field,
+        `${field} applies to whole-environment pages, not to a neighbourhood (resourceType, resourceId)`,
+        (q) => q[field] === undefined || (q.resourceType === undefined && q.resourceId === undefined),
+      ),
+    ),
+  );
+export type GraphQuery = z.infer<typeof graphQuery>;

@@ -20,6 +20,8 @@ import { historyPut, toHistoryEntry, type HistoryAction, type HistoryEntry } fro
 import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from './idempotency.ts';
 import { newConnectionId } from '../domain/ids.ts';
 import { keys, type ResourceRef, type Scope } from './keys.ts';
+import type { Graph } from './graph-edges.ts';
+import { readGraph } from './graph.ts';
 import { planConnectionList, planResourceConnections, type ListPlan } from './list-plans.ts';
 import { queryPage, type Page, type QueryObserver } from './listing.ts';
 import { mergePatch } from '../domain/merge-patch.ts';
@@ -27,6 +29,7 @@ import { allowedTargets, isConnectionAllowed, isTransitionAllowed, STATUS_TRANSI
 import {
   MAX_DETAILS_BYTES,
   type CreateConnectionInput,
+  type GraphQuery,
   type ListConnectionsQuery,
   type ResourceConnectionsQuery,
   type UpdateConnectionInput,
@@ -223,6 +226,12 @@ export class ConnectionRepository {
 
   listForResource(scope: Scope, resource: ResourceRef, query: ResourceConnectionsQuery): Promise<Page<Connection>> {
     return this.page(planResourceConnections(scope, resource, query), query, toConnection);
+  }
+
+  /** The environment as nodes and edges: a page of it, or one resource's neighbourhood (graph.ts). */
+  graph(scope: Scope, query: GraphQuery): Promise<Graph> {
+    const { client, tableName, pageTokenSecret, observeQuery: observe } = this;
+    return readGraph({ client, tableName, pageTokenSecret, observe }, scope, query);
   }
 
   /** A connection's changes, oldest first; kept after a delete. 404 only for an id never used here. */

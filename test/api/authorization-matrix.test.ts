@@ -80,6 +80,13 @@ const MATRIX: Record<RouteId, Case> = {
     request: async (env) => ({ method: 'DELETE', path: `/api/${project}/${env}/resources/instance/i-1/connections` }),
     allowed: 200,
   },
+  getGraph: {
+    request: async (env) => {
+      await createConnection(env);
+      return { method: 'GET', path: `/api/${project}/${env}/graph?resourceType=instance&resourceId=i-1&depth=2` };
+    },
+    allowed: 200,
+  },
   getHealth: { request: async () => ({ method: 'GET', path: '/health' }), allowed: 200 },
   getOpenApi: { request: async () => ({ method: 'GET', path: '/openapi.json' }), allowed: 200 },
   getConnectionRules: { request: async () => ({ method: 'GET', path: '/connection-rules' }), allowed: 200 },

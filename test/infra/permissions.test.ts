@@ -26,6 +26,7 @@ const EXPECTED: Record<string, { table: string[]; indexes: string[] }> = {
   getConnectionHistory: { table: ['dynamodb:Query'], indexes: [] },
   restoreConnection: { table: GET_PUT, indexes: [] },
   deleteResourceConnections: { table: GET_PUT_DELETE, indexes: ['bySource', 'byTarget'] },
+  getGraph: { table: [], indexes: ['byEnvironment', 'bySource', 'byStatus', 'byTarget'] },
   getHealth: { table: [], indexes: [] },
   getOpenApi: { table: [], indexes: [] },
   getConnectionRules: { table: [], indexes: [] },

@@ -69,7 +69,20 @@ const text = fc.oneof(
 );
 const parameterValue = fc.oneof(
   text,
-  fc.constantFrom(...STATUSES, 'instance', 'application', '50', '100', 'true', 'false'),
+  fc.constantFrom(
+    ...STATUSES,
+    'instance',
+    'application',
+    'i-1',
+    '50',
+    '100',
+    '1000',
+    'true',
+    'false',
+    '3',
+    'in',
+    'both',
+  ),
 );
 const queryString = fc
   .array(
@@ -84,6 +97,10 @@ const queryString = fc
           'sourceResourceId',
           'targetResourceType',
           'targetResourceId',
+          'resourceType',
+          'resourceId',
+          'depth',
+          'direction',
         ),
         text,
       ),

@@ -15,6 +15,7 @@ const CONTRACT_ENDPOINTS = [
   ['GET', `${BASE}/resource-connections/{connectionId}/history`, 'connections:read'],
   ['POST', `${BASE}/resource-connections/{connectionId}/restore`, 'connections:write'],
   ['DELETE', `${BASE}/resources/{resourceType}/{resourceId}/connections`, 'connections:write'],
+  ['GET', `${BASE}/graph`, 'connections:read'],
   ['GET', '/health', null],
   ['GET', '/openapi.json', null],
   ['GET', '/connection-rules', null],

@@ -1,0 +1,10 @@
+/**
+ * GET /api/{projectSlug}/{environmentSlug}/graph: the environment as nodes and edges, a page at a
+ * time, or the neighbourhood of one resource (contract §5).
+ */
+import { endpoint, json } from '../http/http.ts';
+import { repository } from '../store/service.ts';
+
+const connections = repository();
+
+export const handler = endpoint('getGraph', async ({ path, query }) => json(200, await connections.graph(path, query)));

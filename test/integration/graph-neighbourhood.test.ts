@@ -1,0 +1,215 @@
+/**
+ * GET /graph, neighbourhood of one resource, against DynamoDB Local. A random graph full of cycles
+ * (directed ones too, seeded straight into the table: the store must be exact on any graph, not
+ * only on what today's rules allow) is compared with a reference breadth-first search over the
+ * seeded data, for several start resources at depths 1 to 3 in each direction. The metered client
+ * shows the rounds: calls that depend on earlier answers form a chain no longer than the depth.
+ */
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { attachMeter, type MeteredCall } from '../../bench/meter.ts';
+import { seedConnections } from '../../bench/seed.ts';
+import type { Connection } from '../../functions/domain/connection.ts';
+import { RESOURCE_TYPES, type ResourceType } from '../../functions/domain/rules.ts';
+import { createDocumentClient } from '../../functions/store/dynamo.ts';
+import type { Scope } from '../../functions/store/keys.ts';
+import type { Direction } from '../../functions/store/neighbourhood.ts';
+import { ConnectionRepository } from '../../functions/store/repository.ts';
+import { client, freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
+
+const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
+const meter = attachMeter(metered);
+const repo = new ConnectionRepository(metered, tableName, pageTokenSecret);
+
+/** mulberry32, so the graph is the same on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const key = (type: string, id: string) => `${type}/${id}`;
+const sourceOf = (c: Connection) => key(c.sourceResourceType, c.sourceResourceId);
+const targetOf = (c: Connection) => key(c.targetResourceType, c.targetResourceId);
+
+function connection(scope: Scope, [st, si]: [ResourceType, string], [tt, ti]: [ResourceType, string], deleted = false) {
+  const at = new Date().toISOString();
+  const c: Connection = {
+    id: ulid(),
+    ...scope,
+    sourceResourceType: st,
+    sourceResourceId: si,
+    targetResourceType: tt,
+    targetResourceId: ti,
+    status: 'connected',
+    statusReason: null,
+    details: {},
+    createdAt: at,
+    updatedAt: at,
+    createdBy: 'test',
+    updatedBy: 'test',
+    version: 1,
+    ...(deleted ? { deletedAt: at } : {}),
+  };
+  return c;
+}
+
+/** Reference: the edges a BFS of `depth` hops reaches, and the rounds of queries it needs. */
+function reference(edges: readonly Connection[], start: string, depth: number, direction: Direction) {
+  const live = edges.filter((c) => c.deletedAt === undefined);
+  const distance = new Map([[start, 0]]);
+  const reached = new Set<string>();
+  let frontier = [start];
+  let rounds = 0;
+  let queries = 0;
+  for (let hop = 1; hop <= depth && frontier.length > 0; hop++) {
+    rounds++;
+    queries += frontier.length * (direction === 'both' ? 2 : 1);
+    const next: string[] = [];
+    for (const node of frontier) {
+      for (const c of live) {
+        const out = direction !== 'in' && sourceOf(c) === node;
+        const inward = direction !== 'out' && targetOf(c) === node;
+        if (!out && !inward) continue;
+        reached.add(c.id);
+        const other = out ? targetOf(c) : sourceOf(c);
+        if (!distance.has(other)) {
+          distance.set(other, hop);
+          next.push(other);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return { ids: [...reached].sort(), rounds, queries };
+}
+
+/** The longest chain of calls each sent only after an earlier one was answered: the rounds. */
+function roundsOf(calls: readonly MeteredCall[]): number {
+  const generation = new Map<MeteredCall, number>();
+  for (const call of [...calls].sort((a, b) => a.sent - b.sent)) {
+    const before = calls.filter((c) => c.answered < call.sent).map((c) => generation.get(c) ?? 0);
+    generation.set(call, 1 + Math.max(0, ...before));
+  }
+  return Math.max(0, ...generation.values());
+}
+
+describe('on a random graph with cycles', () => {
+  const scope = freshScope();
+  const rnd = random(11);
+  const nodes: [ResourceType, string][] = Array.from({ length: 24 }, (_, i) => [
+    RESOURCE_TYPES[i % RESOURCE_TYPES.length]!,
+    `n-${i}`,
+  ]);
+  const pick = () => nodes[Math.floor(rnd() * nodes.length)]!;
+  const edges: Connection[] = [];
+  // A directed ring through every node, then random chords (some soft-deleted, which must not count).
+  nodes.forEach((node, i) => edges.push(connection(scope, node, nodes[(i + 1) % nodes.length]!)));
+  for (let i = 0; i < 30; i++) {
+    const [a, b] = [pick(), pick()];
+    if (a !== b) edges.push(connection(scope, a, b, i % 5 === 0));
+  }
+  // A second component that must never appear.
+  edges.push(connection(scope, ['application', 'far-1'], ['instance', 'far-2']));
+
+  beforeAll(async () => {
+    await seedConnections(client, tableName, edges);
+  });
+
+  const cases = ['n-0', 'n-5', 'n-13'].flatMap((id) =>
+    [1, 2, 3].flatMap((depth) => (['out', 'in', 'both'] as const).map((direction) => [id, depth, direction] as const)),
+  );
+
+  it.each(cases)('from %s at depth %d, %s: exactly the reference BFS, in its rounds', async (id, depth, direction) => {
+    const start = nodes.find(([, nodeId]) => nodeId === id)!;
+    const expected = reference(edges, key(...start), depth, direction);
+    meter.reset();
+
+    const graph = await repo.graph(scope, { resourceType: start[0], resourceId: id, depth, direction });
+
+    expect(graph.edges.map((e) => e.id).sort()).toEqual(expected.ids);
+    expect(graph.truncated).toBe(false);
+    expect(graph.nextToken).toBeNull();
+    const touched = new Set(graph.edges.flatMap((e) => [e.source, e.target]));
+    expect(graph.nodes.map((n) => n.key).sort()).toEqual([...touched].sort());
+    expect(meter.calls.every((c) => c.operation === 'Query')).toBe(true);
+    expect(meter.calls).toHaveLength(expected.queries);
+    expect(roundsOf(meter.calls)).toBe(expected.rounds);
+    expect(expected.rounds).toBeLessThanOrEqual(depth);
+  });
+
+  it('grows with depth: each depth holds the one before', async () => {
+    for (const direction of ['out', 'in', 'both'] as const) {
+      let previous = new Set<string>();
+      for (const depth of [1, 2, 3]) {
+        const graph = await repo.graph(scope, { resourceType: nodes[0]![0], resourceId: 'n-0', depth, direction });
+        const ids = new Set(graph.edges.map((e) => e.id));
+        for (const id of previous) expect(ids.has(id)).toBe(true);
+        previous = ids;
+      }
+    }
+  });
+
+  it('answers a resource with no connections with an empty graph in one round', async () => {
+    meter.reset();
+    const graph = await repo.graph(scope, { resourceType: 'database', resourceId: 'nobody', depth: 3 });
+    expect(graph).toEqual({ nodes: [], edges: [], nextToken: null, truncated: false });
+    expect(meter.calls).toHaveLength(2);
+  });
+
+  it('defaults to depth 1, both directions', async () => {
+    const [type, id] = nodes[5]!;
+    const graph = await repo.graph(scope, { resourceType: type, resourceId: id });
+    expect(graph.edges.map((e) => e.id).sort()).toEqual(reference(edges, key(type, id), 1, 'both').ids);
+  });
+});
+
+describe('past 1,000 edges', () => {
+  const scope = freshScope();
+  const fans = (hub: string, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      connection(scope, ['application', `${hub}-app-${i}`], ['instance', hub], i === 0),
+    );
+  // One more than its count each: the first is deleted.
+  const exact = fans('i-exact', 1001);
+  const over = fans('i-over', 1002);
+  const beyond = connection(scope, ['instance', 'i-over'], ['database', 'db-1']);
+
+  beforeAll(async () => {
+    await seedConnections(client, tableName, [...exact, ...over, beyond]);
+  }, 60_000);
+
+  it('answers exactly 1,000 edges whole', async () => {
+    const graph = await repo.graph(scope, { resourceType: 'instance', resourceId: 'i-exact' });
+    expect(graph.edges).toHaveLength(1000);
+    expect(graph.truncated).toBe(false);
+    expect(graph.nodes).toHaveLength(1001);
+  });
+
+  it('truncates at 1,000 edges, all of them reachable, and says so', async () => {
+    meter.reset();
+    const graph = await repo.graph(scope, { resourceType: 'instance', resourceId: 'i-over', depth: 3 });
+    expect(graph.edges).toHaveLength(1000);
+    expect(graph.truncated).toBe(true);
+    const reachable = new Set([...over.slice(1), beyond].map((c) => c.id));
+    for (const edge of graph.edges) expect(reachable.has(edge.id)).toBe(true);
+    // Truncated in the first hop: no second round.
+    expect(roundsOf(meter.calls)).toBe(1);
+  });
+
+  it('keeps the nearest hops when it truncates', async () => {
+    const graph = await repo.graph(scope, {
+      resourceType: 'database',
+      resourceId: 'db-1',
+      depth: 2,
+      direction: 'both',
+    });
+    expect(graph.truncated).toBe(true);
+    expect(graph.edges).toHaveLength(1000);
+    expect(graph.edges[0]!.id).toBe(beyond.id);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * GET /graph, whole environment, against DynamoDB Local: 1,200 connections (half soft-deleted)
+ * seeded straight into the table. Paging through covers every matching edge exactly once, each
+ * page within its limit and examining only what it returns; filters select exactly their edges;
+ * tokens are bound to their filters and scope.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateConnections, seedConnections } from '../../bench/seed.ts';
+import type { Connection } from '../../functions/domain/connection.ts';
+import type { Status } from '../../functions/domain/rules.ts';
+import { InvalidNextTokenError } from '../../functions/http/errors.ts';
+import type { GraphQuery } from '../../functions/http/schemas.ts';
+import type { Graph } from '../../functions/store/graph-edges.ts';
+import { client, freshScope, newRepository, tableName } from '../support/integration.ts';
+
+const SIZE = 1200;
+const scope = freshScope();
+const seeded = generateConnections(scope, SIZE, true);
+const reads = { scanned: 0, count: 0, queries: 0 };
+const repo = newRepository(({ scannedCount, count }) => {
+  reads.scanned += scannedCount;
+  reads.count += count;
+  reads.queries++;
+});
+
+beforeAll(async () => {
+  await seedConnections(client, tableName, seeded);
+}, 60_000);
+
+const key = (type: string, id: string) => `${type}/${id}`;
+
+/** Every page to the end, checking each page on the way. */
+async function allPages(query: GraphQuery, limit: number): Promise<{ pages: Graph[]; ids: string[] }> {
+  const pages: Graph[] = [];
+  let nextToken: string | undefined;
+  do {
+    reads.scanned = reads.count = reads.queries = 0;
+    const page = await repo.graph(scope, { ...query, limit, nextToken });
+    expect(page.edges.length).toBeLessThanOrEqual(limit);
+    // No filter expression: a page examines exactly the edges it returns.
+    expect(reads.scanned).toBe(page.edges.length);
+    expect(reads.scanned).toBeLessThanOrEqual(1000);
+    expect(page.truncated).toBe(false);
+    // The nodes are exactly those the page's edges touch, each once.
+    const touched = new Set(page.edges.flatMap((e) => [e.source, e.target]));
+    expect(page.nodes.map((n) => n.key).sort()).toEqual([...touched].sort());
+    for (const node of page.nodes) expect(node.key).toBe(key(node.resourceType, node.resourceId));
+    pages.push(page);
+    nextToken = page.nextToken ?? undefined;
+  } while (nextToken);
+  return { pages, ids: pages.flatMap((p) => p.edges.map((e) => e.id)) };
+}
+
+const expectedIds = (matches: (c: Connection) => boolean) =>
+  seeded
+    .filter(matches)
+    .map((c) => c.id)
+    .sort();
+
+describe('whole-environment pages', () => {
+  it.each([
+    ['no filter', {}, (c: Connection) => c.deletedAt === undefined],
+    ['status', { status: 'failed' as Status }, (c: Connection) => c.deletedAt === undefined && c.status === 'failed'],
+    ['includeDeleted', { includeDeleted: true }, () => true],
+    [
+      'status and includeDeleted',
+      { status: 'connecting' as Status, includeDeleted: true },
+      (c: Connection) => c.status === 'connecting',
+    ],
+  ])('%s: every matching edge exactly once, pages full until the last', async (_, query, matches) => {
+    const { pages, ids } = await allPages(query, 97);
+
+    expect(ids.length).toBe(new Set(ids).size);
+    expect([...ids].sort()).toEqual(expectedIds(matches));
+    for (const page of pages.slice(0, -1)) expect(page.edges).toHaveLength(97);
+  });
+
+  it('answers each edge as the contract shapes it, deleted ones with deletedAt', async () => {
+    const { pages } = await allPages({ includeDeleted: true }, 1000);
+    const byId = new Map(seeded.map((c) => [c.id, c]));
+
+    for (const edge of pages.flatMap((p) => p.edges)) {
+      const c = byId.get(edge.id)!;
+      expect(edge).toEqual({
+        id: c.id,
+        source: key(c.sourceResourceType, c.sourceResourceId),
+        target: key(c.targetResourceType, c.targetResourceId),
+        status: c.status,
+        version: c.version,
+        updatedAt: c.updatedAt,
+        ...(c.deletedAt ? { deletedAt: c.deletedAt } : {}),
+      });
+    }
+  });
+
+  it('pages 500 edges by default and up to 1,000 when asked, in one Query each', async () => {
+    reads.queries = 0;
+    expect((await repo.graph(scope, {})).edges).toHaveLength(500);
+    expect(reads.queries).toBe(1);
+    reads.queries = 0;
+    const big = await repo.graph(scope, { includeDeleted: true, limit: 1000 });
+    expect(big.edges).toHaveLength(1000);
+    expect(reads.queries).toBe(2); // the live partition (600), then 400 of the deleted one
+  });
+
+  it('lets limit change between pages', async () => {
+    const first = await repo.graph(scope, { limit: 10 });
+    const second = await repo.graph(scope, { limit: 700, nextToken: first.nextToken! });
+
+    expect(second.nextToken).toBeNull();
+    expect([...first.edges, ...second.edges].map((e) => e.id).sort()).toEqual(
+      expectedIds((c) => c.deletedAt === undefined),
+    );
+  });
+
+  it('answers an empty environment with no nodes, no edges and no token', async () => {
+    expect(await repo.graph(freshScope(), {})).toEqual({ nodes: [], edges: [], nextToken: null, truncated: false });
+  });
+});
+
+describe('tokens', () => {
+  let token: string;
+  beforeAll(async () => {
+    token = (await repo.graph(scope, { status: 'failed', limit: 5 })).nextToken!;
+    expect(token).toEqual(expect.any(String));
+  });
+
+  it.each([
+    ['another status', { status: 'connected' as Status }],
+    ['no status', {}],
+    ['includeDeleted added', { status: 'failed' as Status, includeDeleted: true }],
+  ])('is refused with %s', async (_, query) => {
+    await expect(repo.graph(scope, { ...query, nextToken: token })).rejects.toBeInstanceOf(InvalidNextTokenError);
+  });
+
+  it('is refused in another environment or project', async () => {
+    const elsewhere = [
+      { ...scope, environmentSlug: 'other' },
+      { ...scope, projectSlug: `${scope.projectSlug}x` },
+    ];
+    for (const other of elsewhere) {
+      await expect(repo.graph(other, { status: 'failed', nextToken: token })).rejects.toBeInstanceOf(
+        InvalidNextTokenError,
+      );
+    }
+  });
+
+  it('is refused altered, and is not a list token', async () => {
+    const altered = `${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`;
+    await expect(repo.graph(scope, { status: 'failed', nextToken: altered })).rejects.toBeInstanceOf(
+      InvalidNextTokenError,
+    );
+    const listToken = (await repo.list(scope, { status: 'failed', limit: 5 })).nextToken!;
+    await expect(repo.graph(scope, { status: 'failed', nextToken: listToken })).rejects.toBeInstanceOf(
+      InvalidNextTokenError,
+    );
+  });
+
+  it('opens with the filters it was made for', async () => {
+    const page = await repo.graph(scope, { status: 'failed', nextToken: token, limit: 1000 });
+    expect(page.edges.length).toBe(expectedIds((c) => c.deletedAt === undefined && c.status === 'failed').length - 5);
+  });
+});
