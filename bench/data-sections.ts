@@ -6,6 +6,7 @@ import { documentClient, createDocumentClient } from '../functions/store/dynamo.
 import { measureRequestCosts, type RequestCost } from './dynamo-costs.ts';
 import { measureHandlerOverhead, type Overhead } from './handler-overhead.ts';
 import { attachMeter } from './meter.ts';
+import { measureGraph, type GraphEnvironment } from './graph.ts';
 import { measureEnvironment, type Environment } from './read-amplification.ts';
 import { seedingClient } from './seed.ts';
 
@@ -13,6 +14,7 @@ export interface DataResults {
   readonly costs: RequestCost[];
   readonly overhead: Overhead[];
   readonly environments: Environment[];
+  readonly graph: GraphEnvironment[];
 }
 
 type Section = <T>(name: string, run: () => Promise<T>) => Promise<T>;
@@ -20,7 +22,7 @@ type Section = <T>(name: string, run: () => Promise<T>) => Promise<T>;
 export async function dataSections(
   endpoint: string,
   tableName: string,
-  settings: { small: number; large: number; iterations: number },
+  settings: { small: number; large: number; iterations: number; graphSizes: readonly number[] },
   section: Section,
 ): Promise<DataResults> {
   // The handlers' own client: the meter sees exactly what they send.
@@ -50,5 +52,15 @@ export async function dataSections(
     }
     return measured;
   });
-  return { costs, overhead, environments };
+  const graph = await section('graph', async () => {
+    const seeder = seedingClient(endpoint);
+    const reader = createDocumentClient(endpoint);
+    const measured: GraphEnvironment[] = [];
+    for (const size of settings.graphSizes) {
+      console.error(`bench:   graph of ${size} connections`);
+      measured.push(await measureGraph(seeder, reader, tableName, process.env.PAGE_TOKEN_SECRET!, size));
+    }
+    return measured;
+  });
+  return { costs, overhead, environments, graph };
 }

@@ -81,3 +81,13 @@ export function callsByOperation(calls: readonly MeteredCall[]): Record<string, 
 export function sumCapacity(calls: readonly MeteredCall[]): number | undefined {
   return calls.every((c) => c.capacity !== undefined) ? calls.reduce((sum, c) => sum + c.capacity!, 0) : undefined;
 }
+
+/** Rounds: calls that waited for an earlier answer form chains; the longest is the round count. */
+export function roundsOf(calls: readonly MeteredCall[]): number {
+  const generation = new Map<MeteredCall, number>();
+  for (const call of [...calls].sort((a, b) => a.sent - b.sent)) {
+    const before = calls.filter((c) => c.answered < call.sent).map((c) => generation.get(c) ?? 0);
+    generation.set(call, 1 + Math.max(0, ...before));
+  }
+  return Math.max(0, ...generation.values());
+}

@@ -9,13 +9,16 @@
  * 3. handler overhead: the get and list handlers in process against the raw call each wraps;
  * 4. read amplification: ScannedCount / Count and capacity of one page per list filter, in a small
  *    and a large environment, all live and half soft-deleted;
- * 5. HTTP: req/s, p50 and p99 of the local server for get, list and create.
+ * 5. GET /graph: pages at 2,000 and 20,000 connections and depth-3 neighbourhoods (bench/graph.ts);
+ * 6. HTTP: req/s, p50 and p99 of the local server for get, list and create.
  *
  * A benchmark, not a test: it fails only on errors. The deterministic budgets are tests in npm test.
  * It starts and stops its own DynamoDB Local (in memory) and local server. Settings (environment):
  *
  *   BENCH_LARGE         connections in the large environment      (default 100000)
  *   BENCH_SMALL         connections in the small environment      (default 1000)
+ *   BENCH_GRAPH_SMALL   connections in the small graph            (default 2000)
+ *   BENCH_GRAPH_LARGE   connections in the large graph            (default 20000)
  *   BENCH_IMPORT_RUNS   fresh-process imports per bundle          (default 15)
  *   BENCH_ITERATIONS    measured calls per handler-overhead pair  (default 300)
  *   BENCH_HTTP_SECONDS  seconds per HTTP operation                (default 5)
@@ -42,6 +45,8 @@ const setting = (name: string, fallback: number): number => {
 const settings = {
   large: setting('BENCH_LARGE', 100_000),
   small: setting('BENCH_SMALL', 1000),
+  graphSmall: setting('BENCH_GRAPH_SMALL', 2000),
+  graphLarge: setting('BENCH_GRAPH_LARGE', 20_000),
   importRuns: setting('BENCH_IMPORT_RUNS', 15),
   iterations: setting('BENCH_ITERATIONS', 300),
   httpSeconds: setting('BENCH_HTTP_SECONDS', 5),
@@ -71,7 +76,12 @@ try {
   admin.destroy();
   // Only now, with the endpoint set, may anything build the shared client or load a handler.
   const { dataSections } = await import('./data-sections.ts');
-  data = await dataSections(dynamo.endpoint, tableName, settings, section);
+  data = await dataSections(
+    dynamo.endpoint,
+    tableName,
+    { ...settings, graphSizes: [settings.graphSmall, settings.graphLarge] },
+    section,
+  );
 } finally {
   await dynamo.stop();
 }

@@ -1,5 +1,6 @@
 /** The benchmark's figures as markdown tables, one per section, and a summary of the budgets. */
 import type { FunctionBundles } from './bundles.ts';
+import { graphTables } from './graph.ts';
 import type { DataResults } from './data-sections.ts';
 import { withinBudget, type RequestCost } from './dynamo-costs.ts';
 import type { HttpFigures } from './http.ts';
@@ -31,6 +32,7 @@ export function printAll(r: Results): string {
     costTable(r.costs),
     overheadTable(r),
     readTable(r.environments),
+    graphTables(r.graph),
     httpTable(r),
     budgetTable(r),
   ].join('\n\n');

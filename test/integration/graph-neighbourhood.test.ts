@@ -7,7 +7,7 @@
  */
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attachMeter, type MeteredCall } from '../../bench/meter.ts';
+import { attachMeter, roundsOf } from '../../bench/meter.ts';
 import { seedConnections } from '../../bench/seed.ts';
 import type { Connection } from '../../functions/domain/connection.ts';
 import { RESOURCE_TYPES, type ResourceType } from '../../functions/domain/rules.ts';
@@ -86,16 +86,6 @@ function reference(edges: readonly Connection[], start: string, depth: number, d
     frontier = next;
   }
   return { ids: [...reached].sort(), rounds, queries };
-}
-
-/** The longest chain of calls each sent only after an earlier one was answered: the rounds. */
-function roundsOf(calls: readonly MeteredCall[]): number {
-  const generation = new Map<MeteredCall, number>();
-  for (const call of [...calls].sort((a, b) => a.sent - b.sent)) {
-    const before = calls.filter((c) => c.answered < call.sent).map((c) => generation.get(c) ?? 0);
-    generation.set(call, 1 + Math.max(0, ...before));
-  }
-  return Math.max(0, ...generation.values());
 }
 
 describe('on a random graph with cycles', () => {
