@@ -33,6 +33,7 @@ const toSchema = (schema: z.ZodMiniType): JsonSchema => {
 const NAMED: [string, z.ZodMiniType][] = [
   ['Connection', r.connection],
   ['ConnectionPage', r.connectionPage],
+  ['Graph', r.graph],
   ['Problem', r.problem],
   ['CreateConnection', s.createConnectionBody],
   ['UpdateConnection', s.updateConnectionBody],
