@@ -82,12 +82,21 @@ export function sumCapacity(calls: readonly MeteredCall[]): number | undefined {
   return calls.every((c) => c.capacity !== undefined) ? calls.reduce((sum, c) => sum + c.capacity!, 0) : undefined;
 }
 
-/** Rounds: calls that waited for an earlier answer form chains; the longest is the round count. */
+/**
+ * Rounds of calls: the stretches of time in which at least one call is in flight. Calls that wait
+ * for an earlier answer (the next hop of a search, a page after a page) start a new stretch once
+ * everything before them has been answered; calls of one round keep each other's stretch open.
+ */
 export function roundsOf(calls: readonly MeteredCall[]): number {
-  const generation = new Map<MeteredCall, number>();
-  for (const call of [...calls].sort((a, b) => a.sent - b.sent)) {
-    const before = calls.filter((c) => c.answered < call.sent).map((c) => generation.get(c) ?? 0);
-    generation.set(call, 1 + Math.max(0, ...before));
+  const ticks = calls.flatMap((c) => [
+    { at: c.sent, step: 1 },
+    { at: c.answered, step: -1 },
+  ]);
+  let inFlight = 0;
+  let rounds = 0;
+  for (const { step } of ticks.sort((a, b) => a.at - b.at)) {
+    if (step === 1 && inFlight === 0) rounds++;
+    inFlight += step;
   }
-  return Math.max(0, ...generation.values());
+  return rounds;
 }

@@ -1,7 +1,7 @@
 /**
  * The neighbourhood of one resource (contract §5, GET /graph with resourceType + resourceId): every
  * live connection reachable from it within `depth` hops, by a breadth-first search with a visited
- * set, so depth is exact on graphs with cycles. A hop is one round of Queries, all in parallel: for
+ * set, so depth is exact on graphs with cycles. A hop is one round of parallel Queries: for
  * each node first reached in the previous hop, its range of the bySource index (`out`), of the
  * byTarget index (`in`), or both (`both`: each hop follows connections either way). Nodes are
  * queried once each, so a depth-d neighbourhood costs at most d rounds.
@@ -28,6 +28,9 @@ export interface NeighbourhoodRequest {
   readonly direction: Direction;
 }
 
+/** Queries in flight at once: well under the SDK's 50 sockets per client. */
+const QUERY_PARALLELISM = 32;
+
 const SIDES = {
   out: ['bySource'],
   in: ['byTarget'],
@@ -48,13 +51,10 @@ export async function readNeighbourhood(
   for (let hop = 1; hop <= depth && frontier.length > 0 && !truncated; hop++) {
     const known = new Set(edges.keys());
     const room = MAX_GRAPH_EDGES - edges.size;
-    const found = await Promise.all(
-      frontier.flatMap((node) =>
-        SIDES[direction].map((index) =>
-          incidentEdges(source, { index, partition, prefix: keys.resourcePrefix(node.type, node.id) }, known, room),
-        ),
-      ),
+    const ranges = frontier.flatMap((node) =>
+      SIDES[direction].map((index) => ({ index, partition, prefix: keys.resourcePrefix(node.type, node.id) })),
     );
+    const found = await inParallel(ranges, (range) => incidentEdges(source, range, known, room));
     const next: ResourceRef[] = [];
     for (const edge of found.flat()) {
       if (edges.has(edge.id)) continue; // met from both of its ends in this hop
@@ -96,6 +96,24 @@ async function incidentEdges(
     start = out.next;
   } while (start !== undefined && fresh <= room);
   return edges;
+}
+
+/**
+ * Runs `work` over every item, at most QUERY_PARALLELISM at once, answers in item order. Unbounded,
+ * a hop of a thousand nodes would queue its Queries behind the client's sockets, where their
+ * connection timers run out before they are sent.
+ */
+async function inParallel<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUERY_PARALLELISM, items.length) }, worker));
+  return results;
 }
 
 function refOf(key: string): ResourceRef {
