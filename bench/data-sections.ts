@@ -2,7 +2,7 @@
  * The sections that need DynamoDB: calls per request, handler overhead and read amplification.
  * Loaded by run.ts only once DYNAMODB_ENDPOINT is set, since handlers read it at import.
  */
-import { documentClient, createDocumentClient } from '../functions/store/dynamo.ts';
+import { documentClient, createDocumentClient } from '../functions/store/connections.ts';
 import { measureRequestCosts, type RequestCost } from './dynamo-costs.ts';
 import { measureHandlerOverhead, type Overhead } from './handler-overhead.ts';
 import { attachMeter } from './meter.ts';
@@ -26,7 +26,7 @@ export async function dataSections(
   section: Section,
 ): Promise<DataResults> {
   // The handlers' own client: the meter sees exactly what they send.
-  const shared = documentClient();
+  const shared = documentClient;
   const costs = await section('calls per request', async () => {
     const meter = attachMeter(shared);
     try {

@@ -20,7 +20,7 @@ export interface ListCase {
 }
 
 const list = (query: ListConnectionsQuery) => (repo: ConnectionRepository, scope: Scope) =>
-  repo.list(scope, { ...query, limit: PAGE });
+  repo.list({ scope, query: { ...query, limit: PAGE } });
 
 export const LIST_CASES: readonly ListCase[] = [
   { name: 'no filter', keyCovered: true, list: list({}) },
@@ -40,7 +40,8 @@ export const LIST_CASES: readonly ListCase[] = [
   {
     name: 'resource connections',
     keyCovered: true,
-    list: (repo, scope) => repo.listForResource(scope, { type: 'instance', id: HOT_INSTANCE }, { limit: PAGE }),
+    list: (repo, scope) =>
+      repo.listForResource({ scope, resource: { type: 'instance', id: HOT_INSTANCE }, query: { limit: PAGE } }),
   },
   { name: 'includeDeleted', keyCovered: true, list: list({ includeDeleted: true }) },
   // Combinations: the key takes one filter, the rest is a filter expression that reads more; how
@@ -93,10 +94,15 @@ export async function measureEnvironment(
 ): Promise<Environment> {
   const seedMs = await seedConnections(seedClient, tableName, generateConnections(scope, size, halfDeleted));
   const reads = { scanned: 0, count: 0, queries: 0 };
-  const repo = new ConnectionRepository(readClient, tableName, secret, ({ scannedCount, count }) => {
-    reads.scanned += scannedCount;
-    reads.count += count;
-    reads.queries++;
+  const repo = new ConnectionRepository({
+    client: readClient,
+    tableName,
+    pageTokenSecret: secret,
+    observeQuery: ({ scannedCount, count }) => {
+      reads.scanned += scannedCount;
+      reads.count += count;
+      reads.queries++;
+    },
   });
   const meter = attachMeter(readClient);
   const pages: Record<string, PageReads> = {};

@@ -1,6 +1,6 @@
 /**
  * Which DynamoDB actions each route's function may call, and on what. Least privilege follows from
- * the code (functions/store/repository.ts and listing.ts): reads are GetItem, lists are Query on
+ * the code (functions/store/patterns/ and listing.ts): reads are GetItem, lists are Query on
  * named indexes (or on the table, for a connection's history), and every change is one TransactWriteItems, which IAM checks per operation inside
  * it (Put → PutItem, Delete → DeleteItem, Update → UpdateItem, ConditionCheck → ConditionCheckItem).
  * No route gets Scan, a wildcard action or `index/*`; a route that never deletes gets no DeleteItem.
@@ -82,7 +82,7 @@ export interface DataBinding {
 
 /**
  * Gives a function what its route needs, and nothing when the route does not touch the table: the
- * environment its configuration reads (functions/store/config.ts) and the grants, together.
+ * environment its configuration reads (functions/store/connections.ts) and the grants, together.
  */
 export function bindDataAccess(fn: ServiceFunction, route: Route, data: DataBinding): DataAccess {
   const access = dataAccessOf(route);

@@ -7,9 +7,8 @@ import { ValidationError } from '../http/errors.ts';
 import { endpoint, json } from '../http/http.ts';
 import { count } from '../http/observability.ts';
 import { etag } from '../http/preconditions.ts';
-import { repository } from '../store/service.ts';
+import { connections } from '../store/connections.ts';
 
-const connections = repository();
 const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
 
 export const handler = endpoint('createConnection', async ({ path, body, principal, headers }) => {
@@ -17,7 +16,12 @@ export const handler = endpoint('createConnection', async ({ path, body, princip
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
   }
-  const { connection, replayed } = await connections.create(path, body, principal.subject, key);
+  const { connection, replayed } = await connections.create({
+    scope: path,
+    input: body,
+    actor: principal.subject,
+    idempotencyKey: key,
+  });
   if (!replayed) count('ConnectionsCreated');
   return json(201, connection, {
     location: `/api/${path.projectSlug}/${path.environmentSlug}/resource-connections/${connection.id}`,

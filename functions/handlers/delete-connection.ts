@@ -5,12 +5,15 @@
 import { endpoint, noContent } from '../http/http.ts';
 import { count } from '../http/observability.ts';
 import { parseIfMatch } from '../http/preconditions.ts';
-import { repository } from '../store/service.ts';
-
-const connections = repository();
+import { connections } from '../store/connections.ts';
 
 export const handler = endpoint('deleteConnection', async ({ path, principal, headers }) => {
-  await connections.delete(path, path.connectionId, principal.subject, parseIfMatch(headers['if-match']));
+  await connections.delete({
+    scope: path,
+    id: path.connectionId,
+    actor: principal.subject,
+    ifMatch: parseIfMatch(headers['if-match']),
+  });
   count('ConnectionsDeleted');
   return noContent();
 });

@@ -5,16 +5,14 @@
  */
 import { endpoint, json } from '../http/http.ts';
 import { count } from '../http/observability.ts';
-import { repository } from '../store/service.ts';
-
-const connections = repository();
+import { connections } from '../store/connections.ts';
 
 export const handler = endpoint('deleteResourceConnections', async ({ path, principal }) => {
-  const deleted = await connections.deleteAllForResource(
-    path,
-    { type: path.resourceType, id: path.resourceId },
-    principal.subject,
-  );
+  const deleted = await connections.deleteAllForResource({
+    scope: path,
+    resource: { type: path.resourceType, id: path.resourceId },
+    actor: principal.subject,
+  });
   count('ConnectionsDeleted', deleted);
   return json(200, { deleted });
 });

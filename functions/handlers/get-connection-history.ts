@@ -3,10 +3,8 @@
  * change of the connection, oldest first; still readable after it is deleted.
  */
 import { endpoint, json } from '../http/http.ts';
-import { repository } from '../store/service.ts';
-
-const connections = repository();
+import { connections } from '../store/connections.ts';
 
 export const handler = endpoint('getConnectionHistory', async ({ path, query }) =>
-  json(200, await connections.history(path, path.connectionId, query)),
+  json(200, await connections.history({ scope: path, id: path.connectionId, query })),
 );

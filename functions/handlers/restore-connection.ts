@@ -5,17 +5,15 @@
 import { endpoint, json } from '../http/http.ts';
 import { count } from '../http/observability.ts';
 import { etag, parseIfMatch } from '../http/preconditions.ts';
-import { repository } from '../store/service.ts';
-
-const connections = repository();
+import { connections } from '../store/connections.ts';
 
 export const handler = endpoint('restoreConnection', async ({ path, principal, headers }) => {
-  const { connection } = await connections.restore(
-    path,
-    path.connectionId,
-    principal.subject,
-    parseIfMatch(headers['if-match']),
-  );
+  const { connection } = await connections.restore({
+    scope: path,
+    id: path.connectionId,
+    actor: principal.subject,
+    ifMatch: parseIfMatch(headers['if-match']),
+  });
   count('ConnectionsRestored');
   return json(200, connection, { etag: etag(connection.version) });
 });

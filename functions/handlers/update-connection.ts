@@ -5,18 +5,16 @@
 import { endpoint, json } from '../http/http.ts';
 import { count } from '../http/observability.ts';
 import { etag, parseIfMatch } from '../http/preconditions.ts';
-import { repository } from '../store/service.ts';
-
-const connections = repository();
+import { connections } from '../store/connections.ts';
 
 export const handler = endpoint('updateConnection', async ({ path, body, principal, headers }) => {
-  const { connection, changes } = await connections.update(
-    path,
-    path.connectionId,
-    body,
-    principal.subject,
-    parseIfMatch(headers['if-match']),
-  );
+  const { connection, changes } = await connections.update({
+    scope: path,
+    id: path.connectionId,
+    patch: body,
+    actor: principal.subject,
+    ifMatch: parseIfMatch(headers['if-match']),
+  });
   if (changes.status) count('StatusChanges');
   return json(200, connection, { etag: etag(connection.version) });
 });

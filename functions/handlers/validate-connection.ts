@@ -8,14 +8,12 @@ import { ProblemError } from '../http/errors.ts';
 import { endpoint, json, problemDocument } from '../http/http.ts';
 import { readJsonBody } from '../http/request-body.ts';
 import type { CreateConnectionInput } from '../http/schemas.ts';
-import { repository } from '../store/service.ts';
-
-const connections = repository();
+import { connections } from '../store/connections.ts';
 
 export const handler = endpoint('validateConnection', async ({ path }, event) => {
   try {
     const body = readJsonBody(event, ENDPOINTS.validateConnection.body) as CreateConnectionInput;
-    await connections.checkCreate(path, body);
+    await connections.checkCreate({ scope: path, input: body });
     return json(200, { valid: true });
   } catch (error) {
     if (!(error instanceof ProblemError) || error.status >= 500) throw error;

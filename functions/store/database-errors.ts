@@ -1,6 +1,6 @@
 /**
  * The line between the database's failures (503: retry later) and everything else (a bug). Kept
- * apart from dynamo.ts so that functions which never call DynamoDB do not bundle its client.
+ * apart from the DynamoDB client (connections.ts) so that functions which never call DynamoDB do not bundle its client.
  */
 const UNAVAILABLE_NAMES = new Set([
   'ProvisionedThroughputExceededException',

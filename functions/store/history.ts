@@ -1,9 +1,10 @@
 /** History entries: one per version of a connection, written in the transaction that made it. */
 import { diff, scopeOf, type Changes, type Connection } from '../domain/connection.ts';
+import type { HistoryAction } from '../domain/decisions.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transactions.ts';
 
-export type HistoryAction = 'created' | 'updated' | 'deleted' | 'restored';
+export type { HistoryAction };
 
 export interface HistoryEntry {
   version: number;

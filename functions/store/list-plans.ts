@@ -98,3 +98,11 @@ function bind(route: string, scope: Scope, filters: object): string {
     .sort(([a], [b]) => a.localeCompare(b));
   return JSON.stringify([route, scope.projectSlug, scope.environmentSlug, canonical]);
 }
+
+/** A connection's history: its entries on the table itself, under the connection's partition, oldest first. */
+export function planHistory(scope: Scope, connectionId: string): ListPlan {
+  return {
+    streams: [{ partition: keys.connection(scope, connectionId).pk, prefix: keys.historyPrefix, filters: [] }],
+    binding: JSON.stringify(['history', scope.projectSlug, scope.environmentSlug, connectionId]),
+  };
+}

@@ -1,5 +1,13 @@
-/** How the repository reads DynamoDB's answers to a cancelled transaction, and how it waits to retry. */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+/**
+ * Transactions whose items have names, how the store reads DynamoDB's answers to a cancelled one,
+ * and how it waits to retry. DynamoDB answers a cancellation with one reason per item, in order;
+ * naming the items means no caller ever counts positions.
+ */
+import {
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -13,18 +21,32 @@ interface CancellationReason {
 }
 
 /** One reason per transaction item, in order; undefined when the error is not a cancelled transaction. */
-export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (error instanceof Error && error.name === 'TransactionCanceledException') {
     return (error as Error & { CancellationReasons?: CancellationReason[] }).CancellationReasons;
   }
   return undefined;
 }
 
-/** Whether item `index` failed its condition, with the item as it then was (if DynamoDB returned it). */
-export function conditionFailed(error: unknown, index: number): { item?: Record<string, unknown> } | undefined {
-  const reason = cancellationReasons(error)?.[index];
-  if (reason?.Code !== 'ConditionalCheckFailed') return undefined;
-  return reason.Item ? { item: unmarshall(reason.Item) } : {};
+/** One transaction, its items by name; an absent item is left out. */
+export class Transaction<Name extends string> {
+  private readonly names: Name[];
+
+  constructor(private readonly items: Readonly<Partial<Record<Name, TransactItem>>>) {
+    this.names = (Object.keys(items) as Name[]).filter((name) => items[name] !== undefined);
+  }
+
+  async write(client: DynamoDBDocumentClient): Promise<void> {
+    await client.send(new TransactWriteCommand({ TransactItems: this.names.map((name) => this.items[name]!) }));
+  }
+
+  /** Whether the item `name` failed its condition, with the item as it then was (if DynamoDB returned it). */
+  conditionFailed(error: unknown, name: Name): { item?: Record<string, unknown> } | undefined {
+    const index = this.names.indexOf(name);
+    const reason = index < 0 ? undefined : cancellationReasons(error)?.[index];
+    if (reason?.Code !== 'ConditionalCheckFailed') return undefined;
+    return reason.Item ? { item: unmarshall(reason.Item) } : {};
+  }
 }
 
 export const isTransactionConflict = (error: unknown): boolean =>

@@ -10,7 +10,7 @@ import { ROUTES, type Route } from '../../functions/routes.ts';
 import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 /**
- * What each route's code calls, read from functions/store (repository.ts, listing.ts,
+ * What each route's code calls, read from functions/store (patterns/, listing.ts,
  * list-plans.ts): actions on the table ARN, and the indexes it Queries.
  */
 const GET_PUT = ['dynamodb:GetItem', 'dynamodb:PutItem'];

@@ -67,20 +67,20 @@ describe('the publisher, on the real stream', () => {
   it('publishes exactly one event per committed change, with the right type, version and previousStatus', async () => {
     putEntries = [];
     const scope = freshScope();
-    const { connection } = await repo.create(
+    const { connection } = await repo.create({
       scope,
-      {
+      input: {
         sourceResourceType: 'terminal',
         sourceResourceId: 't-1',
         targetResourceType: 'instance',
         targetResourceId: 'i-1',
       },
-      'alice',
-    );
-    await repo.update(scope, connection.id, { status: 'connecting' }, 'worker', undefined);
-    await repo.update(scope, connection.id, { details: { port: 22 } }, 'worker', undefined);
-    await repo.delete(scope, connection.id, 'bob', undefined);
-    await repo.restore(scope, connection.id, 'carol', undefined);
+      actor: 'alice',
+    });
+    await repo.update({ scope, id: connection.id, patch: { status: 'connecting' }, actor: 'worker' });
+    await repo.update({ scope, id: connection.id, patch: { details: { port: 22 } }, actor: 'worker' });
+    await repo.delete({ scope, id: connection.id, actor: 'bob' });
+    await repo.restore({ scope, id: connection.id, actor: 'carol' });
     // Every item the changes wrote is in the stream: connection, guard, history entries.
     const batch = await recordsOf(scope.projectSlug, 5 + 3 + 5);
 
@@ -119,11 +119,15 @@ describe('the publisher, on the real stream', () => {
       targetResourceType: 'instance',
       targetResourceId: 'i-1',
     } as const;
-    const { connection } = await repo.create(scope, input, 'u');
-    await expect(repo.create(scope, input, 'u')).rejects.toThrow();
-    await expect(repo.update(scope, connection.id, { status: 'connected' }, 'u', undefined)).rejects.toThrow();
-    await expect(repo.update(scope, connection.id, { statusReason: 'x' }, 'u', [9])).rejects.toThrow();
-    await repo.update(scope, connection.id, { status: 'connecting' }, 'u', undefined);
+    const { connection } = await repo.create({ scope, input, actor: 'u' });
+    await expect(repo.create({ scope, input, actor: 'u' })).rejects.toThrow();
+    await expect(
+      repo.update({ scope, id: connection.id, patch: { status: 'connected' }, actor: 'u' }),
+    ).rejects.toThrow();
+    await expect(
+      repo.update({ scope, id: connection.id, patch: { statusReason: 'x' }, actor: 'u', ifMatch: [9] }),
+    ).rejects.toThrow();
+    await repo.update({ scope, id: connection.id, patch: { status: 'connecting' }, actor: 'u' });
     const batch = await recordsOf(scope.projectSlug, 3 + 2);
     putEntries = [];
 
@@ -139,16 +143,16 @@ describe('the publisher, on the real stream', () => {
     const scope = freshScope();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const { connection } = await repo.create(
+      const { connection } = await repo.create({
         scope,
-        {
+        input: {
           sourceResourceType: 'terminal',
           sourceResourceId: `t-${i}`,
           targetResourceType: 'instance',
           targetResourceId: 'i-1',
         },
-        'u',
-      );
+        actor: 'u',
+      });
       ids.push(connection.id);
     }
     const batch = await recordsOf(scope.projectSlug, 9);
@@ -165,11 +169,16 @@ describe('the publisher, on the real stream', () => {
 
   it('reports the whole batch when EventBridge cannot be reached', async () => {
     const scope = freshScope();
-    await repo.create(
+    await repo.create({
       scope,
-      { sourceResourceType: 'terminal', sourceResourceId: 't', targetResourceType: 'instance', targetResourceId: 'i' },
-      'u',
-    );
+      input: {
+        sourceResourceType: 'terminal',
+        sourceResourceId: 't',
+        targetResourceType: 'instance',
+        targetResourceId: 'i',
+      },
+      actor: 'u',
+    });
     const batch = await recordsOf(scope.projectSlug, 3);
     answer = () => {
       throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' });

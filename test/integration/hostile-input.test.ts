@@ -21,16 +21,16 @@ const handlers = new Map<string, LambdaHandler>();
 beforeAll(async () => {
   ({
     connection: { id: connectionId },
-  } = await repo.create(
+  } = await repo.create({
     scope,
-    {
+    input: {
       sourceResourceType: 'application',
       sourceResourceId: 'app-1',
       targetResourceType: 'instance',
       targetResourceId: 'i-1',
     },
-    'seed',
-  ));
+    actor: 'seed',
+  }));
   for (const route of ROUTES) {
     handlers.set(
       route.id,
@@ -42,7 +42,7 @@ beforeAll(async () => {
 /** Everything stored for the scope: the seeded connection with its history, and every list entry. */
 async function snapshot(): Promise<string> {
   const own = await itemsUnder(keys.connection(scope, connectionId).pk);
-  const listed = await repo.list(scope, { includeDeleted: true, limit: 100 });
+  const listed = await repo.list({ scope, query: { includeDeleted: true, limit: 100 } });
   return JSON.stringify([own, listed.items]);
 }
 

@@ -21,13 +21,13 @@ const pair = (app = 'app-1', server = 'i-1'): CreateConnectionInput => ({
 describe('history', () => {
   it('records every change in order, with actor, action and from/to, and stays readable after a delete', async () => {
     const scope = freshScope();
-    const { connection } = await repo.create(scope, { ...pair(), details: { a: 1 } }, 'alice');
-    await repo.update(scope, connection.id, { status: 'connecting' }, 'worker', undefined);
-    await repo.update(scope, connection.id, { details: { a: null, b: 2 } }, 'worker', undefined);
-    await repo.delete(scope, connection.id, 'bob', undefined);
-    await repo.restore(scope, connection.id, 'carol', undefined);
+    const { connection } = await repo.create({ scope, input: { ...pair(), details: { a: 1 } }, actor: 'alice' });
+    await repo.update({ scope, id: connection.id, patch: { status: 'connecting' }, actor: 'worker' });
+    await repo.update({ scope, id: connection.id, patch: { details: { a: null, b: 2 } }, actor: 'worker' });
+    await repo.delete({ scope, id: connection.id, actor: 'bob' });
+    await repo.restore({ scope, id: connection.id, actor: 'carol' });
 
-    const { items, nextToken } = await repo.history(scope, connection.id, {});
+    const { items, nextToken } = await repo.history({ scope, id: connection.id, query: {} });
 
     expect(nextToken).toBeNull();
     expect(items.map((h) => [h.version, h.action, h.actor])).toEqual([
@@ -44,32 +44,34 @@ describe('history', () => {
 
   it('pages oldest first, and answers 404 for an id never used here', async () => {
     const scope = freshScope();
-    const { connection } = await repo.create(scope, pair(), 'u');
+    const { connection } = await repo.create({ scope, input: pair(), actor: 'u' });
     for (const status of ['connecting', 'connected', 'disconnected', 'pending'] as const) {
-      await repo.update(scope, connection.id, { status }, 'u', undefined);
+      await repo.update({ scope, id: connection.id, patch: { status }, actor: 'u' });
     }
 
-    const first = await repo.history(scope, connection.id, { limit: 2 });
-    const second = await repo.history(scope, connection.id, { limit: 2, nextToken: first.nextToken! });
-    const third = await repo.history(scope, connection.id, { limit: 2, nextToken: second.nextToken! });
+    const first = await repo.history({ scope, id: connection.id, query: { limit: 2 } });
+    const second = await repo.history({ scope, id: connection.id, query: { limit: 2, nextToken: first.nextToken! } });
+    const third = await repo.history({ scope, id: connection.id, query: { limit: 2, nextToken: second.nextToken! } });
 
     expect([...first.items, ...second.items, ...third.items].map((h) => h.version)).toEqual([1, 2, 3, 4, 5]);
-    await expect(repo.history(freshScope(), connection.id, {})).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repo.history({ scope: freshScope(), id: connection.id, query: {} })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('matches the sequence of versions under concurrent updates', async () => {
     const scope = freshScope();
-    const { connection } = await repo.create(scope, pair(), 'u');
+    const { connection } = await repo.create({ scope, input: pair(), actor: 'u' });
 
     await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        repo.update(scope, connection.id, { statusReason: `r${i}` }, `w${i}`, undefined),
+        repo.update({ scope, id: connection.id, patch: { statusReason: `r${i}` }, actor: `w${i}` }),
       ),
     );
 
-    const { items } = await repo.history(scope, connection.id, { limit: 100 });
+    const { items } = await repo.history({ scope, id: connection.id, query: { limit: 100 } });
     expect(items.map((h) => h.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    const final = await repo.get(scope, connection.id);
+    const final = await repo.get({ scope, id: connection.id });
     expect(items.at(-1)!.changes.statusReason!.to).toBe(final.statusReason);
   });
 });
@@ -77,55 +79,61 @@ describe('history', () => {
 describe('restore', () => {
   it('brings a deleted connection back as pending, with a new version', async () => {
     const scope = freshScope();
-    const { connection } = await repo.create(scope, pair(), 'u');
-    await repo.update(scope, connection.id, { status: 'connecting', statusReason: 'x' }, 'u', undefined);
-    await repo.delete(scope, connection.id, 'u', undefined);
+    const { connection } = await repo.create({ scope, input: pair(), actor: 'u' });
+    await repo.update({ scope, id: connection.id, patch: { status: 'connecting', statusReason: 'x' }, actor: 'u' });
+    await repo.delete({ scope, id: connection.id, actor: 'u' });
 
-    const { connection: restored } = await repo.restore(scope, connection.id, 'u', [3]);
+    const { connection: restored } = await repo.restore({ scope, id: connection.id, actor: 'u', ifMatch: [3] });
 
     expect(restored).toMatchObject({ status: 'pending', statusReason: null, version: 4 });
     expect(restored.deletedAt).toBeUndefined();
-    expect((await repo.list(scope, {})).items.map((c) => c.id)).toEqual([connection.id]);
-    await expect(repo.create(scope, pair(), 'u')).rejects.toBeInstanceOf(DuplicateConnectionError);
+    expect((await repo.list({ scope, query: {} })).items.map((c) => c.id)).toEqual([connection.id]);
+    await expect(repo.create({ scope, input: pair(), actor: 'u' })).rejects.toBeInstanceOf(DuplicateConnectionError);
   });
 
   it('409 DUPLICATE_CONNECTION when another live connection took the pair, changing nothing', async () => {
     const scope = freshScope();
-    const { connection: old } = await repo.create(scope, pair(), 'u');
-    await repo.delete(scope, old.id, 'u', undefined);
-    const { connection: replacement } = await repo.create(scope, pair(), 'u');
+    const { connection: old } = await repo.create({ scope, input: pair(), actor: 'u' });
+    await repo.delete({ scope, id: old.id, actor: 'u' });
+    const { connection: replacement } = await repo.create({ scope, input: pair(), actor: 'u' });
 
-    const refused = repo.restore(scope, old.id, 'u', undefined);
+    const refused = repo.restore({ scope, id: old.id, actor: 'u' });
 
     await expect(refused).rejects.toBeInstanceOf(DuplicateConnectionError);
     await expect(refused).rejects.toMatchObject({ extensions: { existingConnectionId: replacement.id } });
-    expect((await repo.get(scope, old.id, true)).deletedAt).toBeDefined();
+    expect((await repo.get({ scope, id: old.id, includeDeleted: true })).deletedAt).toBeDefined();
   });
 
   it('409 CONNECTION_NOT_DELETED for a live one, 404 for none, 412 on a stale If-Match', async () => {
     const scope = freshScope();
-    const { connection } = await repo.create(scope, pair(), 'u');
+    const { connection } = await repo.create({ scope, input: pair(), actor: 'u' });
 
-    await expect(repo.restore(scope, connection.id, 'u', undefined)).rejects.toBeInstanceOf(ConnectionNotDeletedError);
-    await expect(repo.restore(freshScope(), connection.id, 'u', undefined)).rejects.toBeInstanceOf(NotFoundError);
-    await repo.delete(scope, connection.id, 'u', undefined);
-    await expect(repo.restore(scope, connection.id, 'u', [1])).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(repo.restore({ scope, id: connection.id, actor: 'u' })).rejects.toBeInstanceOf(
+      ConnectionNotDeletedError,
+    );
+    await expect(repo.restore({ scope: freshScope(), id: connection.id, actor: 'u' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await repo.delete({ scope, id: connection.id, actor: 'u' });
+    await expect(repo.restore({ scope, id: connection.id, actor: 'u', ifMatch: [1] })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
   });
 });
 
 describe('checkCreate (validate)', () => {
   it('passes what create would accept and refuses what it would refuse, writing nothing', async () => {
     const scope = freshScope();
-    await repo.checkCreate(scope, pair());
-    const { connection } = await repo.create(scope, pair(), 'u');
+    await repo.checkCreate({ scope, input: pair() });
+    const { connection } = await repo.create({ scope, input: pair(), actor: 'u' });
 
-    await expect(repo.checkCreate(scope, pair())).rejects.toMatchObject({
+    await expect(repo.checkCreate({ scope, input: pair() })).rejects.toMatchObject({
       extensions: { existingConnectionId: connection.id },
     });
-    await expect(repo.checkCreate(scope, { ...pair(), targetResourceType: 'firewall' })).rejects.toBeInstanceOf(
-      ConnectionNotAllowedError,
-    );
-    expect((await repo.list(scope, {})).items).toHaveLength(1);
+    await expect(
+      repo.checkCreate({ scope, input: { ...pair(), targetResourceType: 'firewall' } }),
+    ).rejects.toBeInstanceOf(ConnectionNotAllowedError);
+    expect((await repo.list({ scope, query: {} })).items).toHaveLength(1);
   });
 });
 
@@ -134,29 +142,29 @@ describe('deleteAllForResource (cascade)', () => {
     const scope = freshScope();
     const server = { type: 'instance', id: 'i-9' } as const;
     const made = await Promise.all([
-      ...Array.from({ length: 30 }, (_, i) => repo.create(scope, pair(`app-${i}`, server.id), 'u')),
-      repo.create(
+      ...Array.from({ length: 30 }, (_, i) => repo.create({ scope, input: pair(`app-${i}`, server.id), actor: 'u' })),
+      repo.create({
         scope,
-        {
+        input: {
           sourceResourceType: 'instance',
           sourceResourceId: server.id,
           targetResourceType: 'firewall',
           targetResourceId: 'sg-1',
         },
-        'u',
-      ),
-      repo.create(scope, pair('app-elsewhere', 'i-other'), 'u'),
+        actor: 'u',
+      }),
+      repo.create({ scope, input: pair('app-elsewhere', 'i-other'), actor: 'u' }),
     ]);
-    await repo.delete(scope, made[0]!.connection.id, 'u', undefined);
+    await repo.delete({ scope, id: made[0]!.connection.id, actor: 'u' });
 
-    const first = await repo.deleteAllForResource(scope, server, 'platform');
-    const second = await repo.deleteAllForResource(scope, server, 'platform');
+    const first = await repo.deleteAllForResource({ scope, resource: server, actor: 'platform' });
+    const second = await repo.deleteAllForResource({ scope, resource: server, actor: 'platform' });
 
     expect(first).toBe(30);
     expect(second).toBe(0);
-    expect((await repo.listForResource(scope, server, {})).items).toEqual([]);
-    expect((await repo.list(scope, {})).items.map((c) => c.sourceResourceId)).toEqual(['app-elsewhere']);
-    const history = await repo.history(scope, made[5]!.connection.id, {});
+    expect((await repo.listForResource({ scope, resource: server, query: {} })).items).toEqual([]);
+    expect((await repo.list({ scope, query: {} })).items.map((c) => c.sourceResourceId)).toEqual(['app-elsewhere']);
+    const history = await repo.history({ scope, id: made[5]!.connection.id, query: {} });
     expect(history.items.at(-1)).toMatchObject({ action: 'deleted', actor: 'platform' });
   });
 });
@@ -167,18 +175,20 @@ describe('cascade at scale', () => {
     const server = { type: 'instance', id: 'big-1' } as const;
     for (let i = 0; i < 2000; i += 50) {
       await Promise.all(
-        Array.from({ length: 50 }, (_, j) => repo.create(scope, pair(`app-${i + j}`, server.id), 'seed')),
+        Array.from({ length: 50 }, (_, j) =>
+          repo.create({ scope, input: pair(`app-${i + j}`, server.id), actor: 'seed' }),
+        ),
       );
     }
     const started = Date.now();
 
-    const first = await repo.deleteAllForResource(scope, server, 'platform');
+    const first = await repo.deleteAllForResource({ scope, resource: server, actor: 'platform' });
     const elapsed = Date.now() - started;
-    const second = await repo.deleteAllForResource(scope, server, 'platform');
+    const second = await repo.deleteAllForResource({ scope, resource: server, actor: 'platform' });
 
     console.log(`cascade: ${first} connections deleted in ${elapsed} ms`);
     expect(first).toBe(2000);
     expect(second).toBe(0);
-    expect((await repo.list(scope, { includeDeleted: true, limit: 1 })).items[0]?.deletedAt).toBeDefined();
+    expect((await repo.list({ scope, query: { includeDeleted: true, limit: 1 } })).items[0]?.deletedAt).toBeDefined();
   });
 });

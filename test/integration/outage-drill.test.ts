@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { mintToken } from '../../local/jwt.ts';
 import { isDatabaseUnavailable } from '../../functions/store/database-errors.ts';
-import { createDocumentClient } from '../../functions/store/dynamo.ts';
+import { createDocumentClient } from '../../functions/store/connections.ts';
 import { ConnectionRepository } from '../../functions/store/repository.ts';
 import { spawnLocalServer, type RunningServer } from '../../local/child-server.ts';
 
@@ -103,11 +103,15 @@ describe('a database that accepts connections but never answers', () => {
     const silent: Server = createServer((socket) => void held.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const repo = new ConnectionRepository(createDocumentClient(`http://127.0.0.1:${port}`), 'any', 'secret');
+    const repo = new ConnectionRepository({
+      client: createDocumentClient(`http://127.0.0.1:${port}`),
+      tableName: 'any',
+      pageTokenSecret: 'secret',
+    });
     const started = Date.now();
 
     const failure = await repo
-      .get({ projectSlug: 'drill', environmentSlug: 'prod' }, '01ARZ3NDEKTSV4RRFFQ69G5FAV')
+      .get({ scope: { projectSlug: 'drill', environmentSlug: 'prod' }, id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })
       .catch((e: unknown) => e);
 
     console.log(`silent database: gave up after ${Date.now() - started} ms`);

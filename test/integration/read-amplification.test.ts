@@ -50,7 +50,7 @@ describe('every page, to the end', () => {
     const seen: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await repo.list(scope, { ...query, limit: PAGE, nextToken });
+      const page = await repo.list({ scope, query: { ...query, limit: PAGE, nextToken } });
       seen.push(...page.items.map((c) => c.id));
       nextToken = page.nextToken ?? undefined;
     } while (nextToken);
@@ -69,11 +69,11 @@ describe('every page, to the end', () => {
     const seen: string[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await repo.listForResource(
+      const page = await repo.listForResource({
         scope,
-        { type: 'instance', id: HOT_INSTANCE },
-        { limit: PAGE, nextToken },
-      );
+        resource: { type: 'instance', id: HOT_INSTANCE },
+        query: { limit: PAGE, nextToken },
+      });
       seen.push(...page.items.map((c) => c.id));
       nextToken = page.nextToken ?? undefined;
     } while (nextToken);

@@ -34,17 +34,17 @@ beforeAll(async () => {
   all = await Promise.all(
     pairs.map(async ([st, sid, tt, tid], i) => {
       let c = (
-        await repo.create(
+        await repo.create({
           scope,
-          { sourceResourceType: st, sourceResourceId: sid, targetResourceType: tt, targetResourceId: tid },
-          'seed',
-        )
+          input: { sourceResourceType: st, sourceResourceId: sid, targetResourceType: tt, targetResourceId: tid },
+          actor: 'seed',
+        })
       ).connection;
       for (const status of moves[i % moves.length]!)
-        c = (await repo.update(scope, c.id, { status }, 'seed', undefined)).connection;
+        c = (await repo.update({ scope, id: c.id, patch: { status }, actor: 'seed' })).connection;
       if (i % 5 === 4) {
-        await repo.delete(scope, c.id, 'seed', undefined);
-        c = await repo.get(scope, c.id, true);
+        await repo.delete({ scope, id: c.id, actor: 'seed' });
+        c = await repo.get({ scope, id: c.id, includeDeleted: true });
       }
       return c;
     }),
@@ -101,7 +101,7 @@ describe('list', () => {
   it.each(FILTERS.flatMap((q) => [1, 4, 100].map((limit) => [JSON.stringify(q), limit, q] as const)))(
     'pages %s by %i: every match exactly once, every page full but the last',
     async (_, limit, q) => {
-      const items = await collect((nextToken) => repo.list(scope, { ...q, limit, nextToken }), limit);
+      const items = await collect((nextToken) => repo.list({ scope, query: { ...q, limit, nextToken } }), limit);
 
       const ids = items.map((c) => c.id);
       expect(new Set(ids).size).toBe(ids.length);
@@ -119,7 +119,7 @@ describe('list', () => {
   ] satisfies ListConnectionsQuery[])('reads only what it returns for %j, deleted connections included', async (q) => {
     reads.scanned = reads.returned = 0;
 
-    const items = await collect((nextToken) => repo.list(scope, { ...q, limit: 5, nextToken }), 5);
+    const items = await collect((nextToken) => repo.list({ scope, query: { ...q, limit: 5, nextToken } }), 5);
 
     expect(items.length).toBeGreaterThan(0);
     expect(reads.scanned).toBe(reads.returned);
@@ -127,32 +127,40 @@ describe('list', () => {
   });
 
   it('orders an unfiltered list by id: oldest first', async () => {
-    const { items } = await repo.list(scope, { limit: 100 });
+    const { items } = await repo.list({ scope, query: { limit: 100 } });
 
     expect(items.map((c) => c.id)).toEqual(matching({}));
   });
 
   it('refuses a token with other filters, another scope or altered, never answering data', async () => {
-    const { nextToken } = await repo.list(scope, { limit: 2, sourceResourceType: 'application' });
+    const { nextToken } = await repo.list({ scope, query: { limit: 2, sourceResourceType: 'application' } });
     const other: Scope = { ...scope, environmentSlug: 'other' };
 
     for (const attempt of [
-      () => repo.list(scope, { limit: 2, sourceResourceType: 'terminal', nextToken: nextToken! }),
-      () => repo.list(scope, { limit: 2, nextToken: nextToken! }),
-      () => repo.list(other, { limit: 2, sourceResourceType: 'application', nextToken: nextToken! }),
+      () => repo.list({ scope, query: { limit: 2, sourceResourceType: 'terminal', nextToken: nextToken! } }),
+      () => repo.list({ scope, query: { limit: 2, nextToken: nextToken! } }),
+      () => repo.list({ scope: other, query: { limit: 2, sourceResourceType: 'application', nextToken: nextToken! } }),
       () =>
-        repo.list(scope, { limit: 2, sourceResourceType: 'application', nextToken: `${nextToken!.slice(0, -2)}AA` }),
-      () => repo.listForResource(scope, { type: 'application', id: 'app-1' }, { nextToken: nextToken! }),
+        repo.list({
+          scope,
+          query: { limit: 2, sourceResourceType: 'application', nextToken: `${nextToken!.slice(0, -2)}AA` },
+        }),
+      () =>
+        repo.listForResource({
+          scope,
+          resource: { type: 'application', id: 'app-1' },
+          query: { nextToken: nextToken! },
+        }),
     ]) {
       await expect(attempt()).rejects.toBeInstanceOf(InvalidNextTokenError);
     }
   });
 
   it('accepts a different limit on the next page', async () => {
-    const first = await repo.list(scope, { limit: 3 });
+    const first = await repo.list({ scope, query: { limit: 3 } });
 
     const rest = await collect(
-      (nextToken) => repo.list(scope, { limit: 7, nextToken: nextToken ?? first.nextToken! }),
+      (nextToken) => repo.list({ scope, query: { limit: 7, nextToken: nextToken ?? first.nextToken! } }),
       7,
     );
 
@@ -185,7 +193,12 @@ describe('connections of a resource', () => {
     async (type, id, includeDeleted, status) => {
       for (const limit of [1, 3, 50]) {
         const items = await collect(
-          (nextToken) => repo.listForResource(scope, { type, id }, { limit, nextToken, includeDeleted, status }),
+          (nextToken) =>
+            repo.listForResource({
+              scope,
+              resource: { type, id },
+              query: { limit, nextToken, includeDeleted, status },
+            }),
           limit,
         );
 

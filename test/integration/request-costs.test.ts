@@ -6,7 +6,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { CASCADE_SIZE, LIST_PAGES, measureRequestCosts, type RequestCost } from '../../bench/dynamo-costs.ts';
 import { attachMeter } from '../../bench/meter.ts';
-import { documentClient } from '../../functions/store/dynamo.ts';
+import { documentClient } from '../../functions/store/connections.ts';
 import { freshScope } from '../support/integration.ts';
 
 const EXPECTED = [
@@ -33,7 +33,7 @@ const costs = new Map<string, RequestCost>();
 
 beforeAll(async () => {
   // The handlers' own client: the meter sees every call they send.
-  const meter = attachMeter(documentClient());
+  const meter = attachMeter(documentClient);
   try {
     for (const cost of await measureRequestCosts(meter, freshScope())) costs.set(cost.name, cost);
   } finally {

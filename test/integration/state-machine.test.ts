@@ -21,21 +21,21 @@ describe('status state machine', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(patch, { minLength: 1, maxLength: 12 }), async (patches) => {
         const scope = freshScope();
-        const { connection } = await repo.create(
+        const { connection } = await repo.create({
           scope,
-          {
+          input: {
             sourceResourceType: 'terminal',
             sourceResourceId: 't-1',
             targetResourceType: 'instance',
             targetResourceId: 'i-1',
           },
-          'u',
-        );
+          actor: 'u',
+        });
         const model = { status: connection.status as Status, statusReason: null as string | null, version: 1 };
 
         for (const p of patches) {
           const allowed = p.status === undefined || isTransitionAllowed(model.status, p.status);
-          const result = await repo.update(scope, connection.id, p, 'u', undefined).catch((e: unknown) => e);
+          const result = await repo.update({ scope, id: connection.id, patch: p, actor: 'u' }).catch((e: unknown) => e);
           if (!allowed) {
             expect(result).toBeInstanceOf(InvalidStatusTransitionError);
             continue;
@@ -49,8 +49,8 @@ describe('status state machine', () => {
           expect(result).toMatchObject({ connection: { status: model.status, version: model.version } });
         }
 
-        const stored = await repo.get(scope, connection.id);
-        const history = await repo.history(scope, connection.id, { limit: 100 });
+        const stored = await repo.get({ scope, id: connection.id });
+        const history = await repo.history({ scope, id: connection.id, query: { limit: 100 } });
         expect(stored).toMatchObject({
           status: model.status,
           statusReason: model.statusReason,

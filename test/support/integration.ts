@@ -1,7 +1,7 @@
 /** What integration tests share: the document client on DynamoDB Local, and a fresh scope per test. */
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/store/dynamo.ts';
+import { createDocumentClient } from '../../functions/store/connections.ts';
 import type { Scope } from '../../functions/store/keys.ts';
 import type { QueryObserver } from '../../functions/store/listing.ts';
 import { ConnectionRepository } from '../../functions/store/repository.ts';
@@ -17,7 +17,7 @@ export const freshScope = (environmentSlug = 'test'): Scope => ({
 });
 
 export const newRepository = (observe?: QueryObserver) =>
-  new ConnectionRepository(client, tableName, pageTokenSecret, observe);
+  new ConnectionRepository({ client, tableName, pageTokenSecret, observeQuery: observe });
 
 /** Every stored item under one partition key, straight from the table. */
 export async function itemsUnder(pk: string): Promise<Record<string, unknown>[]> {

@@ -1,0 +1,83 @@
+/**
+ * Create: one transaction writes the connection, claims its pair guard, writes its first history
+ * entry and, with an Idempotency-Key, the key's record. A repeat of the same key answers the first
+ * result; the record commits with the connection, so there is no window with one and not the other.
+ */
+import { toItem, type Connection } from '../../domain/connection.ts';
+import { checkPair, newConnection } from '../../domain/decisions.ts';
+import { newConnectionId } from '../../domain/ids.ts';
+import { IdempotencyKeyReusedError, ServiceUnavailableError } from '../../http/errors.ts';
+import type { CreateConnectionInput } from '../../http/schemas.ts';
+import { historyPut } from '../history.ts';
+import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from '../idempotency.ts';
+import type { Scope } from '../keys.ts';
+import { backOff, CONCURRENCY_RETRIES, isTransactionConflict, Transaction } from '../transactions.ts';
+import { checkPairFree, guardClaim, throwIfHeldByAnother } from './pair-guard.ts';
+import { getItem, type StoreTable } from './table.ts';
+
+export interface CreateOptions {
+  readonly scope: Scope;
+  readonly input: CreateConnectionInput;
+  readonly actor: string;
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface Created {
+  readonly connection: Connection;
+  /** True when an Idempotency-Key repeat answered the first request's connection. */
+  readonly replayed: boolean;
+}
+
+export async function create(
+  table: StoreTable,
+  { scope, input, actor, idempotencyKey }: CreateOptions,
+): Promise<Created> {
+  const idempotency =
+    idempotencyKey === undefined ? undefined : idempotencyRequest(scope, actor, idempotencyKey, input);
+  const earlier = idempotency && (await replay(table, idempotency));
+  if (earlier) return earlier;
+
+  const now = new Date().toISOString();
+  const connection = newConnection(scope, input, { id: newConnectionId(), actor, now });
+  const transaction = new Transaction({
+    connection: {
+      Put: { TableName: table.tableName, Item: toItem(connection), ConditionExpression: 'attribute_not_exists(pk)' },
+    },
+    guard: guardClaim(table, connection),
+    history: historyPut(table.tableName, undefined, connection, 'created'),
+    idempotency: idempotency && idempotencyPut(table.tableName, idempotency, connection),
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await transaction.write(table.client);
+      return { connection, replayed: false };
+    } catch (error) {
+      // The same key won a race with this request: answer what it answered.
+      const replayed =
+        idempotency && transaction.conditionFailed(error, 'idempotency') && (await replay(table, idempotency));
+      if (replayed) return replayed;
+      const guardTaken = transaction.conditionFailed(error, 'guard');
+      if (guardTaken) await throwIfHeldByAnother(table, guardTaken, connection);
+      else if (!isTransactionConflict(error)) throw error;
+      if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
+      await backOff(attempt);
+    }
+  }
+}
+
+/** Every check a create runs (pair rule, duplicate), writing nothing. */
+export async function checkCreate(
+  table: StoreTable,
+  { scope, input }: Pick<CreateOptions, 'scope' | 'input'>,
+): Promise<void> {
+  checkPair(input);
+  await checkPairFree(table, scope, input);
+}
+
+/** The first answer to this idempotency key, if it is still kept; 422 if the body differs. */
+async function replay(table: StoreTable, request: IdempotencyRequest): Promise<Created | undefined> {
+  const recorded = recordedConnection(await getItem(table, request.key));
+  if (!recorded) return undefined;
+  if (recorded.fingerprint !== request.fingerprint) throw new IdempotencyKeyReusedError();
+  return { connection: recorded.connection, replayed: true };
+}

@@ -1,0 +1,65 @@
+/**
+ * The pair guard: one item per live (source, target) pair, claimed in the transaction that makes a
+ * connection live (create, restore) and released in the one that deletes it, so that duplicates are
+ * impossible under any concurrency.
+ */
+import { scopeOf, type Connection } from '../../domain/connection.ts';
+import { DuplicateConnectionError } from '../../http/errors.ts';
+import type { CreateConnectionInput } from '../../http/schemas.ts';
+import { keys, type Scope } from '../keys.ts';
+import type { TransactItem } from '../transactions.ts';
+import { getItem, type StoreTable } from './table.ts';
+
+type Pair = Pick<
+  CreateConnectionInput,
+  'sourceResourceType' | 'sourceResourceId' | 'targetResourceType' | 'targetResourceId'
+>;
+
+const guardKey = (scope: Scope, c: Pair) =>
+  keys.pairGuard(
+    scope,
+    { type: c.sourceResourceType, id: c.sourceResourceId },
+    { type: c.targetResourceType, id: c.targetResourceId },
+  );
+
+export function guardClaim(table: StoreTable, c: Connection): TransactItem {
+  return {
+    Put: {
+      TableName: table.tableName,
+      Item: { ...guardKey(scopeOf(c), c), connectionId: c.id, createdAt: c.updatedAt },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
+
+export function guardRelease(table: StoreTable, c: Connection): TransactItem {
+  return {
+    Delete: {
+      TableName: table.tableName,
+      Key: guardKey(scopeOf(c), c),
+      ConditionExpression: 'connectionId = :id',
+      ExpressionAttributeValues: { ':id': c.id },
+    },
+  };
+}
+
+/** 409 naming the live connection that holds the pair, if there is one. */
+export async function checkPairFree(table: StoreTable, scope: Scope, pair: Pair): Promise<void> {
+  const guard = await getItem(table, guardKey(scope, pair));
+  if (guard) throw new DuplicateConnectionError(String(guard.connectionId));
+}
+
+/**
+ * The claim of `c`'s guard failed (`failed`: the guard as it then was, if DynamoDB returned it).
+ * Another live connection holding the pair is a 409 naming it. Returns when the guard has been
+ * released since: a lost race, worth a re-read.
+ */
+export async function throwIfHeldByAnother(
+  table: StoreTable,
+  failed: { item?: Record<string, unknown> },
+  c: Connection,
+): Promise<void> {
+  const holder = failed.item ?? (await getItem(table, guardKey(scopeOf(c), c)));
+  if (holder) throw new DuplicateConnectionError(String(holder.connectionId));
+}
