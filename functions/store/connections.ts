@@ -3,43 +3,9 @@
  * builds its document client): the configuration is read when a function starts, and a missing
  * value stops it at once rather than failing on some later request.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, readConfig, type Config } from './client.ts';
 import { ConnectionRepository } from './repository.ts';
-
-export interface Config {
-  readonly tableName: string;
-  /** Seals paging tokens; rotate it and outstanding tokens answer 400 INVALID_NEXT_TOKEN. */
-  readonly pageTokenSecret: string;
-  /** Set for DynamoDB Local or LocalStack; unset in AWS. */
-  readonly dynamoDbEndpoint: string | undefined;
-}
-
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const required = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new Error(`Missing required environment variable ${name}`);
-    return value;
-  };
-  return {
-    tableName: required('TABLE_NAME'),
-    pageTokenSecret: required('PAGE_TOKEN_SECRET'),
-    dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
-  };
-}
-
-export function createDocumentClient(endpoint: string | undefined): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    ...(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local' } : {}),
-    // Bounded: three tries of at most 2 s each end well inside the functions' 10 s timeout, so a
-    // database that hangs becomes a 503, never a timed-out function.
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
-  });
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-}
 
 export const config: Config = readConfig();
 

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { mintToken } from '../../local/jwt.ts';
 import { isDatabaseUnavailable } from '../../functions/store/database-errors.ts';
-import { createDocumentClient } from '../../functions/store/connections.ts';
+import { createDocumentClient } from '../../functions/store/client.ts';
 import { ConnectionRepository } from '../../functions/store/repository.ts';
 import { spawnLocalServer, type RunningServer } from '../../local/child-server.ts';
 

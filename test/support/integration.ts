@@ -1,7 +1,7 @@
 /** What integration tests share: the document client on DynamoDB Local, and a fresh scope per test. */
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/store/connections.ts';
+import { createDocumentClient } from '../../functions/store/client.ts';
 import type { Scope } from '../../functions/store/keys.ts';
 import type { QueryObserver } from '../../functions/store/listing.ts';
 import { ConnectionRepository } from '../../functions/store/repository.ts';
