@@ -9,6 +9,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isTransactionThrottled } from './database-errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -49,8 +50,14 @@ export class Transaction<Name extends string> {
   }
 }
 
-export const isTransactionConflict = (error: unknown): boolean =>
-  cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict') ?? false;
+/**
+ * A cancellation worth the same transaction again after a wait: it collided with another one
+ * (TransactionConflict), or DynamoDB throttled it (a GSI's back-pressure), which the SDK does not
+ * retry since it arrives as a 400. Once the retries are spent, both are a 503.
+ */
+export const isRetryableCancellation = (error: unknown): boolean =>
+  isTransactionThrottled(error) ||
+  (cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict') ?? false);
 
 /** Short, jittered waits: contention on one item clears in milliseconds. */
 export const backOff = (attempt: number): Promise<void> =>

@@ -16,7 +16,7 @@ import {
 import { ServiceUnavailableError } from '../../http/errors.ts';
 import { historyPut } from '../history.ts';
 import { keys, type Scope } from '../keys.ts';
-import { backOff, CONCURRENCY_RETRIES, isTransactionConflict, Transaction } from '../transactions.ts';
+import { backOff, CONCURRENCY_RETRIES, isRetryableCancellation, Transaction } from '../transactions.ts';
 import { guardClaim, guardRelease, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';
 
@@ -81,7 +81,7 @@ export async function change(
     } catch (error) {
       const guardTaken = transaction.conditionFailed(error, 'guardClaim');
       if (guardTaken) await throwIfHeldByAnother(table, guardTaken, next);
-      else if (!transaction.conditionFailed(error, 'connection') && !isTransactionConflict(error)) throw error;
+      else if (!transaction.conditionFailed(error, 'connection') && !isRetryableCancellation(error)) throw error;
       // Lost a race: the next read decides again (404, 409, 412 against If-Match, or a fresh attempt).
       if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
       await backOff(attempt);

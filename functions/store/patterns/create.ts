@@ -11,7 +11,7 @@ import type { CreateConnectionInput } from '../../http/schemas.ts';
 import { historyPut } from '../history.ts';
 import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from '../idempotency.ts';
 import type { Scope } from '../keys.ts';
-import { backOff, CONCURRENCY_RETRIES, isTransactionConflict, Transaction } from '../transactions.ts';
+import { backOff, CONCURRENCY_RETRIES, isRetryableCancellation, Transaction } from '../transactions.ts';
 import { checkPairFree, guardClaim, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';
 
@@ -58,7 +58,7 @@ export async function create(
       if (replayed) return replayed;
       const guardTaken = transaction.conditionFailed(error, 'guard');
       if (guardTaken) await throwIfHeldByAnother(table, guardTaken, connection);
-      else if (!isTransactionConflict(error)) throw error;
+      else if (!isRetryableCancellation(error)) throw error;
       if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
       await backOff(attempt);
     }
