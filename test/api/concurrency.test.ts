@@ -33,4 +33,19 @@ describe('concurrency', () => {
     expect(answers.filter((a) => a.status === 412)).toHaveLength(19);
     expect((await call('GET', url)).body.version).toBe(2);
   });
+  it('of 6 simultaneous restores of one deleted connection one is 200, the others 409 CONNECTION_NOT_DELETED', async () => {
+    const env = freshEnvironment();
+    const { body } = await call('POST', connectionsPath(env), { json: appOnServer() });
+    const url = `${connectionsPath(env)}/${body.id}`;
+    expect((await call('DELETE', url)).status).toBe(204);
+
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call('POST', `${url}/restore`)));
+
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.map((a) => [a.status, a.body.code])).toEqual(Array(5).fill([409, 'CONNECTION_NOT_DELETED']));
+    expect(refused.map((a) => a.body.existingConnectionId)).toEqual(Array(5).fill(undefined));
+    expect((await call('GET', url)).body).toMatchObject({ version: 3, status: 'pending' });
+    console.log(`racing restores (N=6): ${answers.map((a) => `${a.status} ${a.body.code ?? ''}`.trim()).join(', ')}`);
+  });
 });

@@ -77,6 +77,43 @@ describe('history', () => {
 });
 
 describe('restore', () => {
+  it('of 6 simultaneous restores exactly one succeeds; the others are 409 CONNECTION_NOT_DELETED, never a duplicate of itself', async () => {
+    // A race may go either way: run it several times.
+    for (let round = 0; round < 4; round++) {
+      const scope = freshScope();
+      const { connection } = await repo.create({ scope, input: pair(), actor: 'u' });
+      await repo.delete({ scope, id: connection.id, actor: 'u' });
+
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) => repo.restore({ scope, id: connection.id, actor: `r${i}` })),
+      );
+
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+      expect(refusals.map((e) => e.constructor.name)).toEqual(Array(5).fill(ConnectionNotDeletedError.name));
+      expect((await repo.get({ scope, id: connection.id })).version).toBe(3);
+    }
+  });
+
+  it('of 6 simultaneous restores with the same If-Match one succeeds; the others are 409 or 412', async () => {
+    const scope = freshScope();
+    const { connection } = await repo.create({ scope, input: pair(), actor: 'u' });
+    await repo.delete({ scope, id: connection.id, actor: 'u' });
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => repo.restore({ scope, id: connection.id, actor: 'u', ifMatch: [2] })),
+    );
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        expect([ConnectionNotDeletedError.name, PreconditionFailedError.name]).toContain(
+          result.reason.constructor.name,
+        );
+      }
+    }
+  });
+
   it('brings a deleted connection back as pending, with a new version', async () => {
     const scope = freshScope();
     const { connection } = await repo.create({ scope, input: pair(), actor: 'u' });

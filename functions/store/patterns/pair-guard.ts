@@ -52,8 +52,9 @@ export async function checkPairFree(table: StoreTable, scope: Scope, pair: Pair)
 
 /**
  * The claim of `c`'s guard failed (`failed`: the guard as it then was, if DynamoDB returned it).
- * Another live connection holding the pair is a 409 naming it. Returns when the guard has been
- * released since: a lost race, worth a re-read.
+ * Another live connection holding the pair is a 409 naming it. Returns when the guard is free again
+ * or held by `c` itself (a racing restore of the same connection won): a lost race, worth a re-read,
+ * which then answers what the winner left (409 CONNECTION_NOT_DELETED, or 412 against If-Match).
  */
 export async function throwIfHeldByAnother(
   table: StoreTable,
@@ -61,5 +62,5 @@ export async function throwIfHeldByAnother(
   c: Connection,
 ): Promise<void> {
   const holder = failed.item ?? (await getItem(table, guardKey(scopeOf(c), c)));
-  if (holder) throw new DuplicateConnectionError(String(holder.connectionId));
+  if (holder && holder.connectionId !== c.id) throw new DuplicateConnectionError(String(holder.connectionId));
 }
