@@ -11,6 +11,8 @@ export interface MeteredCall {
   readonly operation: string;
   /** Capacity units the call reports; undefined when it reports none (a refused call, say). */
   readonly capacity: number | undefined;
+  /** Items a Query or Scan examined (its ScannedCount); undefined for other calls. */
+  readonly scanned: number | undefined;
   /** When it was sent and answered, as ticks of one counter: overlapping calls ran in parallel. */
   readonly sent: number;
   readonly answered: number;
@@ -35,15 +37,19 @@ export function attachMeter(client: DynamoDBDocumentClient): Meter {
       const operation = String(context.commandName).replace(/Command$/, '');
       const sent = tick++;
       let capacity: number | undefined;
+      let scanned: number | undefined;
       try {
         const out = await next(args);
-        capacity = totalCapacity(
-          (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity,
-        );
+        const output = out.output as {
+          ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+          ScannedCount?: number;
+        };
+        capacity = totalCapacity(output.ConsumedCapacity);
+        scanned = output.ScannedCount;
         return out;
       } finally {
         // Refused calls count too: they are requests DynamoDB answered (and, for writes, bills).
-        calls.push({ operation, capacity, sent, answered: tick++ });
+        calls.push({ operation, capacity, scanned, sent, answered: tick++ });
       }
     },
     // Serialize step, first: the document client has marshalled the input by then, and a retry of
@@ -76,6 +82,10 @@ export function callsByOperation(calls: readonly MeteredCall[]): Record<string, 
   for (const call of calls) counts[call.operation] = (counts[call.operation] ?? 0) + 1;
   return counts;
 }
+
+/** Stored items several calls examined (the list budget, contract §5). */
+export const sumScanned = (calls: readonly MeteredCall[]): number =>
+  calls.reduce((sum, c) => sum + (c.scanned ?? 0), 0);
 
 /** The capacity of several calls; undefined if any of them reported none. */
 export function sumCapacity(calls: readonly MeteredCall[]): number | undefined {

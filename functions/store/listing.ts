@@ -4,11 +4,15 @@
  * different partitions, so `includeDeleted` adds streams instead of making default lists read more,
  * and the connections of a resource are its source-side and target-side streams, queried in
  * parallel. A stream reads only what it needs to fill the page; a filter that drops items makes it
- * read on until the page is full.
+ * read on until the page is full or the request has examined MAX_EXAMINED_PER_REQUEST items: then
+ * the page is short (or empty) and its token goes on from where the reading stopped.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { openPageToken, sealPageToken, type StreamKey, type StreamPosition } from './page-token.ts';
 import { TABLE, type IndexName, type KeySchema } from './table-definition.ts';
+
+/** Stored items one request may examine (contract §5): bounds its time and read capacity. */
+export const MAX_EXAMINED_PER_REQUEST = 1000;
 
 export interface Filter {
   readonly attribute: string;
@@ -30,6 +34,8 @@ export interface PageRequest {
   readonly nextToken: string | undefined;
   /** Everything the token must be bound to: route, project, environment and filters. */
   readonly binding: string;
+  /** Items the request may examine. @default MAX_EXAMINED_PER_REQUEST */
+  readonly budget?: number;
 }
 
 export interface Page<T> {
@@ -73,11 +79,17 @@ export async function queryPage<T>(
   const isDone = (s: StreamState) => s.buffer.length === 0 && s.next === undefined;
 
   const items: Record<string, unknown>[] = [];
+  let budget = request.budget ?? MAX_EXAMINED_PER_REQUEST;
   while (items.length < request.limit) {
     const hungry = states.filter((s) => s.buffer.length === 0 && s.next !== undefined);
     if (hungry.length > 0) {
+      // Streams are merged in key order, so none may go on while one waits for a read: with the
+      // budget spent, the page ends here and the token resumes every stream where it stands.
+      const share = Math.floor(budget / hungry.length);
+      if (share < 1) break;
       const need = request.limit - items.length;
-      await Promise.all(hungry.map((s) => fetch(client, tableName, s, need, observe)));
+      const examined = await Promise.all(hungry.map((s) => fetch(client, tableName, s, need, share, observe)));
+      budget -= examined.reduce((a, b) => a + b, 0);
       continue;
     }
     const ready = states.filter((s) => s.buffer.length > 0);
@@ -105,8 +117,9 @@ async function fetch(
   tableName: string,
   state: StreamState,
   need: number,
+  budget: number,
   observe?: QueryObserver,
-): Promise<void> {
+): Promise<number> {
   const { stream } = state;
   const index = keySchema(stream.index);
   const names: Record<string, string> = { '#pk': index.partitionKey };
@@ -125,7 +138,8 @@ async function fetch(
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     // A filter drops items after they are read: read a few pages' worth at once rather than trickle.
-    Limit: stream.filters.length ? Math.min(need * 4, 1000) : need,
+    // Limit caps the items examined, not the items returned: it keeps the request within its budget.
+    Limit: Math.min(stream.filters.length ? need * 4 : need, budget),
     ...(state.next ? { ExclusiveStartKey: state.next } : {}),
   };
   if (stream.filters.length) {
@@ -143,6 +157,7 @@ async function fetch(
   state.next = (out.LastEvaluatedKey as StreamKey | undefined) ?? undefined;
   // Items read and filtered out count as consumed, so the next page starts past them.
   if (state.buffer.length === 0 && state.next !== undefined) state.consumed = state.next;
+  return out.ScannedCount ?? state.buffer.length;
 }
 
 /** Streams are merged on their sort key past the shared prefix: the connection id, or resource id then connection id. */
