@@ -3,8 +3,16 @@ import type * as z from 'zod/mini';
 import type { RouteId } from '../routes.ts';
 import * as r from './response-schemas.ts';
 
+interface SuccessDoc {
+  readonly status: number;
+  readonly description: string;
+  readonly schema?: z.ZodMiniType;
+}
+
 export interface EndpointDoc {
-  readonly success: { readonly status: number; readonly description: string; readonly schema?: z.ZodMiniType };
+  readonly success: SuccessDoc;
+  /** A second success: the work is not finished, repeat after Retry-After (the cascade's 202). */
+  readonly unfinished?: SuccessDoc;
   /** The error statuses the route can answer besides 400, 401, 403, 500 and 503. */
   readonly errors: readonly number[];
 }
@@ -51,7 +59,17 @@ export const ENDPOINT_DOCS = {
     errors: [404, 409, 412],
   },
   deleteResourceConnections: {
-    success: { status: 200, description: 'How many live connections were deleted.', schema: r.cascadeResult },
+    success: {
+      status: 200,
+      description: 'Done: how many live connections were deleted, and none remains (`complete: true`).',
+      schema: r.cascadeResult,
+    },
+    unfinished: {
+      status: 202,
+      description:
+        'The time budget ran out with live connections left (`complete: false`): repeat the request after Retry-After until it answers 200.',
+      schema: r.cascadeResult,
+    },
     errors: [],
   },
   getGraph: {

@@ -62,6 +62,9 @@ function parameters(spec: EndpointSpec): JsonSchema[] {
 }
 
 const ETAG = { ETag: { description: 'The version of the connection, quoted.', schema: { type: 'string' } } };
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before repeating the request.', schema: { type: 'string' } },
+};
 
 function responses(routeScope: string | null, doc: EndpointDoc): JsonSchema {
   const success: JsonSchema = { description: doc.success.description };
@@ -78,7 +81,14 @@ function responses(routeScope: string | null, doc: EndpointDoc): JsonSchema {
       },
     ]),
   );
-  return { [String(doc.success.status)]: success, ...problems };
+  const unfinished = doc.unfinished && {
+    [String(doc.unfinished.status)]: {
+      description: doc.unfinished.description,
+      headers: RETRY_AFTER,
+      ...(doc.unfinished.schema ? { content: { 'application/json': { schema: ref(doc.unfinished.schema) } } } : {}),
+    },
+  };
+  return { [String(doc.success.status)]: success, ...unfinished, ...problems };
 }
 
 export function openApiDocument(): JsonSchema {

@@ -74,7 +74,11 @@ export const historyPage = z.object({
 
 export const validationResult = z.object({ valid: z.boolean(), problem: z.optional(problem) });
 
-export const cascadeResult = z.object({ deleted: z.number().check(z.int(), z.minimum(0)) });
+export const cascadeResult = z.object({
+  deleted: z.number().check(z.int(), z.minimum(0)),
+  /** False: the time budget ran out with live connections left; repeat the request. */
+  complete: z.boolean(),
+});
 
 export const connectionRules = z.object({
   resourceTypes: z.array(resourceType),

@@ -1,18 +1,20 @@
 /**
  * DELETE /api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections:
  * the platform calls this when it deletes a resource. Every live connection of the resource is
- * soft-deleted, each with its history entry; a repeat finishes an interrupted run.
+ * soft-deleted, each with its history entry. Its work is bounded by time: 200 `complete: true` once
+ * no live connection of the resource remains, else 202 `complete: false` with Retry-After.
  */
 import { endpoint, json } from '../http/http.ts';
 import { count } from '../http/observability.ts';
 import { connections } from '../store/connections.ts';
 
 export const handler = endpoint('deleteResourceConnections', async ({ path, principal }) => {
-  const deleted = await connections.deleteAllForResource({
+  const { deleted, complete } = await connections.deleteAllForResource({
     scope: path,
     resource: { type: path.resourceType, id: path.resourceId },
     actor: principal.subject,
   });
   count('ConnectionsDeleted', deleted);
-  return json(200, { deleted });
+  // Out of time with live connections left: the caller repeats, and each repeat goes on from there.
+  return complete ? json(200, { deleted, complete }) : json(202, { deleted, complete }, { 'retry-after': '1' });
 });

@@ -11,6 +11,8 @@ export interface Config {
   readonly pageTokenSecret: string;
   /** Set for DynamoDB Local or LocalStack; unset in AWS. */
   readonly dynamoDbEndpoint: string | undefined;
+  /** A cascade request's time budget (`CASCADE_TIME_BUDGET_MS`); unset: the store's 20 s. */
+  readonly cascadeTimeBudgetMs: number | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -19,10 +21,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!value) throw new Error(`Missing required environment variable ${name}`);
     return value;
   };
+  const positive = (name: string): number => {
+    const value = Number(env[name]);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+    return value;
+  };
   return {
     tableName: required('TABLE_NAME'),
     pageTokenSecret: required('PAGE_TOKEN_SECRET'),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    cascadeTimeBudgetMs: env.CASCADE_TIME_BUDGET_MS ? positive('CASCADE_TIME_BUDGET_MS') : undefined,
   };
 }
 

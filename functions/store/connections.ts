@@ -16,4 +16,5 @@ export const connections = new ConnectionRepository({
   client: documentClient,
   tableName: config.tableName,
   pageTokenSecret: config.pageTokenSecret,
+  cascadeTimeBudgetMs: config.cascadeTimeBudgetMs,
 });

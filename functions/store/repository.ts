@@ -20,14 +20,14 @@ import { readGraph } from './graph.ts';
 import type { HistoryEntry } from './history.ts';
 import type { ResourceRef, Scope } from './keys.ts';
 import type { Page, QueryObserver } from './listing.ts';
-import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
+import { deleteAllForResource, type CascadeOptions, type CascadeResult } from './patterns/cascade.ts';
 import { change, readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
 import { checkCreate, create, type CreateOptions, type Created } from './patterns/create.ts';
 import { listConnections, listHistory, listResourceConnections, type PageQuery } from './patterns/lists.ts';
 import type { StoreTable } from './patterns/table.ts';
 
 export type { VersionPrecondition } from '../domain/decisions.ts';
-export type { Changed, Created };
+export type { CascadeResult, Changed, Created };
 export { DEFAULT_PAGE_SIZE } from './patterns/lists.ts';
 
 export interface RepositoryOptions {
@@ -37,6 +37,8 @@ export interface RepositoryOptions {
   readonly pageTokenSecret: string;
   /** Sees the figures of every Query (the benchmarks' read-amplification budget). */
   readonly observeQuery?: QueryObserver | undefined;
+  /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
+  readonly cascadeTimeBudgetMs?: number | undefined;
 }
 
 export class ConnectionRepository {
@@ -97,8 +99,8 @@ export class ConnectionRepository {
     return listHistory(this.table, options);
   }
 
-  /** Soft-deletes every live connection of a resource; safe to repeat. */
-  deleteAllForResource(options: CascadeOptions): Promise<number> {
+  /** Soft-deletes the live connections of a resource within a time budget; repeat until `complete`. */
+  deleteAllForResource(options: CascadeOptions): Promise<CascadeResult> {
     return deleteAllForResource(this.table, options);
   }
 }

@@ -101,8 +101,8 @@ describe('DELETE /resources/{type}/{id}/connections', () => {
     const second = await call('DELETE', resourcesPath(env, 'instance', 'web-1'));
 
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ deleted: 8 });
-    expect(second.body).toEqual({ deleted: 0 });
+    expect(first.body).toEqual({ deleted: 8, complete: true });
+    expect(second.body).toEqual({ deleted: 0, complete: true });
     expect((await call('GET', connectionsPath(env))).body.items).toHaveLength(1);
     expectProblem(await call('DELETE', resourcesPath(env, 'printer', 'p-1')), 400, 'VALIDATION_FAILED');
   });

@@ -1,18 +1,26 @@
 /**
  * The cascade: soft-deletes every live connection of a resource, each in its own transaction with
- * its guard and history, a bounded batch at a time. Safe to repeat: a repeat finishes an
- * interrupted run.
+ * its guard and history, a bounded batch at a time, until done or until its time budget (well
+ * inside API Gateway's 30 s) runs out; the caller repeats until `complete`.
+ *
+ * The index it pages trails the table: an entry may still show a connection already deleted (the
+ * delete's condition fails, a consistent read confirms it is gone) and may not yet show one just
+ * made live. So it pages the index with its cursor past any stale head, and reports `complete` only
+ * after a full pass over the index in which every entry proved, by that consistent read, to be
+ * already deleted.
  */
 import { softDelete } from '../../domain/decisions.ts';
 import { NotFoundError } from '../../http/errors.ts';
 import type { ResourceRef, Scope } from '../keys.ts';
-import { backOff, CONCURRENCY_RETRIES } from '../transactions.ts';
 import { change } from './change.ts';
 import { listResourceConnections } from './lists.ts';
 import type { StoreTable } from './table.ts';
 
 /** Connections deleted at once by a cascade: bounded, so one request never floods the table. */
 const CASCADE_PARALLELISM = 25;
+const PAGE = CASCADE_PARALLELISM * 4;
+/** Work per request, well inside API Gateway's 30 s (the function may run 29 s). */
+export const CASCADE_TIME_BUDGET_MS = 20_000;
 
 export interface CascadeOptions {
   readonly scope: Scope;
@@ -20,34 +28,42 @@ export interface CascadeOptions {
   readonly actor: string;
 }
 
+export interface CascadeResult {
+  readonly deleted: number;
+  /** True only when no live connection of the resource remains. */
+  readonly complete: boolean;
+}
+
 export async function deleteAllForResource(
   table: StoreTable,
   { scope, resource, actor }: CascadeOptions,
-): Promise<number> {
+): Promise<CascadeResult> {
+  const deadline = Date.now() + (table.cascadeTimeBudgetMs ?? CASCADE_TIME_BUDGET_MS);
   let deleted = 0;
-  // Indexes trail the table by a moment: a page of already-deleted connections is read again,
-  // a few times at most, rather than taken for the end.
-  for (let idle = 0; idle < CONCURRENCY_RETRIES;) {
-    const { items } = await listResourceConnections(table, {
-      scope,
-      resource,
-      query: { limit: CASCADE_PARALLELISM * 4 },
-    });
-    if (items.length === 0) break;
-    let round = 0;
-    for (let i = 0; i < items.length; i += CASCADE_PARALLELISM) {
-      const batch = items.slice(i, i + CASCADE_PARALLELISM);
-      const results = await Promise.allSettled(
-        batch.map((c) => change(table, { scope, id: c.id, actor }, { deleted: false, known: c }, softDelete)),
-      );
-      for (const result of results) {
-        if (result.status === 'fulfilled') round++;
-        else if (!(result.reason instanceof NotFoundError)) throw result.reason; // gone meanwhile: fine
+  // The first batch always runs, so that every request makes progress however small its budget.
+  let batches = 0;
+  const outOfTime = () => batches > 0 && Date.now() >= deadline;
+  for (;;) {
+    const before = deleted;
+    let nextToken: string | undefined;
+    do {
+      if (outOfTime()) return { deleted, complete: false };
+      const page = await listResourceConnections(table, { scope, resource, query: { limit: PAGE, nextToken } });
+      for (let i = 0; i < page.items.length; i += CASCADE_PARALLELISM) {
+        if (outOfTime()) return { deleted, complete: false };
+        batches++;
+        const batch = page.items.slice(i, i + CASCADE_PARALLELISM);
+        const results = await Promise.allSettled(
+          batch.map((c) => change(table, { scope, id: c.id, actor }, { deleted: false, known: c }, softDelete)),
+        );
+        for (const result of results) {
+          if (result.status === 'fulfilled') deleted++;
+          else if (!(result.reason instanceof NotFoundError)) throw result.reason; // already deleted: a stale entry
+        }
       }
-    }
-    deleted += round;
-    idle = round === 0 ? idle + 1 : 0;
-    if (idle > 0) await backOff(idle);
+      nextToken = page.nextToken ?? undefined;
+    } while (nextToken);
+    // A pass that deleted nothing saw only connections already deleted: none is live.
+    if (deleted === before) return { deleted, complete: true };
   }
-  return deleted;
 }

@@ -9,6 +9,8 @@ export interface StoreTable {
   readonly pageTokenSecret: string;
   /** Sees the figures of every Query (the benchmarks' read-amplification budget). */
   readonly observeQuery?: QueryObserver | undefined;
+  /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
+  readonly cascadeTimeBudgetMs?: number | undefined;
 }
 
 export async function getItem(
