@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ResourceType } from '../functions/domain/rules.ts';
 import type { GraphQuery } from '../functions/http/schemas.ts';
 import type { Scope } from '../functions/store/keys.ts';
-import type { Direction } from '../functions/store/neighbourhood.ts';
+import type { Direction } from '../functions/store/patterns/neighbourhood.ts';
 import { ConnectionRepository } from '../functions/store/repository.ts';
 import { attachMeter, roundsOf, sumCapacity } from './meter.ts';
 import { ms, table, units } from './report.ts';
@@ -70,8 +70,13 @@ export async function measureGraph(
   const scope: Scope = { projectSlug: 'bench', environmentSlug: `graph-${size}` };
   const seedMs = await seedConnections(seedClient, tableName, generateConnections(scope, size, false));
   const reads = { scanned: 0 };
-  const repo = new ConnectionRepository(readClient, tableName, secret, ({ scannedCount }) => {
-    reads.scanned += scannedCount;
+  const repo = new ConnectionRepository({
+    client: readClient,
+    tableName,
+    pageTokenSecret: secret,
+    observeQuery: ({ scannedCount }) => {
+      reads.scanned += scannedCount;
+    },
   });
   const meter = attachMeter(readClient);
   try {
@@ -83,7 +88,7 @@ export async function measureGraph(
       do {
         reads.scanned = 0;
         meter.reset();
-        const page = await repo.graph(scope, { ...query, nextToken });
+        const page = await repo.graph({ scope, query: { ...query, nextToken } });
         perPage.push({
           queries: meter.calls.length,
           scanned: reads.scanned,
@@ -118,7 +123,7 @@ export async function measureGraph(
       reads.scanned = 0;
       meter.reset();
       const started = performance.now();
-      const graph = await repo.graph(scope, { resourceType, resourceId, depth: 3, direction });
+      const graph = await repo.graph({ scope, query: { resourceType, resourceId, depth: 3, direction } });
       neighbourhoods.push({
         name,
         depth: 3,

@@ -3,8 +3,8 @@
  * time, or the neighbourhood of one resource (contract §5).
  */
 import { endpoint, json } from '../http/http.ts';
-import { repository } from '../store/service.ts';
+import { connections } from '../store/connections.ts';
 
-const connections = repository();
-
-export const handler = endpoint('getGraph', async ({ path, query }) => json(200, await connections.graph(path, query)));
+export const handler = endpoint('getGraph', async ({ path, query }) =>
+  json(200, await connections.graph({ scope: path, query })),
+);

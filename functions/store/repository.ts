@@ -15,8 +15,8 @@ import type {
   ResourceConnectionsQuery,
   UpdateConnectionInput,
 } from '../http/schemas.ts';
-import type { Graph } from './graph-edges.ts';
-import { readGraph } from './graph.ts';
+import type { Graph } from './patterns/graph-edges.ts';
+import { readGraph } from './patterns/graph.ts';
 import type { HistoryEntry } from './history.ts';
 import type { ResourceRef, Scope } from './keys.ts';
 import type { Page, QueryObserver } from './listing.ts';
@@ -88,8 +88,8 @@ export class ConnectionRepository {
     return listResourceConnections(this.table, options);
   }
 
-  /** The environment as nodes and edges: a page of it, or one resource's neighbourhood (graph.ts). */
-  graph(scope: Scope, query: GraphQuery): Promise<Graph> {
+  /** The environment as nodes and edges: a page of it, or one resource's neighbourhood (patterns/graph.ts). */
+  graph({ scope, query }: { scope: Scope; query: GraphQuery }): Promise<Graph> {
     const { client, tableName, pageTokenSecret, observeQuery: observe } = this.table;
     return readGraph({ client, tableName, pageTokenSecret, observe }, scope, query);
   }

@@ -11,15 +11,15 @@ import { attachMeter, roundsOf } from '../../bench/meter.ts';
 import { seedConnections } from '../../bench/seed.ts';
 import type { Connection } from '../../functions/domain/connection.ts';
 import { RESOURCE_TYPES, type ResourceType } from '../../functions/domain/rules.ts';
-import { createDocumentClient } from '../../functions/store/dynamo.ts';
+import { createDocumentClient } from '../../functions/store/client.ts';
 import type { Scope } from '../../functions/store/keys.ts';
-import type { Direction } from '../../functions/store/neighbourhood.ts';
+import type { Direction } from '../../functions/store/patterns/neighbourhood.ts';
 import { ConnectionRepository } from '../../functions/store/repository.ts';
 import { client, freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
 
 const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
 const meter = attachMeter(metered);
-const repo = new ConnectionRepository(metered, tableName, pageTokenSecret);
+const repo = new ConnectionRepository({ client: metered, tableName, pageTokenSecret });
 
 /** mulberry32, so the graph is the same on every run. */
 function random(seed: number): () => number {
@@ -119,7 +119,7 @@ describe('on a random graph with cycles', () => {
     const expected = reference(edges, key(...start), depth, direction);
     meter.reset();
 
-    const graph = await repo.graph(scope, { resourceType: start[0], resourceId: id, depth, direction });
+    const graph = await repo.graph({ scope, query: { resourceType: start[0], resourceId: id, depth, direction } });
 
     expect(graph.edges.map((e) => e.id).sort()).toEqual(expected.ids);
     expect(graph.truncated).toBe(false);
@@ -136,7 +136,10 @@ describe('on a random graph with cycles', () => {
     for (const direction of ['out', 'in', 'both'] as const) {
       let previous = new Set<string>();
       for (const depth of [1, 2, 3]) {
-        const graph = await repo.graph(scope, { resourceType: nodes[0]![0], resourceId: 'n-0', depth, direction });
+        const graph = await repo.graph({
+          scope,
+          query: { resourceType: nodes[0]![0], resourceId: 'n-0', depth, direction },
+        });
         const ids = new Set(graph.edges.map((e) => e.id));
         for (const id of previous) expect(ids.has(id)).toBe(true);
         previous = ids;
@@ -146,14 +149,14 @@ describe('on a random graph with cycles', () => {
 
   it('answers a resource with no connections with an empty graph in one round', async () => {
     meter.reset();
-    const graph = await repo.graph(scope, { resourceType: 'database', resourceId: 'nobody', depth: 3 });
+    const graph = await repo.graph({ scope, query: { resourceType: 'database', resourceId: 'nobody', depth: 3 } });
     expect(graph).toEqual({ nodes: [], edges: [], nextToken: null, truncated: false });
     expect(meter.calls).toHaveLength(2);
   });
 
   it('defaults to depth 1, both directions', async () => {
     const [type, id] = nodes[5]!;
-    const graph = await repo.graph(scope, { resourceType: type, resourceId: id });
+    const graph = await repo.graph({ scope, query: { resourceType: type, resourceId: id } });
     expect(graph.edges.map((e) => e.id).sort()).toEqual(reference(edges, key(type, id), 1, 'both').ids);
   });
 });
@@ -174,7 +177,7 @@ describe('past 1,000 edges', () => {
   }, 60_000);
 
   it('answers exactly 1,000 edges whole', async () => {
-    const graph = await repo.graph(scope, { resourceType: 'instance', resourceId: 'i-exact' });
+    const graph = await repo.graph({ scope, query: { resourceType: 'instance', resourceId: 'i-exact' } });
     expect(graph.edges).toHaveLength(1000);
     expect(graph.truncated).toBe(false);
     expect(graph.nodes).toHaveLength(1001);
@@ -182,7 +185,7 @@ describe('past 1,000 edges', () => {
 
   it('truncates at 1,000 edges, all of them reachable, and says so', async () => {
     meter.reset();
-    const graph = await repo.graph(scope, { resourceType: 'instance', resourceId: 'i-over', depth: 3 });
+    const graph = await repo.graph({ scope, query: { resourceType: 'instance', resourceId: 'i-over', depth: 3 } });
     expect(graph.edges).toHaveLength(1000);
     expect(graph.truncated).toBe(true);
     const reachable = new Set([...over.slice(1), beyond].map((c) => c.id));
@@ -192,11 +195,14 @@ describe('past 1,000 edges', () => {
   });
 
   it('keeps the nearest hops when it truncates', async () => {
-    const graph = await repo.graph(scope, {
-      resourceType: 'database',
-      resourceId: 'db-1',
-      depth: 2,
-      direction: 'both',
+    const graph = await repo.graph({
+      scope,
+      query: {
+        resourceType: 'database',
+        resourceId: 'db-1',
+        depth: 2,
+        direction: 'both',
+      },
     });
     expect(graph.truncated).toBe(true);
     expect(graph.edges).toHaveLength(1000);

@@ -10,7 +10,7 @@ import type { Connection } from '../../functions/domain/connection.ts';
 import type { Status } from '../../functions/domain/rules.ts';
 import { InvalidNextTokenError } from '../../functions/http/errors.ts';
 import type { GraphQuery } from '../../functions/http/schemas.ts';
-import type { Graph } from '../../functions/store/graph-edges.ts';
+import type { Graph } from '../../functions/store/patterns/graph-edges.ts';
 import { client, freshScope, newRepository, tableName } from '../support/integration.ts';
 
 const SIZE = 1200;
@@ -35,7 +35,7 @@ async function allPages(query: GraphQuery, limit: number): Promise<{ pages: Grap
   let nextToken: string | undefined;
   do {
     reads.scanned = reads.count = reads.queries = 0;
-    const page = await repo.graph(scope, { ...query, limit, nextToken });
+    const page = await repo.graph({ scope, query: { ...query, limit, nextToken } });
     expect(page.edges.length).toBeLessThanOrEqual(limit);
     // No filter expression: a page examines exactly the edges it returns.
     expect(reads.scanned).toBe(page.edges.length);
@@ -95,17 +95,17 @@ describe('whole-environment pages', () => {
 
   it('pages 500 edges by default and up to 1,000 when asked, in one Query each', async () => {
     reads.queries = 0;
-    expect((await repo.graph(scope, {})).edges).toHaveLength(500);
+    expect((await repo.graph({ scope, query: {} })).edges).toHaveLength(500);
     expect(reads.queries).toBe(1);
     reads.queries = 0;
-    const big = await repo.graph(scope, { includeDeleted: true, limit: 1000 });
+    const big = await repo.graph({ scope, query: { includeDeleted: true, limit: 1000 } });
     expect(big.edges).toHaveLength(1000);
     expect(reads.queries).toBe(2); // the live partition (600), then 400 of the deleted one
   });
 
   it('lets limit change between pages', async () => {
-    const first = await repo.graph(scope, { limit: 10 });
-    const second = await repo.graph(scope, { limit: 700, nextToken: first.nextToken! });
+    const first = await repo.graph({ scope, query: { limit: 10 } });
+    const second = await repo.graph({ scope, query: { limit: 700, nextToken: first.nextToken! } });
 
     expect(second.nextToken).toBeNull();
     expect([...first.edges, ...second.edges].map((e) => e.id).sort()).toEqual(
@@ -114,14 +114,19 @@ describe('whole-environment pages', () => {
   });
 
   it('answers an empty environment with no nodes, no edges and no token', async () => {
-    expect(await repo.graph(freshScope(), {})).toEqual({ nodes: [], edges: [], nextToken: null, truncated: false });
+    expect(await repo.graph({ scope: freshScope(), query: {} })).toEqual({
+      nodes: [],
+      edges: [],
+      nextToken: null,
+      truncated: false,
+    });
   });
 });
 
 describe('tokens', () => {
   let token: string;
   beforeAll(async () => {
-    token = (await repo.graph(scope, { status: 'failed', limit: 5 })).nextToken!;
+    token = (await repo.graph({ scope, query: { status: 'failed', limit: 5 } })).nextToken!;
     expect(token).toEqual(expect.any(String));
   });
 
@@ -130,7 +135,9 @@ describe('tokens', () => {
     ['no status', {}],
     ['includeDeleted added', { status: 'failed' as Status, includeDeleted: true }],
   ])('is refused with %s', async (_, query) => {
-    await expect(repo.graph(scope, { ...query, nextToken: token })).rejects.toBeInstanceOf(InvalidNextTokenError);
+    await expect(repo.graph({ scope, query: { ...query, nextToken: token } })).rejects.toBeInstanceOf(
+      InvalidNextTokenError,
+    );
   });
 
   it('is refused in another environment or project', async () => {
@@ -139,7 +146,7 @@ describe('tokens', () => {
       { ...scope, projectSlug: `${scope.projectSlug}x` },
     ];
     for (const other of elsewhere) {
-      await expect(repo.graph(other, { status: 'failed', nextToken: token })).rejects.toBeInstanceOf(
+      await expect(repo.graph({ scope: other, query: { status: 'failed', nextToken: token } })).rejects.toBeInstanceOf(
         InvalidNextTokenError,
       );
     }
@@ -147,17 +154,17 @@ describe('tokens', () => {
 
   it('is refused altered, and is not a list token', async () => {
     const altered = `${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`;
-    await expect(repo.graph(scope, { status: 'failed', nextToken: altered })).rejects.toBeInstanceOf(
+    await expect(repo.graph({ scope, query: { status: 'failed', nextToken: altered } })).rejects.toBeInstanceOf(
       InvalidNextTokenError,
     );
-    const listToken = (await repo.list(scope, { status: 'failed', limit: 5 })).nextToken!;
-    await expect(repo.graph(scope, { status: 'failed', nextToken: listToken })).rejects.toBeInstanceOf(
+    const listToken = (await repo.list({ scope, query: { status: 'failed', limit: 5 } })).nextToken!;
+    await expect(repo.graph({ scope, query: { status: 'failed', nextToken: listToken } })).rejects.toBeInstanceOf(
       InvalidNextTokenError,
     );
   });
 
   it('opens with the filters it was made for', async () => {
-    const page = await repo.graph(scope, { status: 'failed', nextToken: token, limit: 1000 });
+    const page = await repo.graph({ scope, query: { status: 'failed', nextToken: token, limit: 1000 } });
     expect(page.edges.length).toBe(expectedIds((c) => c.deletedAt === undefined && c.status === 'failed').length - 5);
   });
 });

@@ -4,10 +4,10 @@
  * what an edge shows, so a page moves a fraction of what the index holds.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { ResourceType, Status } from '../domain/rules.ts';
-import type { QueryObserver } from './listing.ts';
-import type { StreamKey } from './page-token.ts';
-import { TABLE, type IndexName } from './table-definition.ts';
+import type { ResourceType, Status } from '../../domain/rules.ts';
+import type { QueryObserver } from '../listing.ts';
+import type { StreamKey } from '../page-token.ts';
+import { TABLE, type IndexName } from '../table-definition.ts';
 
 export interface GraphNode {
   /** `type/id`: no resource type holds a `/`, and no resource id either. */

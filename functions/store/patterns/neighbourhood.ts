@@ -6,7 +6,7 @@
  * byTarget index (`in`), or both (`both`: each hop follows connections either way). Nodes are
  * queried once each, so a depth-d neighbourhood costs at most d rounds.
  */
-import { MAX_GRAPH_EDGES, type GRAPH_DIRECTIONS } from '../http/schemas.ts';
+import { MAX_GRAPH_EDGES, type GRAPH_DIRECTIONS } from '../../http/schemas.ts';
 import {
   nodeKey,
   nodesOf,
@@ -16,8 +16,8 @@ import {
   type GraphSource,
   type GraphStream,
 } from './graph-edges.ts';
-import { keys, type ResourceRef, type Scope } from './keys.ts';
-import type { StreamKey } from './page-token.ts';
+import { keys, type ResourceRef, type Scope } from '../keys.ts';
+import type { StreamKey } from '../page-token.ts';
 
 export type Direction = (typeof GRAPH_DIRECTIONS)[number];
 
