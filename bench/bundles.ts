@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FUNCTION_NODE_OPTIONS } from '../lib/bundling.ts';
-import { BASELINE_ENTRY, bundleFunction, FUNCTION_ENTRIES, ROOT, RUNTIME_SDK_EXTERNALS } from './esbuild.ts';
+import { BASELINE_ENTRY, bundleFunction, FUNCTION_ENTRIES, ROOT, RUNTIME_SDK_EXTERNALS } from '../testkit/esbuild.ts';
 import { median } from './report.ts';
 
 export interface BundleFigures {

@@ -4,12 +4,12 @@
  */
 import { createDocumentClient } from '../functions/store/client.ts';
 import { documentClient } from '../functions/store/connections.ts';
-import { measureRequestCosts, type RequestCost } from './dynamo-costs.ts';
+import { measureRequestCosts, type RequestCost } from '../testkit/dynamo-costs.ts';
 import { measureHandlerOverhead, type Overhead } from './handler-overhead.ts';
-import { attachMeter } from './meter.ts';
+import { attachMeter } from '../testkit/meter.ts';
 import { measureGraph, type GraphEnvironment } from './graph.ts';
-import { measureEnvironment, type Environment } from './read-amplification.ts';
-import { seedingClient } from './seed.ts';
+import { measureEnvironment, type Environment } from '../testkit/read-amplification.ts';
+import { seedingClient } from '../testkit/seed.ts';
 
 export interface DataResults {
   readonly costs: RequestCost[];

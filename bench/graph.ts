@@ -10,9 +10,9 @@ import type { GraphQuery } from '../functions/http/schemas.ts';
 import type { Scope } from '../functions/store/keys.ts';
 import type { Direction } from '../functions/store/patterns/neighbourhood.ts';
 import { ConnectionRepository } from '../functions/store/repository.ts';
-import { attachMeter, roundsOf, sumCapacity } from './meter.ts';
+import { attachMeter, roundsOf, sumCapacity } from '../testkit/meter.ts';
 import { ms, table, units } from './report.ts';
-import { generateConnections, HOT_INSTANCE, seedConnections } from './seed.ts';
+import { generateConnections, HOT_INSTANCE, seedConnections } from '../testkit/seed.ts';
 
 export interface GraphPaging {
   readonly name: string;

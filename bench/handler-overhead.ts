@@ -9,8 +9,8 @@ import type { RouteId } from '../functions/routes.ts';
 import { keys, type Scope } from '../functions/store/keys.ts';
 import { TABLE } from '../functions/store/table-definition.ts';
 import { median } from './report.ts';
-import { call, type RequestSpec } from './requests.ts';
-import { generateConnections, seedConnections } from './seed.ts';
+import { call, type RequestSpec } from '../testkit/requests.ts';
+import { generateConnections, seedConnections } from '../testkit/seed.ts';
 
 export interface Overhead {
   readonly name: string;

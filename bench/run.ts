@@ -27,10 +27,8 @@
  * A quick run: BENCH_LARGE=5000 BENCH_IMPORT_RUNS=3 BENCH_ITERATIONS=50 BENCH_HTTP_SECONDS=2 npm run bench
  */
 import './env.ts';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { ensureTable } from '../local/table.ts';
+import { startLocalDatabase } from '../local/environment.ts';
 import { measureBundles } from './bundles.ts';
 import type { DataResults } from './data-sections.ts';
 import { measureHttp } from './http.ts';
@@ -66,14 +64,11 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
 // Bundles first, before DynamoDB Local's JVM competes for the CPU.
 const bundles = await section('bundles', () => measureBundles(settings.importRuns));
 
-const dynamo = await section('DynamoDB Local', () => startDynamoDbLocal({ dataDir: ':memory:' }));
+const tableName = process.env.TABLE_NAME!;
+const dynamo = await section('DynamoDB Local', () => startLocalDatabase({ tableName, dataDir: ':memory:' }));
 let data: DataResults;
 try {
-  const tableName = process.env.TABLE_NAME!;
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-  const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local' });
-  await ensureTable(admin, tableName);
-  admin.destroy();
   // Only now, with the endpoint set, may anything build the shared client or load a handler.
   const { dataSections } = await import('./data-sections.ts');
   data = await dataSections(

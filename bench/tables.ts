@@ -2,9 +2,9 @@
 import type { FunctionBundles } from './bundles.ts';
 import { graphTables } from './graph.ts';
 import type { DataResults } from './data-sections.ts';
-import { withinBudget, type RequestCost } from './dynamo-costs.ts';
+import { withinBudget, type RequestCost } from '../testkit/dynamo-costs.ts';
 import type { HttpFigures } from './http.ts';
-import { LIST_CASES, pageCost, PAGE, type Environment, type PageReads } from './read-amplification.ts';
+import { LIST_CASES, pageCost, PAGE, type Environment, type PageReads } from '../testkit/read-amplification.ts';
 import { kb, median, ms, ratio, table, units, verdict } from './report.ts';
 
 export interface Results extends DataResults {

@@ -1,10 +1,11 @@
 /**
- * What API Gateway (HTTP API, payload format 2.0) does in front of the functions: match a route,
- * and build the event exactly as the real service sends it.
+ * What API Gateway (HTTP API, payload format 2.0) and the Lambda runtime do in front of the
+ * functions: match a route, build the event exactly as the real service sends it, and the context
+ * a function is invoked with. The test kit builds its events with the same pieces.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { routeKey, ROUTES, type Route } from '../functions/routes.ts';
 import type { JwtClaims } from './jwt.ts';
 
@@ -77,10 +78,7 @@ export function buildEvent(
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const rawQueryString = url.search.slice(1);
-  const queryStringParameters: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
-  }
+  const queryStringParameters = queryParameters(rawQueryString);
   const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
   const contentType = headers['content-type'] ?? '';
   const isText = TEXT_TYPES.test(contentType);
@@ -122,4 +120,32 @@ export function buildEvent(
     isBase64Encoded: body.length > 0 && !isText,
   };
   return event as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+/** `queryStringParameters` as API Gateway derives it: decoded, repeated values joined by commas. */
+export function queryParameters(rawQueryString: string): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    parameters[name] = Object.hasOwn(parameters, name) ? `${parameters[name]},${value}` : value;
+  }
+  return parameters;
+}
+
+/** The Lambda context a function is invoked with; `timeoutMs` counts down from now. */
+export function lambdaContext(functionName: string, awsRequestId: string = randomUUID(), timeoutMs = 29_000): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
 }

@@ -12,14 +12,13 @@ import {
 } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { GatewayEvent, GatewayResult } from '../functions/http/http.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
-import { buildEvent, matchRoute } from './gateway.ts';
+import { PayloadTooLargeError, ProblemError, UnauthenticatedError } from '../functions/http/errors.ts';
+import { problemResponse, type GatewayEvent, type GatewayResult } from '../functions/http/http.ts';
+import { startLocalDatabase, useLocalEnvironment } from './environment.ts';
+import { buildEvent, lambdaContext, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
 import { fileSink, publishStream, type StreamFollower } from './stream-events.ts';
-import { ensureTable } from './table.ts';
 
 export const DEFAULT_JWT_SECRET = 'local-dev-secret';
 /** API Gateway refuses bodies over 10 MB; the functions refuse much less. */
@@ -50,31 +49,26 @@ type Handler = (event: GatewayEvent, context: Context) => Promise<GatewayResult>
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
   const tableName = options.tableName ?? 'resource-connections';
-  let dynamo: DynamoDbLocal | undefined;
+  // The handlers read their configuration once, when first imported: set it before that.
+  useLocalEnvironment({ tableName, pageTokenSecret: `local-page-tokens:${jwtSecret}` });
+  const dynamo = await startLocalDatabase({
+    tableName,
+    endpoint: options.dynamoDbEndpoint,
+    dataDir: options.dataDir,
+  });
+  const endpoint = dynamo.endpoint;
   let events: StreamFollower | undefined;
-  const endpoint =
-    options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ dataDir: options.dataDir })).endpoint;
 
   try {
-    // The handlers read their configuration once, when first imported: set it before that.
-    process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = endpoint;
-    process.env.PAGE_TOKEN_SECRET ??= `local-page-tokens:${jwtSecret}`;
-    process.env.AWS_REGION ??= 'local';
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    // CloudWatch metrics mean nothing here; their EMF lines would only bury the logs.
-    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-    const admin = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION });
-    await ensureTable(admin, tableName);
-    admin.destroy();
     const eventsFile = options.eventsFile ?? '.data/events.ndjson';
     events = await publishStream(endpoint, tableName, fileSink(eventsFile));
 
     const server = createServer((req, res) => {
       serve(req, res, jwtSecret).catch((error: unknown) => {
         console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: String(error) }));
-        if (!res.headersSent) send(res, problem(500, 'INTERNAL', 'Internal Server Error', 'The local server failed.'));
+        const failure = new ProblemError(500, 'INTERNAL', 'Internal Server Error', 'The local server failed.');
+        if (!res.headersSent) send(res, problemResponse(failure, randomUUID()));
         else res.destroy();
       });
     });
@@ -88,12 +82,12 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       close: async () => {
         await closeServer(server);
         await events?.stop();
-        await dynamo?.stop();
+        await dynamo.stop();
       },
     };
   } catch (error) {
     await events?.stop();
-    await dynamo?.stop();
+    await dynamo.stop();
     throw error;
   }
 }
@@ -111,8 +105,7 @@ function loadHandler(name: string): Promise<Handler> {
 async function serve(req: IncomingMessage, res: ServerResponse, jwtSecret: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const body = await readBody(req);
-  if (body === undefined)
-    return send(res, problem(413, 'PAYLOAD_TOO_LARGE', 'Content Too Large', 'The request body is too large.'));
+  if (body === undefined) return send(res, problemResponse(new PayloadTooLargeError(GATEWAY_MAX_BODY), randomUUID()));
   const match = matchRoute(req.method ?? 'GET', url.pathname);
   if (!match) throw new Error('the route table has no $default route');
 
@@ -123,7 +116,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, jwtSecret: strin
       if (scheme?.toLowerCase() !== 'bearer' || !token) throw new Error('a bearer token is required');
       claims = verifyJwt(token, jwtSecret);
     } catch (error) {
-      return send(res, problem(401, 'UNAUTHENTICATED', 'Unauthorized', `Unauthorized: ${(error as Error).message}.`));
+      const refusal = new UnauthenticatedError(`Unauthorized: ${(error as Error).message}.`);
+      return send(res, problemResponse(refusal, randomUUID()));
     }
   }
 
@@ -131,24 +125,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, jwtSecret: strin
   const handler = await loadHandler(match.route.handler);
   const result = await handler(event, lambdaContext(match.route.id, event.requestContext.requestId));
   send(res, result);
-}
-
-function lambdaContext(functionName: string, awsRequestId: string): Context {
-  const deadline = Date.now() + 29_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -160,17 +136,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
-}
-
-function problem(status: number, code: string, title: string, detail: string): GatewayResult {
-  return {
-    statusCode: status,
-    headers: {
-      'content-type': 'application/problem+json',
-      ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
-    },
-    body: JSON.stringify({ type: 'about:blank', title, status, code, detail, requestId: randomUUID() }),
-  };
 }
 
 function send(res: ServerResponse, result: GatewayResult): void {
@@ -192,8 +157,6 @@ function closeServer(server: Server): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  // The Lambda runtime is Node 22; the SDK's notice about its future Node 22 floor is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const jwtSecret = process.env.LOCAL_JWT_SECRET || DEFAULT_JWT_SECRET;
   const started = Date.now();
   const service = await startLocalService({

@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -13,9 +13,8 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EVENT_SOURCE, type ConnectionEvent } from '../functions/events/events.ts';
-import { publish, type EventSink, type SequencedRecord } from '../functions/events/publisher.ts';
+import { publish, sequencedRecord, type EventSink } from '../functions/events/publisher.ts';
 
 const POLL_MS = 200;
 
@@ -51,16 +50,9 @@ export interface StreamFollower {
 /** Publishes the events of the table's changes from now on, as the publisher Lambda does in AWS. */
 export function publishStream(endpoint: string, tableName: string, sink: EventSink): Promise<StreamFollower> {
   return followStream(endpoint, tableName, async (records) => {
-    await publish(records.map(toSequencedRecord), sink);
+    await publish(records.map(sequencedRecord), sink);
   });
 }
-
-const toSequencedRecord = (record: StreamRecord): SequencedRecord => ({
-  eventName: record.eventName,
-  sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
-  newImage: image(record.dynamodb?.NewImage),
-  oldImage: image(record.dynamodb?.OldImage),
-});
 
 /**
  * Hands every batch of the table's stream records, from the moment this resolves, to `consume`.
@@ -125,6 +117,3 @@ export async function followStream(
     },
   };
 }
-
-const image = (raw: Record<string, unknown> | undefined) =>
-  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;

@@ -3,6 +3,8 @@
  * locally), in order, and says which records must be retried: the first that failed and all after
  * it, as Lambda's ReportBatchItemFailures expects for a stream.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { toConnectionEvent, type ChangeRecord, type ConnectionEvent } from './events.ts';
 
 export interface EventSink {
@@ -14,6 +16,29 @@ export interface SequencedRecord extends ChangeRecord {
   /** Identifies the record for a retry (the stream sequence number). */
   sequenceNumber: string;
 }
+
+/** A change-stream record, as both Lambda's stream event and the DynamoDB Streams API carry it. */
+export interface StreamRecord {
+  readonly eventName?: string;
+  readonly dynamodb?: {
+    readonly SequenceNumber?: string;
+    readonly NewImage?: Record<string, unknown>;
+    readonly OldImage?: Record<string, unknown>;
+  };
+}
+
+/** A stream record with its images read from DynamoDB's attribute-value form. */
+export function sequencedRecord(record: StreamRecord): SequencedRecord {
+  return {
+    eventName: record.eventName,
+    sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
+    newImage: image(record.dynamodb?.NewImage),
+    oldImage: image(record.dynamodb?.OldImage),
+  };
+}
+
+const image = (raw: Record<string, unknown> | undefined) =>
+  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
 
 /** EventBridge takes at most 10 entries per PutEvents. */
 export const SINK_BATCH_SIZE = 10;

@@ -4,15 +4,13 @@
  * from the first event that did not go out; delivery is at least once.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { requiredVariable } from '../environment.ts';
 import { EVENT_SOURCE, type ConnectionEvent } from '../events/events.ts';
 import { logger } from '../http/observability.ts';
-import { publish, type EventSink } from '../events/publisher.ts';
+import { publish, sequencedRecord, type EventSink } from '../events/publisher.ts';
 
-const busName = process.env.EVENT_BUS_NAME;
-if (!busName) throw new Error('Missing required environment variable EVENT_BUS_NAME');
+const busName = requiredVariable('EVENT_BUS_NAME');
 
 export function eventBridgeSink(client: EventBridgeClient, eventBusName: string): EventSink {
   return {
@@ -41,16 +39,7 @@ export function eventBridgeSink(client: EventBridgeClient, eventBusName: string)
 const sink = eventBridgeSink(new EventBridgeClient({ maxAttempts: 3 }), busName);
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const records = event.Records.map((record) => ({
-    eventName: record.eventName,
-    sequenceNumber: record.dynamodb?.SequenceNumber ?? '',
-    newImage: image(record.dynamodb?.NewImage),
-    oldImage: image(record.dynamodb?.OldImage),
-  }));
-  const { failedFrom, published } = await publish(records, sink);
+  const { failedFrom, published } = await publish(event.Records.map(sequencedRecord), sink);
   if (failedFrom) logger.warn('events not published; the stream will retry from the first', { failedFrom, published });
   return { batchItemFailures: failedFrom ? [{ itemIdentifier: failedFrom }] : [] };
 }
-
-const image = (raw: Record<string, unknown> | undefined) =>
-  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;

@@ -17,6 +17,6 @@ export const handler = endpoint('validateConnection', async ({ path }, event) =>
     return json(200, { valid: true });
   } catch (error) {
     if (!(error instanceof ProblemError) || error.status >= 500) throw error;
-    return json(200, { valid: false, problem: problemDocument(error, event) });
+    return json(200, { valid: false, problem: problemDocument(error, event.requestContext?.requestId) });
   }
 });

@@ -100,23 +100,28 @@ export function problemJson(): Middleware {
     onError: (request) => {
       const problem = toProblemError(request.error);
       countProblem(problem.code);
-      request.response = json(problem.status, problemDocument(problem, request.event), {
-        ...problem.headers,
-        'content-type': 'application/problem+json',
-      });
+      request.response = problemResponse(problem, request.event.requestContext?.requestId);
     },
   };
 }
 
+/** The problem+json answer of a problem (also what the local server answers before any function runs). */
+export function problemResponse(problem: ProblemError, requestId: string | undefined): GatewayResult {
+  return json(problem.status, problemDocument(problem, requestId), {
+    ...problem.headers,
+    'content-type': 'application/problem+json',
+  });
+}
+
 /** The RFC 9457 document of a problem. */
-export function problemDocument(problem: ProblemError, event: GatewayEvent): Record<string, unknown> {
+export function problemDocument(problem: ProblemError, requestId: string | undefined): Record<string, unknown> {
   return {
     type: 'about:blank',
     title: problem.title,
     status: problem.status,
     code: problem.code,
     detail: problem.message,
-    requestId: event.requestContext?.requestId,
+    requestId,
     ...problem.extensions,
   };
 }

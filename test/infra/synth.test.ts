@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASELINE_ENTRY, bundleFunction } from '../../bench/esbuild.ts';
+import { BASELINE_ENTRY, bundleFunction } from '../../testkit/esbuild.ts';
 import { routeKey, ROUTES, type Route } from '../../functions/routes.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.ts';
 import { ROOT, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER } from './support/synth.ts';

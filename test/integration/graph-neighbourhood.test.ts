@@ -7,8 +7,8 @@
  */
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attachMeter, roundsOf } from '../../bench/meter.ts';
-import { seedConnections } from '../../bench/seed.ts';
+import { attachMeter, roundsOf } from '../../testkit/meter.ts';
+import { seedConnections } from '../../testkit/seed.ts';
 import type { Connection } from '../../functions/domain/connection.ts';
 import { RESOURCE_TYPES, type ResourceType } from '../../functions/domain/rules.ts';
 import { createDocumentClient } from '../../functions/store/client.ts';

@@ -5,7 +5,7 @@
  * tokens are bound to their filters and scope.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateConnections, seedConnections } from '../../bench/seed.ts';
+import { generateConnections, seedConnections } from '../../testkit/seed.ts';
 import type { Connection } from '../../functions/domain/connection.ts';
 import type { Status } from '../../functions/domain/rules.ts';
 import { InvalidNextTokenError } from '../../functions/http/errors.ts';

@@ -9,7 +9,7 @@ import { ROUTES, type Route } from '../../functions/routes.ts';
 import { STATUSES } from '../../functions/domain/rules.ts';
 import type { GatewayEvent } from '../../functions/http/http.ts';
 import { keys } from '../../functions/store/keys.ts';
-import { invoke, loadEvent, withClaims, type LambdaHandler } from '../support/events.ts';
+import { invoke, loadEvent, withClaims, type LambdaHandler } from '../../testkit/events.ts';
 import { freshScope, itemsUnder, newRepository } from '../support/integration.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/environment.ts';
 import { mintToken } from '../../local/jwt.ts';
 import { isDatabaseUnavailable } from '../../functions/store/database-errors.ts';
 import { createDocumentClient } from '../../functions/store/client.ts';

@@ -5,8 +5,8 @@
  * default lists nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIST_CASES, measureEnvironment, PAGE, type Environment } from '../../bench/read-amplification.ts';
-import { generateConnections, HOT_INSTANCE } from '../../bench/seed.ts';
+import { LIST_CASES, measureEnvironment, PAGE, type Environment } from '../../testkit/read-amplification.ts';
+import { generateConnections, HOT_INSTANCE } from '../../testkit/seed.ts';
 import type { Connection } from '../../functions/domain/connection.ts';
 import { client, freshScope, newRepository, pageTokenSecret, tableName } from '../support/integration.ts';
 

@@ -4,8 +4,8 @@
  * finding: this fails on it.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { CASCADE_SIZE, LIST_PAGES, measureRequestCosts, type RequestCost } from '../../bench/dynamo-costs.ts';
-import { attachMeter } from '../../bench/meter.ts';
+import { CASCADE_SIZE, LIST_PAGES, measureRequestCosts, type RequestCost } from '../../testkit/dynamo-costs.ts';
+import { attachMeter } from '../../testkit/meter.ts';
 import { documentClient } from '../../functions/store/connections.ts';
 import { freshScope } from '../support/integration.ts';
 

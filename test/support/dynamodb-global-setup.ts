@@ -1,20 +1,20 @@
-/** Starts DynamoDB Local once for the integration suite and creates the table the tests share. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+/**
+ * The integration suite's DynamoDB, once per run: DynamoDB Local, started here, with the table the
+ * tests share; or, when DYNAMODB_ENDPOINT is set, a DynamoDB already running there (LocalStack's, or
+ * DynamoDB Local started by hand), in a table of this run's own that is deleted afterwards.
+ */
+import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
-import { ensureTable } from '../../local/table.ts';
-
-export const TEST_TABLE = 'connections-test';
+import { startLocalDatabase } from '../../local/environment.ts';
 
 export default async function setup(project: TestProject) {
-  const dynamo = await startDynamoDbLocal();
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  const endpoint = process.env.DYNAMODB_ENDPOINT || undefined;
+  const database = await startLocalDatabase({
+    endpoint,
+    tableName: endpoint ? `connections-test-${randomBytes(4).toString('hex')}` : 'connections-test',
+    dropTable: endpoint !== undefined,
   });
-  await ensureTable(client, TEST_TABLE);
-  client.destroy();
-  project.provide('dynamoDbEndpoint', dynamo.endpoint);
-  return () => dynamo.stop();
+  project.provide('dynamoDbEndpoint', database.endpoint);
+  project.provide('tableName', database.tableName);
+  return () => database.stop();
 }

@@ -1,20 +1,21 @@
 /**
  * The configuration the functions read, set before any handler module loads. Integration tests get
- * DYNAMODB_ENDPOINT from the global setup; unit tests never reach it.
+ * the endpoint and table from the global setup; unit tests never reach DynamoDB (a closed port).
  */
 import { inject } from 'vitest';
+import { useLocalEnvironment } from '../../local/environment.ts';
 
-process.env.TABLE_NAME = 'connections-test'; // created by dynamodb-global-setup.ts
-process.env.PAGE_TOKEN_SECRET ??= 'test-page-token-secret';
-process.env.AWS_REGION ??= 'local';
-process.env.AWS_ACCESS_KEY_ID ??= 'local';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-const endpoint = inject('dynamoDbEndpoint');
-process.env.DYNAMODB_ENDPOINT = endpoint ?? 'http://127.0.0.1:1';
+useLocalEnvironment({
+  tableName: inject('tableName') ?? 'connections-test',
+  dynamoDbEndpoint: inject('dynamoDbEndpoint') ?? 'http://127.0.0.1:1',
+  pageTokenSecret: 'test-page-token-secret',
+});
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoDbEndpoint?: string;
+    /** The integration suite's table: its own per run on an external DynamoDB. */
+    tableName?: string;
     apiUrl: string;
     /** Set when the suite runs against a deployed stack: one token, no local secret. */
     apiToken?: string;

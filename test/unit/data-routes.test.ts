@@ -33,7 +33,7 @@ import {
   type Answer,
   type FixtureName,
   type LambdaHandler,
-} from '../support/events.ts';
+} from '../../testkit/events.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -13,7 +13,7 @@ import {
 import { endpoint, json } from '../../functions/http/http.ts';
 import { logger } from '../../functions/http/observability.ts';
 import { problem as problemSchema } from '../../functions/docs/response-schemas.ts';
-import { invoke, loadEvent, withBody, withClaims, withQuery, type Answer } from '../support/events.ts';
+import { invoke, loadEvent, withBody, withClaims, withQuery, type Answer } from '../../testkit/events.ts';
 
 /** What a body must never show: stacks, source paths, the table, AWS error text. */
 const INTERNALS = /\bat [\w.<>]+ \(|\.ts:\d+|node_modules|\/var\/task|connections-test|Exception|arn:aws|Error:/;

@@ -5,7 +5,7 @@ import { handler as getConnection } from '../../functions/handlers/get-connectio
 import { handler as health } from '../../functions/handlers/health.ts';
 import { ROUTES } from '../../functions/routes.ts';
 import { buildEvent, matchRoute, type RouteMatch } from '../../local/gateway.ts';
-import { invoke } from '../support/events.ts';
+import { invoke } from '../../testkit/events.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

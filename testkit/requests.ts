@@ -17,7 +17,7 @@ import {
   type Answer,
   type FixtureName,
   type LambdaHandler,
-} from '../test/support/events.ts';
+} from './events.ts';
 
 export interface RequestSpec {
   /** Path parameters besides the project and environment. */

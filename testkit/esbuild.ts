@@ -10,7 +10,7 @@ import { BUNDLE_FILE, FUNCTION_BUNDLING } from '../lib/bundling.ts';
 import { ROUTES } from '../functions/routes.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BASELINE_ENTRY = join(ROOT, 'bench/baseline.ts');
+export const BASELINE_ENTRY = join(ROOT, 'testkit/baseline.ts');
 
 /** Every function the stack deploys: one per route, and the stream publisher. */
 export const FUNCTION_ENTRIES: readonly { name: string; entry: string }[] = [

@@ -1,12 +1,12 @@
 /**
  * API Gateway (HTTP API, payload format 2.0) events for handler tests, built from the fixtures in
- * test/fixtures/ as the real service sends them: lowercase header names, claim values as strings,
+ * testkit/fixtures/ as the real service sends them: lowercase header names, claim values as strings,
  * repeated query values joined by commas in queryStringParameters, no `body` key on GET, and
  * `isBase64Encoded` true for a body API Gateway does not treat as text.
  */
 import { readFileSync } from 'node:fs';
-import type { Context } from 'aws-lambda';
-import type { GatewayEvent, GatewayResult } from '../../functions/http/http.ts';
+import type { GatewayEvent, GatewayResult } from '../functions/http/http.ts';
+import { lambdaContext, queryParameters } from '../local/gateway.ts';
 
 export type FixtureName =
   | 'get-connection'
@@ -21,7 +21,7 @@ export type FixtureName =
 
 /** A fresh copy of a fixture event: change it freely. */
 export function loadEvent(name: FixtureName): GatewayEvent {
-  const text = readFileSync(new URL(`../fixtures/${name}.event.json`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`./fixtures/${name}.event.json`, import.meta.url), 'utf8');
   return JSON.parse(text) as GatewayEvent;
 }
 
@@ -60,10 +60,7 @@ export function withoutAuthorizer(event: GatewayEvent): GatewayEvent {
  * derives it (decoded, repeated values joined by commas, the key absent when there is no query).
  */
 export function withQuery(event: GatewayEvent, rawQueryString: string): GatewayEvent {
-  const parameters: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    parameters[name] = Object.hasOwn(parameters, name) ? `${parameters[name]},${value}` : value;
-  }
+  const parameters = queryParameters(rawQueryString);
   const { queryStringParameters: _old, ...rest } = event;
   return {
     ...rest,
@@ -126,24 +123,6 @@ export function withoutBody(event: GatewayEvent): GatewayEvent {
   return { ...withoutLength, isBase64Encoded: false } as GatewayEvent;
 }
 
-/** A Lambda context as the runtime passes it. */
-export function lambdaContext(functionName = 'resource-connections-test'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: '9f7d2c1e-6b3a-4f5e-8d0c-1a2b3c4d5e6f',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/11/27/[$LATEST]0123456789abcdef0123456789abcdef',
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /** Any middy handler built by `endpoint(...)`; its context type is internal to http.ts. */
 export type LambdaHandler = (event: GatewayEvent, context: never) => Promise<GatewayResult>;
 
@@ -156,7 +135,7 @@ export interface Answer {
 
 /** Calls a handler the way the Lambda runtime does and returns the answer with its body parsed. */
 export async function invoke(handler: LambdaHandler, event: GatewayEvent): Promise<Answer> {
-  const result = await handler(event, lambdaContext() as never);
+  const result = await handler(event, lambdaContext('resource-connections-test', undefined, 10_000) as never);
   const text = result.body ?? '';
   return {
     statusCode: result.statusCode ?? 200,
