@@ -1,7 +1,18 @@
 /**
- * The one route table. The CDK stack makes a function and an API route of each entry, the local
- * server dispatches by it, and the OpenAPI document describes it; adding a route here adds it
- * everywhere. Plain data: the CDK app imports it without pulling in runtime code.
+ * The one route table. Plain data: the CDK app imports it without pulling in runtime code.
+ *
+ * From an entry here, with nothing more to write: the CDK stack makes its function, its API route,
+ * its alarms; the local server dispatches to it; the OpenAPI document lists it; the bundle budget
+ * and benchmark (testkit/esbuild.ts) build it.
+ *
+ * What a new route needs besides, each a type error until written (tables keyed by RouteId):
+ * 1. functions/handlers/<handler>.ts, exporting `handler` (built with `endpoint(id, …)`);
+ * 2. functions/http/endpoints.ts `ENDPOINTS`: its path, query and body schemas (schemas.ts);
+ * 3. functions/docs/endpoint-docs.ts `ENDPOINT_DOCS`: its success and error answers
+ *    (response-schemas.ts);
+ * 4. lib/data-access.ts `DATA_ACCESS`: the DynamoDB actions and indexes its code uses;
+ * 5. test/infra/permissions.test.ts `EXPECTED` and test/api/authorization-matrix.test.ts `MATRIX`;
+ * and, by hand: the contract (../shared/api-contract.md) and the README's usage section.
  */
 /** ANY only with the catch-all `$default` route. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'ANY';

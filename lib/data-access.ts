@@ -28,41 +28,43 @@ export interface DataAccess {
   readonly queries: readonly QueryTarget[];
 }
 
-const READ_ACTIONS: readonly ItemAction[] = ['dynamodb:GetItem'];
+const READ: readonly ItemAction[] = ['dynamodb:GetItem'];
 const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 const CHANGE_AND_RELEASE: readonly ItemAction[] = [...CHANGE, 'dynamodb:DeleteItem'];
+const NOTHING: DataAccess = { items: [], queries: [] };
 
-/** A new route gets its access level's default until it needs more or less. */
-const BY_ACCESS: Record<Route['access'], DataAccess> = {
-  none: { items: [], queries: [] },
-  read: { items: READ_ACTIONS, queries: [] },
-  // Read the current item, then one transaction of Puts (item, history, guard) and perhaps a guard release.
-  write: { items: CHANGE_AND_RELEASE, queries: [] },
-};
-
-/** Routes whose code calls less, or other, than their access level's default. */
-const BY_ROUTE: Partial<Record<RouteId, DataAccess>> = {
+/** Every route's grants, each said here: a route missing from this table is a type error. */
+const DATA_ACCESS = {
   // Puts the connection, its pair guard, history and idempotency record; reads the record or the guard.
   createConnection: { items: CHANGE, queries: [] },
-  // Puts the new version and its history entry; releases nothing.
-  updateConnection: { items: CHANGE, queries: [] },
-  // Claims the pair guard again (a Put); releases nothing.
-  restoreConnection: { items: CHANGE, queries: [] },
   // Pages only: Query on whichever index the filters choose (list-plans.ts).
   listConnections: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  getConnection: { items: READ, queries: [] },
+  // Puts the new version and its history entry; releases nothing.
+  updateConnection: { items: CHANGE, queries: [] },
+  // Puts the deleted version and its history entry, and releases the pair guard.
+  deleteConnection: { items: CHANGE_AND_RELEASE, queries: [] },
   // A resource's source-side and target-side streams.
   listResourceConnections: { items: [], queries: ['bySource', 'byTarget'] },
+  // Reads the pair guard (and nothing else): it writes nothing.
+  validateConnection: { items: READ, queries: [] },
   // The history entries sit in the connection's own partition of the table.
   getConnectionHistory: { items: [], queries: ['table'] },
-  // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
-  getGraph: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  // Claims the pair guard again (a Put); releases nothing.
+  restoreConnection: { items: CHANGE, queries: [] },
   // Pages through the resource's connections and soft-deletes each, releasing its guard.
   deleteResourceConnections: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'] },
-};
+  // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
+  getGraph: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  getHealth: NOTHING,
+  getOpenApi: NOTHING,
+  getConnectionRules: NOTHING,
+  notFound: NOTHING,
+} as const satisfies Record<RouteId, DataAccess>;
 
 export function dataAccessOf(route: Route): DataAccess {
-  const access = BY_ROUTE[route.id as RouteId] ?? BY_ACCESS[route.access];
-  const writes = access.items.filter((action) => !READ_ACTIONS.includes(action));
+  const access: DataAccess = DATA_ACCESS[route.id as RouteId];
+  const writes = access.items.filter((action) => !READ.includes(action));
   if (route.access !== 'write' && writes.length > 0) {
     throw new Error(`Route ${route.id} is ${route.access}-only but would be granted ${writes.join(', ')}`);
   }

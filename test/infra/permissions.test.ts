@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type Route } from '../../functions/routes.ts';
+import { ROUTES, type Route, type RouteId } from '../../functions/routes.ts';
 import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 /**
@@ -15,7 +15,7 @@ import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/syn
  */
 const GET_PUT = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 const GET_PUT_DELETE = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'];
-const EXPECTED: Record<string, { table: string[]; indexes: string[] }> = {
+const EXPECTED: Record<RouteId, { table: string[]; indexes: string[] }> = {
   createConnection: { table: GET_PUT, indexes: [] },
   listConnections: { table: [], indexes: ['byEnvironment', 'bySource', 'byStatus', 'byTarget'] },
   getConnection: { table: ['dynamodb:GetItem'], indexes: [] },
