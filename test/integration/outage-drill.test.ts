@@ -94,7 +94,8 @@ describe('outage drill', () => {
     console.log(
       `outage drill: 4 requests answered 503 in ${downMs} ms while down; first success ${recoveryMs} ms after restart`,
     );
-  });
+    // Two JVM starts, a server start and bounded retries: on a busy 2-core machine this alone takes over 30 s.
+  }, 120_000);
 });
 
 describe('a database that accepts connections but never answers', () => {
