@@ -58,7 +58,7 @@ function parameters(spec: EndpointSpec): JsonSchema[] {
       schema,
     }));
   };
-  return [...list('path', spec.path), ...list('query', spec.query)];
+  return [...list('path', spec.path), ...(spec.query ? list('query', spec.query) : [])];
 }
 
 const ETAG = { ETag: { description: 'The version of the connection, quoted.', schema: { type: 'string' } } };
@@ -66,12 +66,14 @@ const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before repeating the request.', schema: { type: 'string' } },
 };
 
-function responses(routeScope: string | null, doc: EndpointDoc): JsonSchema {
+function responses(routeScope: string | null, spec: EndpointSpec, doc: EndpointDoc): JsonSchema {
   const success: JsonSchema = { description: doc.success.description };
   if (doc.success.schema) success.content = { 'application/json': { schema: ref(doc.success.schema) } };
   if (doc.success.schema === r.connection) success.headers = ETAG;
-  // Every route refuses unknown parameters (400); only the routes behind a token meet 401, 403 or the database.
-  const statuses = [400, ...(routeScope ? [401, 403] : []), ...doc.errors, 500, ...(routeScope ? [503] : [])];
+  // A route that reads its query refuses unknown parameters (400); the service routes ignore theirs.
+  // Only the routes behind a token meet 401, 403 or the database.
+  const refuses = spec.query !== undefined || spec.body !== undefined ? [400] : [];
+  const statuses = [...refuses, ...(routeScope ? [401, 403] : []), ...doc.errors, 500, ...(routeScope ? [503] : [])];
   const problems = Object.fromEntries(
     [...new Set(statuses)].sort().map((status) => [
       String(status),
@@ -102,7 +104,7 @@ export function openApiDocument(): JsonSchema {
       tags: [route.scope ? 'Connections' : 'Service'],
       security: route.scope ? [{ bearer: [route.scope] }] : [],
       parameters: parameters(spec),
-      responses: responses(route.scope, ENDPOINT_DOCS[route.id]),
+      responses: responses(route.scope, spec, ENDPOINT_DOCS[route.id]),
     };
     if (spec.body) {
       operation.requestBody = {

@@ -83,7 +83,12 @@ export const cascadeResult = z.object({
 export const connectionRules = z.object({
   resourceTypes: z.array(resourceType),
   rules: z.array(
-    z.object({ sourceResourceType: resourceType, targetResourceTypes: z.array(resourceType), description: z.string() }),
+    z.object({
+      sourceResourceType: resourceType,
+      targetResourceTypes: z.array(resourceType),
+      description: z.string(),
+      targets: z.array(z.object({ targetResourceType: resourceType, description: z.string() })),
+    }),
   ),
   statusTransitions: z.object(Object.fromEntries(STATUSES.map((from) => [from, z.array(status)]))),
 });

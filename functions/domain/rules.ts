@@ -19,38 +19,45 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export const STATUSES = ['pending', 'connecting', 'connected', 'failed', 'disconnected'] as const;
 export type Status = (typeof STATUSES)[number];
 
+export interface ConnectionTarget {
+  readonly targetResourceType: ResourceType;
+  /** What a link of this pair means. */
+  readonly description: string;
+}
+
+/** Exactly one rule per source type; `targetResourceTypes` lists every target of `targets`. */
 export interface ConnectionRule {
   readonly sourceResourceType: ResourceType;
   readonly targetResourceTypes: readonly ResourceType[];
   readonly description: string;
+  readonly targets: readonly ConnectionTarget[];
 }
 
+const rule = (sourceResourceType: ResourceType, description: string, targets: ConnectionTarget[]): ConnectionRule => ({
+  sourceResourceType,
+  targetResourceTypes: targets.map((target) => target.targetResourceType),
+  description,
+  targets,
+});
+
 export const CONNECTION_RULES: readonly ConnectionRule[] = [
-  {
-    sourceResourceType: 'application',
-    targetResourceTypes: ['instance'],
-    description: 'The application is installed on the server.',
-  },
-  {
-    sourceResourceType: 'terminal',
-    targetResourceTypes: ['instance'],
-    description: 'SSH access to the server.',
-  },
-  {
-    sourceResourceType: 'bucket_explorer',
-    targetResourceTypes: ['storage_bucket', 'static_website'],
-    description: "Browse the bucket's contents.",
-  },
-  {
-    sourceResourceType: 'instance',
-    targetResourceTypes: ['firewall'],
-    description: 'The server is protected by the firewall (security group).',
-  },
-  {
-    sourceResourceType: 'instance',
-    targetResourceTypes: ['database'],
-    description: 'Networking and security groups allow the server to reach the database.',
-  },
+  rule('application', 'The application is installed on the server.', [
+    { targetResourceType: 'instance', description: 'The application is installed on the server.' },
+  ]),
+  rule('terminal', 'SSH access to the server.', [
+    { targetResourceType: 'instance', description: 'SSH access to the server.' },
+  ]),
+  rule('bucket_explorer', "Browse the bucket's contents.", [
+    { targetResourceType: 'storage_bucket', description: "Browse the storage bucket's contents." },
+    { targetResourceType: 'static_website', description: "Browse the static website's bucket contents." },
+  ]),
+  rule('instance', 'The server is protected by a firewall, or reaches a database.', [
+    { targetResourceType: 'firewall', description: 'The server is protected by the firewall (security group).' },
+    {
+      targetResourceType: 'database',
+      description: 'Networking and security groups allow the server to reach the database.',
+    },
+  ]),
 ];
 
 export const STATUS_TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {

@@ -13,7 +13,8 @@ export const PATCH_MEDIA_TYPES = ['application/json', 'application/merge-patch+j
 
 export interface EndpointSpec {
   readonly path: z.ZodMiniType;
-  readonly query: z.ZodMiniType;
+  /** Absent: the route ignores its query string, as the public service routes do (contract §5). */
+  readonly query?: z.ZodMiniType;
   /**
    * The body schema and the media types it may arrive as; absent for routes that take no body.
    * `inHandler`: the handler reads it itself, to answer refusals as data (validate).
@@ -75,19 +76,15 @@ export const ENDPOINTS = {
   },
   getHealth: {
     path: s.noParameters,
-    query: s.noParameters,
   },
   getOpenApi: {
     path: s.noParameters,
-    query: s.noParameters,
   },
   getConnectionRules: {
     path: s.noParameters,
-    query: s.noParameters,
   },
   notFound: {
     // Whatever arrives is answered 404: nothing about the request is worth refusing first.
     path: s.anyParameters,
-    query: s.anyParameters,
   },
 } as const satisfies Record<RouteId, EndpointSpec>;

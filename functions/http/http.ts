@@ -36,7 +36,7 @@ type Middleware = middy.MiddlewareObj<GatewayEvent, GatewayResult, Error, ApiCon
 type Parsed<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 type InputOf<Id extends RouteId> = Input<
   Parsed<(typeof ENDPOINTS)[Id]['path']>,
-  Parsed<(typeof ENDPOINTS)[Id]['query']>,
+  (typeof ENDPOINTS)[Id] extends { query: infer Q } ? Parsed<Q> : undefined,
   (typeof ENDPOINTS)[Id] extends { body: { schema: infer S } } ? Parsed<S> : undefined
 >;
 
@@ -58,6 +58,7 @@ export function endpoint<Id extends RouteId>(
   const spec: EndpointSpec = ENDPOINTS[id];
   const { scope } = routeById(id);
   return middy<GatewayEvent, GatewayResult, Error, ApiContext>()
+    .use(lowerCaseHeaders())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(requestLogKeys(id))
@@ -77,6 +78,27 @@ export function endpoint<Id extends RouteId>(
  * Writes the request's metrics as EMF at its end. Unlike Powertools' logMetrics, a request that
  * counted nothing (most reads) writes nothing, not a warning per request.
  */
+/**
+ * API Gateway lower-cases header names; sam local start-api and other emulators send them as the
+ * client wrote them (`Content-Type`, `If-Match`). Everything after this reads lower-case names
+ * only. Names that differ only in case are joined with commas, as API Gateway joins repeats.
+ */
+function lowerCaseHeaders(): Middleware {
+  return {
+    name: 'lowerCaseHeaders',
+    before: (request) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.event.headers ?? {})) {
+        if (value === undefined) continue;
+        const lower = name.toLowerCase();
+        const seen = Object.hasOwn(headers, lower) ? `${headers[lower]},` : '';
+        Object.defineProperty(headers, lower, { value: seen + value, enumerable: true, writable: true });
+      }
+      request.event = { ...request.event, headers };
+    },
+  };
+}
+
 function publishMetrics(): Middleware {
   const flush = () => {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
@@ -182,11 +204,12 @@ function jsonBody(body: EndpointSpec['body']): Middleware {
   };
 }
 
-function validateQuery(schema: z.ZodMiniType): Middleware {
+/** A route without a query schema ignores its query string (the service routes: probes add cache-busters). */
+function validateQuery(schema: z.ZodMiniType | undefined): Middleware {
   return {
     name: 'validateQuery',
     before: (request) => {
-      request.context.input.query = parse(schema, queryOf(request.event));
+      if (schema !== undefined) request.context.input.query = parse(schema, queryOf(request.event));
     },
   };
 }

@@ -37,11 +37,25 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   return Object.values(value).some((child) => nestsDeeperThan(child, limit - 1));
 }
 
+/** Where `value` holds a number that is not finite (JSON.parse reads 1e400 as Infinity; JSON has no such number). */
+function nonFinitePaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [path];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) =>
+    nonFinitePaths(child, [...path, Array.isArray(value) ? Number(key) : key]),
+  );
+}
+
 export const details = z.record(z.string(), z.unknown()).check(
-  // abort: the size check below serializes, which hostile nesting must never reach.
+  // abort: the checks below walk and serialize, which hostile nesting must never reach.
   z.refine((value) => !nestsDeeperThan(value, MAX_DETAILS_DEPTH), {
     message: `must nest at most ${MAX_DETAILS_DEPTH} levels deep`,
     abort: true,
+  }),
+  // Stored, such a number would silently come back as null.
+  z.superRefine((value, ctx) => {
+    for (const path of nonFinitePaths(value))
+      ctx.addIssue({ code: 'custom', message: 'must be a finite number', path });
   }),
   z.refine(
     (value) => Buffer.byteLength(JSON.stringify(value)) <= MAX_DETAILS_BYTES,

@@ -34,7 +34,24 @@ describe('service routes', () => {
     );
   });
 
-  it('400 for a parameter a service route does not take', async () => {
-    expectProblem(await call('GET', '/health?verbose=1', { token: null }), 400, 'VALIDATION_FAILED');
+  it('ignores the query string, repeated parameters too (probes add cache-busters)', async () => {
+    for (const path of ['/health', '/connection-rules', '/openapi.json']) {
+      const answer = await call('GET', `${path}?probe=1&probe=2`, { token: null });
+      expect(answer.status, `${path}: ${answer.text}`).toBe(200);
+    }
+  });
+
+  it('404 for a path that matches no route, whatever its query', async () => {
+    expectProblem(await call('GET', '/nothing/here?a=1&a=2', { token: null }), 404, 'NOT_FOUND');
+  });
+
+  it('one rule per source type in /connection-rules', async () => {
+    const { body } = await call('GET', '/connection-rules', { token: null });
+    const instance = body.rules.filter(
+      (rule: { sourceResourceType: string }) => rule.sourceResourceType === 'instance',
+    );
+
+    expect(instance).toHaveLength(1);
+    expect(instance[0].targetResourceTypes).toEqual(['firewall', 'database']);
   });
 });
