@@ -4,6 +4,7 @@ import { diff, toConnection, toItem, type Connection } from '../../functions/dom
 import { RESOURCE_TYPES, STATUSES } from '../../functions/domain/rules.ts';
 import { connection as connectionSchema } from '../../functions/docs/response-schemas.ts';
 import { KEY_ATTRIBUTES } from '../../functions/store/table-definition.ts';
+import { FIXTURE_CONNECTION } from '../../testkit/connections.ts';
 
 const REPRESENTATION_FIELDS = [
   'id',
@@ -23,23 +24,7 @@ const REPRESENTATION_FIELDS = [
   'version',
 ];
 
-const sample: Connection = {
-  id: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E',
-  projectSlug: 'acme',
-  environmentSlug: 'prod',
-  sourceResourceType: 'application',
-  sourceResourceId: 'app-42',
-  targetResourceType: 'instance',
-  targetResourceId: 'i-0abc123',
-  status: 'pending',
-  statusReason: null,
-  details: { port: 8080, env: ['DATABASE_URL'] },
-  createdAt: '2026-11-27T12:00:00.000Z',
-  updatedAt: '2026-11-27T12:00:00.000Z',
-  createdBy: 'user-7',
-  updatedBy: 'user-7',
-  version: 1,
-};
+const sample: Connection = { ...FIXTURE_CONNECTION, details: { port: 8080, env: ['DATABASE_URL'] }, version: 1 };
 
 const timestamp = fc
   .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2099, 0, 1) })

@@ -34,6 +34,7 @@ import {
   type FixtureName,
   type LambdaHandler,
 } from '../../testkit/events.ts';
+import { FIXTURE_CONNECTION } from '../../testkit/connections.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -60,23 +61,7 @@ const ROUTES: readonly RouteCase[] = [
 ];
 const OTHER_SCOPE = { 'connections:read': 'connections:write', 'connections:write': 'connections:read' } as const;
 
-const stored: Connection = {
-  id: ID,
-  projectSlug: 'acme',
-  environmentSlug: 'prod',
-  sourceResourceType: 'application',
-  sourceResourceId: 'app-42',
-  targetResourceType: 'instance',
-  targetResourceId: 'i-0abc123',
-  status: 'pending',
-  statusReason: null,
-  details: { port: 8080 },
-  createdAt: '2026-11-27T12:00:00.000Z',
-  updatedAt: '2026-11-27T12:00:00.000Z',
-  createdBy: 'user-7',
-  updatedBy: 'user-7',
-  version: 3,
-};
+const stored = FIXTURE_CONNECTION;
 
 // The fake table: items by partition key, and every command the handlers sent.
 let items: Map<string, Record<string, unknown>>;

@@ -13,7 +13,7 @@ import { handler as notFound } from '../../functions/handlers/not-found.ts';
 import { handler as openApi } from '../../functions/handlers/openapi.ts';
 import { handler as updateConnection } from '../../functions/handlers/update-connection.ts';
 import { handler as validateConnection } from '../../functions/handlers/validate-connection.ts';
-import { toItem, type Connection } from '../../functions/domain/connection.ts';
+import { toItem } from '../../functions/domain/connection.ts';
 import { RESOURCE_TYPES } from '../../functions/domain/rules.ts';
 import { connectionRules as rulesSchema } from '../../functions/docs/response-schemas.ts';
 import type { GatewayEvent } from '../../functions/http/http.ts';
@@ -27,28 +27,13 @@ import {
   type LambdaHandler,
 } from '../../testkit/events.ts';
 import { apiEvent } from '../../testkit/requests.ts';
+import { FIXTURE_CONNECTION } from '../../testkit/connections.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
-const stored: Connection = {
-  id: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E',
-  projectSlug: 'acme',
-  environmentSlug: 'prod',
-  sourceResourceType: 'application',
-  sourceResourceId: 'app-42',
-  targetResourceType: 'instance',
-  targetResourceId: 'i-0abc123',
-  status: 'pending',
-  statusReason: null,
-  details: { port: 8080 },
-  createdAt: '2026-11-27T12:00:00.000Z',
-  updatedAt: '2026-11-27T12:00:00.000Z',
-  createdBy: 'user-7',
-  updatedBy: 'user-7',
-  version: 3,
-};
+const stored = FIXTURE_CONNECTION;
 
 let send: MockInstance;
 const writes = () => send.mock.calls.filter(([command]) => command instanceof TransactWriteCommand);

@@ -1,0 +1,20 @@
+/** The connection the fixture events name (acme/prod, its id; update-connection's If-Match is "3"), as stored. */
+import type { Connection } from '../functions/domain/connection.ts';
+
+export const FIXTURE_CONNECTION: Connection = {
+  id: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E',
+  projectSlug: 'acme',
+  environmentSlug: 'prod',
+  sourceResourceType: 'application',
+  sourceResourceId: 'app-42',
+  targetResourceType: 'instance',
+  targetResourceId: 'i-0abc123',
+  status: 'pending',
+  statusReason: null,
+  details: { port: 8080 },
+  createdAt: '2026-11-27T12:00:00.000Z',
+  updatedAt: '2026-11-27T12:00:00.000Z',
+  createdBy: 'user-7',
+  updatedBy: 'user-7',
+  version: 3,
+};
