@@ -63,7 +63,10 @@ const DATA_ACCESS = {
 } as const satisfies Record<RouteId, DataAccess>;
 
 export function dataAccessOf(route: Route): DataAccess {
-  const access: DataAccess = DATA_ACCESS[route.id as RouteId];
+  const access: DataAccess | undefined = DATA_ACCESS[route.id as RouteId];
+  // Only a route table passed in from outside (a test) can lack its entry: say where it goes.
+  if (access === undefined)
+    throw new Error(`Route ${route.id} has no grants: add it to DATA_ACCESS in lib/data-access.ts`);
   const writes = access.items.filter((action) => !READ.includes(action));
   if (route.access !== 'write' && writes.length > 0) {
     throw new Error(`Route ${route.id} is ${route.access}-only but would be granted ${writes.join(', ')}`);

@@ -76,17 +76,26 @@ it('points the functions at another DynamoDB only when asked (LocalStack)', () =
   );
 });
 
-it('adds a function, a route and its grants for a route added to the route table', () => {
-  const added: Route = {
-    id: 'getSomethingNew',
+it('refuses a route whose grants the data-access table does not state: no default grants', () => {
+  const unknown: Route = {
+    id: 'getSomethingUnknown',
     method: 'GET',
-    path: '/api/{projectSlug}/{environmentSlug}/something-new',
+    path: '/api/{projectSlug}/{environmentSlug}/something-unknown',
     handler: 'get-connection',
     scope: 'connections:read',
     access: 'read',
-    summary: 'A route the table gained',
+    summary: 'A route the data-access table does not know',
   };
-  const grown = synthesize({ routes: [...ROUTES, added] });
+  expect(() => synthesize({ routes: [...ROUTES, unknown] })).toThrow(
+    /getSomethingUnknown has no grants: add it to DATA_ACCESS/,
+  );
+});
+
+it('adds a function, a route and its grants for a route added to the route table', () => {
+  const added = ROUTES.find((route) => route.id === 'getConnection')!;
+  const before = synthesize({ routes: ROUTES.filter((route) => route.id !== added.id) });
+  expect(before.stack.functions.get(added.id)).toBeUndefined();
+  const grown = synthesize({ routes: ROUTES });
   const fn = grown.stack.functions.get(added.id);
   expect(fn).toBeDefined();
   grown.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
