@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requiredVariable } from '../environment.ts';
 
 export interface Config {
   readonly tableName: string;
@@ -16,11 +17,7 @@ export interface Config {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const required = (name: string): string => {
-    const value = env[name];
-    if (!value) throw new Error(`Missing required environment variable ${name}`);
-    return value;
-  };
+  const required = (name: string): string => requiredVariable(name, env);
   const positive = (name: string): number => {
     const value = Number(env[name]);
     if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);

@@ -10,7 +10,7 @@ import { ROUTES } from '../../functions/routes.ts';
 import { keys, type Scope } from '../../functions/store/keys.ts';
 import { ConnectionRepository } from '../../functions/store/repository.ts';
 import { TABLE } from '../../functions/store/table-definition.ts';
-import { invoke, loadEvent, withClaimChanges, type LambdaHandler } from '../support/events.ts';
+import { invoke, loadEvent, withClaimChanges, type LambdaHandler } from '../../testkit/events.ts';
 import { client, freshScope, newRepository, pageTokenSecret, tableName } from '../support/integration.ts';
 
 const repo = newRepository();

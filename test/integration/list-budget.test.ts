@@ -6,8 +6,8 @@
  */
 import { monotonicFactory } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attachMeter, sumScanned } from '../../bench/meter.ts';
-import { seedConnections, seedingClient } from '../../bench/seed.ts';
+import { attachMeter, sumScanned } from '../../testkit/meter.ts';
+import { seedConnections, seedingClient } from '../../testkit/seed.ts';
 import type { Connection } from '../../functions/domain/connection.ts';
 import type { Status } from '../../functions/domain/rules.ts';
 import { MAX_EXAMINED_PER_REQUEST, type Page } from '../../functions/store/listing.ts';

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '../../functions/http/http.ts';
 import { ROUTES, type Route } from '../../functions/routes.ts';
 import { CONCURRENCY_RETRIES } from '../../functions/store/transactions.ts';
-import { invoke, loadEvent, withBody, withClaimChanges, type Answer, type LambdaHandler } from '../support/events.ts';
+import {
+  invoke,
+  loadEvent,
+  withBody,
+  withClaimChanges,
+  type Answer,
+  type LambdaHandler,
+} from '../../testkit/events.ts';
 import { freshScope, newRepository } from '../support/integration.ts';
 import { startThrottlingEndpoint, type ThrottlingEndpoint } from '../support/throttling-endpoint.ts';
 
