@@ -59,6 +59,13 @@ export async function create(
       const guardTaken = transaction.conditionFailed(error, 'guard');
       if (guardTaken) await throwIfHeldByAnother(table, guardTaken, connection);
       else if (!isRetryableCancellation(error)) throw error;
+      else {
+        // Cancelled by a concurrent write, most often the winner of this very pair: once it has
+        // committed, answer as if it had come first (its replay, or 409) rather than spend retries.
+        const replayedNow = idempotency && (await replay(table, idempotency));
+        if (replayedNow) return replayedNow;
+        await checkPairFree(table, scope, input);
+      }
       if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
       await backOff(attempt);
     }
