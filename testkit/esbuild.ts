@@ -24,6 +24,8 @@ export const RUNTIME_SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
 export interface BundleOptions {
   /** Packages left as imports. @default the deployed setting (none) */
   readonly external?: readonly string[];
+  /** Write a source map. @default the deployed setting */
+  readonly sourcemap?: boolean;
 }
 
 /** Writes `<outdir>/index.mjs` (and its map) and returns the bundle's path and size in bytes. */
@@ -33,6 +35,7 @@ export async function bundleFunction(entry: string, outdir: string, options: Bun
     ...FUNCTION_BUNDLING,
     mainFields: [...FUNCTION_BUNDLING.mainFields],
     external: [...(options.external ?? FUNCTION_BUNDLING.external)],
+    sourcemap: options.sourcemap ?? FUNCTION_BUNDLING.sourcemap,
     entryPoints: [entry],
     outfile,
     absWorkingDir: ROOT,

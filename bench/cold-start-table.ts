@@ -1,0 +1,60 @@
+/** The cold-start figures as a markdown table. */
+import type { ColdStartResults } from './cold-start.ts';
+import { kb, median, ms, ratio, table, verdict } from './report.ts';
+
+/** The issue's budget: every function within 1.3× of the floor, import and first invocation. */
+export const COLD_START_BUDGET = 1.3;
+
+export function coldStartTable(r: ColdStartResults): string {
+  const first = r.functions.some((f) => f.firstInvocation);
+  const rows = r.functions.map((f) => [
+    f.name,
+    kb(f.bytes),
+    ratio(f.bytes / r.floorBytes, 3),
+    f.nodeOptions ? `\`${f.nodeOptions}\`` : '–',
+    ms(median(f.import.functionMs)),
+    ms(median(f.import.floorMs)),
+    ratio(f.import.ratio),
+    ...(f.firstInvocation
+      ? [
+          ms(median(f.firstInvocation.functionMs)),
+          ms(median(f.firstInvocation.floorMs)),
+          ratio(f.firstInvocation.ratio),
+          f.answered ?? '',
+        ]
+      : first
+        ? ['–', '–', '–', '']
+        : []),
+    verdict(f.import.ratio <= COLD_START_BUDGET && (f.firstInvocation?.ratio ?? 0) <= COLD_START_BUDGET),
+  ]);
+  return [
+    `### Cold start as deployed: median of ${r.pairs} paired runs against the floor, each a fresh Node process`,
+    table(
+      [
+        'function',
+        'KB',
+        '× floor size',
+        'NODE_OPTIONS',
+        'import ms',
+        'floor ms',
+        '× import',
+        ...(first ? ['first invocation ms', 'floor ms', '× first invocation', 'answered'] : []),
+        `≤ ${COLD_START_BUDGET}×`,
+      ],
+      rows,
+    ),
+    [
+      `Floor: a bundle that only builds the DynamoDB document client (${kb(r.floorBytes)} KB, no source map) and sends one GetItem when invoked.`,
+      'Each function: its bundle as the stack builds it, the environment of its synthesized template (NODE_OPTIONS included) and the variables the Lambda runtime sets.',
+      'Import: the init phase. First invocation: import plus the handler answering one typical request against DynamoDB Local (the publisher: one real stream record, to a stand-in EventBridge).',
+      'The × columns are medians of per-pair ratios, not ratios of the medians shown.',
+    ].join(' '),
+  ].join('\n\n');
+}
+
+export function coldStartWorst(r: ColdStartResults): { import: number; first: number } {
+  return {
+    import: Math.max(...r.functions.map((f) => f.import.ratio)),
+    first: Math.max(...r.functions.map((f) => f.firstInvocation?.ratio ?? 0)),
+  };
+}

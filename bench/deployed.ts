@@ -1,0 +1,111 @@
+/**
+ * Every function as the stack deploys it: its handler module and the environment its synthesized
+ * template gives it (NODE_OPTIONS included), with what CloudFormation resolves at deploy time (the
+ * table name, the bus name, the paging secret) filled in with local values. Read from the template
+ * itself, so the benchmark and the bundle test layer cannot drift from the stack.
+ */
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROUTES } from '../functions/routes.ts';
+import { ResourceConnectionsStack } from '../lib/resource-connections-stack.ts';
+import { readSettings } from '../lib/settings.ts';
+import { ROOT } from './esbuild.ts';
+
+export interface DeployedFunction {
+  /** The handler module under functions/handlers/, which also names the function here. */
+  readonly name: string;
+  /** The construct path below the stack, as `aws:cdk:path` names it. */
+  readonly constructPath: string;
+  /** Environment.Variables of the template, deploy-time values resolved as `resolve` says. */
+  readonly environment: Record<string, string>;
+}
+
+/** What CloudFormation fills in at deploy time, by variable name; every such variable must be here. */
+export type DeployTimeValues = Readonly<Record<string, string>>;
+
+type FunctionResource = {
+  Type: string;
+  Metadata?: Record<string, string>;
+  Properties?: { Environment?: { Variables?: Record<string, unknown> } };
+};
+
+const CONSTRUCT_PATHS: readonly { name: string; constructPath: string }[] = [
+  ...ROUTES.map((route) => ({ name: route.handler, constructPath: `${route.id}Function` })),
+  { name: 'publish-events', constructPath: 'Events/Publisher' },
+];
+
+/** Synthesizes the stack in process (no bundling, no credentials) and returns its template. */
+export function synthesizedTemplate(): Record<string, unknown> {
+  const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+    .context;
+  const outdir = mkdtempSync(join(tmpdir(), 'rc-deployed-'));
+  try {
+    const app = new App({
+      outdir,
+      context: {
+        ...context,
+        jwtIssuer: 'https://issuer.example.com/',
+        jwtAudience: 'resource-connections-api',
+        'aws:cdk:bundling-stacks': [],
+        // As the CLI does: the construct path of each resource names its function.
+        'aws:cdk:enable-path-metadata': true,
+      },
+    });
+    const stack = new ResourceConnectionsStack(app, 'ResourceConnections', { settings: readSettings(app.node, {}) });
+    return Template.fromStack(stack).toJSON();
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Every deployed function with its environment, from a synthesized template. */
+export function deployedFunctions(template: Record<string, unknown>, deployTime: DeployTimeValues): DeployedFunction[] {
+  const resources = Object.values(template.Resources as Record<string, FunctionResource>);
+  return CONSTRUCT_PATHS.map(({ name, constructPath }) => {
+    const fn = resources.find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        r.Metadata?.['aws:cdk:path'] === `ResourceConnections/${constructPath}/Resource`,
+    );
+    if (!fn) throw new Error(`no function at ${constructPath} in the template`);
+    const variables = fn.Properties?.Environment?.Variables ?? {};
+    const environment = Object.fromEntries(
+      Object.entries(variables).map(([key, value]) => {
+        if (typeof value === 'string' && !value.startsWith('{{resolve:')) return [key, value];
+        const local = deployTime[key];
+        if (local === undefined) throw new Error(`${constructPath}: ${key} is resolved at deploy time; give a value`);
+        return [key, local];
+      }),
+    );
+    return { name, constructPath, environment };
+  });
+}
+
+/**
+ * What the Lambda runtime itself puts in every function's environment (credentials come from the
+ * execution role as these variables, which is the SDK's first and cheapest provider).
+ */
+export function lambdaRuntimeEnvironment(functionName: string, region = 'eu-west-1'): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    LANG: 'en_US.UTF-8',
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: '2026/01/01/[$LATEST]0123456789abcdef',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: 'local',
+    _HANDLER: 'index.handler',
+    // Node 20 on these machines; Lambda runs Node 22, where the SDK prints no such notice.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
