@@ -2,9 +2,9 @@
  * `npm run bench`: how fast and how cheap the service is, against the floor the design allows.
  * Prints one markdown table per section and writes the same figures to .data/bench.json:
  *
- * 1. bundles: each function's bundle size and cold import time (fresh Node process, median) against
- *    a bundle that only builds the DynamoDB document client; also with the SDK from node_modules
- *    (standing in for the Lambda runtime's copy) instead of bundled;
+ * 1. cold start as deployed (bench/cold-start.ts): each function's bundle, import and first
+ *    invocation in fresh Node processes with its template's environment, paired against the floor,
+ *    a bundle that only builds the DynamoDB document client;
  * 2. DynamoDB calls and consumed capacity per request, for every data route;
  * 3. handler overhead: the get and list handlers in process against the raw call each wraps;
  * 4. read amplification: ScannedCount / Count and capacity of one page per list filter, in a small
@@ -19,17 +19,17 @@
  *   BENCH_SMALL         connections in the small environment      (default 1000)
  *   BENCH_GRAPH_SMALL   connections in the small graph            (default 2000)
  *   BENCH_GRAPH_LARGE   connections in the large graph            (default 20000)
- *   BENCH_IMPORT_RUNS   fresh-process imports per bundle          (default 15)
+ *   BENCH_COLD_PAIRS    function/floor pairs per cold-start figure (default 11)
  *   BENCH_ITERATIONS    measured calls per handler-overhead pair  (default 300)
  *   BENCH_HTTP_SECONDS  seconds per HTTP operation                (default 5)
  *   BENCH_CONCURRENCY   requests in flight in the HTTP section    (default 16)
  *
- * A quick run: BENCH_LARGE=5000 BENCH_IMPORT_RUNS=3 BENCH_ITERATIONS=50 BENCH_HTTP_SECONDS=2 npm run bench
+ * A quick run: BENCH_LARGE=5000 BENCH_COLD_PAIRS=3 BENCH_ITERATIONS=50 BENCH_HTTP_SECONDS=2 npm run bench
  */
 import './env.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startLocalDatabase } from '../local/environment.ts';
-import { measureBundles } from './bundles.ts';
+import { measureColdStart, type ColdStartResults } from './cold-start.ts';
 import type { DataResults } from './data-sections.ts';
 import { measureHttp } from './http.ts';
 import { machine } from './report.ts';
@@ -45,7 +45,7 @@ const settings = {
   small: setting('BENCH_SMALL', 1000),
   graphSmall: setting('BENCH_GRAPH_SMALL', 2000),
   graphLarge: setting('BENCH_GRAPH_LARGE', 20_000),
-  importRuns: setting('BENCH_IMPORT_RUNS', 15),
+  coldPairs: setting('BENCH_COLD_PAIRS', 11),
   iterations: setting('BENCH_ITERATIONS', 300),
   httpSeconds: setting('BENCH_HTTP_SECONDS', 5),
   concurrency: setting('BENCH_CONCURRENCY', 16),
@@ -61,13 +61,15 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
   return result;
 }
 
-// Bundles first, before DynamoDB Local's JVM competes for the CPU.
-const bundles = await section('bundles', () => measureBundles(settings.importRuns));
-
 const tableName = process.env.TABLE_NAME!;
 const dynamo = await section('DynamoDB Local', () => startLocalDatabase({ tableName, dataDir: ':memory:' }));
 let data: DataResults;
+let coldStart: ColdStartResults;
 try {
+  // First, while nothing else runs here: the bundles in their own processes, the table still small.
+  coldStart = await section('cold start', () =>
+    measureColdStart(settings.coldPairs, { endpoint: dynamo.endpoint, tableName }),
+  );
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   // Only now, with the endpoint set, may anything build the shared client or load a handler.
   const { dataSections } = await import('./data-sections.ts');
@@ -83,7 +85,7 @@ try {
 // The local server starts its own DynamoDB Local, free of the environments seeded above.
 const http = await section('HTTP', () => measureHttp(settings.httpSeconds, settings.concurrency));
 
-const results: Results = { machine: machine(), settings, bundles, ...data, http, seconds, totalSeconds: 0 };
+const results: Results = { machine: machine(), settings, coldStart, ...data, http, seconds, totalSeconds: 0 };
 results.totalSeconds = Math.round((performance.now() - started) / 1000);
 
 console.log(printAll(results));

@@ -11,7 +11,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from './bundling.ts';
+import { FUNCTION_BUNDLING } from './bundling.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HANDLERS = `${ROOT}functions/handlers/`;
@@ -69,7 +69,6 @@ export class ServiceFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         ...props.environment,
       },
       bundling: {

@@ -1,13 +1,14 @@
 /**
  * Powertools logger and metrics, one of each per process. Logs are structured JSON with the request
- * id and route; never a body or a token. Metrics go out as CloudWatch EMF at the end of each request.
+ * id and route; never a body or a token; a logged error's stack names the TypeScript source. Metrics go out as CloudWatch EMF at the end of each request.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SourceMappedLogFormatter } from './stack-traces.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'resource-connections';
 
-export const logger = new Logger({ serviceName });
+export const logger = new Logger({ serviceName, logFormatter: new SourceMappedLogFormatter() });
 export const metrics = new Metrics({
   serviceName,
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ResourceConnections',
