@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four suites, one per level: unit (no network), integration (DynamoDB Local, started once per
- * run), api (real HTTP against the local server, or API_URL) and infra (the synthesized template).
+ * Five suites, one per level: unit (no network), integration (DynamoDB Local, started once per
+ * run), api (real HTTP against the local server, or API_URL), deployed (the bundles of `cdk synth`
+ * run as Lambda runs them) and infra (the synthesized template).
  */
 // These machines run Node 20; the SDK's notice about its future Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -36,6 +37,17 @@ export default defineConfig({
           globalSetup: ['test/support/api-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // The bundles of one `cdk synth` per run, each in its own process, as Lambda runs them.
+          name: 'deployed',
+          include: ['test/deployed/**/*.test.ts'],
+          globalSetup: ['test/deployed/support/global-setup.ts'],
+          setupFiles: ['test/deployed/support/env.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
         },
       },
       {

@@ -19,8 +19,10 @@ export interface DeployedFunction {
   readonly name: string;
   /** The construct path below the stack, as `aws:cdk:path` names it. */
   readonly constructPath: string;
-  /** Environment.Variables of the template, deploy-time values resolved as `resolve` says. */
+  /** Environment.Variables of the template, deploy-time values filled in from `deployTime`. */
   readonly environment: Record<string, string>;
+  /** The bundle's folder in the cloud assembly, when the template comes from `cdk synth`. */
+  readonly assetPath?: string;
 }
 
 /** What CloudFormation fills in at deploy time, by variable name; every such variable must be here. */
@@ -80,7 +82,8 @@ export function deployedFunctions(template: Record<string, unknown>, deployTime:
         return [key, local];
       }),
     );
-    return { name, constructPath, environment };
+    const assetPath = fn.Metadata?.['aws:asset:path'];
+    return { name, constructPath, environment, ...(assetPath ? { assetPath } : {}) };
   });
 }
 

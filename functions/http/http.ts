@@ -13,7 +13,7 @@ import { isDatabaseUnavailable } from '../store/database-errors.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
 import { ProblemError, ServiceUnavailableError, ValidationError, type FieldError } from './errors.ts';
 import type { Scope } from '../store/keys.ts';
-import { countProblem, logger, metrics } from './observability.ts';
+import { countProblem, flushMetrics, logger } from './observability.ts';
 import { readJsonBody } from './request-body.ts';
 import { parse } from './validation.ts';
 
@@ -100,10 +100,7 @@ function lowerCaseHeaders(): Middleware {
 }
 
 function publishMetrics(): Middleware {
-  const flush = () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  };
-  return { name: 'publishMetrics', after: flush, onError: flush };
+  return { name: 'publishMetrics', after: flushMetrics, onError: flushMetrics };
 }
 
 function requestLogKeys(route: RouteId): Middleware {

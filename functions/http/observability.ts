@@ -9,19 +9,27 @@ import { SourceMappedLogFormatter } from './stack-traces.ts';
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'resource-connections';
 
 export const logger = new Logger({ serviceName, logFormatter: new SourceMappedLogFormatter() });
-export const metrics = new Metrics({
-  serviceName,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ResourceConnections',
-});
+let shared: Metrics | undefined;
+/** Built on first use: most requests (reads) count nothing, and their cold start skips it. */
+export const metrics = (): Metrics =>
+  (shared ??= new Metrics({
+    serviceName,
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'ResourceConnections',
+  }));
+
+/** Writes what the request counted as EMF; a request that counted nothing writes nothing. */
+export function flushMetrics(): void {
+  if (shared?.hasStoredMetrics()) shared.publishStoredMetrics();
+}
 
 export const count = (
   name: 'ConnectionsCreated' | 'StatusChanges' | 'ConnectionsDeleted' | 'ConnectionsRestored',
   value = 1,
-) => metrics.addMetric(name, MetricUnit.Count, value);
+) => metrics().addMetric(name, MetricUnit.Count, value);
 
 /** Refusals by problem code: a rising 4xx code says a caller is broken; INTERNAL says we are. */
 export function countProblem(code: string): void {
-  const single = metrics.singleMetric();
+  const single = metrics().singleMetric();
   single.addDimension('code', code);
   single.addMetric('Problems', MetricUnit.Count, 1);
 }

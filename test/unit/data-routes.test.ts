@@ -706,9 +706,9 @@ describe('answers with a database behind (in-memory fake)', () => {
   });
 
   it('counts a created connection and a refusal by code, and flushes metrics only when there are some', async () => {
-    const added = vi.spyOn(metrics, 'addMetric');
-    const published = vi.spyOn(metrics, 'publishStoredMetrics');
-    const single = vi.spyOn(metrics, 'singleMetric');
+    const added = vi.spyOn(metrics(), 'addMetric');
+    const published = vi.spyOn(metrics(), 'publishStoredMetrics');
+    const single = vi.spyOn(metrics(), 'singleMetric');
 
     await invoke(createConnection, loadEvent('create-connection'));
     expect(added).toHaveBeenCalledWith('ConnectionsCreated', 'Count', 1);

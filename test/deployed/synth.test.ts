@@ -1,18 +1,18 @@
 /**
- * The real thing, offline: `cdk synth` runs bin/app.ts through cdk.json with no AWS credentials at
- * all, bundles every function with the local esbuild (no Docker) as minified ESM with source maps,
- * and the bundles load in plain Node and answer.
+ * The real thing, offline: `cdk synth` (run once per run by the global setup) runs bin/app.ts through
+ * cdk.json with no AWS credentials at all, bundles every function with the local esbuild (no Docker)
+ * as minified ESM with source maps, and the bundles load in plain Node and answer.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASELINE_ENTRY, bundleFunction } from '../../testkit/esbuild.ts';
 import { routeKey, ROUTES, type Route } from '../../functions/routes.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.ts';
-import { ROOT, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER } from './support/synth.ts';
+const ROOT = new URL('../../', import.meta.url).pathname;
 
 /**
  * The cold-start budget: each bundle within 1.3 × the floor, a bundle that only builds the DynamoDB
@@ -20,49 +20,25 @@ import { ROOT, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER } from './support/synth
  */
 const BUNDLE_BUDGET = 1.3;
 
-/** The environment of a machine with no AWS account: no keys, no profile, no instance metadata. */
-function offlineEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|CDK_|JWT_)/.test(name)));
-  const nowhere = join(tmpdir(), 'no-aws-config-here');
-  return {
-    ...env,
-    AWS_CONFIG_FILE: nowhere,
-    AWS_SHARED_CREDENTIALS_FILE: nowhere,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-  };
-}
-
 interface Manifest {
   artifacts: Record<string, { type: string; environment?: string }>;
 }
 
 let outdir: string;
+let baselineDir: string;
 let baselineBytes: number;
-let result: ReturnType<typeof spawnSync>;
 let template: { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
 
 beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), 'rc-cdk-out-'));
-  const args = [
-    'cdk',
-    'synth',
-    '--quiet',
-    '--no-notices',
-    '-c',
-    `jwtIssuer=${TEST_ISSUER}`,
-    '-c',
-    `jwtAudience=${TEST_AUDIENCE}`,
-    '-o',
-    outdir,
-  ];
-  result = spawnSync('npx', args, { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: SYNTH_TIMEOUT });
-  if (result.status === 0)
+  // The cloud assembly of the one `cdk synth` of this run (test/deployed/support/global-setup.ts).
+  outdir = inject('cdkOut');
+  if (inject('synthStatus') === 0)
     template = JSON.parse(readFileSync(join(outdir, 'ResourceConnections.template.json'), 'utf8'));
-  baselineBytes = (await bundleFunction(BASELINE_ENTRY, join(outdir, 'baseline'))).bytes;
-}, SYNTH_TIMEOUT);
+  baselineDir = mkdtempSync(join(tmpdir(), 'rc-baseline-'));
+  baselineBytes = (await bundleFunction(BASELINE_ENTRY, join(baselineDir, 'baseline'))).bytes;
+});
 
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => rmSync(baselineDir, { recursive: true, force: true }));
 
 /** The bundle folder of the function at this construct path (below the stack). */
 function bundleOf(constructPath: string): string {
@@ -98,8 +74,8 @@ function invoke(bundle: string, event: unknown, env: Record<string, string>): un
 }
 
 it('synthesizes with no AWS credentials, environment-agnostic', () => {
-  expect(result.status, String(result.stderr)).toBe(0);
-  expect(String(result.stderr)).not.toMatch(/docker/i);
+  expect(inject('synthStatus'), inject('synthStderr')).toBe(0);
+  expect(inject('synthStderr')).not.toMatch(/docker/i);
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
   expect(manifest.artifacts.ResourceConnections?.environment).toBe('aws://unknown-account/unknown-region');
 });
@@ -132,7 +108,7 @@ it.each([BUNDLES[0]!, BUNDLES.at(-1)!])(
 
     const measured = await bundleFunction(
       join(ROOT, 'functions/handlers', `${handler}.ts`),
-      join(outdir, `bench-${handler}`),
+      join(baselineDir, `bench-${handler}`),
     );
 
     expect(readFileSync(measured.file).equals(deployed), 'byte for byte').toBe(true);

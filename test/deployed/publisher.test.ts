@@ -1,0 +1,135 @@
+/**
+ * The publisher as deployed: its cdk.out bundle in its own process, handed the stream records that
+ * DynamoDB Local's stream really holds after the deployed create and update functions ran, in the
+ * envelope Lambda's event source mapping delivers; EventBridge is a stand-in HTTP server
+ * (AWS_ENDPOINT_URL_EVENTBRIDGE) that records each PutEvents it receives.
+ */
+import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { gatewayEvent, streamEvent, tokenClaims } from '../../bench/gateway-events.ts';
+import type { LambdaProcess } from '../../bench/lambda-process.ts';
+import { routeById } from '../../functions/routes.ts';
+import { followStream } from '../../local/stream-events.ts';
+import { BUS_NAME, call, startFunction } from './support/deployed.ts';
+import { DEPLOYED_TABLE } from './support/global-setup.ts';
+import { inject } from 'vitest';
+
+interface PutEvents {
+  target: string;
+  body: { Entries: { EventBusName: string; Source: string; DetailType: string; Detail: string; Time: number }[] };
+}
+
+const received: PutEvents[] = [];
+/** What the stand-in answers next: an entry error code fails that entry, as EventBridge does. */
+let failEntries = false;
+let server: Server;
+let publisher: LambdaProcess;
+let records: StreamRecord[];
+let connectionId: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => {
+      const body = JSON.parse(text) as PutEvents['body'];
+      received.push({ target: String(req.headers['x-amz-target']), body });
+      const entries = body.Entries.map((_, i) =>
+        failEntries ? { ErrorCode: 'InternalFailure', ErrorMessage: 'stand-in failure' } : { EventId: `e-${i}` },
+      );
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ FailedEntryCount: failEntries ? entries.length : 0, Entries: entries }));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  publisher = await startFunction('publish-events', { AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${port}` });
+
+  const seen: StreamRecord[] = [];
+  const stream = await followStream(inject('deployedDynamoDbEndpoint'), DEPLOYED_TABLE, async (batch) => {
+    seen.push(...batch);
+  });
+  const [create, update] = await Promise.all([startFunction('create-connection'), startFunction('update-connection')]);
+  try {
+    const claims = tokenClaims({ projects: ['events/dev'], scopes: ['connections:write'] });
+    const base = '/api/events/dev/resource-connections';
+    const pair = { sourceResourceType: 'terminal', sourceResourceId: `ssh-${Date.now()}` };
+    const created = await call(
+      create,
+      gatewayEvent({
+        route: routeById('createConnection'),
+        path: base,
+        claims,
+        scopes: ['connections:write'],
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...pair, targetResourceType: 'instance', targetResourceId: 'i-events' }),
+      }),
+    );
+    expect(created.statusCode, created.body).toBe(201);
+    connectionId = (created.json() as { id: string }).id;
+    const patched = await call(
+      update,
+      gatewayEvent({
+        route: routeById('updateConnection'),
+        path: `${base}/${connectionId}`,
+        claims,
+        scopes: ['connections:write'],
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ status: 'connecting' }),
+      }),
+    );
+    expect(patched.statusCode, patched.body).toBe(200);
+    const ours = () =>
+      seen.filter(
+        (r) => r.dynamodb?.Keys?.pk?.S?.endsWith(`#${connectionId}`) && r.dynamodb.Keys.sk?.S === 'CONNECTION',
+      );
+    const deadline = Date.now() + 20_000;
+    while (ours().length < 2 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+    records = ours();
+  } finally {
+    await Promise.all([create.stop(), update.stop(), stream.stop()]);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await publisher?.stop();
+  server?.close();
+});
+
+const STREAM_ARN = `arn:aws:dynamodb:eu-west-1:123456789012:table/${DEPLOYED_TABLE}/stream/2026-01-01T00:00:00.000`;
+
+it('reads an INSERT and a MODIFY of the connection from the stream', () => {
+  expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY']);
+});
+
+it('puts one event per record on the bus the template names, as EventBridge receives them', async () => {
+  received.length = 0;
+  const answer = await publisher.invoke(streamEvent(records, STREAM_ARN));
+  expect(answer.error).toBeUndefined();
+  expect(answer.result).toEqual({ batchItemFailures: [] });
+  const entries = received.flatMap((r) => r.body.Entries);
+  expect(received.every((r) => r.target === 'AWSEvents.PutEvents')).toBe(true);
+  expect(entries.map((e) => [e.EventBusName, e.Source, e.DetailType])).toEqual([
+    [BUS_NAME, 'resource-connections', 'Connection Created'],
+    [BUS_NAME, 'resource-connections', 'Connection Status Changed'],
+  ]);
+  const details = entries.map((e) => JSON.parse(e.Detail) as Record<string, unknown>);
+  expect(details[0]).toMatchObject({ eventId: `${connectionId}:1`, version: 1, connection: { id: connectionId } });
+  expect(details[1]).toMatchObject({
+    eventId: `${connectionId}:2`,
+    previousStatus: 'pending',
+    connection: { id: connectionId, status: 'connecting' },
+  });
+  expect(typeof entries[0]!.Time).toBe('number');
+});
+
+it('reports the first record EventBridge refused, so that the stream retries from it', async () => {
+  failEntries = true;
+  try {
+    const answer = await publisher.invoke(streamEvent(records, STREAM_ARN));
+    expect(answer.result).toEqual({ batchItemFailures: [{ itemIdentifier: records[0]!.dynamodb!.SequenceNumber }] });
+  } finally {
+    failEntries = false;
+  }
+});
