@@ -36,7 +36,7 @@ export default async function setup(project: TestProject) {
   const cdkOut = mkdtempSync(join(tmpdir(), 'rc-cdk-out-'));
   const args = ['cdk', 'synth', '--quiet', '--no-notices', '-c', `jwtIssuer=${TEST_ISSUER}`];
   args.push('-c', `jwtAudience=${TEST_AUDIENCE}`, '-o', cdkOut);
-  const synth = spawnSync('npx', args, { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: 240_000 });
+  const synth = spawnSync('npx', args, { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: 900_000 });
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: 'local',
