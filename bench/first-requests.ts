@@ -123,6 +123,7 @@ export async function firstRequests(
         request('deleteResourceConnections', `${BASE}/resources/instance/cascade-${run}-${i}/connections`),
       ),
     ],
+    ['get-graph', perRound(() => request('getGraph', `${BASE}/graph`))],
     ['health', perRound(() => request('getHealth', '/health'))],
     ['openapi', perRound(() => request('getOpenApi', '/openapi.json'))],
     ['connection-rules', perRound(() => request('getConnectionRules', '/connection-rules'))],

@@ -131,6 +131,12 @@ describe('data routes', () => {
     expect(cascade.json()).toMatchObject({ deleted: 1 });
   });
 
+  it('answers the environment graph', async () => {
+    await create('app-graph', 'i-graph');
+    const answer = await send('getGraph', `${BASE}/graph`);
+    expect(answer.statusCode, answer.body).toBe(200);
+  });
+
   it('validates a create without writing it', async () => {
     const answer = await send('validateConnection', `${BASE}/resource-connections/validate`, jsonBody(newPair('v-1')));
     expect(answer.statusCode).toBe(200);
