@@ -3,10 +3,8 @@
  * own DynamoDB Local for the first-invocation figure. BENCH_COLD_PAIRS pairs (default 11).
  */
 import './env.ts';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { ensureTable } from '../local/table.ts';
+import { startLocalDatabase } from '../local/environment.ts';
 import { measureColdStart } from './cold-start.ts';
 import { coldStartTable } from './cold-start-table.ts';
 import { machine } from './report.ts';
@@ -14,12 +12,9 @@ import { machine } from './report.ts';
 const pairs = Number(process.env.BENCH_COLD_PAIRS ?? 11);
 if (!Number.isInteger(pairs) || pairs < 1) throw new Error('BENCH_COLD_PAIRS must be a positive integer');
 
-const dynamo = await startDynamoDbLocal({ dataDir: ':memory:' });
+const tableName = process.env.TABLE_NAME!;
+const dynamo = await startLocalDatabase({ tableName, dataDir: ':memory:' });
 try {
-  const tableName = process.env.TABLE_NAME!;
-  const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local' });
-  await ensureTable(admin, tableName);
-  admin.destroy();
   const results = await measureColdStart(pairs, { endpoint: dynamo.endpoint, tableName });
   console.log(`machine: ${machine()}\n\n${coldStartTable(results)}`);
   mkdirSync('.data', { recursive: true });

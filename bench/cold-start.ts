@@ -11,10 +11,15 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deployedFunctions, lambdaRuntimeEnvironment, synthesizedTemplate, type DeployedFunction } from './deployed.ts';
-import { BASELINE_ENTRY, bundleFunction, ROOT } from './esbuild.ts';
+import {
+  deployedFunctions,
+  lambdaRuntimeEnvironment,
+  synthesizedTemplate,
+  type DeployedFunction,
+} from '../testkit/deployed.ts';
+import { BASELINE_ENTRY, bundleFunction, ROOT } from '../testkit/esbuild.ts';
 import { firstRequests } from './first-requests.ts';
-import { LambdaProcess } from './lambda-process.ts';
+import { LambdaProcess } from '../testkit/lambda-process.ts';
 import { median } from './report.ts';
 
 export interface Paired {

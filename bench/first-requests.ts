@@ -7,8 +7,8 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { routeById, type RouteId } from '../functions/routes.ts';
 import { followStream } from '../local/stream-events.ts';
-import { gatewayEvent, streamEvent, tokenClaims, type GatewayRequest } from './gateway-events.ts';
-import type { LambdaProcess } from './lambda-process.ts';
+import { gatewayEvent, streamEvent, tokenClaims, type GatewayRequest } from '../testkit/gateway-events.ts';
+import type { LambdaProcess } from '../testkit/lambda-process.ts';
 
 const PROJECT = 'bench';
 const ENV = 'cold';

@@ -5,8 +5,8 @@
  * against DynamoDB Local.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayEvent, tokenClaims, type GatewayRequest } from '../../bench/gateway-events.ts';
-import type { LambdaProcess } from '../../bench/lambda-process.ts';
+import { gatewayEvent, tokenClaims, type GatewayRequest } from '../../testkit/gateway-events.ts';
+import type { LambdaProcess } from '../../testkit/lambda-process.ts';
 import { routeById, ROUTES, type RouteId } from '../../functions/routes.ts';
 import { call, startFunction } from './support/deployed.ts';
 

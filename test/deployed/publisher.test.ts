@@ -7,8 +7,8 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { gatewayEvent, streamEvent, tokenClaims } from '../../bench/gateway-events.ts';
-import type { LambdaProcess } from '../../bench/lambda-process.ts';
+import { gatewayEvent, streamEvent, tokenClaims } from '../../testkit/gateway-events.ts';
+import type { LambdaProcess } from '../../testkit/lambda-process.ts';
 import { routeById } from '../../functions/routes.ts';
 import { followStream } from '../../local/stream-events.ts';
 import { BUS_NAME, call, startFunction } from './support/deployed.ts';

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { deployedFunctions, lambdaRuntimeEnvironment, type DeployedFunction } from '../../../bench/deployed.ts';
-import { LambdaProcess } from '../../../bench/lambda-process.ts';
+import { deployedFunctions, lambdaRuntimeEnvironment, type DeployedFunction } from '../../../testkit/deployed.ts';
+import { LambdaProcess } from '../../../testkit/lambda-process.ts';
 import { DEPLOYED_TABLE } from './global-setup.ts';
 
 export const BUS_NAME = 'connections-deployed-bus';

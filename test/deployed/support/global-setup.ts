@@ -3,14 +3,12 @@
  * cdk.json, no AWS credentials, the functions bundled by the local esbuild), and DynamoDB Local with
  * the service's table. The tests then run the assets of that synth, not a rebuild of their own.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '../../../local/dynamodb-local.ts';
-import { ensureTable } from '../../../local/table.ts';
+import { startLocalDatabase } from '../../../local/environment.ts';
 
 export const DEPLOYED_TABLE = 'connections-deployed';
 export const TEST_ISSUER = 'https://issuer.example.com/';
@@ -32,18 +30,11 @@ export function offlineEnv(): NodeJS.ProcessEnv {
 
 export default async function setup(project: TestProject) {
   // DynamoDB Local first: its JVM starts while nothing else competes for the CPU.
-  const dynamo = await startDynamoDbLocal();
+  const dynamo = await startLocalDatabase({ tableName: DEPLOYED_TABLE, dataDir: ':memory:' });
   const cdkOut = mkdtempSync(join(tmpdir(), 'rc-cdk-out-'));
   const args = ['cdk', 'synth', '--quiet', '--no-notices', '-c', `jwtIssuer=${TEST_ISSUER}`];
   args.push('-c', `jwtAudience=${TEST_AUDIENCE}`, '-o', cdkOut);
   const synth = spawnSync('npx', args, { cwd: ROOT, env: offlineEnv(), encoding: 'utf8', timeout: 900_000 });
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(client, DEPLOYED_TABLE);
-  client.destroy();
   project.provide('cdkOut', cdkOut);
   project.provide('synthStatus', synth.status ?? -1);
   project.provide('synthStderr', `${synth.stderr ?? ''}${synth.error ? String(synth.error) : ''}`);

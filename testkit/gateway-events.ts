@@ -1,5 +1,5 @@
 /**
- * Events as AWS really delivers them, built from captured ones (test/fixtures/captured/, each with
+ * Events as AWS really delivers them, built from captured ones (testkit/fixtures/captured/, each with
  * its source): API Gateway HTTP API payload 2.0 requests, and DynamoDB stream batches. Shared by the
  * bundle test layer and the cold-start benchmark, which both call the deployed bundles with them.
  */
@@ -10,7 +10,7 @@ import { routeKey, type Route } from '../functions/routes.ts';
 import { ROOT } from './esbuild.ts';
 
 const captured = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(ROOT, 'test/fixtures/captured', name), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(join(ROOT, 'testkit/fixtures/captured', name), 'utf8')) as Record<string, unknown>;
 const JWT_TEMPLATE = captured('http-api-jwt.json');
 const PUBLIC_TEMPLATE = captured('http-api-public.json');
 const STREAM_TEMPLATE = captured('dynamodb-stream.json') as { Records: Record<string, unknown>[] };
