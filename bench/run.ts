@@ -23,17 +23,22 @@
  *   BENCH_ITERATIONS    measured calls per handler-overhead pair  (default 300)
  *   BENCH_HTTP_SECONDS  seconds per HTTP operation                (default 5)
  *   BENCH_CONCURRENCY   requests in flight in the HTTP section    (default 16)
+ *   BENCH_LIST_BUDGET   connections in the list-budget section    (default 100000)
+ *   BENCH_CASCADE       connections the cascade deletes           (default 10000)
+ *   BENCH_ONLY=budgets  run only the list-budget and cascade sections (bench/budget-sections.ts);
+ *                       their figures replace those in .data/bench.json, the rest stays as it was
  *
  * A quick run: BENCH_LARGE=5000 BENCH_COLD_PAIRS=3 BENCH_ITERATIONS=50 BENCH_HTTP_SECONDS=2 npm run bench
  */
 import './env.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { startLocalDatabase } from '../local/environment.ts';
 import { measureColdStart, type ColdStartResults } from './cold-start.ts';
+import type { BudgetResults } from './budget-sections.ts';
 import type { DataResults } from './data-sections.ts';
 import { measureHttp } from './http.ts';
 import { machine } from './report.ts';
-import { printAll, type Results } from './tables.ts';
+import { budgetsHold, printAll, type Results } from './tables.ts';
 
 const setting = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -49,7 +54,11 @@ const settings = {
   iterations: setting('BENCH_ITERATIONS', 300),
   httpSeconds: setting('BENCH_HTTP_SECONDS', 5),
   concurrency: setting('BENCH_CONCURRENCY', 16),
+  listBudget: setting('BENCH_LIST_BUDGET', 100_000),
+  cascade: setting('BENCH_CASCADE', 10_000),
 };
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== 'budgets') throw new Error('BENCH_ONLY takes one value: budgets');
 
 const started = performance.now();
 const seconds: Record<string, number> = {};
@@ -62,9 +71,14 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<T> {
 }
 
 const tableName = process.env.TABLE_NAME!;
+if (only === 'budgets') {
+  await budgetsOnly();
+  process.exit(process.exitCode ?? 0);
+}
 const dynamo = await section('DynamoDB Local', () => startLocalDatabase({ tableName, dataDir: ':memory:' }));
 let data: DataResults;
 let coldStart: ColdStartResults;
+let budgets: BudgetResults;
 try {
   // First, while nothing else runs here: the bundles in their own processes, the table still small.
   coldStart = await section('cold start', () =>
@@ -79,17 +93,63 @@ try {
     { ...settings, graphSizes: [settings.graphSmall, settings.graphLarge] },
     section,
   );
+  const { budgetSections } = await import('./budget-sections.ts');
+  budgets = await budgetSections(dynamo.endpoint, tableName, settings, section);
 } finally {
   await dynamo.stop();
 }
 // The local server starts its own DynamoDB Local, free of the environments seeded above.
 const http = await section('HTTP', () => measureHttp(settings.httpSeconds, settings.concurrency));
 
-const results: Results = { machine: machine(), settings, coldStart, ...data, http, seconds, totalSeconds: 0 };
+const results: Results = {
+  machine: machine(),
+  settings,
+  coldStart,
+  ...data,
+  ...budgets,
+  http,
+  seconds,
+  totalSeconds: 0,
+};
 results.totalSeconds = Math.round((performance.now() - started) / 1000);
 
 console.log(printAll(results));
 mkdirSync('.data', { recursive: true });
 writeFileSync('.data/bench.json', `${JSON.stringify(results, null, 2)}\n`);
 console.error(`bench: done in ${results.totalSeconds} s; figures in .data/bench.json`);
-process.exitCode = results.http.some((h) => h.errors > 0) || results.costs.some((c) => c.status >= 500) ? 1 : 0;
+process.exitCode =
+  !budgetsHold(results) || results.http.some((h) => h.errors > 0) || results.costs.some((c) => c.status >= 500) ? 1 : 0;
+
+/** `BENCH_ONLY=budgets`: the list-budget and cascade sections alone, merged into .data/bench.json. */
+async function budgetsOnly(): Promise<void> {
+  const db = await section('DynamoDB Local', () => startLocalDatabase({ tableName, dataDir: ':memory:' }));
+  let budgets: BudgetResults;
+  try {
+    process.env.DYNAMODB_ENDPOINT = db.endpoint;
+    const { budgetSections } = await import('./budget-sections.ts');
+    budgets = await budgetSections(db.endpoint, tableName, settings, section);
+  } finally {
+    await db.stop();
+  }
+  const { budgetTables } = await import('./budget-sections.ts');
+  const totalSeconds = Math.round((performance.now() - started) / 1000);
+  console.log(
+    [
+      `machine: ${machine()}`,
+      `settings: BENCH_LIST_BUDGET=${settings.listBudget}, BENCH_CASCADE=${settings.cascade}; run time ${totalSeconds} s`,
+      ...budgetTables(budgets),
+    ].join('\n\n'),
+  );
+  mkdirSync('.data', { recursive: true });
+  const file = '.data/bench.json';
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const merged = {
+    ...earlier,
+    ...budgets,
+    settings: { ...(earlier.settings as object), listBudget: settings.listBudget, cascade: settings.cascade },
+    seconds: { ...(earlier.seconds as object), ...seconds },
+  };
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
+  console.error(`bench: done in ${totalSeconds} s; figures in ${file}`);
+  process.exitCode = budgetsHold(budgets) ? 0 : 1;
+}

@@ -1,14 +1,17 @@
 /** The benchmark's figures as markdown tables, one per section, and a summary of the budgets. */
 import type { ColdStartResults } from './cold-start.ts';
 import { COLD_START_BUDGET, coldStartTable, coldStartWorst } from './cold-start-table.ts';
+import { budgetTables, type BudgetResults } from './budget-sections.ts';
+import { cascadeHolds } from './cascade.ts';
 import { graphTables } from './graph.ts';
+import { caseName, readHolds } from './list-budget.ts';
 import type { DataResults } from './data-sections.ts';
 import { withinBudget, type RequestCost } from '../testkit/dynamo-costs.ts';
 import type { HttpFigures } from './http.ts';
 import { LIST_CASES, pageCost, PAGE, type Environment, type PageReads } from '../testkit/read-amplification.ts';
 import { ms, ratio, table, units, verdict } from './report.ts';
 
-export interface Results extends DataResults {
+export interface Results extends DataResults, BudgetResults {
   readonly machine: string;
   readonly settings: Record<string, number>;
   readonly coldStart: ColdStartResults;
@@ -23,6 +26,10 @@ export const BUDGET = { bundle: COLD_START_BUDGET, overhead: 0.3, flat: 1.5 };
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** Every list read within its budget (each match once), and the cascade complete with nothing live left. */
+export const budgetsHold = (r: BudgetResults): boolean =>
+  r.listBudget.reads.every((read) => readHolds(read, r.listBudget.budget)) && cascadeHolds(r.cascade);
+
 export function printAll(r: Results): string {
   return [
     `machine: ${r.machine}`,
@@ -34,6 +41,7 @@ export function printAll(r: Results): string {
     overheadTable(r),
     readTable(r.environments),
     graphTables(r.graph),
+    ...budgetTables(r),
     httpTable(r),
     budgetTable(r),
   ].join('\n\n');
@@ -186,6 +194,12 @@ function budgetTable(r: Results): string {
           `steepest ${ratio(steepest.value)} (${steepest.name}, ${steepest.d ? 'half deleted' : 'live'})`,
           verdict(steepest.value <= BUDGET.flat),
         ],
+        listBudgetRow(r),
+        [
+          'cascade: complete, nothing live left',
+          `${r.cascade.requests.length} request(s) for ${count(r.cascade.size)} connections, slowest ${ms(Math.max(...r.cascade.requests.map((q) => q.ms)))} ms, ${r.cascade.liveLeft} live left`,
+          verdict(cascadeHolds(r.cascade)),
+        ],
         [
           `handler overhead ≤ ${BUDGET.overhead * 100}%`,
           `worst ${(worstOverhead.overhead * 100).toFixed(1)}% (${worstOverhead.name})`,
@@ -194,4 +208,15 @@ function budgetTable(r: Results): string {
       ],
     ),
   ].join('\n\n');
+}
+
+function listBudgetRow({ listBudget: b }: BudgetResults): string[] {
+  const worst = b.reads.reduce((a, c) => (c.worstExamined > a.worstExamined ? c : a));
+  const most = b.reads.reduce((a, c) => (c.requests > a.requests ? c : a));
+  const named = (read: typeof worst) => `${caseName(read)}${read.includeDeleted ? ', includeDeleted' : ''}`;
+  return [
+    `list: items examined per request ≤ ${count(b.budget)} (${count(b.size)} connections)`,
+    `worst ${worst.worstExamined} (${named(worst)}); most requests ${most.requests} (${named(most)})`,
+    verdict(b.reads.every((read) => readHolds(read, b.budget))),
+  ];
 }

@@ -13,7 +13,7 @@ import type { ResourceType, Status } from '../functions/domain/rules.ts';
 
 /** The busy resources the filters ask for: each is in a large share of connections at any size. */
 export const HOT_INSTANCE = 'i-hot';
-const HOT_APPLICATION = 'app-hot';
+export const HOT_APPLICATION = 'app-hot';
 
 const BATCH = 25;
 const IN_FLIGHT = 8;
@@ -84,17 +84,26 @@ export function generateConnections(scope: Scope, count: number, halfDeleted: bo
 }
 
 /** Writes the connections' items; returns how long it took in ms. */
-export async function seedConnections(
+export function seedConnections(
   client: DynamoDBDocumentClient,
   tableName: string,
   connections: readonly Connection[],
-) {
+): Promise<number> {
+  return seedItems(client, tableName, connections.map(toItem));
+}
+
+/** Writes the items as they are; returns how long it took in ms. */
+export async function seedItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+): Promise<number> {
   const started = performance.now();
   let next = 0;
   const worker = async () => {
-    while (next < connections.length) {
-      const batch = connections.slice(next, (next += BATCH));
-      let requests = batch.map((c) => ({ PutRequest: { Item: toItem(c) } }));
+    while (next < items.length) {
+      const batch = items.slice(next, (next += BATCH));
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
       // DynamoDB may leave some items unprocessed under load: send them again until none are left.
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
