@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Five suites, one per level: unit (no network), integration (DynamoDB Local, started once per
  * run), api (real HTTP against the local server, or API_URL), deployed (the bundles of `cdk synth`
- * run as Lambda runs them) and infra (the synthesized template).
+ * run as Lambda runs them), browser (the topology page in headless Chromium) and infra (the
+ * synthesized template).
  */
 // These machines run Node 20; the SDK's notice about its future Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -48,6 +49,16 @@ export default defineConfig({
           setupFiles: ['test/deployed/support/env.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
+          // The topology page in headless Chromium, against its own local server.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/support/api-global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {

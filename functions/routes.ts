@@ -32,6 +32,8 @@ export interface Route {
   readonly summary: string;
   /** Seconds the function may run (under API Gateway's 30 s). @default 10 */
   readonly timeoutSeconds?: number;
+  /** A page under web/ whose built files the function serves: built beside its bundle (web/<page>/build.ts). */
+  readonly webPage?: 'topology';
 }
 
 const BASE = '/api/{projectSlug}/{environmentSlug}';
@@ -164,6 +166,26 @@ export const ROUTES = [
     scope: null,
     access: 'none',
     summary: 'The connection rules and status transitions the service enforces',
+  },
+  {
+    id: 'getTopology',
+    method: 'GET',
+    path: '/topology',
+    handler: 'topology',
+    scope: null,
+    access: 'none',
+    summary: "A page that draws an environment's connections (it calls the graph route with the user's token)",
+    webPage: 'topology',
+  },
+  {
+    id: 'getTopologyAsset',
+    method: 'GET',
+    path: '/topology/{asset}',
+    handler: 'topology-asset',
+    scope: null,
+    access: 'none',
+    summary: "The topology page's script, layout worker and style sheet",
+    webPage: 'topology',
   },
   {
     id: 'notFound',

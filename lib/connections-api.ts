@@ -106,7 +106,9 @@ export class ConnectionsApi extends Construct {
         reason:
           route.path === '$default'
             ? 'The catch-all route answers every unmatched method and path with a 404 problem+json, as the contract asks; it reads no data and has nothing to authorize.'
-            : `${route.method} ${route.path} is one of the three unauthenticated service routes the API contract defines (health, OpenAPI document, connection rules); it reads no stored data.`,
+            : route.webPage
+              ? `${route.method} ${route.path} serves the files of the public topology page the API contract defines; they hold no data (the page calls the graph route with the user's own token).`
+              : `${route.method} ${route.path} is one of the three unauthenticated service routes the API contract defines (health, OpenAPI document, connection rules); it reads no stored data.`,
       });
     }
     this.routes.set(route.id, httpRoute);

@@ -53,6 +53,7 @@ export class ResourceConnectionsStack extends Stack {
         memorySize: settings.functionMemoryMb,
         logRetention: settings.logRetention,
         timeout: route.timeoutSeconds === undefined ? undefined : Duration.seconds(route.timeoutSeconds),
+        webPage: route.webPage,
       });
       bindDataAccess(fn, route, {
         table: this.table,

@@ -37,6 +37,23 @@ export interface ServiceFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Environment the handler reads, added to the Powertools settings every function gets. @default - none */
   readonly environment?: Record<string, string>;
+  /**
+   * A page under web/ whose files the function serves: its build script writes them into the
+   * bundle's `<page>/` folder, as the local server builds them for itself. @default - none
+   */
+  readonly webPage?: string;
+}
+
+/** Runs the page's own build (esbuild, no network) into the asset, after the function is bundled. */
+function webPageBuild(page: string) {
+  if (!/^[a-z-]+$/.test(page)) throw new Error(`not a page name: ${page}`);
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `node --import tsx "${inputDir}/web/${page}/build.ts" "${outputDir}/${page}"`,
+    ],
+  };
 }
 
 /**
@@ -81,6 +98,7 @@ export class ServiceFunction extends NodejsFunction {
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         externalModules: [...FUNCTION_BUNDLING.external],
         banner: FUNCTION_BUNDLING.banner.js,
+        ...(props.webPage ? { commandHooks: webPageBuild(props.webPage) } : {}),
       },
     });
     logGroup.grantWrite(role);

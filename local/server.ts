@@ -11,6 +11,9 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PayloadTooLargeError, ProblemError, UnauthenticatedError } from '../functions/http/errors.ts';
@@ -19,6 +22,7 @@ import { startLocalDatabase, useLocalEnvironment } from './environment.ts';
 import { buildEvent, lambdaContext, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
 import { fileSink, publishStream, type StreamFollower } from './stream-events.ts';
+import { buildTopologyPage } from '../web/topology/build.ts';
 
 export const DEFAULT_JWT_SECRET = 'local-dev-secret';
 /** API Gateway refuses bodies over 10 MB; the functions refuse much less. */
@@ -58,9 +62,16 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   });
   const endpoint = dynamo.endpoint;
   let events: StreamFollower | undefined;
+  // The topology page, built by the same script the stack runs into its function's asset.
+  const pageDir = mkdtempSync(join(tmpdir(), 'topology-page-'));
+  const removePage = () => rmSync(pageDir, { recursive: true, force: true });
+  const pageBuilt = buildTopologyPage(pageDir);
+  pageBuilt.catch(() => undefined); // awaited below; a failure surfaces there
 
   try {
     process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.TOPOLOGY_ASSETS_DIR = pageDir;
+    await pageBuilt;
     const eventsFile = options.eventsFile ?? '.data/events.ndjson';
     events = await publishStream(endpoint, tableName, fileSink(eventsFile));
 
@@ -83,11 +94,14 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
         await closeServer(server);
         await events?.stop();
         await dynamo.stop();
+        removePage();
       },
     };
   } catch (error) {
+    await pageBuilt.catch(() => undefined);
     await events?.stop();
     await dynamo.stop();
+    removePage();
     throw error;
   }
 }
@@ -173,6 +187,8 @@ async function main(): Promise<void> {
   console.log(`Events: appended to ${service.eventsFile}`);
   console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
   console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);
+  console.log(`The topology page of acme/dev (the token leaves the address bar once read):`);
+  console.log(`  ${service.url}/topology#project=acme&env=dev&token=${token}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -7,6 +7,8 @@ interface SuccessDoc {
   readonly status: number;
   readonly description: string;
   readonly schema?: z.ZodMiniType;
+  /** A success that is not JSON: its media type, described as a string. */
+  readonly mediaType?: string;
 }
 
 export interface EndpointDoc {
@@ -95,6 +97,18 @@ export const ENDPOINT_DOCS = {
   getConnectionRules: {
     success: { status: 200, description: 'The rules.', schema: r.connectionRules },
     errors: [],
+  },
+  getTopology: {
+    success: { status: 200, description: 'The topology page (HTML; it holds no data).', mediaType: 'text/html' },
+    errors: [],
+  },
+  getTopologyAsset: {
+    success: {
+      status: 200,
+      description: 'A file of the topology page: its script, layout worker or style sheet.',
+      mediaType: 'text/javascript',
+    },
+    errors: [404],
   },
   notFound: {
     success: { status: 404, description: 'No route matches this method and path.' },

@@ -69,6 +69,7 @@ const RETRY_AFTER = {
 function responses(routeScope: string | null, spec: EndpointSpec, doc: EndpointDoc): JsonSchema {
   const success: JsonSchema = { description: doc.success.description };
   if (doc.success.schema) success.content = { 'application/json': { schema: ref(doc.success.schema) } };
+  if (doc.success.mediaType) success.content = { [doc.success.mediaType]: { schema: { type: 'string' } } };
   if (doc.success.schema === r.connection) success.headers = ETAG;
   // A route that reads its query refuses unknown parameters (400); the service routes ignore theirs.
   // Only the routes behind a token meet 401, 403 or the database.

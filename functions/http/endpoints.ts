@@ -83,6 +83,14 @@ export const ENDPOINTS = {
   getConnectionRules: {
     path: s.noParameters,
   },
+  getTopology: {
+    path: s.noParameters,
+    query: s.noParameters,
+  },
+  getTopologyAsset: {
+    path: s.topologyAssetPath,
+    query: s.noParameters,
+  },
   notFound: {
     // Whatever arrives is answered 404: nothing about the request is worth refusing first.
     path: s.anyParameters,

@@ -64,6 +64,10 @@ export const details = z.record(z.string(), z.unknown()).check(
 );
 
 export const scopePath = z.strictObject({ projectSlug: slug, environmentSlug: slug });
+/** A file of the topology page: a plain file name, never a path. */
+export const topologyAssetPath = z.strictObject({
+  asset: pattern(/^[a-z0-9][a-z0-9.-]{0,63}$/, 'must be a file name of the topology page'),
+});
 export const connectionPath = z.strictObject({ projectSlug: slug, environmentSlug: slug, connectionId });
 export const resourcePath = z.strictObject({ projectSlug: slug, environmentSlug: slug, resourceType, resourceId });
 

@@ -118,7 +118,7 @@ it.each([BUNDLES[0]!, BUNDLES.at(-1)!])(
 /** An API Gateway payload 2.0 event for the route, with no authorizer context (no token). */
 function unauthenticatedEvent(route: Route) {
   const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
-    name === 'resourceType' ? 'instance' : `x-${name.toLowerCase()}`,
+    name === 'resourceType' ? 'instance' : name === 'asset' ? 'topology.js' : `x-${name.toLowerCase()}`,
   );
   const segments = path.split('/');
   return {

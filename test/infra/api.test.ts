@@ -14,7 +14,14 @@ import {
 } from './support/synth.ts';
 
 /** The contract's three service routes, and the catch-all that answers unmatched paths with a 404 problem. */
-const PUBLIC_ROUTE_KEYS = ['GET /health', 'GET /openapi.json', 'GET /connection-rules', '$default'];
+const PUBLIC_ROUTE_KEYS = [
+  'GET /health',
+  'GET /openapi.json',
+  'GET /connection-rules',
+  'GET /topology',
+  'GET /topology/{asset}',
+  '$default',
+];
 
 let synth: Synthesized;
 beforeAll(() => {

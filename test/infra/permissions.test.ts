@@ -30,6 +30,8 @@ const EXPECTED: Record<RouteId, { table: string[]; indexes: string[] }> = {
   getHealth: { table: [], indexes: [] },
   getOpenApi: { table: [], indexes: [] },
   getConnectionRules: { table: [], indexes: [] },
+  getTopology: { table: [], indexes: [] },
+  getTopologyAsset: { table: [], indexes: [] },
   notFound: { table: [], indexes: [] },
 };
 

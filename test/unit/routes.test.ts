@@ -19,6 +19,9 @@ const CONTRACT_ENDPOINTS = [
   ['GET', '/health', null],
   ['GET', '/openapi.json', null],
   ['GET', '/connection-rules', null],
+  // Contract §5 "GET /topology": a public page, and the files it loads (its CSP allows no inline code).
+  ['GET', '/topology', null],
+  ['GET', '/topology/{asset}', null],
   // Contract §6: "any path that matches no route" is a 404 problem, from the catch-all.
   ['ANY', '$default', null],
 ] as const;

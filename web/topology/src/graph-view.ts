@@ -1,0 +1,198 @@
+/**
+ * The drawing: cytoscape on a canvas, positions from the layout worker. A redraw with the same
+ * resources only restyles (statuses change in place, nothing moves); new resources start next to
+ * a neighbour and the worker settles them from the current positions, so the picture stays stable.
+ */
+import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import type { LayoutAnswer, LayoutRequest } from './layout-protocol.ts';
+import { STATUS_LOOK, STATUSES, TYPE_LOOK, RESOURCE_TYPES, type Drawing } from './model.ts';
+
+function stylesheet(): cytoscape.StylesheetJson {
+  return [
+    {
+      selector: 'node',
+      style: {
+        width: 'data(size)',
+        height: 'data(size)',
+        label: 'data(label)',
+        'font-size': 10,
+        'font-family': 'system-ui, sans-serif',
+        color: '#1f2328',
+        'text-valign': 'bottom',
+        'text-margin-y': 3,
+        'min-zoomed-font-size': 7,
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.8,
+        'text-background-padding': '1px',
+        'border-width': 1,
+        'border-color': '#ffffff',
+      },
+    },
+    ...RESOURCE_TYPES.map((type) => ({
+      selector: `node[resourceType = "${type}"]`,
+      style: { shape: TYPE_LOOK[type].shape, 'background-color': TYPE_LOOK[type].color },
+    })),
+    {
+      selector: 'node.group',
+      style: { 'font-size': 14, 'font-weight': 'bold', 'border-width': 3, 'border-color': '#d0d7de' },
+    },
+    {
+      selector: 'edge',
+      style: {
+        'curve-style': 'straight',
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.8,
+        width: 'data(width)',
+        label: 'data(label)',
+        'font-size': 8,
+        'min-zoomed-font-size': 9,
+        'text-rotation': 'autorotate',
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.85,
+        color: '#1f2328',
+      },
+    },
+    ...STATUSES.map((status) => ({
+      selector: `edge[status = "${status}"]`,
+      style: {
+        'line-color': STATUS_LOOK[status].color,
+        'target-arrow-color': STATUS_LOOK[status].color,
+        'line-style': STATUS_LOOK[status].line,
+      },
+    })),
+    { selector: 'edge[status = "failed"]', style: { 'z-index': 10, 'target-arrow-shape': 'tee' } },
+    { selector: '.hidden', style: { display: 'none' } },
+    { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#111827', 'z-index': 20 } },
+    {
+      selector: 'edge:selected',
+      style: { 'underlay-color': '#111827', 'underlay-opacity': 0.25, 'underlay-padding': 4 },
+    },
+    { selector: '.dim', style: { opacity: 0.25 } },
+  ] as cytoscape.StylesheetJson;
+}
+
+export class GraphView {
+  readonly cy: Core;
+  private readonly worker = new Worker('/topology/layout-worker.js');
+  private layoutId = 0;
+  private readonly pending = new Map<number, (answer: LayoutAnswer) => void>();
+
+  constructor(container: HTMLElement) {
+    this.cy = cytoscape({
+      container,
+      style: stylesheet(),
+      minZoom: 0.05,
+      maxZoom: 4,
+      wheelSensitivity: 0.3,
+      boxSelectionEnabled: false,
+      selectionType: 'single',
+      // Big graphs: draw a texture while panning and zooming instead of every element.
+      textureOnViewport: true,
+      hideEdgesOnViewport: true,
+      motionBlur: false,
+    });
+    this.worker.onmessage = (event: MessageEvent<LayoutAnswer>) => {
+      this.pending.get(event.data.id)?.(event.data);
+      this.pending.delete(event.data.id);
+    };
+  }
+
+  private layout(request: Omit<LayoutRequest, 'id'>): Promise<LayoutAnswer> {
+    const id = ++this.layoutId;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  /** Draws `drawing`; `hidden` are ids drawn but filtered out. Resolves once the picture is on screen. */
+  async draw(drawing: Drawing, visible: (id: string) => boolean): Promise<void> {
+    const cy = this.cy;
+    const wanted = new Set([...drawing.nodes.map((n) => n.id), ...drawing.edges.map((e) => e.id)]);
+    const current = new Set(cy.elements().map((element) => element.id()));
+    const sameElements = wanted.size === current.size && [...wanted].every((id) => current.has(id));
+    const nodeSize = (count: number) => (count > 1 ? Math.min(90, 30 + 6 * Math.sqrt(count)) : 26);
+    const edgeWidth = (status: (typeof STATUSES)[number], count: number) =>
+      STATUS_LOOK[status].width * (count > 1 ? 1 + Math.log10(count) : 1);
+
+    if (!sameElements) {
+      const known = new Map(cy.nodes().map((node) => [node.id(), { ...node.position() }] as const));
+      const neighbourOf = new Map<string, string>();
+      for (const edge of drawing.edges) {
+        neighbourOf.set(edge.source, edge.target);
+        neighbourOf.set(edge.target, edge.source);
+      }
+      const fresh = drawing.nodes.filter((node) => !known.has(node.id));
+      const incremental = known.size > 0 && fresh.length <= Math.max(20, drawing.nodes.length / 10);
+      const start = (id: string) => {
+        const at = known.get(id) ?? known.get(neighbourOf.get(id) ?? '');
+        return at && incremental ? { x: at.x + Math.random() * 40 - 20, y: at.y + Math.random() * 40 - 20 } : {};
+      };
+      const answer = await this.layout({
+        nodes: drawing.nodes.map((node) => ({ id: node.id, size: nodeSize(node.count), ...start(node.id) })),
+        edges: drawing.edges.map(({ id, source, target }) => ({ id, source, target })),
+        incremental,
+      });
+      if (answer.error) throw new Error(`layout failed: ${answer.error}`);
+      const elements: ElementDefinition[] = [
+        ...drawing.nodes.map((node) => ({
+          group: 'nodes' as const,
+          data: {
+            id: node.id,
+            label: node.label,
+            resourceType: node.resourceType,
+            size: nodeSize(node.count),
+            count: node.count,
+          },
+          classes: node.count > 1 || node.id.startsWith('group:') ? 'group' : '',
+          position: answer.positions[node.id] ?? { x: 0, y: 0 },
+        })),
+        ...drawing.edges.map((edge) => ({
+          group: 'edges' as const,
+          data: { ...edge, width: edgeWidth(edge.status, edge.count) },
+        })),
+      ];
+      cy.batch(() => {
+        cy.elements().remove();
+        cy.add(elements);
+      });
+      if (!incremental) cy.fit(undefined, 30);
+    } else {
+      cy.batch(() => {
+        for (const edge of drawing.edges) {
+          const element = cy.getElementById(edge.id);
+          if (element.data('status') !== edge.status || element.data('label') !== edge.label)
+            element.data({ status: edge.status, label: edge.label, width: edgeWidth(edge.status, edge.count) });
+        }
+        for (const node of drawing.nodes) cy.getElementById(node.id).data('label', node.label);
+      });
+    }
+    cy.batch(() => {
+      cy.elements().forEach((element) => {
+        if (visible(element.id())) element.removeClass('hidden');
+        else element.addClass('hidden');
+      });
+    });
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  }
+
+  counts(): { nodes: number; edges: number } {
+    return { nodes: this.cy.nodes(':visible').length, edges: this.cy.edges(':visible').length };
+  }
+
+  select(id: string | undefined, centre: boolean): void {
+    this.cy.elements(':selected').unselect();
+    if (!id) return;
+    const element = this.cy.getElementById(id);
+    if (element.empty()) return;
+    element.select();
+    if (centre) {
+      this.cy.zoom(Math.max(this.cy.zoom(), 1.2));
+      this.cy.center(element);
+    }
+  }
+
+  png(): Blob {
+    return this.cy.png({ output: 'blob', bg: '#ffffff', full: true, scale: 2, maxWidth: 8000, maxHeight: 8000 });
+  }
+}
