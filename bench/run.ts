@@ -10,7 +10,9 @@
  * 4. read amplification: ScannedCount / Count and capacity of one page per list filter, in a small
  *    and a large environment, all live and half soft-deleted;
  * 5. GET /graph: pages at 2,000 and 20,000 connections and depth-3 neighbourhoods (bench/graph.ts);
- * 6. HTTP: req/s, p50 and p99 of the local server for get, list and create.
+ * 6. HTTP: req/s, p50 and p99 of the local server for get, list and create;
+ * 7. the topology page in headless Chromium: load to drawn and the longest main-thread task at
+ *    BENCH_TOPOLOGY connections, and the page's file sizes (bench/topology-page.ts).
  *
  * A benchmark, not a test: it fails only on errors. The deterministic budgets are tests in npm test.
  * It starts and stops its own DynamoDB Local (in memory) and local server. Settings (environment):
@@ -27,6 +29,7 @@
  *   BENCH_CASCADE       connections the cascade deletes           (default 10000)
  *   BENCH_ONLY=budgets  run only the list-budget and cascade sections (bench/budget-sections.ts);
  *                       their figures replace those in .data/bench.json, the rest stays as it was
+ *   BENCH_TOPOLOGY      connections drawn by the topology page    (default 2000)
  *
  * A quick run: BENCH_LARGE=5000 BENCH_COLD_PAIRS=3 BENCH_ITERATIONS=50 BENCH_HTTP_SECONDS=2 npm run bench
  */
@@ -39,6 +42,7 @@ import type { DataResults } from './data-sections.ts';
 import { measureHttp } from './http.ts';
 import { machine } from './report.ts';
 import { budgetsHold, printAll, type Results } from './tables.ts';
+import { measureTopologyPage, printTopology } from './topology-page.ts';
 
 const setting = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -56,6 +60,7 @@ const settings = {
   concurrency: setting('BENCH_CONCURRENCY', 16),
   listBudget: setting('BENCH_LIST_BUDGET', 100_000),
   cascade: setting('BENCH_CASCADE', 10_000),
+  topology: setting('BENCH_TOPOLOGY', 2000),
 };
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && only !== 'budgets') throw new Error('BENCH_ONLY takes one value: budgets');
@@ -100,6 +105,7 @@ try {
 }
 // The local server starts its own DynamoDB Local, free of the environments seeded above.
 const http = await section('HTTP', () => measureHttp(settings.httpSeconds, settings.concurrency));
+const topology = await section('topology page', () => measureTopologyPage(settings.topology));
 
 const results: Results = {
   machine: machine(),
@@ -114,8 +120,9 @@ const results: Results = {
 results.totalSeconds = Math.round((performance.now() - started) / 1000);
 
 console.log(printAll(results));
+console.log(printTopology(topology));
 mkdirSync('.data', { recursive: true });
-writeFileSync('.data/bench.json', `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync('.data/bench.json', `${JSON.stringify({ ...results, topology }, null, 2)}\n`);
 console.error(`bench: done in ${results.totalSeconds} s; figures in .data/bench.json`);
 process.exitCode =
   !budgetsHold(results) || results.http.some((h) => h.errors > 0) || results.costs.some((c) => c.status >= 500) ? 1 : 0;

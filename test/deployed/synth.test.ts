@@ -4,7 +4,7 @@
  * as minified ESM with source maps, and the bundles load in plain Node and answer.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASELINE_ENTRY, bundleFunction } from '../../testkit/esbuild.ts';
 import { routeKey, ROUTES, type Route } from '../../functions/routes.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.ts';
+import { buildTopologyPage } from '../../web/topology/build.ts';
+
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 /**
@@ -112,6 +114,22 @@ it.each([BUNDLES[0]!, BUNDLES.at(-1)!])(
     );
 
     expect(readFileSync(measured.file).equals(deployed), 'byte for byte').toBe(true);
+  },
+);
+
+it.each(
+  (ROUTES as readonly Route[]).filter((route) => route.webPage).map((route) => [route.id, route.webPage!] as const),
+)(
+  'builds the page %s serves into its asset, byte for byte what the local server builds and serves',
+  async (id, page) => {
+    const deployed = join(bundleOf(`${id}Function`), page);
+    const local = await buildTopologyPage(join(outdir, `local-${id}`));
+
+    expect(readdirSync(deployed).sort()).toEqual(Object.keys(local).sort());
+    for (const name of Object.keys(local))
+      expect(readFileSync(join(deployed, name)).equals(readFileSync(join(outdir, `local-${id}`, name))), name).toBe(
+        true,
+      );
   },
 );
 

@@ -83,7 +83,6 @@ export class GraphView {
       style: stylesheet(),
       minZoom: 0.05,
       maxZoom: 4,
-      wheelSensitivity: 0.3,
       boxSelectionEnabled: false,
       selectionType: 'single',
       // Big graphs: draw a texture while panning and zooming instead of every element.
@@ -115,7 +114,9 @@ export class GraphView {
     const edgeWidth = (status: (typeof STATUSES)[number], count: number) =>
       STATUS_LOOK[status].width * (count > 1 ? 1 + Math.log10(count) : 1);
 
-    if (!sameElements) {
+    if (drawing.nodes.length === 0) {
+      cy.elements().remove();
+    } else if (!sameElements) {
       const known = new Map(cy.nodes().map((node) => [node.id(), { ...node.position() }] as const));
       const neighbourOf = new Map<string, string>();
       for (const edge of drawing.edges) {

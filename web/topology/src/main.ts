@@ -17,7 +17,15 @@ import {
 } from './model.ts';
 import { Panel } from './panel.ts';
 import { TableView } from './table-view.ts';
-import { fragmentOf, parseFragment, storedToken, storeToken, type ViewState } from './view-state.ts';
+import { fragmentOf, parseFragment, type ViewState } from './view-state.ts';
+
+/** The token lives for the tab's session only, and never in the address bar or a shared view. */
+const TOKEN_KEY = 'topology.token';
+const storedToken = (): string => sessionStorage.getItem(TOKEN_KEY) ?? '';
+function storeToken(token: string): void {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
 
 const REFRESH_MS = 5000;
 const initial = parseFragment(location.hash);
@@ -154,6 +162,7 @@ async function redraw(centre: boolean): Promise<void> {
     );
   }
   setBanner(...lines);
+  byId('summary').textContent = summary(current, edges.length, nodes.size);
   if (current.edges.size === 0) setState('empty', `No connections in ${where} yet.`);
   else if (edges.length === 0) setState('filtered', 'No connection matches the filters.');
   else setState('ready', '');
@@ -163,6 +172,14 @@ async function redraw(centre: boolean): Promise<void> {
       `${edges.length} of ${current.edges.size} connections in ${where}${state.focus ? ` around ${state.focus}` : ''}`,
     );
   showSelection(current, simplified, centre);
+}
+
+/** "17 resources, 15 connections shown (of 15): 9 connected, 2 failed, …" */
+function summary(current: Graph, edges: number, nodes: number): string {
+  const byStatus = new Map<string, number>();
+  for (const edge of current.edges.values()) byStatus.set(edge.status, (byStatus.get(edge.status) ?? 0) + 1);
+  const parts = [...byStatus].sort((a, b) => b[1] - a[1]).map(([status, count]) => `${count} ${status}`);
+  return `Showing ${nodes} resources and ${edges} of ${current.edges.size} connections${parts.length ? ` (${parts.join(', ')})` : ''}.`;
 }
 
 function showSelection(current: Graph, simplified: boolean, centre: boolean): void {

@@ -24,8 +24,6 @@ export interface ViewState {
   all: boolean;
 }
 
-const TOKEN_KEY = 'topology.token';
-
 function listOf<T extends string>(value: string | null, allowed: readonly T[]): Set<T> {
   if (value === null) return new Set(allowed);
   return new Set(value.split(',').filter((item): item is T => (allowed as readonly string[]).includes(item)));
@@ -68,13 +66,4 @@ export function fragmentOf(state: ViewState): string {
   if (state.view === 'table') params.set('view', 'table');
   if (state.all) params.set('all', '1');
   return `#${params}`;
-}
-
-export function storedToken(): string {
-  return sessionStorage.getItem(TOKEN_KEY) ?? '';
-}
-
-export function storeToken(token: string): void {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
 }
