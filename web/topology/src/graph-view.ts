@@ -89,6 +89,8 @@ export class GraphView {
       textureOnViewport: true,
       hideEdgesOnViewport: true,
       motionBlur: false,
+      // Headless and low-end machines draw the canvas in software: never more pixels than CSS pixels.
+      pixelRatio: 1,
     });
     this.worker.onmessage = (event: MessageEvent<LayoutAnswer>) => {
       this.pending.get(event.data.id)?.(event.data);

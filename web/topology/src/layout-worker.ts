@@ -32,7 +32,8 @@ function layout(request: LayoutRequest): LayoutAnswer['positions'] {
   const size = request.nodes.length;
   cy.layout({
     name: 'fcose',
-    quality: size > 600 ? 'draft' : 'default',
+    // 'draft' (spectral only) piles big graphs into columns; the full pass costs worker time only.
+    quality: 'default',
     randomize: !request.incremental,
     animate: false,
     fit: false,
@@ -42,7 +43,7 @@ function layout(request: LayoutRequest): LayoutAnswer['positions'] {
     nodeRepulsion: () => 9000,
     gravity: 0.4,
     gravityRangeCompound: 1.5,
-    numIter: size > 600 ? 1500 : 2500,
+    numIter: size > 1000 ? 1500 : 2500,
     tile: true,
   } as cytoscape.LayoutOptions).run();
   const positions: LayoutAnswer['positions'] = {};
