@@ -6,7 +6,7 @@
  * `npm run bench:topology` runs this section alone (BENCH_TOPOLOGY connections).
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -29,6 +29,8 @@ export interface TopologyFigures {
   readonly connections: number;
   readonly resources: number;
   readonly seedSeconds: number;
+  /** The 1-minute load average when the page was measured: long tasks are wall time, a busy machine stretches them. */
+  readonly loadAverage: number;
   readonly files: { name: string; bytes: number; gzipBytes: number }[];
   readonly runs: PageRun[];
 }
@@ -162,7 +164,8 @@ export async function measureTopologyPage(count: number): Promise<TopologyFigure
       });
       await context.close();
     }
-    return { connections: count, resources, seedSeconds, files, runs };
+    const loadAverage = Math.round(loadavg()[0]! * 10) / 10;
+    return { connections: count, resources, seedSeconds, loadAverage, files, runs };
   } finally {
     await browser.close();
     await server.stop();
@@ -174,7 +177,7 @@ export async function measureTopologyPage(count: number): Promise<TopologyFigure
 export function printTopology(figures: TopologyFigures): string {
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   return [
-    `#### The topology page in headless Chromium: ${figures.connections} connections, ${figures.resources} resources (seeded through the API in ${figures.seedSeconds} s)`,
+    `#### The topology page in headless Chromium: ${figures.connections} connections, ${figures.resources} resources (seeded through the API in ${figures.seedSeconds} s; load average ${figures.loadAverage} on ${availableParallelism()} CPUs)`,
     '',
     '| view | drawn: resources / connections | load to drawn ms | longest main-thread task ms | tasks > 50 ms | tasks > 200 ms | screenshot |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
