@@ -2,6 +2,7 @@
  * The configuration the functions read, set before any handler module loads. Integration tests get
  * the endpoint and table from the global setup; unit tests never reach DynamoDB (a closed port).
  */
+import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { useLocalEnvironment } from '../../local/environment.ts';
 
@@ -10,6 +11,8 @@ useLocalEnvironment({
   dynamoDbEndpoint: inject('dynamoDbEndpoint') ?? 'http://127.0.0.1:1',
   pageTokenSecret: 'test-page-token-secret',
 });
+// The topology functions serve the page's built files; handler tests get a small stand-in.
+process.env.TOPOLOGY_ASSETS_DIR ??= fileURLToPath(new URL('../fixtures/topology-page/', import.meta.url));
 
 declare module 'vitest' {
   export interface ProvidedContext {
