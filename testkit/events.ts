@@ -143,6 +143,10 @@ export async function invoke(handler: LambdaHandler, event: GatewayEvent): Promi
       Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
     ),
     text,
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    // The topology page answers HTML, JavaScript or CSS (perhaps gzipped): only JSON is parsed.
+    body:
+      text === '' || !/json/.test(String(result.headers?.['content-type'] ?? ''))
+        ? {}
+        : (JSON.parse(text) as Record<string, unknown>),
   };
 }
