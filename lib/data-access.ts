@@ -59,6 +59,9 @@ const DATA_ACCESS = {
   getHealth: NOTHING,
   getOpenApi: NOTHING,
   getConnectionRules: NOTHING,
+  // The page and its files are built into the function's asset: no table access.
+  getTopology: NOTHING,
+  getTopologyAsset: NOTHING,
   notFound: NOTHING,
 } as const satisfies Record<RouteId, DataAccess>;
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayEvent, GatewayResult } from '../../functions/http/http.ts';
-import { lambdaContext, loadEvent, withQuery, type LambdaHandler } from '../support/events.ts';
+import { lambdaContext } from '../../local/gateway.ts';
+import { loadEvent, withQuery, type LambdaHandler } from '../../testkit/events.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'topology-unit-'));
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
@@ -31,7 +32,7 @@ interface Result {
   isBase64Encoded: boolean;
 }
 async function invoke(handler: LambdaHandler, event: GatewayEvent): Promise<Result> {
-  const result: GatewayResult = await handler(event, lambdaContext() as never);
+  const result: GatewayResult = await handler(event, lambdaContext('getTopology') as never);
   return {
     statusCode: result.statusCode ?? 200,
     headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)])),
