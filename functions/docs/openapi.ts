@@ -3,7 +3,7 @@
  * describes exactly what the code enforces.
  */
 import * as z from 'zod/mini';
-import { ROUTES } from '../routes.ts';
+import { ROUTES, type RouteId } from '../routes.ts';
 import { ENDPOINT_DOCS, type EndpointDoc } from './endpoint-docs.ts';
 import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from '../http/endpoints.ts';
 import * as r from './response-schemas.ts';
@@ -12,38 +12,71 @@ import * as s from '../http/schemas.ts';
 type JsonSchema = Record<string, unknown>;
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'The request is not valid (VALIDATION_FAILED, INVALID_JSON or INVALID_NEXT_TOKEN).',
-  401: 'No, bad or expired token (UNAUTHENTICATED).',
-  403: 'The token lacks the scope, or the project/environment is not granted (FORBIDDEN).',
-  404: 'No such connection here (NOT_FOUND).',
-  409: 'A conflict with the current state (DUPLICATE_CONNECTION or INVALID_STATUS_TRANSITION).',
-  412: 'If-Match does not match the current version (PRECONDITION_FAILED).',
-  413: `The body is over ${MAX_BODY_BYTES} bytes (PAYLOAD_TOO_LARGE).`,
-  415: 'The body is not JSON by its content type (UNSUPPORTED_MEDIA_TYPE).',
-  422: 'The pair of resource types may not connect (CONNECTION_NOT_ALLOWED).',
-  500: 'A bug (INTERNAL); the body reveals no internals.',
-  503: 'The database is unreachable or throttling (SERVICE_UNAVAILABLE); see Retry-After.',
+  400: 'The request is not valid.',
+  401: 'No, bad or expired token.',
+  403: 'The token lacks the scope, or the project/environment is not granted.',
+  404: 'No such connection here.',
+  409: 'A conflict with the current state.',
+  412: 'If-Match does not match the current version.',
+  413: `The body is over ${MAX_BODY_BYTES} bytes.`,
+  415: 'The body is not JSON by its content type.',
+  422: 'The request cannot be carried out as asked.',
+  500: 'A bug; the body reveals no internals.',
+  503: 'The database is unreachable or throttling; see Retry-After.',
 };
 
-const toSchema = (schema: z.ZodMiniType): JsonSchema => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  return rest;
-};
+/** `DUPLICATE_CONNECTION` -> `DuplicateConnectionProblem`, the component name of each problem variant. */
+const problemName = (code: string) =>
+  `${code
+    .toLowerCase()
+    .split('_')
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('')}Problem`;
+const PROBLEM_VARIANTS = Object.entries(r.PROBLEMS).map(([code, schema]) => ({
+  code,
+  name: problemName(code),
+  status: schema.shape.status.def.values[0] as number,
+  schema: schema as z.ZodMiniType,
+}));
 
 const NAMED: [string, z.ZodMiniType][] = [
   ['Connection', r.connection],
   ['ConnectionPage', r.connectionPage],
   ['Graph', r.graph],
   ['Problem', r.problem],
+  ...PROBLEM_VARIANTS.map(({ name, schema }): [string, z.ZodMiniType] => [name, schema]),
   ['CreateConnection', s.createConnectionBody],
   ['UpdateConnection', s.updateConnectionBody],
   ['ConnectionRules', r.connectionRules],
   ['Health', r.health],
 ];
-const ref = (schema: z.ZodMiniType): JsonSchema => {
-  const named = NAMED.find(([, candidate]) => candidate === schema);
-  return named ? { $ref: `#/components/schemas/${named[0]}` } : toSchema(schema);
+const nameOf = (schema: unknown) => NAMED.find(([, candidate]) => candidate === schema)?.[0];
+const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** JSON Schema of a zod schema; named schemas inside it become references to their components. */
+const toSchema = (schema: z.ZodMiniType): JsonSchema => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      const name = (zodSchema as unknown) === schema ? undefined : nameOf(zodSchema);
+      if (!name) return;
+      for (const key of Object.keys(jsonSchema)) delete (jsonSchema as JsonSchema)[key];
+      Object.assign(jsonSchema, componentRef(name));
+    },
+  }) as JsonSchema;
+  return rest;
 };
+const ref = (schema: z.ZodMiniType): JsonSchema => {
+  const name = nameOf(schema);
+  return name ? componentRef(name) : toSchema(schema);
+};
+
+/** The problems a status can carry, as a union discriminated by `code` (clients generate their error types from it). */
+function problemsAt(status: number): JsonSchema {
+  const refs = PROBLEM_VARIANTS.filter((variant) => variant.status === status).map(({ name }) => componentRef(name));
+  return refs.length === 1 ? refs[0]! : { oneOf: refs };
+}
 
 function parameters(spec: EndpointSpec): JsonSchema[] {
   const list = (where: 'path' | 'query', schema: z.ZodMiniType) => {
@@ -60,6 +93,30 @@ function parameters(spec: EndpointSpec): JsonSchema[] {
   };
   return [...list('path', spec.path), ...(spec.query ? list('query', spec.query) : [])];
 }
+
+const IF_MATCH = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  description: 'Act only if the connection is at this version: `"3"`, `W/"3"`, a list of them, or `*`.',
+  schema: { type: 'string' },
+};
+/** The request headers a route reads, besides Authorization. */
+const HEADERS: Partial<Record<RouteId, JsonSchema[]>> = {
+  createConnection: [
+    {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description: 'A retry with the same key and body within 24 hours answers the first 201 again.',
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+    },
+  ],
+  updateConnection: [IF_MATCH],
+  deleteConnection: [IF_MATCH],
+  restoreConnection: [IF_MATCH],
+};
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'string' } } };
 
 const ETAG = { ETag: { description: 'The version of the connection, quoted.', schema: { type: 'string' } } };
 const RETRY_AFTER = {
@@ -79,8 +136,11 @@ function responses(routeScope: string | null, spec: EndpointSpec, doc: EndpointD
     [...new Set(statuses)].sort().map((status) => [
       String(status),
       {
-        description: STATUS_TEXT[status],
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        description: `${STATUS_TEXT[status]} Codes: ${PROBLEM_VARIANTS.filter((v) => v.status === status)
+          .map((v) => v.code)
+          .join(', ')}.`,
+        content: { 'application/problem+json': { schema: problemsAt(status) } },
+        ...(status === 503 ? { headers: RETRY_AFTER } : {}),
       },
     ]),
   );
@@ -104,7 +164,7 @@ export function openApiDocument(): JsonSchema {
       summary: route.summary,
       tags: [route.scope ? 'Connections' : 'Service'],
       security: route.scope ? [{ bearer: [route.scope] }] : [],
-      parameters: parameters(spec),
+      parameters: [...parameters(spec), ...(HEADERS[route.id] ?? [])],
       responses: responses(route.scope, spec, ENDPOINT_DOCS[route.id]),
     };
     if (spec.body) {

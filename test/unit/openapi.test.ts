@@ -5,6 +5,7 @@ import { ROUTES as ALL_ROUTES } from '../../functions/routes.ts';
 const ROUTES = ALL_ROUTES.filter((route) => route.method !== 'ANY');
 import { openApiDocument } from '../../functions/docs/openapi.ts';
 import { RESOURCE_TYPES, STATUSES } from '../../functions/domain/rules.ts';
+import { PROBLEMS } from '../../functions/docs/response-schemas.ts';
 
 interface Parameter {
   name: string;
@@ -37,6 +38,16 @@ const operationOf = (route: (typeof ROUTES)[number]): Operation => {
 };
 const placeholders = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
 const BASE = '/api/{projectSlug}/{environmentSlug}';
+
+/** The problem codes a response schema admits: each variant's `code` is a constant. */
+function problemCodesOf(schema: unknown): string[] {
+  const refs = (schema as { oneOf?: { $ref: string }[]; $ref?: string } | undefined) ?? {};
+  return (refs.oneOf ?? [refs]).map((one) => {
+    const name = String(one.$ref).replace('#/components/schemas/', '');
+    const variant = doc.components.schemas[name] as { properties?: { code?: { const?: string } } } | undefined;
+    return variant?.properties?.code?.const ?? `unresolved ${name}`;
+  });
+}
 
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 with a bearer JWT scheme', () => {
@@ -191,10 +202,24 @@ describe('the OpenAPI document', () => {
 
     expect(responses[success]).toBeDefined();
     for (const status of [...errors, '500']) {
-      expect(responses[status]?.content?.['application/problem+json']).toEqual({
-        schema: { $ref: '#/components/schemas/Problem' },
-      });
+      const codes = problemCodesOf(responses[status]?.content?.['application/problem+json']?.schema);
+      const expected = Object.entries(PROBLEMS).filter(([, variant]) => variant.shape.status.def.values[0] === +status);
+
+      expect(codes.sort()).toEqual(expected.map(([code]) => code).sort());
       expect(responses[status]?.description).toBeTruthy();
+    }
+  });
+
+  it('declares every error status of every operation as problem+json, a union discriminated by code', () => {
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const errors = Object.keys(operation.responses).filter((status) => +status >= 400);
+        expect(errors, `${method} ${path}`).toContain('500');
+        for (const status of errors) {
+          const codes = problemCodesOf(operation.responses[status]!.content?.['application/problem+json']?.schema);
+          expect(codes.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+        }
+      }
     }
   });
 
