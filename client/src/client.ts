@@ -1,0 +1,276 @@
+/**
+ * The Resource Connections client: every route typed from the generated OpenAPI types, requests
+ * made by openapi-fetch, retries and timeouts as its middleware, paged routes as async iterators,
+ * and the loops callers get wrong by hand (Idempotency-Key across retries, read-modify-write on 412,
+ * a cascade repeated until complete).
+ */
+import { randomUUID } from 'node:crypto';
+import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
+import { ApiErrorBase, hasProblemCode, toProblem, type OperationId } from './errors.ts';
+import type { components, operations, paths } from './openapi.ts';
+import { pagedItems, type Paged } from './paging.ts';
+import { retryAfterMs, retryMiddleware, type RetryOptions } from './retry.ts';
+
+type Schemas = components['schemas'];
+export type Connection = Schemas['Connection'];
+export type CreateConnection = Schemas['CreateConnection'];
+export type UpdateConnection = Schemas['UpdateConnection'];
+export type ConnectionRules = Schemas['ConnectionRules'];
+export type ResourceType = Connection['sourceResourceType'];
+export type Status = Connection['status'];
+type Ok<O extends OperationId, S extends number> =
+  operations[O]['responses'] extends Record<S, { content: { 'application/json': infer B } }> ? B : never;
+export type HistoryEntry = Ok<'getConnectionHistory', 200>['items'][number];
+export type ValidationResult = Ok<'validateConnection', 200>;
+export type CascadeResult = Ok<'deleteResourceConnections', 200>;
+
+/** A token, or a function that returns one (called before every request, so it may refresh). */
+export type TokenProvider = string | (() => string | Promise<string>);
+
+export interface ClientOptions {
+  /** Where the API is, e.g. `http://localhost:3000`. */
+  readonly baseUrl: string;
+  readonly token?: TokenProvider;
+  readonly project: string;
+  readonly environment: string;
+  readonly retry?: RetryOptions;
+  /** A fetch to use instead of the global one. */
+  readonly fetch?: typeof fetch;
+}
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+export interface ListOptions extends CallOptions {
+  readonly sourceResourceType?: ResourceType;
+  readonly sourceResourceId?: string;
+  readonly targetResourceType?: ResourceType;
+  readonly targetResourceId?: string;
+  readonly status?: Status;
+  readonly includeDeleted?: boolean;
+  /** Items per request (1–100). */
+  readonly limit?: number;
+}
+/** `ifMatch`: a version number, or an If-Match header value. */
+export interface Precondition extends CallOptions {
+  readonly ifMatch?: number | string;
+}
+export interface CascadeProgress {
+  readonly deleted: number;
+  readonly rounds: number;
+  readonly complete: boolean;
+}
+
+const ifMatchHeader = (ifMatch: number | string | undefined) =>
+  ifMatch === undefined ? {} : { 'If-Match': typeof ifMatch === 'number' ? `"${ifMatch}"` : ifMatch };
+const flag = (value: boolean | undefined) => (value === undefined ? undefined : value ? 'true' : 'false');
+const text = (value: number | undefined) => (value === undefined ? undefined : String(value));
+
+export class ResourceConnections {
+  /** The openapi-fetch client underneath, for anything this class does not wrap. */
+  readonly http: Client<paths>;
+  private readonly scope: { projectSlug: string; environmentSlug: string };
+
+  constructor(readonly options: ClientOptions) {
+    this.scope = { projectSlug: options.project, environmentSlug: options.environment };
+    this.http = createFetchClient<paths>({ baseUrl: options.baseUrl.replace(/\/$/, ''), fetch: options.fetch });
+    const auth: Middleware = {
+      async onRequest({ request }) {
+        const token = typeof options.token === 'function' ? await options.token() : options.token;
+        if (token) request.headers.set('Authorization', `Bearer ${token}`);
+        return request;
+      },
+    };
+    this.http.use(auth, retryMiddleware(options.retry));
+  }
+
+  /** The answer's data, or an ApiError built from its problem. */
+  private async unwrap<T>(
+    operation: OperationId,
+    call: Promise<{ data?: T; error?: unknown; response: Response }>,
+  ): Promise<T> {
+    const { data, error, response } = await call;
+    if (response.ok) return data as T;
+    throw new ApiErrorBase(toProblem(error, response.status), operation, response.headers);
+  }
+
+  readonly connections = {
+    /** Creates a connection. The Idempotency-Key (generated unless given) is the same on every retry. */
+    create: (body: CreateConnection, options: CallOptions & { idempotencyKey?: string } = {}) =>
+      this.unwrap(
+        'createConnection',
+        this.http.POST('/api/{projectSlug}/{environmentSlug}/resource-connections', {
+          params: { path: this.scope, header: { 'Idempotency-Key': options.idempotencyKey ?? randomUUID() } },
+          body,
+          signal: options.signal,
+        }),
+      ),
+
+    get: (id: string, options: CallOptions & { includeDeleted?: boolean } = {}) =>
+      this.unwrap(
+        'getConnection',
+        this.http.GET('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}', {
+          params: {
+            path: { ...this.scope, connectionId: id },
+            query: { includeDeleted: flag(options.includeDeleted) },
+          },
+          signal: options.signal,
+        }),
+      ),
+
+    /** Every connection that matches, over as many pages as it takes. */
+    list: (options: ListOptions = {}): Paged<Connection> => {
+      const { signal, includeDeleted, limit, ...filters } = options;
+      return pagedItems((nextToken) =>
+        this.unwrap(
+          'listConnections',
+          this.http.GET('/api/{projectSlug}/{environmentSlug}/resource-connections', {
+            params: {
+              path: this.scope,
+              query: { ...filters, includeDeleted: flag(includeDeleted), limit: text(limit), nextToken },
+            },
+            signal,
+          }),
+        ),
+      );
+    },
+
+    update: (id: string, patch: UpdateConnection, options: Precondition = {}) =>
+      this.unwrap(
+        'updateConnection',
+        this.http.PATCH('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}', {
+          params: { path: { ...this.scope, connectionId: id }, header: ifMatchHeader(options.ifMatch) },
+          body: patch,
+          signal: options.signal,
+        }),
+      ),
+
+    /**
+     * Read-modify-write: reads the connection, asks `fn` for a patch (or nothing, to leave it), and
+     * writes it under If-Match; when another writer got there first (412) it reads again and asks
+     * again, at most `attempts` times.
+     */
+    modify: async (
+      id: string,
+      fn: (current: Connection) => UpdateConnection | undefined | Promise<UpdateConnection | undefined>,
+      options: CallOptions & { attempts?: number } = {},
+    ): Promise<Connection> => {
+      const attempts = options.attempts ?? 10;
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.connections.get(id, options);
+        const patch = await fn(current);
+        if (!patch) return current;
+        try {
+          return await this.connections.update(id, patch, { ifMatch: current.version, signal: options.signal });
+        } catch (error) {
+          if (!hasProblemCode(error, 'PRECONDITION_FAILED') || attempt >= attempts) throw error;
+        }
+      }
+    },
+
+    delete: (id: string, options: Precondition = {}) =>
+      this.unwrap(
+        'deleteConnection',
+        this.http.DELETE('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}', {
+          params: { path: { ...this.scope, connectionId: id }, header: ifMatchHeader(options.ifMatch) },
+          signal: options.signal,
+        }),
+      ).then(() => undefined),
+
+    restore: (id: string, options: Precondition = {}) =>
+      this.unwrap(
+        'restoreConnection',
+        this.http.POST('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/restore', {
+          params: { path: { ...this.scope, connectionId: id }, header: ifMatchHeader(options.ifMatch) },
+          signal: options.signal,
+        }),
+      ),
+
+    /** Every change of the connection, oldest first. */
+    history: (id: string, options: CallOptions & { limit?: number } = {}): Paged<HistoryEntry> =>
+      pagedItems((nextToken) =>
+        this.unwrap(
+          'getConnectionHistory',
+          this.http.GET('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/history', {
+            params: { path: { ...this.scope, connectionId: id }, query: { limit: text(options.limit), nextToken } },
+            signal: options.signal,
+          }),
+        ),
+      ),
+
+    /** Runs every check a create would, writing nothing. */
+    validate: (body: CreateConnection, options: CallOptions = {}): Promise<ValidationResult> =>
+      this.unwrap(
+        'validateConnection',
+        this.http.POST('/api/{projectSlug}/{environmentSlug}/resource-connections/validate', {
+          params: { path: this.scope },
+          body,
+          signal: options.signal,
+        }),
+      ),
+  };
+
+  readonly resources = {
+    /** Every connection in which the resource is the source or the target. */
+    connections: (
+      type: ResourceType,
+      id: string,
+      options: CallOptions & { status?: Status; includeDeleted?: boolean; limit?: number } = {},
+    ): Paged<Connection> =>
+      pagedItems((nextToken) =>
+        this.unwrap(
+          'listResourceConnections',
+          this.http.GET('/api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections', {
+            params: {
+              path: { ...this.scope, resourceType: type, resourceId: id },
+              query: {
+                status: options.status,
+                includeDeleted: flag(options.includeDeleted),
+                limit: text(options.limit),
+                nextToken,
+              },
+            },
+            signal: options.signal,
+          }),
+        ),
+      ),
+
+    /**
+     * Soft-deletes every live connection of a resource, repeating the request until the service says
+     * `complete` (it answers 202 with Retry-After when its time budget ran out first).
+     */
+    cascade: async (
+      type: ResourceType,
+      id: string,
+      options: CallOptions & { onProgress?: (progress: CascadeProgress) => void } = {},
+    ): Promise<CascadeProgress> => {
+      let deleted = 0;
+      for (let rounds = 1; ; rounds++) {
+        const { data, error, response } = await this.http.DELETE(
+          '/api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections',
+          { params: { path: { ...this.scope, resourceType: type, resourceId: id } }, signal: options.signal },
+        );
+        if (!response.ok || !data) {
+          throw new ApiErrorBase(toProblem(error, response.status), 'deleteResourceConnections', response.headers);
+        }
+        deleted += data.deleted;
+        // Before the service reported `complete`, a 200 meant done.
+        const complete = 'complete' in data ? data.complete === true : response.status === 200;
+        const progress = { deleted, rounds, complete };
+        options.onProgress?.(progress);
+        if (progress.complete) return progress;
+        const wait = retryAfterMs(response.headers) ?? 0;
+        if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    },
+  };
+
+  /** The rules the service enforces (public). */
+  rules(options: CallOptions = {}): Promise<ConnectionRules> {
+    return this.unwrap('getConnectionRules', this.http.GET('/connection-rules', { signal: options.signal }));
+  }
+
+  health(options: CallOptions = {}) {
+    return this.unwrap('getHealth', this.http.GET('/health', { signal: options.signal }));
+  }
+}
