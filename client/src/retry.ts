@@ -42,6 +42,9 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 }
 
 const isRepeatable = (request: Request) => request.method === 'GET' || request.headers.has('idempotency-key');
+/** A failure of the network or an attempt's timeout (fetch's TypeError has a cause then; a bad URL has none). */
+const isTransient = (error: unknown) =>
+  (error as Error)?.name === 'TimeoutError' || (error instanceof TypeError && error.cause !== undefined);
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -83,7 +86,7 @@ export function retryMiddleware(options: RetryOptions = {}): Middleware {
         const response = 'response' in outcome ? outcome.response : undefined;
         const retryable = response
           ? RETRY_STATUSES.has(response.status)
-          : !state.signal.aborted && isRepeatable(state.pristine);
+          : !state.signal.aborted && isRepeatable(state.pristine) && isTransient((outcome as { error: unknown }).error);
         const elapsed = Date.now() - state.startedAt;
         if (!retryable || state.attempt >= attempts || elapsed >= totalMs) break;
         const backoff = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (state.attempt - 1));
