@@ -85,9 +85,10 @@ export function reportFailure(output: Output, error: unknown): number {
     if (error.requestId) output.err(`  requestId: ${error.requestId}`);
     return exitCodeOfStatus(error.status);
   }
-  const cause = (error as { cause?: { code?: string } })?.cause?.code;
+  // fetch fails with a TypeError that has a cause when the network does; a timeout is a TimeoutError.
   const name = (error as Error)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError' || cause === 'ECONNREFUSED' || cause === 'ENOTFOUND') {
+  if (name === 'TimeoutError' || (error instanceof TypeError && error.cause !== undefined)) {
+    const cause = error instanceof TypeError ? (error.cause as { code?: string }).code : undefined;
     output.err(`error: the service cannot be reached: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
     return EXIT.unavailable;
   }
