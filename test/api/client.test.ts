@@ -25,7 +25,7 @@ async function thrown(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-describe('the typed client', () => {
+describe('the typed client', { timeout: 180_000 }, () => {
   it('creates, gets, updates, deletes, restores and reads the history of a connection', async () => {
     const rc = clientFor();
     const created = await rc.connections.create({ ...appOn('app-1'), details: { port: 8080 } });
