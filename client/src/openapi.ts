@@ -109,6 +109,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/{projectSlug}/{environmentSlug}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The environment as nodes and edges: a page of it, or the neighbourhood of one resource */
+        get: operations["getGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -160,6 +177,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/topology": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page that draws an environment's connections (it calls the graph route with the user's token) */
+        get: operations["getTopology"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/topology/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topology page's script, layout worker and style sheet */
+        get: operations["getTopologyAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -193,6 +244,28 @@ export interface components {
         ConnectionPage: {
             items: components["schemas"]["Connection"][];
             nextToken: string | null;
+        };
+        Graph: {
+            nodes: {
+                key: string;
+                /** @enum {string} */
+                resourceType: "instance" | "application" | "database" | "terminal" | "firewall" | "storage_bucket" | "bucket_explorer" | "static_website";
+                resourceId: string;
+            }[];
+            edges: {
+                id: string;
+                source: string;
+                target: string;
+                /** @enum {string} */
+                status: "pending" | "connecting" | "connected" | "failed" | "disconnected";
+                version: number;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                deletedAt?: string;
+            }[];
+            nextToken: string | null;
+            truncated: boolean;
         };
         Problem: components["schemas"]["ValidationFailedProblem"] | components["schemas"]["InvalidJsonProblem"] | components["schemas"]["InvalidNextTokenProblem"] | components["schemas"]["UnauthenticatedProblem"] | components["schemas"]["ForbiddenProblem"] | components["schemas"]["NotFoundProblem"] | components["schemas"]["DuplicateConnectionProblem"] | components["schemas"]["InvalidStatusTransitionProblem"] | components["schemas"]["ConnectionNotDeletedProblem"] | components["schemas"]["PreconditionFailedProblem"] | components["schemas"]["PayloadTooLargeProblem"] | components["schemas"]["UnsupportedMediaTypeProblem"] | components["schemas"]["ConnectionNotAllowedProblem"] | components["schemas"]["IdempotencyKeyReusedProblem"] | components["schemas"]["InternalProblem"] | components["schemas"]["ServiceUnavailableProblem"];
         ValidationFailedProblem: {
@@ -394,6 +467,11 @@ export interface components {
                 sourceResourceType: "instance" | "application" | "database" | "terminal" | "firewall" | "storage_bucket" | "bucket_explorer" | "static_website";
                 targetResourceTypes: ("instance" | "application" | "database" | "terminal" | "firewall" | "storage_bucket" | "bucket_explorer" | "static_website")[];
                 description: string;
+                targets: {
+                    /** @enum {string} */
+                    targetResourceType: "instance" | "application" | "database" | "terminal" | "firewall" | "storage_bucket" | "bucket_explorer" | "static_website";
+                    description: string;
+                }[];
             }[];
             statusTransitions: {
                 pending: ("pending" | "connecting" | "connected" | "failed" | "disconnected")[];
@@ -485,7 +563,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -600,7 +678,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -684,7 +762,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -774,7 +852,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -900,7 +978,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -977,7 +1055,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1001,7 +1079,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description How many live connections were deleted. */
+            /** @description Done: how many live connections were deleted, and none remains (`complete: true`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1009,6 +1087,21 @@ export interface operations {
                 content: {
                     "application/json": {
                         deleted: number;
+                        complete: boolean;
+                    };
+                };
+            };
+            /** @description The time budget ran out with live connections left (`complete: false`): repeat the request after Retry-After until it answers 200. */
+            202: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: number;
+                        complete: boolean;
                     };
                 };
             };
@@ -1051,7 +1144,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1128,7 +1221,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1227,7 +1320,7 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1330,7 +1423,86 @@ export interface operations {
             /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
             503: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ServiceUnavailableProblem"];
+                };
+            };
+        };
+    };
+    getGraph: {
+        parameters: {
+            query?: {
+                status?: "pending" | "connecting" | "connected" | "failed" | "disconnected";
+                includeDeleted?: "true" | "false";
+                limit?: string;
+                nextToken?: string;
+                resourceType?: "instance" | "application" | "database" | "terminal" | "firewall" | "storage_bucket" | "bucket_explorer" | "static_website";
+                resourceId?: string;
+                depth?: "1" | "2" | "3";
+                direction?: "out" | "in" | "both";
+            };
+            header?: never;
+            path: {
+                projectSlug: string;
+                environmentSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whole environment: a page of edges (live first, then deleted ones with includeDeleted) and the nodes they touch; clients merge nodes by key across pages. Neighbourhood (resourceType and resourceId): every live connection reachable within depth hops in the direction given (both: each hop follows connections either way), not paged, at most 1,000 edges, nearest hops first, with truncated true when there are more. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Graph"];
+                };
+            };
+            /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationFailedProblem"] | components["schemas"]["InvalidJsonProblem"] | components["schemas"]["InvalidNextTokenProblem"];
+                };
+            };
+            /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+                };
+            };
+            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ForbiddenProblem"];
+                };
+            };
+            /** @description A bug; the body reveals no internals. Codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+            /** @description The database is unreachable or throttling; see Retry-After. Codes: SERVICE_UNAVAILABLE. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1356,15 +1528,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
-                };
-            };
-            /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationFailedProblem"] | components["schemas"]["InvalidJsonProblem"] | components["schemas"]["InvalidNextTokenProblem"];
                 };
             };
             /** @description A bug; the body reveals no internals. Codes: INTERNAL. */
@@ -1393,15 +1556,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ValidationFailedProblem"] | components["schemas"]["InvalidJsonProblem"] | components["schemas"]["InvalidNextTokenProblem"];
-                };
             };
             /** @description A bug; the body reveals no internals. Codes: INTERNAL. */
             500: {
@@ -1432,6 +1586,35 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionRules"];
                 };
             };
+            /** @description A bug; the body reveals no internals. Codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+        };
+    };
+    getTopology: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The topology page (HTML; it holds no data). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
             400: {
                 headers: {
@@ -1439,6 +1622,55 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ValidationFailedProblem"] | components["schemas"]["InvalidJsonProblem"] | components["schemas"]["InvalidNextTokenProblem"];
+                };
+            };
+            /** @description A bug; the body reveals no internals. Codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+        };
+    };
+    getTopologyAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A file of the topology page: its script, layout worker or style sheet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationFailedProblem"] | components["schemas"]["InvalidJsonProblem"] | components["schemas"]["InvalidNextTokenProblem"];
+                };
+            };
+            /** @description No such connection here. Codes: NOT_FOUND. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["NotFoundProblem"];
                 };
             };
             /** @description A bug; the body reveals no internals. Codes: INTERNAL. */

@@ -116,8 +116,6 @@ const HEADERS: Partial<Record<RouteId, JsonSchema[]>> = {
   deleteConnection: [IF_MATCH],
   restoreConnection: [IF_MATCH],
 };
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'string' } } };
-
 const ETAG = { ETag: { description: 'The version of the connection, quoted.', schema: { type: 'string' } } };
 const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before repeating the request.', schema: { type: 'string' } },

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.ts';
+import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/environment.ts';
 import { mintToken } from '../../local/jwt.ts';
 import { spawnLocalServer, type RunningServer } from '../../local/child-server.ts';
 import { ResourceConnections } from '../../client/src/index.ts';
