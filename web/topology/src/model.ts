@@ -1,19 +1,9 @@
 /** The graph the page draws: the API's shapes, the vocabulary, and the simplified view of big graphs. */
 
-export const RESOURCE_TYPES = [
-  'instance',
-  'application',
-  'database',
-  'terminal',
-  'firewall',
-  'storage_bucket',
-  'bucket_explorer',
-  'static_website',
-] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
+// The vocabulary is the service's own rules table, bundled into the page: never restated here.
+import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from '../../../functions/domain/rules.ts';
 
-export const STATUSES = ['pending', 'connecting', 'connected', 'failed', 'disconnected'] as const;
-export type Status = (typeof STATUSES)[number];
+export { RESOURCE_TYPES, STATUSES, type ResourceType, type Status };
 /** What "problems only" keeps: a connection that is not working and not merely waiting. */
 export const PROBLEM_STATUSES: readonly Status[] = ['failed', 'connecting', 'disconnected'];
 
