@@ -9,4 +9,5 @@ rc wait "$ID" --timeout 60 >/dev/null && echo "ready: $ID"
 rc create application/app-42 instance/i-0abc123 || echo "exit code $? (4: conflict)"
 rc list --target instance/i-0abc123 --status connected
 rc history "$ID" --no-header | wc -l
+rc graph --resource instance/i-0abc123 --format mermaid   # paste into Markdown; DOT with --format dot
 rc cascade instance/i-0abc123

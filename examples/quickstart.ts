@@ -28,6 +28,8 @@ await rc.connections.modify(created.id, (c) => (c.status === 'connecting' ? { st
 for await (const c of rc.connections.list({ targetResourceType: 'instance', status: 'connected' })) {
   console.log(`${c.id} ${c.sourceResourceType}/${c.sourceResourceId} ${c.status}`);
 }
+const around = await rc.graph.neighbourhood('instance', 'i-0abc123', { depth: 2, direction: 'both' });
+for (const e of around.edges) console.log(`near i-0abc123: ${e.source} -> ${e.target} ${e.status}`);
 const { deleted } = await rc.resources.cascade('instance', 'i-0abc123', {
   onProgress: (p) => console.log(`cascade: ${p.deleted} deleted after ${p.rounds} request(s)`),
 });

@@ -85,27 +85,34 @@ async function printConnections(
   if (nextToken) context.output.err('more connections match: add --all to list every one');
 }
 
-const statusOption = () => new Option('--status <status>', 'only connections in this status').choices(STATUSES);
+export const statusOption = () => new Option('--status <status>', 'only connections in this status').choices(STATUSES);
 const limit = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a positive integer, not '${value}'`);
   return n;
 };
 
-/** Adds every command to the program; `contextOf` gives each action its settings and client. */
-export function defineCommands(program: Command, contextOf: (command: Command) => Context): void {
-  const act =
-    <A extends unknown[]>(fn: (context: Context, ...args: A) => Promise<void>) =>
-    async (...args: unknown[]) => {
-      const command = args.at(-1) as Command;
-      const context = contextOf(command);
-      try {
-        await fn(context, ...(args.slice(0, -1) as A));
-      } catch (error) {
-        context.exit(reportFailure(context.output, error));
-      }
-    };
+/** Wraps a command's work: its context from the parsed command, its failures as exit codes. */
+export type Act = <A extends unknown[]>(
+  fn: (context: Context, ...args: A) => Promise<void>,
+) => (...args: unknown[]) => Promise<void>;
 
+/** `act` for commands whose context `contextOf` builds from the parsed command. */
+export const actIn =
+  (contextOf: (command: Command) => Context): Act =>
+  <A extends unknown[]>(fn: (context: Context, ...args: A) => Promise<void>) =>
+  async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const context = contextOf(command);
+    try {
+      await fn(context, ...(args.slice(0, -1) as A));
+    } catch (error) {
+      context.exit(reportFailure(context.output, error));
+    }
+  };
+
+/** Adds every command but `graph` (graph-command.ts) to the program. */
+export function defineCommands(program: Command, act: Act): void {
   program
     .command('create <source> <target>')
     .description('connect two resources, each written type/id')

@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ResourceConnections } from '../src/index.ts';
-import { defineCommands, type Context } from './commands.ts';
+import { actIn, defineCommands, type Context } from './commands.ts';
+import { defineGraphCommand } from './graph-command.ts';
 import { EXIT, reportFailure, UsageError, type Output } from './output.ts';
 
 export interface Io {
@@ -69,7 +70,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     };
   };
 
-  defineCommands(program, context);
+  const act = actIn(context);
+  defineCommands(program, act);
+  defineGraphCommand(program, act);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

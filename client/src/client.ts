@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
 import { ApiErrorBase, hasProblemCode, toProblem, type OperationId } from './errors.ts';
 import type { components, operations, paths } from './openapi.ts';
-import { pagedItems, type Paged } from './paging.ts';
+import { paged, pagedItems, type Paged } from './paging.ts';
 import { retryAfterMs, retryMiddleware, type RetryOptions } from './retry.ts';
 
 type Schemas = components['schemas'];
@@ -23,6 +23,9 @@ type Ok<O extends OperationId, S extends number> =
 export type HistoryEntry = Ok<'getConnectionHistory', 200>['items'][number];
 export type ValidationResult = Ok<'validateConnection', 200>;
 export type CascadeResult = Ok<'deleteResourceConnections', 200>;
+export type Graph = Schemas['Graph'];
+export type GraphNode = Graph['nodes'][number];
+export type GraphEdge = Graph['edges'][number];
 
 /** A token, or a function that returns one (called before every request, so it may refresh). */
 export type TokenProvider = string | (() => string | Promise<string>);
@@ -54,6 +57,18 @@ export interface ListOptions extends CallOptions {
 /** `ifMatch`: a version number, or an If-Match header value. */
 export interface Precondition extends CallOptions {
   readonly ifMatch?: number | string;
+}
+export interface GraphOptions extends CallOptions {
+  readonly status?: Status;
+  readonly includeDeleted?: boolean;
+  /** Edges per request (1–1000). */
+  readonly limit?: number;
+}
+export interface NeighbourhoodOptions extends CallOptions {
+  /** Hops from the resource (1–3, default 1). */
+  readonly depth?: 1 | 2 | 3;
+  /** Follow connections out of each node, into it, or both (default both). */
+  readonly direction?: 'in' | 'out' | 'both';
 }
 export interface CascadeProgress {
   readonly deleted: number;
@@ -263,6 +278,60 @@ export class ResourceConnections {
         if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     },
+  };
+
+  readonly graph = {
+    /**
+     * The whole environment's edges, over as many pages as it takes; `.pages()` gives each page with
+     * the nodes its edges touch (a node may appear on several pages: merge by `key`).
+     */
+    edges: (options: GraphOptions = {}): Paged<GraphEdge, Graph> => {
+      const { signal, includeDeleted, limit, status } = options;
+      return paged(
+        (nextToken) =>
+          this.unwrap(
+            'getGraph',
+            this.http.GET('/api/{projectSlug}/{environmentSlug}/graph', {
+              params: {
+                path: this.scope,
+                query: { status, includeDeleted: flag(includeDeleted), limit: text(limit), nextToken },
+              },
+              signal,
+            }),
+          ),
+        (page) => page.edges,
+        (page) => page.nextToken,
+      );
+    },
+
+    /** Every page read and merged: each node once, in key order; edges in the service's order. */
+    all: async (options: GraphOptions = {}): Promise<Pick<Graph, 'nodes' | 'edges'>> => {
+      const nodes = new Map<string, GraphNode>();
+      const edges: GraphEdge[] = [];
+      for await (const page of this.graph.edges(options).pages()) {
+        for (const node of page.nodes) nodes.set(node.key, node);
+        edges.push(...page.edges);
+      }
+      return { nodes: [...nodes.keys()].sort().map((key) => nodes.get(key)!), edges };
+    },
+
+    /** Every live connection within `depth` hops of one resource (one answer; `truncated` past 1,000 edges). */
+    neighbourhood: (type: ResourceType, id: string, options: NeighbourhoodOptions = {}): Promise<Graph> =>
+      this.unwrap(
+        'getGraph',
+        this.http.GET('/api/{projectSlug}/{environmentSlug}/graph', {
+          params: {
+            path: this.scope,
+            query: {
+              resourceType: type,
+              resourceId: id,
+              depth: options.depth === undefined ? undefined : (String(options.depth) as '1' | '2' | '3'),
+              direction: options.direction,
+            },
+          },
+          signal: options.signal,
+        }),
+      ),
   };
 
   /** The rules the service enforces (public). */

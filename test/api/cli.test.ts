@@ -156,4 +156,53 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
     const again = await cli(['cascade', 'instance/i-9', '--json'], env);
     expect(JSON.parse(again.stdout)).toEqual({ deleted: 0, complete: true });
   });
+
+  it('draws the graph as a table, JSON, DOT and Mermaid, in the same order every time', async () => {
+    const env = { RC_ENV: freshEnvironment() };
+    for (const [source, target] of [
+      ['application/web', 'instance/i-1'],
+      ['terminal/ssh-1', 'instance/i-1'],
+      ['instance/i-1', 'database/db-1'],
+      ['bucket_explorer/be-1', 'storage_bucket/b-1'],
+    ])
+      expect((await cli(['create', source!, target!], env)).code).toBe(0);
+
+    const json = await cli(['graph', '--json'], env);
+    const graph = JSON.parse(json.stdout) as { nodes: { key: string }[]; edges: { id: string; source: string }[] };
+    expect([graph.nodes.length, graph.edges.length]).toEqual([6, 4]);
+
+    const tableRun = await cli(['graph', '--no-header'], env);
+    expect(lines(tableRun.stdout).map((line) => line.split(/\s+/).slice(1, 4))).toEqual([
+      ['application/web', 'instance/i-1', 'pending'],
+      ['bucket_explorer/be-1', 'storage_bucket/b-1', 'pending'],
+      ['instance/i-1', 'database/db-1', 'pending'],
+      ['terminal/ssh-1', 'instance/i-1', 'pending'],
+    ]);
+
+    const dot = await cli(['graph', '--format', 'dot'], env);
+    expect(dot.code).toBe(0);
+    expect(lines(dot.stdout)[0]).toBe(`digraph "${project}/${env.RC_ENV}" {`);
+    expect(dot.stdout).toContain('"instance/i-1" -> "database/db-1" [label="pending"');
+    expect((await cli(['graph', '--format', 'dot'], env)).stdout).toBe(dot.stdout);
+
+    const mermaid = await cli(['graph', '--format', 'mermaid'], env);
+    expect(lines(mermaid.stdout).slice(0, 2)).toEqual(['flowchart LR', '  n0(["application/web"])']);
+    expect(mermaid.stdout.match(/-->/g)).toHaveLength(4);
+
+    const near = await cli(
+      ['graph', '--resource', 'database/db-1', '--depth', '2', '--direction', 'in', '--json'],
+      env,
+    );
+    const sources = (JSON.parse(near.stdout) as typeof graph).edges.map((edge) => edge.source).sort();
+    expect(sources).toEqual(['application/web', 'instance/i-1', 'terminal/ssh-1']);
+
+    for (const wrong of [
+      ['--depth', '2'],
+      ['--resource', 'instance/i-1', '--status', 'failed'],
+      ['--format', 'svg'],
+    ]) {
+      const refused = await cli(['graph', ...wrong], env);
+      expect([refused.code, refused.stdout]).toEqual([2, '']);
+    }
+  });
 });

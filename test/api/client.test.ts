@@ -169,4 +169,41 @@ describe('the typed client', { timeout: 180_000 }, () => {
     const error = await thrown(rc.connections.list({ signal: AbortSignal.abort() }).toArray());
     expect((error as Error).name).toBe('AbortError');
   });
+
+  it("reads the graph page by page, merged, filtered, and as one resource's neighbourhood", async () => {
+    const rc = clientFor();
+    const made = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => rc.connections.create(appOn(`app-${i}`, `i-${i % 3}`))),
+    );
+    await rc.connections.create({
+      sourceResourceType: 'instance',
+      sourceResourceId: 'i-0',
+      targetResourceType: 'database',
+      targetResourceId: 'db-1',
+    });
+    await rc.connections.update(made[0]!.id, { status: 'connecting' });
+
+    const seen: string[] = [];
+    let pages = 0;
+    for await (const page of rc.graph.edges({ limit: 7 }).pages()) {
+      pages++;
+      const keys = new Set(page.nodes.map((node) => node.key));
+      for (const edge of page.edges) expect([keys.has(edge.source), keys.has(edge.target)]).toEqual([true, true]);
+      seen.push(...page.edges.map((edge) => edge.id));
+    }
+    expect([seen.length, new Set(seen).size, pages >= 4]).toEqual([25, 25, true]);
+
+    const whole = await rc.graph.all({ limit: 10 });
+    const keys = whole.nodes.map((node) => node.key);
+    expect(keys).toHaveLength(24 + 3 + 1);
+    expect(keys).toEqual([...new Set(keys)].sort());
+    expect((await rc.graph.edges({ status: 'connecting' }).toArray()).map((edge) => edge.id)).toEqual([made[0]!.id]);
+
+    const near = await rc.graph.neighbourhood('database', 'db-1', { depth: 1 });
+    expect([near.edges.map((edge) => edge.source), near.truncated]).toEqual([['instance/i-0'], false]);
+    const far = await rc.graph.neighbourhood('database', 'db-1', { depth: 2, direction: 'in' });
+    expect(far.edges).toHaveLength(1 + 8); // the database's server, and the 8 applications on i-0
+    const error = await thrown(rc.graph.neighbourhood('database', 'db 1'));
+    expect(hasProblemCode(error, 'VALIDATION_FAILED') && error.errors[0]?.path).toBe('resourceId');
+  });
 });

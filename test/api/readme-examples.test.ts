@@ -27,6 +27,7 @@ describe.runIf(canMintTokens)('the README examples', { timeout: 240_000 }, () =>
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^already linked by \w+$/m);
     expect(result.stdout).toMatch(/^\w+ application\/app-42 connected$/m);
+    expect(result.stdout).toMatch(/^near i-0abc123: application\/app-42 -> instance\/i-0abc123 connected$/m);
     expect(result.stdout).toMatch(/^deleted 1$/m);
   });
 
@@ -47,6 +48,9 @@ describe.runIf(canMintTokens)('the README examples', { timeout: 240_000 }, () =>
     expect(result.stdout).toMatch(/^exit code 4 \(4: conflict\)$/m);
     expect(result.stderr).toContain('(DUPLICATE_CONNECTION)');
     expect(result.stdout).toMatch(/^3$/m); // three versions in the history
+    expect(result.stdout).toContain(
+      '  n0(["application/app-42"])\n  n1["instance/i-0abc123"]\n  n0 -->|"connected"| n1\n',
+    );
     expect(result.stdout).toMatch(/^deleted 1 connection of instance\/i-0abc123$/m);
   });
 });
