@@ -21,6 +21,8 @@ import { BASELINE_ENTRY, bundleFunction, ROOT } from '../testkit/esbuild.ts';
 import { firstRequests } from './first-requests.ts';
 import { LambdaProcess } from '../testkit/lambda-process.ts';
 import { median } from './report.ts';
+import { ROUTES, type Route } from '../functions/routes.ts';
+import { buildTopologyPage } from '../web/topology/build.ts';
 
 export interface Paired {
   readonly functionMs: number[];
@@ -95,6 +97,9 @@ export async function measureColdStart(pairs: number, dynamo?: DynamoTarget): Pr
     const bundles = new Map<string, { file: string; bytes: number }>();
     for (const fn of functions) {
       bundles.set(fn.name, await bundleFunction(join(ROOT, 'functions/handlers', `${fn.name}.ts`), join(dir, fn.name)));
+      // The stack builds a web page's files beside its function's bundle; so does the bench.
+      const page = (ROUTES as readonly Route[]).find((route) => route.handler === fn.name)?.webPage;
+      if (page) await buildTopologyPage(join(dir, fn.name, page));
     }
     const local: Record<string, string> = dynamo
       ? { DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url }

@@ -127,6 +127,8 @@ export async function firstRequests(
     ['health', perRound(() => request('getHealth', '/health'))],
     ['openapi', perRound(() => request('getOpenApi', '/openapi.json'))],
     ['connection-rules', perRound(() => request('getConnectionRules', '/connection-rules'))],
+    ['topology', perRound(() => request('getTopology', '/topology'))],
+    ['topology-asset', perRound(() => request('getTopologyAsset', '/topology/topology.js'))],
     ['not-found', perRound(() => request('notFound', '/no-such-route'))],
     ['publish-events', perRound(() => streamEvent([insert], streamArn))],
   ]);
