@@ -5,7 +5,9 @@
  * source map. Function and floor alternate, pair after pair (which goes first alternates too), so
  * that a busy machine weighs on both; the figure is the median of the per-pair ratios. Two figures:
  * the import (Lambda's init phase) and the first invocation (import plus one request against
- * DynamoDB Local, which includes what the SDK loads lazily on its first call).
+ * DynamoDB Local, which includes what the SDK loads lazily on its first call), the latter against
+ * two floors: one that sends a single GetItem, and one that sends the very requests the function
+ * sent (floor-replay.ts), which leaves the function's own code as the difference.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,8 +23,11 @@ import { BASELINE_ENTRY, bundleFunction, ROOT } from '../testkit/esbuild.ts';
 import { firstRequests } from './first-requests.ts';
 import { LambdaProcess } from '../testkit/lambda-process.ts';
 import { median } from './report.ts';
+import { copyTable, forReplay, recordingProxy, type RecordingProxy, type RequestGroups } from './request-recorder.ts';
 import { ROUTES, type Route } from '../functions/routes.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
+
+const REPLAY_FLOOR_ENTRY = join(ROOT, 'bench/floor-replay.ts');
 
 export interface Paired {
   readonly functionMs: number[];
@@ -36,7 +41,12 @@ export interface ColdStart {
   readonly bytes: number;
   readonly nodeOptions: string;
   readonly import: Paired;
+  /** Against the floor that sends one GetItem. */
   readonly firstInvocation?: Paired;
+  /** Against the floor that sends the same requests as the function (floor-replay.ts). */
+  readonly sameRequests?: Paired;
+  /** What the function's first request asked of AWS. */
+  readonly requests?: string;
   /** What the first invocation answered (status code, or the batch failures of the publisher). */
   readonly answered?: string;
 }
@@ -71,15 +81,32 @@ async function acceptingEventBridge(): Promise<{ server: Server; url: string }> 
   return { server, url: `http://127.0.0.1:${port}` };
 }
 
-/** Alternates function and floor `pairs` times; `run` returns one sample in ms. */
-async function alternate(pairs: number, run: (which: 'function' | 'floor') => Promise<number>): Promise<Paired> {
-  const fn: number[] = [];
-  const floor: number[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const order = i % 2 === 0 ? (['function', 'floor'] as const) : (['floor', 'function'] as const);
-    for (const which of order) (which === 'function' ? fn : floor).push(await run(which));
+/**
+ * Runs each kind once per round, `rounds` times; who goes first rotates, so that a busy moment of
+ * the machine weighs on each in turn. `run` returns one sample in ms.
+ */
+async function interleave<K extends string>(
+  rounds: number,
+  kinds: readonly K[],
+  run: (kind: K, round: number) => Promise<number>,
+): Promise<Record<K, number[]>> {
+  const samples = Object.fromEntries(kinds.map((kind) => [kind, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round < rounds; round++) {
+    for (let j = 0; j < kinds.length; j++) {
+      const kind = kinds[(round + j) % kinds.length]!;
+      samples[kind].push(await run(kind, round));
+    }
   }
-  return paired(fn, floor);
+  return samples;
+}
+
+/** The requests of a first invocation, e.g. `1 GetItem, 1 TransactWriteItems in 2 round trips`. */
+function describeRequests(groups: RequestGroups): string {
+  if (groups.length === 0) return 'none';
+  const counts = new Map<string, number>();
+  for (const { operation } of groups.flat()) counts.set(operation, (counts.get(operation) ?? 0) + 1);
+  const ops = [...counts].map(([operation, n]) => `${n} ${operation}`).join(', ');
+  return `${ops} in ${groups.length} round trip${groups.length === 1 ? '' : 's'}`;
 }
 
 export async function measureColdStart(pairs: number, dynamo?: DynamoTarget): Promise<ColdStartResults> {
@@ -111,10 +138,10 @@ export async function measureColdStart(pairs: number, dynamo?: DynamoTarget): Pr
       ...(dynamo ? { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint } : {}),
     };
 
-    const results = new Map<string, { import: Paired; firstInvocation?: Paired; answered?: string }>();
+    const results = new Map<string, Omit<ColdStart, 'name' | 'bytes' | 'nodeOptions'>>();
     for (const fn of functions) {
       console.error(`bench:   import ${fn.name}`);
-      const importPaired = await alternate(pairs, async (which) => {
+      const samples = await interleave(pairs, ['function', 'floor'], async (which) => {
         const p = await LambdaProcess.start(
           which === 'function' ? bundles.get(fn.name)!.file : floor.file,
           which === 'function' ? envOf(fn) : floorEnv,
@@ -122,7 +149,7 @@ export async function measureColdStart(pairs: number, dynamo?: DynamoTarget): Pr
         await p.stop();
         return p.importMs;
       });
-      results.set(fn.name, { import: importPaired });
+      results.set(fn.name, { import: paired(samples.function, samples.floor) });
     }
 
     if (dynamo) {
@@ -132,23 +159,48 @@ export async function measureColdStart(pairs: number, dynamo?: DynamoTarget): Pr
       const events = await firstRequests(pairs, { create, remove }, dynamo).finally(() =>
         Promise.all([create.stop(), remove.stop()]),
       );
-      for (const fn of functions) {
-        console.error(`bench:   first invocation ${fn.name}`);
-        let round = 0;
-        let answered = '';
-        const firstPaired = await alternate(pairs, async (which) => {
-          const p = await LambdaProcess.start(
-            which === 'function' ? bundles.get(fn.name)!.file : floor.file,
-            which === 'function' ? envOf(fn) : floorEnv,
-          );
-          const event = which === 'function' ? events.get(fn.name)![round++] : {};
-          const answer = await p.invoke(event);
-          await p.stop();
-          if (answer.error) throw new Error(`${which} ${fn.name} threw: ${answer.error}\n${p.logs.join('\n')}`);
-          if (which === 'function') answered = describe(answer.result);
-          return p.importMs + answer.ms;
-        });
-        results.set(fn.name, { ...results.get(fn.name)!, firstInvocation: firstPaired, answered });
+      // The function's requests are recorded on one copy of the seeded table and replayed by the
+      // same-requests floor on another: both start from the state the function's table starts from.
+      const [recordTable, replayTable] = [`${tableName}-recorded`, `${tableName}-replayed`];
+      await copyTable(dynamo.endpoint, tableName, [recordTable, replayTable]);
+      const proxy = await recordingProxy(dynamo.endpoint, eventBridge.url);
+      const replayFloor = await bundleFunction(REPLAY_FLOOR_ENTRY, join(dir, 'floor-replay'), { sourcemap: false });
+      const replayEnv = { ...floorEnv, TABLE_NAME: replayTable };
+      try {
+        for (const fn of functions) {
+          console.error(`bench:   first invocation ${fn.name}`);
+          const rounds = events.get(fn.name)!;
+          const recorded = await recordRequests(proxy, bundles.get(fn.name)!.file, rounds, {
+            ...envOf(fn),
+            DYNAMODB_ENDPOINT: proxy.url,
+            AWS_ENDPOINT_URL_EVENTBRIDGE: proxy.url,
+            TABLE_NAME: recordTable,
+          });
+          let answered = '';
+          const samples = await interleave(pairs, ['function', 'floor', 'replay'], async (which, round) => {
+            const [file, env, event] =
+              which === 'function'
+                ? [bundles.get(fn.name)!.file, envOf(fn), rounds[round]]
+                : which === 'floor'
+                  ? [floor.file, floorEnv, {}]
+                  : [replayFloor.file, replayEnv, { groups: forReplay(recorded[round]!, recordTable, replayTable) }];
+            const p = await LambdaProcess.start(file, env);
+            const answer = await p.invoke(event);
+            await p.stop();
+            if (answer.error) throw new Error(`${which} ${fn.name} threw: ${answer.error}\n${p.logs.join('\n')}`);
+            if (which === 'function') answered = describe(answer.result);
+            return p.importMs + answer.ms;
+          });
+          results.set(fn.name, {
+            ...results.get(fn.name)!,
+            firstInvocation: paired(samples.function, samples.floor),
+            sameRequests: paired(samples.function, samples.replay),
+            requests: describeRequests(recorded[0]!),
+            answered,
+          });
+        }
+      } finally {
+        proxy.close();
       }
     }
 
@@ -165,6 +217,28 @@ export async function measureColdStart(pairs: number, dynamo?: DynamoTarget): Pr
   } finally {
     eventBridge.server.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Each event sent to one warm process of the bundle, recording what it asks of AWS. */
+async function recordRequests(
+  proxy: RecordingProxy,
+  file: string,
+  events: readonly unknown[],
+  env: Record<string, string>,
+): Promise<RequestGroups[]> {
+  const recorder = await LambdaProcess.start(file, env);
+  try {
+    const recorded: RequestGroups[] = [];
+    for (const event of events) {
+      proxy.take();
+      const answer = await recorder.invoke(event);
+      if (answer.error) throw new Error(`recording ${file} threw: ${answer.error}`);
+      recorded.push(proxy.take());
+    }
+    return recorded;
+  } finally {
+    await recorder.stop();
   }
 }
 
