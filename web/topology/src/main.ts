@@ -36,7 +36,7 @@ delete (state as { token?: string }).token;
 history.replaceState(null, '', fragmentOf(state));
 
 const graphBox = byId('graph');
-const view = new GraphView(graphBox);
+const view = new GraphView(byId('graph-canvas'));
 const inputs = buildControls();
 const table = new TableView((id) => navigate({ selected: `e:${id}` }, true));
 const panel = new Panel({
