@@ -134,6 +134,9 @@ async function redraw(centre: boolean): Promise<void> {
   const simplified = nodes.size > SIMPLIFY_AT && !state.all;
   const drawing = simplified ? simplifiedDrawing(current, edges) : fullDrawing(current, [...current.edges.values()]);
   const shown = new Set<string>([...nodes, ...edges.map((edge) => edge.id)]);
+  // Banner and summary first: they take height from the graph, and a resize after the drawing
+  // would redraw every element once more.
+  describeView(current, edges.length, nodes.size, simplified);
   await view.draw(drawing, (id) => simplified || shown.has(id));
   if (current !== graph) return;
   const counts = view.counts();
@@ -142,6 +145,18 @@ async function redraw(centre: boolean): Promise<void> {
   graphBox.dataset.simplified = String(simplified);
 
   const where = `${state.project}/${state.env}`;
+  if (current.edges.size === 0) setState('empty', `No connections in ${where} yet.`);
+  else if (edges.length === 0) setState('filtered', 'No connection matches the filters.');
+  else setState('ready', '');
+  if (state.view === 'table')
+    table.show(
+      edges,
+      `${edges.length} of ${current.edges.size} connections in ${where}${state.focus ? ` around ${state.focus}` : ''}`,
+    );
+  showSelection(current, simplified, centre);
+}
+
+function describeView(current: Graph, edges: number, nodes: number, simplified: boolean): void {
   const lines: (Node | string)[] = [];
   if (state.focus)
     lines.push(
@@ -156,22 +171,13 @@ async function redraw(centre: boolean): Promise<void> {
       el(
         'span',
         {},
-        `Simplified: ${nodes.size} resources are more than ${SIMPLIFY_AT}, so healthy resources are grouped by type; every failed, connecting or disconnected connection is drawn singly. Filter, search or focus to see single resources. `,
+        `Simplified: ${nodes} resources are more than ${SIMPLIFY_AT}, so healthy resources are grouped by type; every failed, connecting or disconnected connection is drawn singly. Filter, search or focus to see single resources. `,
         all,
       ),
     );
   }
   setBanner(...lines);
-  byId('summary').textContent = summary(current, edges.length, nodes.size);
-  if (current.edges.size === 0) setState('empty', `No connections in ${where} yet.`);
-  else if (edges.length === 0) setState('filtered', 'No connection matches the filters.');
-  else setState('ready', '');
-  if (state.view === 'table')
-    table.show(
-      edges,
-      `${edges.length} of ${current.edges.size} connections in ${where}${state.focus ? ` around ${state.focus}` : ''}`,
-    );
-  showSelection(current, simplified, centre);
+  byId('summary').textContent = summary(current, edges, nodes);
 }
 
 /** "17 resources, 15 connections shown (of 15): 9 connected, 2 failed, …" */
