@@ -5,6 +5,7 @@
  */
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import type { LayoutAnswer, LayoutRequest } from './layout-protocol.ts';
+import { addInSlices, fitViewport } from './graph-slices.ts';
 import { stylesheet } from './graph-style.ts';
 import { STATUS_LOOK, STATUSES, type Drawing } from './model.ts';
 
@@ -12,6 +13,7 @@ export class GraphView {
   readonly cy: Core;
   private readonly worker = new Worker('/topology/layout-worker.js');
   private layoutId = 0;
+  private drawId = 0;
   private readonly pending = new Map<number, (answer: LayoutAnswer) => void>();
 
   constructor(container: HTMLElement) {
@@ -43,9 +45,14 @@ export class GraphView {
     });
   }
 
-  /** Draws `drawing`; `hidden` are ids drawn but filtered out. Resolves once the picture is on screen. */
-  async draw(drawing: Drawing, visible: (id: string) => boolean): Promise<void> {
+  /**
+   * Draws `drawing`; elements `visible` refuses are drawn but filtered out. Resolves once the
+   * picture is on screen: true, or false when a newer draw() took over before it was.
+   */
+  async draw(drawing: Drawing, visible: (id: string) => boolean): Promise<boolean> {
     const cy = this.cy;
+    // A newer draw() (a refresh or a filter change while this one waits) supersedes this one.
+    const mine = ++this.drawId;
     const wanted = new Set([...drawing.nodes.map((n) => n.id), ...drawing.edges.map((e) => e.id)]);
     const current = new Set(cy.elements().map((element) => element.id()));
     const sameElements = wanted.size === current.size && [...wanted].every((id) => current.has(id));
@@ -74,29 +81,40 @@ export class GraphView {
         incremental,
       });
       if (answer.error) throw new Error(`layout failed: ${answer.error}`);
+      const nodes = drawing.nodes.map((node) => ({
+        node,
+        size: nodeSize(node.count),
+        at: answer.positions[node.id] ?? { x: 0, y: 0 },
+      }));
+      // Filtered-out elements are hidden from the start: a class change on every element would
+      // restyle them all once more in one task.
+      const hidden = (id: string) => (visible(id) ? [] : ['hidden']);
       const elements: ElementDefinition[] = [
-        ...drawing.nodes.map((node) => ({
+        ...nodes.map(({ node, size, at }) => ({
           group: 'nodes' as const,
-          data: {
-            id: node.id,
-            label: node.label,
-            resourceType: node.resourceType,
-            size: nodeSize(node.count),
-            count: node.count,
-          },
-          classes: node.count > 1 || node.id.startsWith('group:') ? 'group' : '',
-          position: answer.positions[node.id] ?? { x: 0, y: 0 },
+          data: { id: node.id, label: node.label, resourceType: node.resourceType, size, count: node.count },
+          classes: [...(node.count > 1 || node.id.startsWith('group:') ? ['group'] : []), ...hidden(node.id)],
+          position: at,
         })),
         ...drawing.edges.map((edge) => ({
           group: 'edges' as const,
           data: { ...edge, width: edgeWidth(edge.status, edge.count) },
+          classes: hidden(edge.id),
         })),
       ];
-      cy.batch(() => {
-        cy.elements().remove();
-        cy.add(elements);
-      });
-      if (!incremental) cy.fit(undefined, 30);
+      if (mine !== this.drawId) return false;
+      cy.batch(() => cy.elements().remove());
+      if (!incremental)
+        cy.viewport(
+          fitViewport(
+            nodes.map(({ at, size }) => ({ ...at, size })),
+            cy.width(),
+            cy.height(),
+            30,
+            { min: cy.minZoom(), max: cy.maxZoom() },
+          ),
+        );
+      if (!(await addInSlices(cy, elements, () => mine !== this.drawId))) return false;
     } else {
       cy.batch(() => {
         for (const edge of drawing.edges) {
@@ -109,11 +127,12 @@ export class GraphView {
     }
     cy.batch(() => {
       cy.elements().forEach((element) => {
-        if (visible(element.id())) element.removeClass('hidden');
-        else element.addClass('hidden');
+        const hide = !visible(element.id());
+        if (element.hasClass('hidden') !== hide) element.toggleClass('hidden', hide);
       });
     });
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    return mine === this.drawId;
   }
 
   counts(): { nodes: number; edges: number } {

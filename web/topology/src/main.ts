@@ -137,8 +137,8 @@ async function redraw(centre: boolean): Promise<void> {
   // Banner and summary first: they take height from the graph, and a resize after the drawing
   // would redraw every element once more.
   describeView(current, edges.length, nodes.size, simplified);
-  await view.draw(drawing, (id) => simplified || shown.has(id));
-  if (current !== graph) return;
+  const drawn = await view.draw(drawing, (id) => simplified || shown.has(id));
+  if (!drawn || current !== graph) return;
   const counts = view.counts();
   graphBox.dataset.nodeCount = String(counts.nodes);
   graphBox.dataset.edgeCount = String(counts.edges);
