@@ -5,6 +5,7 @@
  * slice's style and bounds computed in its own task, so the page answers input between slices.
  */
 import type { Core, ElementDefinition } from 'cytoscape';
+import { prepareForDrawing, sortForDrawing } from './renderer-warmup.ts';
 
 /** Elements per slice, and the main-thread time a run of slices may take before it yields. */
 const SLICE = 25;
@@ -31,8 +32,10 @@ function nextTask(): Promise<void> {
 export async function addInSlices(cy: Core, elements: ElementDefinition[], stale: () => boolean): Promise<boolean> {
   let started = performance.now();
   for (let i = 0; i < elements.length; i += SLICE) {
+    const added = cy.add(elements.slice(i, i + SLICE));
     // Each element's style, label size and edge path, now rather than in the first frame.
-    cy.add(elements.slice(i, i + SLICE)).boundingBox();
+    added.boundingBox();
+    prepareForDrawing(cy, added);
     if (performance.now() - started < BUDGET_MS) continue;
     cy.startBatch();
     try {
@@ -43,6 +46,7 @@ export async function addInSlices(cy: Core, elements: ElementDefinition[], stale
     if (stale()) return false;
     started = performance.now();
   }
+  sortForDrawing(cy);
   return true;
 }
 
