@@ -4,10 +4,14 @@ import type { GraphEdge } from './model.ts';
 
 type Column = 'source' | 'target' | 'status' | 'updatedAt' | 'version';
 
+const ROWS_PER_FRAME = 150;
+const afterNextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
 export class TableView {
   private sortBy: Column = 'source';
   private ascending = true;
   private rows: { edge: GraphEdge; source: string; target: string }[] = [];
+  private rendering = 0;
 
   constructor(private readonly onSelect: (edgeId: string) => void) {
     for (const th of byId('graph-table').querySelectorAll<HTMLTableCellElement>('th[data-sort]')) {
@@ -40,21 +44,38 @@ export class TableView {
       if (th.dataset.sort === this.sortBy) th.setAttribute('aria-sort', this.ascending ? 'ascending' : 'descending');
       else th.removeAttribute('aria-sort');
     }
-    const body = byId('graph-table').querySelector('tbody')!;
-    body.replaceChildren(
-      ...sorted.map(({ edge, source, target }) => {
-        const link = el('button', { type: 'button', class: 'link' }, source);
-        link.addEventListener('click', () => this.onSelect(edge.id));
-        return el(
-          'tr',
-          { 'data-edge-id': edge.id },
-          el('td', {}, link),
-          el('td', {}, target),
-          el('td', {}, statusChip(edge.status)),
-          el('td', {}, el('time', { datetime: edge.updatedAt }, when(edge.updatedAt))),
-          el('td', { class: 'number' }, String(edge.version)),
-        );
-      }),
+    void this.fill(byId('graph-table').querySelector('tbody')!, sorted, ++this.rendering);
+  }
+
+  /**
+   * Writes the rows a slice per frame: 2,000 rows built and laid out at once were one task of
+   * half a second, mostly the table's layout. Rows are replaced in place, so a refresh keeps the
+   * table's height and scroll position. A newer render() (a sort, a refresh) stops this one.
+   */
+  private async fill(body: HTMLTableSectionElement, rows: typeof this.rows, mine: number): Promise<void> {
+    for (let i = 0; i < rows.length; i += ROWS_PER_FRAME) {
+      if (i > 0) await afterNextFrame();
+      if (mine !== this.rendering) return;
+      rows.slice(i, i + ROWS_PER_FRAME).forEach((row, j) => {
+        const old = body.rows[i + j];
+        if (old) old.replaceWith(this.row(row));
+        else body.append(this.row(row));
+      });
+    }
+    while (body.rows.length > rows.length) body.rows[body.rows.length - 1]!.remove();
+  }
+
+  private row({ edge, source, target }: (typeof this.rows)[number]): HTMLTableRowElement {
+    const link = el('button', { type: 'button', class: 'link' }, source);
+    link.addEventListener('click', () => this.onSelect(edge.id));
+    return el(
+      'tr',
+      { 'data-edge-id': edge.id },
+      el('td', {}, link),
+      el('td', {}, target),
+      el('td', {}, statusChip(edge.status)),
+      el('td', {}, el('time', { datetime: edge.updatedAt }, when(edge.updatedAt))),
+      el('td', { class: 'number' }, String(edge.version)),
     );
   }
 }
