@@ -5,7 +5,8 @@
  */
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import type { LayoutAnswer, LayoutRequest } from './layout-protocol.ts';
-import { addInSlices, fitViewport } from './graph-slices.ts';
+import { fitViewport } from './graph-fit.ts';
+import { addInSlices } from './graph-slices.ts';
 import { stylesheet } from './graph-style.ts';
 import { STATUS_LOOK, STATUSES, type Drawing } from './model.ts';
 
