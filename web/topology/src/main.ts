@@ -18,6 +18,7 @@ import {
 import { Panel } from './panel.ts';
 import { TableView } from './table-view.ts';
 import { fragmentOf, parseFragment, type ViewState } from './view-state.ts';
+import { bannerLines, summary } from './view-notes.ts';
 
 /** The token lives for the tab's session only, and never in the address bar or a shared view. */
 const TOKEN_KEY = 'topology.token';
@@ -136,7 +137,8 @@ async function redraw(centre: boolean): Promise<void> {
   const shown = new Set<string>([...nodes, ...edges.map((edge) => edge.id)]);
   // Banner and summary first: they take height from the graph, and a resize after the drawing
   // would redraw every element once more.
-  describeView(current, edges.length, nodes.size, simplified);
+  setBanner(...bannerLines(state, current, nodes.size, simplified, () => navigate({ all: true })));
+  byId('summary').textContent = summary(current, edges.length, nodes.size);
   const drawn = await view.draw(drawing, (id) => simplified || shown.has(id));
   if (!drawn || current !== graph) return;
   const counts = view.counts();
@@ -154,38 +156,6 @@ async function redraw(centre: boolean): Promise<void> {
       `${edges.length} of ${current.edges.size} connections in ${where}${state.focus ? ` around ${state.focus}` : ''}`,
     );
   showSelection(current, simplified, centre);
-}
-
-function describeView(current: Graph, edges: number, nodes: number, simplified: boolean): void {
-  const lines: (Node | string)[] = [];
-  if (state.focus)
-    lines.push(
-      `Focused on ${state.focus}: depth ${state.depth}, direction ${state.direction} (from the API's neighbourhood query).`,
-    );
-  if (current.truncated)
-    lines.push('Truncated: the neighbourhood has more than 1,000 connections; only the first 1,000 are drawn.');
-  if (simplified) {
-    const all = el('button', { type: 'button' }, 'Draw every resource');
-    all.addEventListener('click', () => navigate({ all: true }));
-    lines.push(
-      el(
-        'span',
-        {},
-        `Simplified: ${nodes} resources are more than ${SIMPLIFY_AT}, so healthy resources are grouped by type; every failed, connecting or disconnected connection is drawn singly. Filter, search or focus to see single resources. `,
-        all,
-      ),
-    );
-  }
-  setBanner(...lines);
-  byId('summary').textContent = summary(current, edges, nodes);
-}
-
-/** "17 resources, 15 connections shown (of 15): 9 connected, 2 failed, …" */
-function summary(current: Graph, edges: number, nodes: number): string {
-  const byStatus = new Map<string, number>();
-  for (const edge of current.edges.values()) byStatus.set(edge.status, (byStatus.get(edge.status) ?? 0) + 1);
-  const parts = [...byStatus].sort((a, b) => b[1] - a[1]).map(([status, count]) => `${count} ${status}`);
-  return `Showing ${nodes} resources and ${edges} of ${current.edges.size} connections${parts.length ? ` (${parts.join(', ')})` : ''}.`;
 }
 
 function showSelection(current: Graph, simplified: boolean, centre: boolean): void {
