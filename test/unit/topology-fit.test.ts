@@ -10,7 +10,7 @@ describe('fitViewport', () => {
       { x: -500, y: -200, size: 26 },
       { x: 500, y: 200, size: 26 },
     ];
-    const { zoom, pan } = fitViewport(nodes, 1600, 1000, 30, limits);
+    const { zoom, pan } = fitViewport(nodes, 1600, 1000, 30, limits)!;
 
     // Model x from -513 to 513, y from -213 to 227 (the label under the node).
     expect(zoom).toBeCloseTo((1600 - 60) / 1026);
@@ -21,15 +21,16 @@ describe('fitViewport', () => {
   });
 
   it('keeps the zoom within the limits', () => {
-    expect(fitViewport([{ x: 0, y: 0, size: 26 }], 1600, 1000, 30, limits).zoom).toBe(4);
+    expect(fitViewport([{ x: 0, y: 0, size: 26 }], 1600, 1000, 30, limits)!.zoom).toBe(4);
     const far = [
       { x: -1e6, y: 0, size: 26 },
       { x: 1e6, y: 0, size: 26 },
     ];
-    expect(fitViewport(far, 1600, 1000, 30, limits).zoom).toBe(0.05);
+    expect(fitViewport(far, 1600, 1000, 30, limits)!.zoom).toBe(0.05);
   });
 
-  it('leaves the viewport plain when there is nothing to fit', () => {
+  it('leaves the viewport plain when there is nothing to fit, and alone when it has no size', () => {
     expect(fitViewport([], 1600, 1000, 30, limits)).toEqual({ zoom: 1, pan: { x: 800, y: 500 } });
+    expect(fitViewport([{ x: 0, y: 0, size: 26 }], 0, 0, 30, limits)).toBeUndefined();
   });
 });

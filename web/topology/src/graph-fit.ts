@@ -8,6 +8,8 @@ interface Box {
 /**
  * The zoom and pan that fit these nodes in a `width` × `height` viewport, as cy.fit() would: from
  * positions and sizes alone, where cy.fit() would first compute every element's style and label.
+ * Undefined when the viewport has no size (the graph is hidden behind the table view), as cy.fit()
+ * then leaves the viewport alone.
  */
 export function fitViewport(
   nodes: readonly Box[],
@@ -15,7 +17,8 @@ export function fitViewport(
   height: number,
   padding: number,
   zoomLimits: { min: number; max: number },
-): { zoom: number; pan: { x: number; y: number } } {
+): { zoom: number; pan: { x: number; y: number } } | undefined {
+  if (width <= 0 || height <= 0) return undefined;
   let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const { x, y, size } of nodes) {
     x1 = Math.min(x1, x - size / 2);

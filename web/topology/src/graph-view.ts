@@ -15,6 +15,7 @@ export class GraphView {
   private readonly worker = new Worker('/topology/layout-worker.js');
   private layoutId = 0;
   private drawId = 0;
+  private fitWhenShown = false;
   private readonly pending = new Map<number, (answer: LayoutAnswer) => void>();
 
   constructor(container: HTMLElement) {
@@ -31,6 +32,11 @@ export class GraphView {
       motionBlur: false,
       // Headless and low-end machines draw the canvas in software: never more pixels than CSS pixels.
       pixelRatio: 1,
+    });
+    this.cy.on('resize', () => {
+      if (!this.fitWhenShown || this.cy.width() <= 0) return;
+      this.fitWhenShown = false;
+      this.cy.fit(undefined, 30);
     });
     this.worker.onmessage = (event: MessageEvent<LayoutAnswer>) => {
       this.pending.get(event.data.id)?.(event.data);
@@ -105,16 +111,18 @@ export class GraphView {
       ];
       if (mine !== this.drawId) return false;
       cy.batch(() => cy.elements().remove());
-      if (!incremental)
-        cy.viewport(
-          fitViewport(
-            nodes.map(({ at, size }) => ({ ...at, size })),
-            cy.width(),
-            cy.height(),
-            30,
-            { min: cy.minZoom(), max: cy.maxZoom() },
-          ),
+      if (!incremental) {
+        const fitted = fitViewport(
+          nodes.map(({ at, size }) => ({ ...at, size })),
+          cy.width(),
+          cy.height(),
+          30,
+          { min: cy.minZoom(), max: cy.maxZoom() },
         );
+        if (fitted) cy.viewport(fitted);
+        // Hidden behind the table view: fitted when first shown.
+        this.fitWhenShown = !fitted;
+      }
       if (!(await addInSlices(cy, elements, () => mine !== this.drawId))) return false;
     } else {
       cy.batch(() => {
