@@ -1,6 +1,6 @@
 /**
  * `npm run bench:cold`: the cold-start section of `npm run bench` alone (a few minutes). Starts its
- * own DynamoDB Local for the first-invocation figure. BENCH_COLD_PAIRS pairs (default 11).
+ * own DynamoDB Local for the first-invocation figure. BENCH_COLD_PAIRS pairs (default 21).
  */
 import './env.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { measureColdStart } from './cold-start.ts';
 import { coldStartTable } from './cold-start-table.ts';
 import { machine } from './report.ts';
 
-const pairs = Number(process.env.BENCH_COLD_PAIRS ?? 11);
+const pairs = Number(process.env.BENCH_COLD_PAIRS ?? 21);
 if (!Number.isInteger(pairs) || pairs < 1) throw new Error('BENCH_COLD_PAIRS must be a positive integer');
 
 const tableName = process.env.TABLE_NAME!;

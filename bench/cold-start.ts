@@ -22,7 +22,7 @@ import {
 import { BASELINE_ENTRY, bundleFunction, ROOT } from '../testkit/esbuild.ts';
 import { firstRequests } from './first-requests.ts';
 import { LambdaProcess } from '../testkit/lambda-process.ts';
-import { median } from './report.ts';
+import { median, percentile } from './report.ts';
 import { copyTable, forReplay, recordingProxy, type RecordingProxy, type RequestGroups } from './request-recorder.ts';
 import { ROUTES, type Route } from '../functions/routes.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
@@ -34,6 +34,8 @@ export interface Paired {
   readonly floorMs: number[];
   /** Median of functionMs[i] / floorMs[i]. */
   readonly ratio: number;
+  /** The 25th and 75th percentiles of those ratios: how much one pair says. */
+  readonly quartiles: readonly [number, number];
 }
 
 export interface ColdStart {
@@ -62,11 +64,10 @@ export interface DynamoTarget {
   readonly tableName: string;
 }
 
-const paired = (functionMs: number[], floorMs: number[]): Paired => ({
-  functionMs,
-  floorMs,
-  ratio: median(functionMs.map((ms, i) => ms / floorMs[i]!)),
-});
+function paired(functionMs: number[], floorMs: number[]): Paired {
+  const ratios = functionMs.map((ms, i) => ms / floorMs[i]!);
+  return { functionMs, floorMs, ratio: median(ratios), quartiles: [percentile(ratios, 25), percentile(ratios, 75)] };
+}
 
 /** A stand-in EventBridge endpoint that accepts every PutEvents. */
 async function acceptingEventBridge(): Promise<{ server: Server; url: string }> {

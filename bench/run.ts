@@ -21,7 +21,7 @@
  *   BENCH_SMALL         connections in the small environment      (default 1000)
  *   BENCH_GRAPH_SMALL   connections in the small graph            (default 2000)
  *   BENCH_GRAPH_LARGE   connections in the large graph            (default 20000)
- *   BENCH_COLD_PAIRS    function/floor pairs per cold-start figure (default 11)
+ *   BENCH_COLD_PAIRS    function/floor pairs per cold-start figure (default 21)
  *   BENCH_ITERATIONS    measured calls per handler-overhead pair  (default 300)
  *   BENCH_HTTP_SECONDS  seconds per HTTP operation                (default 5)
  *   BENCH_CONCURRENCY   requests in flight in the HTTP section    (default 16)
@@ -54,7 +54,7 @@ const settings = {
   small: setting('BENCH_SMALL', 1000),
   graphSmall: setting('BENCH_GRAPH_SMALL', 2000),
   graphLarge: setting('BENCH_GRAPH_LARGE', 20_000),
-  coldPairs: setting('BENCH_COLD_PAIRS', 11),
+  coldPairs: setting('BENCH_COLD_PAIRS', 21),
   iterations: setting('BENCH_ITERATIONS', 300),
   httpSeconds: setting('BENCH_HTTP_SECONDS', 5),
   concurrency: setting('BENCH_CONCURRENCY', 16),
