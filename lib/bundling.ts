@@ -26,6 +26,8 @@ export const FUNCTION_BUNDLING = {
   sourcesContent: false,
   mainFields: ['module', 'main'],
   external: [],
+  // What middy imports for streamed responses, which no function sends: see the shim.
+  alias: { 'node:stream/web': './functions/shims/stream-web.ts' },
   banner: { js: ESM_REQUIRE_BANNER },
 } as const;
 

@@ -98,6 +98,10 @@ export class ServiceFunction extends NodejsFunction {
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         externalModules: [...FUNCTION_BUNDLING.external],
         banner: FUNCTION_BUNDLING.banner.js,
+        // esbuild runs in the project root, where the alias paths start.
+        esbuildArgs: Object.fromEntries(
+          Object.entries(FUNCTION_BUNDLING.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         ...(props.webPage ? { commandHooks: webPageBuild(props.webPage) } : {}),
       },
     });

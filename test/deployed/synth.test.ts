@@ -97,6 +97,7 @@ it.each(BUNDLES)('bundles %s as minified ESM with a source map, within the cold-
   expect(/export\{[^}]*\b\w+ as handler\b[^}]*\}/.test(code), 'exports handler as ESM').toBe(true);
   expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map'), 'links its source map').toBe(true);
   expect(code.length / code.split('\n').length, 'minified: long lines').toBeGreaterThan(1000);
+  expect(code.includes('node:stream/web'), 'node:stream/web stood in for (lib/bundling.ts)').toBe(false);
   const bytes = statSync(join(bundle, 'index.mjs')).size;
   expect(bytes / baselineBytes, `${bytes} bytes against the baseline's ${baselineBytes}`).toBeLessThanOrEqual(
     BUNDLE_BUDGET,
