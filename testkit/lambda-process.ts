@@ -52,16 +52,12 @@ export class LambdaProcess {
   }
 
   /** Starts a process, imports the bundle and resolves once it is ready to be invoked. */
-  static async start(bundleFile: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<LambdaProcess> {
-    const child = spawn(
-      process.execPath,
-      [...nodeArgs, '--input-type=module', '-e', RUNTIME, pathToFileURL(bundleFile).href],
-      {
-        cwd: tmpdir(),
-        env,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      },
-    );
+  static async start(bundleFile: string, env: Record<string, string>): Promise<LambdaProcess> {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', RUNTIME, pathToFileURL(bundleFile).href], {
+      cwd: tmpdir(),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
     const fn = new LambdaProcess(child);
     for (const stream of [child.stdout!, child.stderr!]) {
       let rest = '';
