@@ -39,6 +39,8 @@ export function defineGraphCommand(program: Command, act: Act): void {
         const graph = await readGraph(context.client, options);
         const format = context.output.json ? 'json' : options.format;
         if (format === 'json') return printJson(context.output, graph);
+        // On stderr, so that a truncated picture still says so when stdout goes into a file.
+        if (graph.truncated) context.output.err('truncated: the neighbourhood holds more than 1,000 connections');
         const { project, environment } = context.client.options;
         if (format === 'dot') return context.output.out(toDot(graph, `${project}/${environment}`));
         if (format === 'mermaid') return context.output.out(toMermaid(graph));
@@ -54,7 +56,6 @@ export function defineGraphCommand(program: Command, act: Act): void {
             e.updatedAt,
           ]),
         );
-        if (graph.truncated) context.output.err('truncated: the neighbourhood holds more than 1,000 connections');
       }),
     );
 }
