@@ -6,9 +6,9 @@
  * condition in the replay holds as it did for the function.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalDatabase } from '../local/environment.ts';
+import { seedingClient, seedItems } from '../testkit/seed.ts';
 
 /** One AWS request: the operation (`GetItem`, `PutEvents`…) and its JSON body. */
 export interface RecordedRequest {
@@ -70,21 +70,19 @@ export async function recordingProxy(dynamoEndpoint: string, otherEndpoint: stri
 
 /** Creates `copies` tables on the same endpoint holding every item of `tableName`. */
 export async function copyTable(endpoint: string, tableName: string, copies: readonly string[]): Promise<void> {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
+  const client = seedingClient(endpoint);
   try {
-    for (const copy of copies) await startLocalDatabase({ tableName: copy, endpoint });
+    const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
-      const items = page.Items ?? [];
-      for (let i = 0; i < items.length; i += 25) {
-        const batch = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-        for (const copy of copies) await client.send(new BatchWriteCommand({ RequestItems: { [copy]: batch } }));
-      }
+      items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
+    for (const copy of copies) {
+      await startLocalDatabase({ tableName: copy, endpoint });
+      await seedItems(client, copy, items);
+    }
   } finally {
     client.destroy();
   }

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Graph, ResourceConnections } from '../src/index.ts';
 import { parseResource, statusOption, type Act } from './commands.ts';
-import { inOrder, toDot, toMermaid } from './graph-format.ts';
+import { edgeLabel, inOrder, toDot, toMermaid } from './graph-format.ts';
 import { printJson, table, UsageError } from './output.ts';
 
 interface GraphCommandOptions {
@@ -47,14 +47,7 @@ export function defineGraphCommand(program: Command, act: Act): void {
         table(
           context.output,
           ['ID', 'SOURCE', 'TARGET', 'STATUS', 'VERSION', 'UPDATED'],
-          inOrder(graph).edges.map((e) => [
-            e.id,
-            e.source,
-            e.target,
-            e.deletedAt ? `${e.status} (deleted)` : e.status,
-            e.version,
-            e.updatedAt,
-          ]),
+          inOrder(graph).edges.map((e) => [e.id, e.source, e.target, edgeLabel(e), e.version, e.updatedAt]),
         );
       }),
     );

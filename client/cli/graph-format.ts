@@ -53,7 +53,8 @@ export const inOrder = (graph: GraphText): GraphText => ({
   edges: [...graph.edges].sort(byEnds),
 });
 
-const edgeLabel = (edge: GraphEdge) => (edge.deletedAt ? `${edge.status} (deleted)` : edge.status);
+/** An edge's status in words, marked when the connection is deleted. */
+export const edgeLabel = (edge: GraphEdge) => (edge.deletedAt ? `${edge.status} (deleted)` : edge.status);
 
 const dotString = (text: string) => `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 
