@@ -1,4 +1,5 @@
-// Lint: typescript-eslint's recommended rules, plus a ban on focused and skipped tests.
+// Lint: typescript-eslint's recommended rules, a ban on focused and skipped tests, and the layers'
+// one-way dependencies: model <- domain <- store <- http <- handlers; lib/ and functions/ apart.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -21,4 +22,55 @@ export default tseslint.config(
       ],
     },
   },
+  ...layers(),
 );
+
+/** Each folder may import only the layers below it (a relative path around an alias counts too). */
+function layers() {
+  const outside = (...folders) => folders.flatMap((f) => [`\\#${f}/*`, `../${f}/*`, `../../${f}/*`]);
+  const rule = (files, patterns, message) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
+  });
+  return [
+    rule(
+      ['functions/**/*.ts'],
+      ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '**/lib/*'],
+      'The shared module never imports CDK.',
+    ),
+    rule(
+      ['functions/model/**/*.ts'],
+      [...outside('domain', 'store', 'http', 'docs', 'events', 'handlers', 'web'), '../*', '!./*', 'aws-cdk-lib'],
+      'model/ is the vocabulary every layer shares: it imports none of them.',
+    ),
+    rule(
+      ['functions/domain/**/*.ts'],
+      [...outside('store', 'http', 'docs', 'events', 'handlers', 'web'), 'aws-cdk-lib', '@aws-sdk/*'],
+      'domain/ depends on model/ alone: its decisions are pure.',
+    ),
+    rule(
+      ['functions/store/**/*.ts'],
+      [...outside('http', 'docs', 'events', 'handlers', 'web'), 'aws-cdk-lib'],
+      'store/ depends on domain/ and model/, never on the HTTP edge.',
+    ),
+    rule(
+      ['functions/http/**/*.ts'],
+      [...outside('docs', 'handlers', 'events', 'web'), 'aws-cdk-lib'],
+      'http/ is imported by handlers, not the other way round.',
+    ),
+    rule(
+      ['lib/**/*.ts', 'bin/**/*.ts'],
+      [
+        ...['model', 'domain', 'http', 'docs', 'events', 'handlers', 'web'].map((f) => `**/functions/${f}/*`),
+        '\\#model/*',
+        '\\#domain/*',
+        '\\#http/*',
+        '\\#store/*',
+        '!\\#store/table-definition.ts',
+        '**/functions/store/*',
+        '!**/functions/store/table-definition.ts',
+      ],
+      'lib/ imports the route table and the table definition (plain data), never runtime code.',
+    ),
+  ];
+}

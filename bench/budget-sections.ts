@@ -3,7 +3,7 @@
  * one resource's connections. Loaded by run.ts only once DYNAMODB_ENDPOINT is set (the cascade goes
  * through the handler, which reads it at import). `BENCH_ONLY=budgets npm run bench` runs just these.
  */
-import { createDocumentClient } from '../functions/store/client.ts';
+import { createDocumentClient } from '#store/client.ts';
 import { cascadeTable, measureCascade, type CascadeRun } from './cascade.ts';
 import { listBudgetTable, measureListBudget, type ListBudget } from './list-budget.ts';
 import { seedingClient } from '../testkit/seed.ts';

@@ -7,11 +7,12 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { toItem, type Connection } from '../functions/domain/connection.ts';
-import type { ResourceType } from '../functions/domain/rules.ts';
-import { keys, type ResourceRef, type Scope } from '../functions/store/keys.ts';
-import { CASCADE_TIME_BUDGET_MS } from '../functions/store/patterns/cascade.ts';
-import { ConnectionRepository } from '../functions/store/repository.ts';
+import { toItem } from '#store/connection-item.ts';
+import type { Connection } from '#model/representations.ts';
+import type { ResourceType, ResourceRef, Scope } from '#model/vocabulary.ts';
+import { keys } from '#store/keys.ts';
+import { CASCADE_TIME_BUDGET_MS } from '#store/patterns/cascade.ts';
+import { ConnectionRepository } from '#store/repository.ts';
 import { ms, table, verdict } from './report.ts';
 import { routeById } from '../functions/routes.ts';
 import { lambdaContext } from '../local/gateway.ts';

@@ -2,8 +2,8 @@
  * The sections that need DynamoDB: calls per request, handler overhead and read amplification.
  * Loaded by run.ts only once DYNAMODB_ENDPOINT is set, since handlers read it at import.
  */
-import { createDocumentClient } from '../functions/store/client.ts';
-import { documentClient } from '../functions/store/connections.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { documentClient } from '#store/connections.ts';
 import { measureRequestCosts, type RequestCost } from '../testkit/dynamo-costs.ts';
 import { measureHandlerOverhead, type Overhead } from './handler-overhead.ts';
 import { attachMeter } from '../testkit/meter.ts';

@@ -5,11 +5,10 @@
  * observer for ScannedCount and Count, the client meter for calls, capacity and their overlap.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ResourceType } from '../functions/domain/rules.ts';
-import type { GraphQuery } from '../functions/http/schemas.ts';
-import type { Scope } from '../functions/store/keys.ts';
-import type { Direction } from '../functions/store/patterns/neighbourhood.ts';
-import { ConnectionRepository } from '../functions/store/repository.ts';
+import type { ResourceType, Scope } from '#model/vocabulary.ts';
+import type { GraphQuery } from '#model/inputs.ts';
+import type { Direction } from '#store/patterns/neighbourhood.ts';
+import { ConnectionRepository } from '#store/repository.ts';
 import { attachMeter, roundsOf, sumCapacity } from '../testkit/meter.ts';
 import { ms, table, units } from './report.ts';
 import { generateConnections, HOT_INSTANCE, seedConnections } from '../testkit/seed.ts';

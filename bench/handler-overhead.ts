@@ -6,8 +6,9 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isDeepStrictEqual } from 'node:util';
 import type { RouteId } from '../functions/routes.ts';
-import { keys, type Scope } from '../functions/store/keys.ts';
-import { TABLE } from '../functions/store/table-definition.ts';
+import { keys } from '#store/keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
+import { TABLE } from '#store/table-definition.ts';
 import { median } from './report.ts';
 import { call, type RequestSpec } from '../testkit/requests.ts';
 import { generateConnections, seedConnections } from '../testkit/seed.ts';

@@ -10,11 +10,11 @@
  * what the budget bounds. Every read also checks that each match came exactly once.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Connection } from '../functions/domain/connection.ts';
-import type { ListConnectionsQuery, ResourceConnectionsQuery } from '../functions/http/schemas.ts';
-import type { Scope } from '../functions/store/keys.ts';
-import { MAX_EXAMINED_PER_REQUEST } from '../functions/store/listing.ts';
-import { ConnectionRepository } from '../functions/store/repository.ts';
+import type { Connection } from '#model/representations.ts';
+import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
+import type { Scope } from '#model/vocabulary.ts';
+import { MAX_EXAMINED_PER_REQUEST } from '#store/listing.ts';
+import { ConnectionRepository } from '#store/repository.ts';
 import { attachMeter, sumScanned } from '../testkit/meter.ts';
 import { table, verdict } from './report.ts';
 import { generateConnections, HOT_APPLICATION, HOT_INSTANCE, seedConnections } from '../testkit/seed.ts';

@@ -7,7 +7,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE, type IndexName } from '../functions/store/table-definition.ts';
+import { TABLE, type IndexName } from '#store/table-definition.ts';
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
 

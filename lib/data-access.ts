@@ -7,7 +7,7 @@
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Route, RouteId } from '../functions/routes.ts';
-import type { IndexName } from '../functions/store/table-definition.ts';
+import type { IndexName } from '#store/table-definition.ts';
 import type { ConnectionsTable } from './connections-table.ts';
 import type { ServiceFunction } from './service-function.ts';
 

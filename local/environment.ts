@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { KEY_ATTRIBUTES, TABLE } from '../functions/store/table-definition.ts';
+import { KEY_ATTRIBUTES, TABLE } from '#store/table-definition.ts';
 
 export interface LocalSettings {
   readonly tableName: string;

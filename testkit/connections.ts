@@ -1,5 +1,5 @@
 /** The connection the fixture events name (acme/prod, its id; update-connection's If-Match is "3"), as stored. */
-import type { Connection } from '../functions/domain/connection.ts';
+import type { Connection } from '#model/representations.ts';
 
 export const FIXTURE_CONNECTION: Connection = {
   id: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E',

@@ -4,7 +4,7 @@
  * a request cannot cost less than the calls it needs, and each extra call is a finding.
  */
 import type { RouteId } from '../functions/routes.ts';
-import type { Scope } from '../functions/store/keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
 import { callsByOperation, sumCapacity, type Meter, type MeteredCall } from './meter.ts';
 import { call, type RequestSpec } from './requests.ts';
 

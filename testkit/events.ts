@@ -5,7 +5,7 @@
  * `isBase64Encoded` true for a body API Gateway does not treat as text.
  */
 import { readFileSync } from 'node:fs';
-import type { GatewayEvent, GatewayResult } from '../functions/http/http.ts';
+import type { GatewayEvent, GatewayResult } from '#http/http.ts';
 import { lambdaContext, queryParameters } from '../local/gateway.ts';
 
 export type FixtureName =

@@ -4,9 +4,9 @@
  * every connection live and with half of them soft-deleted.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Scope } from '../functions/store/keys.ts';
-import { ConnectionRepository } from '../functions/store/repository.ts';
-import type { ListConnectionsQuery } from '../functions/http/schemas.ts';
+import type { Scope } from '#model/vocabulary.ts';
+import { ConnectionRepository } from '#store/repository.ts';
+import type { ListConnectionsQuery } from '#model/inputs.ts';
 import { attachMeter, sumCapacity } from './meter.ts';
 import { generateConnections, HOT_INSTANCE, seedConnections } from './seed.ts';
 

@@ -3,8 +3,8 @@
  * route handlers, loaded on demand (they read their configuration when first imported).
  */
 import { routeById, routeKey, type RouteId } from '../functions/routes.ts';
-import type { GatewayEvent } from '../functions/http/http.ts';
-import type { Scope } from '../functions/store/keys.ts';
+import type { GatewayEvent } from '#http/http.ts';
+import type { Scope } from '#model/vocabulary.ts';
 import {
   invoke,
   loadEvent,

@@ -7,9 +7,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { toItem, type Connection } from '../functions/domain/connection.ts';
-import type { Scope } from '../functions/store/keys.ts';
-import type { ResourceType, Status } from '../functions/domain/rules.ts';
+import { toItem } from '#store/connection-item.ts';
+import type { Connection } from '#model/representations.ts';
+import type { Scope, ResourceType, Status } from '#model/vocabulary.ts';
 
 /** The busy resources the filters ask for: each is in a large share of connections at any size. */
 export const HOT_INSTANCE = 'i-hot';

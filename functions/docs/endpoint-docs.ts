@@ -1,7 +1,8 @@
 /** What each route answers, for the OpenAPI document: the success and the error statuses it can meet. */
 import type * as z from 'zod/mini';
 import type { RouteId } from '../routes.ts';
-import * as r from './response-schemas.ts';
+import * as r from '#model/representations.ts';
+import { validationResult } from './problem-schemas.ts';
 
 interface SuccessDoc {
   readonly status: number;
@@ -48,7 +49,7 @@ export const ENDPOINT_DOCS = {
     success: {
       status: 200,
       description: 'Whether a create with this body would succeed now, and if not the problem it would answer.',
-      schema: r.validationResult,
+      schema: validationResult,
     },
     errors: [],
   },

@@ -5,9 +5,10 @@
 import * as z from 'zod/mini';
 import { ROUTES, type RouteId } from '../routes.ts';
 import { ENDPOINT_DOCS, type EndpointDoc } from './endpoint-docs.ts';
-import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from '../http/endpoints.ts';
-import * as r from './response-schemas.ts';
-import * as s from '../http/schemas.ts';
+import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from '#http/endpoints.ts';
+import * as r from '#model/representations.ts';
+import { PROBLEMS, problem } from './problem-schemas.ts';
+import * as s from '#model/inputs.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ const problemName = (code: string) =>
     .split('_')
     .map((word) => word[0]!.toUpperCase() + word.slice(1))
     .join('')}Problem`;
-const PROBLEM_VARIANTS = Object.entries(r.PROBLEMS).map(([code, schema]) => ({
+const PROBLEM_VARIANTS = Object.entries(PROBLEMS).map(([code, schema]) => ({
   code,
   name: problemName(code),
   status: schema.shape.status.def.values[0] as number,
@@ -43,7 +44,7 @@ const NAMED: [string, z.ZodMiniType][] = [
   ['Connection', r.connection],
   ['ConnectionPage', r.connectionPage],
   ['Graph', r.graph],
-  ['Problem', r.problem],
+  ['Problem', problem],
   ...PROBLEM_VARIANTS.map(({ name, schema }): [string, z.ZodMiniType] => [name, schema]),
   ['CreateConnection', s.createConnectionBody],
   ['UpdateConnection', s.updateConnectionBody],

@@ -11,17 +11,16 @@ import {
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
-} from '../http/errors.ts';
-import { MAX_DETAILS_BYTES, type CreateConnectionInput, type UpdateConnectionInput } from '../http/schemas.ts';
-import type { Scope } from '../store/keys.ts';
-import { diff, type Changes, type Connection } from './connection.ts';
+} from '#model/errors.ts';
+import { MAX_DETAILS_BYTES, type CreateConnectionInput, type UpdateConnectionInput } from '#model/inputs.ts';
+import type { Scope } from '#model/vocabulary.ts';
+import { diff, type Changes } from './connection.ts';
+import type { Connection, HistoryAction } from '#model/representations.ts';
 import { mergePatch } from './merge-patch.ts';
 import { allowedTargets, isConnectionAllowed, isTransitionAllowed, STATUS_TRANSITIONS } from './rules.ts';
 
 /** `If-Match`: the versions the caller accepts; `'*'` accepts any existing connection. */
 export type VersionPrecondition = readonly number[] | '*' | undefined;
-
-export type HistoryAction = 'created' | 'updated' | 'deleted' | 'restored';
 
 /** What a change does to the connection it read. */
 export interface Decision {

@@ -3,21 +3,7 @@
  * connection's status may move. Validation, error messages, `/connection-rules` and the OpenAPI
  * enums all read these tables; nothing else restates them.
  */
-
-export const RESOURCE_TYPES = [
-  'instance',
-  'application',
-  'database',
-  'terminal',
-  'firewall',
-  'storage_bucket',
-  'bucket_explorer',
-  'static_website',
-] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
-
-export const STATUSES = ['pending', 'connecting', 'connected', 'failed', 'disconnected'] as const;
-export type Status = (typeof STATUSES)[number];
+import type { ResourceType, Status } from '#model/vocabulary.ts';
 
 export interface ConnectionTarget {
   readonly targetResourceType: ResourceType;

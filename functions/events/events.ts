@@ -3,8 +3,10 @@
  * connection, none for anything else (guards, history, idempotency records) or for a change that
  * did not commit. The same code runs in the publisher Lambda and under `npm start`.
  */
-import { diff, toConnection, type Changes, type Connection } from '../domain/connection.ts';
-import { TABLE } from '../store/table-definition.ts';
+import { diff, type Changes } from '#domain/connection.ts';
+import { toConnection } from '#store/connection-item.ts';
+import type { Connection } from '#model/representations.ts';
+import { TABLE } from '#store/table-definition.ts';
 
 export const EVENT_SOURCE = 'resource-connections';
 

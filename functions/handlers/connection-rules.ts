@@ -1,6 +1,7 @@
 /** GET /connection-rules: the rules the service enforces, read from the same tables the code uses. */
-import { endpoint, json } from '../http/http.ts';
-import { CONNECTION_RULES, RESOURCE_TYPES, STATUS_TRANSITIONS } from '../domain/rules.ts';
+import { endpoint, json } from '#http/http.ts';
+import { CONNECTION_RULES, STATUS_TRANSITIONS } from '#domain/rules.ts';
+import { RESOURCE_TYPES } from '#model/vocabulary.ts';
 
 const body = { resourceTypes: RESOURCE_TYPES, rules: CONNECTION_RULES, statusTransitions: STATUS_TRANSITIONS };
 

@@ -3,11 +3,11 @@
  * target resource. The pair rule, duplicate guard, history entry and Idempotency-Key record are all
  * in the repository.
  */
-import { ValidationError } from '../http/errors.ts';
-import { endpoint, json } from '../http/http.ts';
-import { count } from '../http/observability.ts';
-import { etag } from '../http/preconditions.ts';
-import { connections } from '../store/connections.ts';
+import { ValidationError } from '#model/errors.ts';
+import { endpoint, json } from '#http/http.ts';
+import { count } from '#http/observability.ts';
+import { etag } from '#http/preconditions.ts';
+import { connections } from '#store/connections.ts';
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
 

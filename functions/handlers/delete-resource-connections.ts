@@ -4,9 +4,9 @@
  * soft-deleted, each with its history entry. Its work is bounded by time: 200 `complete: true` once
  * no live connection of the resource remains, else 202 `complete: false` with Retry-After.
  */
-import { endpoint, json } from '../http/http.ts';
-import { count } from '../http/observability.ts';
-import { connections } from '../store/connections.ts';
+import { endpoint, json } from '#http/http.ts';
+import { count } from '#http/observability.ts';
+import { connections } from '#store/connections.ts';
 
 export const handler = endpoint('deleteResourceConnections', async ({ path, principal }) => {
   const { deleted, complete } = await connections.deleteAllForResource({

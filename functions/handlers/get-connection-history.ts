@@ -2,8 +2,8 @@
  * GET /api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/history: every
  * change of the connection, oldest first; still readable after it is deleted.
  */
-import { endpoint, json } from '../http/http.ts';
-import { connections } from '../store/connections.ts';
+import { endpoint, json } from '#http/http.ts';
+import { connections } from '#store/connections.ts';
 
 export const handler = endpoint('getConnectionHistory', async ({ path, query }) =>
   json(200, await connections.history({ scope: path, id: path.connectionId, query })),

@@ -2,8 +2,8 @@
  * GET /api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections: every
  * connection in which the resource is the source or the target.
  */
-import { endpoint, json } from '../http/http.ts';
-import { connections } from '../store/connections.ts';
+import { endpoint, json } from '#http/http.ts';
+import { connections } from '#store/connections.ts';
 
 export const handler = endpoint('listResourceConnections', async ({ path, query }) =>
   json(

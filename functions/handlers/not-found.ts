@@ -1,6 +1,6 @@
 /** The catch-all (`$default`) route: any method and path no other route matches is a 404 problem. */
-import { NotFoundError } from '../http/errors.ts';
-import { endpoint } from '../http/http.ts';
+import { NotFoundError } from '#model/errors.ts';
+import { endpoint } from '#http/http.ts';
 
 export const handler = endpoint('notFound', async () => {
   throw new NotFoundError('No route matches this method and path.');

@@ -1,5 +1,5 @@
 /** GET /openapi.json: the OpenAPI 3.1 document, built once per process from the route table and schemas. */
-import { endpoint, json } from '../http/http.ts';
+import { endpoint, json } from '#http/http.ts';
 import { openApiDocument } from '../docs/openapi.ts';
 
 const document = openApiDocument();

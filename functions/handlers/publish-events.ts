@@ -7,7 +7,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { requiredVariable } from '../environment.ts';
 import { EVENT_SOURCE, type ConnectionEvent } from '../events/events.ts';
-import { logger } from '../http/observability.ts';
+import { logger } from '#http/observability.ts';
 import { publish, sequencedRecord, type EventSink } from '../events/publisher.ts';
 
 const busName = requiredVariable('EVENT_BUS_NAME');

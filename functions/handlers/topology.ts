@@ -1,5 +1,5 @@
 /** GET /topology: the page that draws an environment's graph. Public: it holds no data, the browser fetches it with the user's token. */
-import { endpoint } from '../http/http.ts';
+import { endpoint } from '#http/http.ts';
 import { staticFile } from '../web/static-files.ts';
 
 export const handler = endpoint('getTopology', async ({ headers }) => staticFile('index.html', headers));

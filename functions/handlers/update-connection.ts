@@ -2,10 +2,10 @@
  * PATCH /api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}: moves the status
  * along the transition table and merges `details` (RFC 7396), optionally on If-Match.
  */
-import { endpoint, json } from '../http/http.ts';
-import { count } from '../http/observability.ts';
-import { etag, parseIfMatch } from '../http/preconditions.ts';
-import { connections } from '../store/connections.ts';
+import { endpoint, json } from '#http/http.ts';
+import { count } from '#http/observability.ts';
+import { etag, parseIfMatch } from '#http/preconditions.ts';
+import { connections } from '#store/connections.ts';
 
 export const handler = endpoint('updateConnection', async ({ path, body, principal, headers }) => {
   const { connection, changes } = await connections.update({

@@ -3,12 +3,12 @@
  * create runs (body, pair rule, duplicate) and writes nothing. A refusal is the answer, as data:
  * 200 with the problem the create would have answered.
  */
-import { ENDPOINTS } from '../http/endpoints.ts';
-import { ProblemError } from '../http/errors.ts';
-import { endpoint, json, problemDocument } from '../http/http.ts';
-import { readJsonBody } from '../http/request-body.ts';
-import type { CreateConnectionInput } from '../http/schemas.ts';
-import { connections } from '../store/connections.ts';
+import { ENDPOINTS } from '#http/endpoints.ts';
+import { problemOf } from '#http/errors.ts';
+import { endpoint, json, problemDocument } from '#http/http.ts';
+import { readJsonBody } from '#http/request-body.ts';
+import type { CreateConnectionInput } from '#model/inputs.ts';
+import { connections } from '#store/connections.ts';
 
 export const handler = endpoint('validateConnection', async ({ path }, event) => {
   try {
@@ -16,7 +16,8 @@ export const handler = endpoint('validateConnection', async ({ path }, event) =>
     await connections.checkCreate({ scope: path, input: body });
     return json(200, { valid: true });
   } catch (error) {
-    if (!(error instanceof ProblemError) || error.status >= 500) throw error;
-    return json(200, { valid: false, problem: problemDocument(error, event.requestContext?.requestId) });
+    const problem = problemOf(error);
+    if (!problem || problem.status >= 500) throw error;
+    return json(200, { valid: false, problem: problemDocument(problem, event.requestContext?.requestId) });
   }
 });

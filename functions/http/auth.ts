@@ -3,7 +3,7 @@
  * server, in the same shape). Decided from the claims alone, before any data is read.
  */
 import { ForbiddenError, UnauthenticatedError } from './errors.ts';
-import type { Scope } from '../store/keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
 
 export type AccessScope = 'connections:read' | 'connections:write';
 

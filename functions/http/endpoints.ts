@@ -5,7 +5,8 @@
  */
 import type * as z from 'zod/mini';
 import type { RouteId } from '../routes.ts';
-import * as s from './schemas.ts';
+import * as s from '#model/inputs.ts';
+import * as p from './schemas.ts';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 export const JSON_MEDIA_TYPES = ['application/json'] as const;
@@ -28,71 +29,71 @@ export interface EndpointSpec {
 
 export const ENDPOINTS = {
   createConnection: {
-    path: s.scopePath,
-    query: s.noParameters,
+    path: p.scopePath,
+    query: p.noParameters,
     body: { schema: s.createConnectionBody, mediaTypes: JSON_MEDIA_TYPES },
   },
   listConnections: {
-    path: s.scopePath,
+    path: p.scopePath,
     query: s.listConnectionsQuery,
   },
   getConnection: {
-    path: s.connectionPath,
+    path: p.connectionPath,
     query: s.getConnectionQuery,
   },
   updateConnection: {
-    path: s.connectionPath,
-    query: s.noParameters,
+    path: p.connectionPath,
+    query: p.noParameters,
     body: { schema: s.updateConnectionBody, mediaTypes: PATCH_MEDIA_TYPES },
   },
   deleteConnection: {
-    path: s.connectionPath,
-    query: s.noParameters,
+    path: p.connectionPath,
+    query: p.noParameters,
   },
   listResourceConnections: {
-    path: s.resourcePath,
+    path: p.resourcePath,
     query: s.resourceConnectionsQuery,
   },
   validateConnection: {
-    path: s.scopePath,
-    query: s.noParameters,
+    path: p.scopePath,
+    query: p.noParameters,
     body: { schema: s.createConnectionBody, mediaTypes: JSON_MEDIA_TYPES, inHandler: true },
   },
   getConnectionHistory: {
-    path: s.connectionPath,
+    path: p.connectionPath,
     query: s.historyQuery,
   },
   restoreConnection: {
-    path: s.connectionPath,
-    query: s.noParameters,
+    path: p.connectionPath,
+    query: p.noParameters,
   },
   deleteResourceConnections: {
-    path: s.resourcePath,
-    query: s.noParameters,
+    path: p.resourcePath,
+    query: p.noParameters,
   },
   getGraph: {
-    path: s.scopePath,
+    path: p.scopePath,
     query: s.graphQuery,
   },
   getHealth: {
-    path: s.noParameters,
+    path: p.noParameters,
   },
   getOpenApi: {
-    path: s.noParameters,
+    path: p.noParameters,
   },
   getConnectionRules: {
-    path: s.noParameters,
+    path: p.noParameters,
   },
   getTopology: {
-    path: s.noParameters,
-    query: s.noParameters,
+    path: p.noParameters,
+    query: p.noParameters,
   },
   getTopologyAsset: {
-    path: s.topologyAssetPath,
-    query: s.noParameters,
+    path: p.topologyAssetPath,
+    query: p.noParameters,
   },
   notFound: {
     // Whatever arrives is answered 404: nothing about the request is worth refusing first.
-    path: s.anyParameters,
+    path: p.anyParameters,
   },
 } as const satisfies Record<RouteId, EndpointSpec>;

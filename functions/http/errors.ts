@@ -1,14 +1,10 @@
 /**
- * Every answer that is not a success is one of these classes. Handlers and the shared module throw
- * them; one middleware (see http.ts) turns them into RFC 9457 problem+json. Anything else that is
- * thrown is a bug and becomes a 500 that reveals nothing.
+ * Every answer that is not a success is a ProblemError: the edge's own refusals (401, 403, 413, 415,
+ * malformed JSON) are thrown as such, and the domain's refusals (model/errors.ts) become one here,
+ * each code with its status. One middleware (see http.ts) turns them into RFC 9457 problem+json.
+ * Anything else that is thrown is a bug and becomes a 500 that reveals nothing.
  */
-import type { ResourceType, Status } from '../domain/rules.ts';
-
-export interface FieldError {
-  readonly path: string;
-  readonly message: string;
-}
+import { DomainError, ServiceUnavailableError, type DomainErrorCode } from '#model/errors.ts';
 
 export class ProblemError extends Error {
   constructor(
@@ -26,27 +22,9 @@ export class ProblemError extends Error {
   }
 }
 
-export class ValidationError extends ProblemError {
-  constructor(readonly errors: readonly FieldError[]) {
-    const summary = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
-    super(400, 'VALIDATION_FAILED', 'Bad Request', `The request is not valid: ${summary}`, { errors });
-  }
-}
-
 export class InvalidJsonError extends ProblemError {
   constructor() {
     super(400, 'INVALID_JSON', 'Bad Request', 'The request body is not valid JSON.');
-  }
-}
-
-export class InvalidNextTokenError extends ProblemError {
-  constructor() {
-    super(
-      400,
-      'INVALID_NEXT_TOKEN',
-      'Bad Request',
-      'nextToken is not valid here: pass it unchanged, with the same path and filters as the request that returned it.',
-    );
   }
 }
 
@@ -59,50 +37,6 @@ export class UnauthenticatedError extends ProblemError {
 export class ForbiddenError extends ProblemError {
   constructor(detail: string) {
     super(403, 'FORBIDDEN', 'Forbidden', detail);
-  }
-}
-
-export class NotFoundError extends ProblemError {
-  constructor(detail = 'No such resource here.') {
-    super(404, 'NOT_FOUND', 'Not Found', detail);
-  }
-}
-
-export class DuplicateConnectionError extends ProblemError {
-  constructor(existingConnectionId: string) {
-    super(409, 'DUPLICATE_CONNECTION', 'Conflict', 'A live connection already links this source to this target.', {
-      existingConnectionId,
-    });
-  }
-}
-
-export class InvalidStatusTransitionError extends ProblemError {
-  constructor(from: Status, to: Status, allowed: readonly Status[]) {
-    super(
-      409,
-      'INVALID_STATUS_TRANSITION',
-      'Conflict',
-      `A connection cannot move from '${from}' to '${to}'; from '${from}' it may move to: ${allowed.join(', ')}.`,
-      { from, to, allowed },
-    );
-  }
-}
-
-export class ConnectionNotDeletedError extends ProblemError {
-  constructor() {
-    super(409, 'CONNECTION_NOT_DELETED', 'Conflict', 'The connection is not deleted.');
-  }
-}
-
-export class PreconditionFailedError extends ProblemError {
-  constructor(currentVersion: number) {
-    super(
-      412,
-      'PRECONDITION_FAILED',
-      'Precondition Failed',
-      'If-Match does not match the current version of the connection; read it again and retry.',
-      { currentVersion },
-    );
   }
 }
 
@@ -124,39 +58,26 @@ export class UnsupportedMediaTypeError extends ProblemError {
   }
 }
 
-export class ConnectionNotAllowedError extends ProblemError {
-  constructor(source: ResourceType, target: ResourceType, allowedTargets: readonly ResourceType[]) {
-    const allowed = allowedTargets.length ? allowedTargets.join(', ') : 'nothing';
-    super(
-      422,
-      'CONNECTION_NOT_ALLOWED',
-      'Unprocessable Content',
-      `A ${source} cannot connect to a ${target}; a ${source} may connect to: ${allowed}.`,
-      { allowedTargets },
-    );
-  }
-}
+/** The status and title of each domain refusal: a code without one is a type error. */
+const STATUS_OF: Record<DomainErrorCode, readonly [number, string]> = {
+  VALIDATION_FAILED: [400, 'Bad Request'],
+  INVALID_NEXT_TOKEN: [400, 'Bad Request'],
+  NOT_FOUND: [404, 'Not Found'],
+  DUPLICATE_CONNECTION: [409, 'Conflict'],
+  INVALID_STATUS_TRANSITION: [409, 'Conflict'],
+  CONNECTION_NOT_DELETED: [409, 'Conflict'],
+  PRECONDITION_FAILED: [412, 'Precondition Failed'],
+  CONNECTION_NOT_ALLOWED: [422, 'Unprocessable Content'],
+  IDEMPOTENCY_KEY_REUSED: [422, 'Unprocessable Content'],
+  SERVICE_UNAVAILABLE: [503, 'Service Unavailable'],
+};
 
-export class IdempotencyKeyReusedError extends ProblemError {
-  constructor() {
-    super(
-      422,
-      'IDEMPOTENCY_KEY_REUSED',
-      'Unprocessable Content',
-      'This Idempotency-Key was used with a different request body in the last 24 hours; use a new key.',
-    );
-  }
-}
-
-export class ServiceUnavailableError extends ProblemError {
-  constructor(retryAfterSeconds: number) {
-    super(
-      503,
-      'SERVICE_UNAVAILABLE',
-      'Service Unavailable',
-      'The service cannot reach its database right now; retry later.',
-      {},
-      { 'retry-after': String(retryAfterSeconds) },
-    );
-  }
+/** The problem of a refusal: a ProblemError as it is, a domain error with its code's status; undefined for anything else. */
+export function problemOf(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  if (!(error instanceof DomainError)) return undefined;
+  const [status, title] = STATUS_OF[error.code];
+  const headers =
+    error instanceof ServiceUnavailableError ? { 'retry-after': String(error.retryAfterSeconds) } : undefined;
+  return new ProblemError(status, error.code, title, error.message, error.extensions, headers);
 }

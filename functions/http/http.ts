@@ -9,10 +9,11 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as z from 'zod/mini';
 import { routeById, type RouteId } from '../routes.ts';
 import { authorize, principalFrom, type AccessScope, type Principal } from './auth.ts';
-import { isDatabaseUnavailable } from '../store/database-errors.ts';
+import { isDatabaseUnavailable } from '#store/database-errors.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
-import { ProblemError, ServiceUnavailableError, ValidationError, type FieldError } from './errors.ts';
-import type { Scope } from '../store/keys.ts';
+import { problemOf, ProblemError } from './errors.ts';
+import { ServiceUnavailableError, ValidationError, type FieldError } from '#model/errors.ts';
+import type { Scope } from '#model/vocabulary.ts';
 import { countProblem, flushMetrics, logger } from './observability.ts';
 import { readJsonBody } from './request-body.ts';
 import { parse } from './validation.ts';
@@ -146,10 +147,11 @@ export function problemDocument(problem: ProblemError, requestId: string | undef
 }
 
 function toProblemError(error: unknown): ProblemError {
-  if (error instanceof ProblemError) return error;
+  const refusal = problemOf(error);
+  if (refusal) return refusal;
   if (isDatabaseUnavailable(error)) {
     logger.warn('database unavailable', error as Error);
-    return new ServiceUnavailableError(2);
+    return problemOf(new ServiceUnavailableError(2))!;
   }
   logger.error('unhandled error', error as Error);
   return new ProblemError(

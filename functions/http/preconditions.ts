@@ -1,5 +1,5 @@
 /** ETags are the connection's version; If-Match names the versions a write may apply to. */
-import type { VersionPrecondition } from '../domain/decisions.ts';
+import type { VersionPrecondition } from '#domain/decisions.ts';
 
 export const etag = (version: number): string => `"${version}"`;
 

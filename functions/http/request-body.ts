@@ -2,7 +2,8 @@
 import type { GatewayEvent } from './http.ts';
 import { parse } from './validation.ts';
 import { MAX_BODY_BYTES, type EndpointSpec } from './endpoints.ts';
-import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors.ts';
+import { InvalidJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors.ts';
+import { ValidationError } from '#model/errors.ts';
 
 /** The body, checked in order: size (413), media type (415), JSON (400), schema (400). */
 export function readJsonBody(event: GatewayEvent, body: NonNullable<EndpointSpec['body']>): unknown {

@@ -1,6 +1,6 @@
 /** Schema failures as a 400 that names every field at fault. */
 import type * as z from 'zod/mini';
-import { ValidationError, type FieldError } from './errors.ts';
+import { ValidationError, type FieldError } from '#model/errors.ts';
 
 export function parse<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   const result = schema.safeParse(value);

@@ -1,18 +1,8 @@
 /** History entries: one per version of a connection, written in the transaction that made it. */
-import { diff, scopeOf, type Changes, type Connection } from '../domain/connection.ts';
-import type { HistoryAction } from '../domain/decisions.ts';
+import { diff, scopeOf, type Changes } from '#domain/connection.ts';
+import type { Connection, HistoryAction, HistoryEntry } from '#model/representations.ts';
 import { keys } from './keys.ts';
 import type { TransactItem } from './transactions.ts';
-
-export type { HistoryAction };
-
-export interface HistoryEntry {
-  version: number;
-  at: string;
-  actor: string;
-  action: HistoryAction;
-  changes: Changes;
-}
 
 export function historyPut(
   tableName: string,

@@ -3,8 +3,9 @@
  * the same transaction as the connection they stand for.
  */
 import { createHash } from 'node:crypto';
-import type { Connection } from '../domain/connection.ts';
-import { keys, type Scope } from './keys.ts';
+import type { Connection } from '#model/representations.ts';
+import { keys } from './keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
 import { TABLE } from './table-definition.ts';
 import type { TransactItem } from './transactions.ts';
 

@@ -1,20 +1,10 @@
 /**
  * Every storage key is built here and nowhere else. Segments are joined with `#`, which no slug,
- * resource type, resource id or connection id may contain (see schemas.ts), so a caller's value can
+ * resource type, resource id or connection id may contain (see model/inputs.ts), so a caller's value can
  * never reach into another key's range.
  */
 import { createHash } from 'node:crypto';
-import type { ResourceType, Status } from '../domain/rules.ts';
-
-export interface Scope {
-  readonly projectSlug: string;
-  readonly environmentSlug: string;
-}
-
-export interface ResourceRef {
-  readonly type: ResourceType;
-  readonly id: string;
-}
+import type { ResourceRef, ResourceType, Scope, Status } from '#model/vocabulary.ts';
 
 /** Live and soft-deleted connections sit in different index partitions: deleted ones cost default lists nothing. */
 export type Liveness = 'LIVE' | 'DELETED';

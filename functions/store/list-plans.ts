@@ -3,9 +3,10 @@
  * target or status reads only what it returns); other filters of the same request become
  * equality filters on the stream, and cost reads.
  */
-import { keys, type Liveness, type ResourceRef, type Scope } from './keys.ts';
+import { keys, type Liveness } from './keys.ts';
+import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import type { Filter, Stream } from './listing.ts';
-import type { ListConnectionsQuery, ResourceConnectionsQuery } from '../http/schemas.ts';
+import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
 
 export interface ListPlan {
   readonly streams: Stream[];

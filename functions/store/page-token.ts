@@ -4,7 +4,7 @@
  * environment, route and set of filters: a token altered, or used anywhere else, fails to open.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { InvalidNextTokenError } from '../http/errors.ts';
+import { InvalidNextTokenError } from '#model/errors.ts';
 
 export type StreamKey = Record<string, string>;
 /** Per stream: where the next page starts (`null` at the stream's start), or `true` once it is used up. */

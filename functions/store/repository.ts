@@ -7,28 +7,23 @@
  * refused change writes nothing.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Connection } from '../domain/connection.ts';
-import { applyPatch, restore, softDelete } from '../domain/decisions.ts';
+import type { CascadeResult, Connection, Graph, HistoryEntry } from '#model/representations.ts';
+import { applyPatch, restore, softDelete } from '#domain/decisions.ts';
 import type {
   GraphQuery,
   ListConnectionsQuery,
   ResourceConnectionsQuery,
   UpdateConnectionInput,
-} from '../http/schemas.ts';
-import type { Graph } from './patterns/graph-edges.ts';
+} from '#model/inputs.ts';
 import { readGraph } from './patterns/graph.ts';
-import type { HistoryEntry } from './history.ts';
-import type { ResourceRef, Scope } from './keys.ts';
+import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import type { Page, QueryObserver } from './listing.ts';
-import { deleteAllForResource, type CascadeOptions, type CascadeResult } from './patterns/cascade.ts';
+import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
 import { change, readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
 import { checkCreate, create, type CreateOptions, type Created } from './patterns/create.ts';
 import { listConnections, listHistory, listResourceConnections, type PageQuery } from './patterns/lists.ts';
 import type { StoreTable } from './patterns/table.ts';
 
-export type { VersionPrecondition } from '../domain/decisions.ts';
-export type { CascadeResult, Changed, Created };
-export { DEFAULT_PAGE_SIZE } from './patterns/lists.ts';
 
 export interface RepositoryOptions {
   readonly client: DynamoDBDocumentClient;

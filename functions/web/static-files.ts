@@ -10,8 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { GatewayResult } from '../http/http.ts';
-import { NotFoundError } from '../http/errors.ts';
+import type { GatewayResult } from '#http/http.ts';
+import { NotFoundError } from '#model/errors.ts';
 
 /**
  * Only files of the page's own origin: no inline script or style, and the page talks to this API

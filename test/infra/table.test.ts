@@ -3,7 +3,7 @@
  * from deletion, kept when the stack goes, with the change stream and TTL the service relies on.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { TABLE } from '../../functions/store/table-definition.ts';
+import { TABLE } from '#store/table-definition.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;

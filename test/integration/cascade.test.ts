@@ -5,11 +5,12 @@
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayEvent } from '../../functions/http/http.ts';
+import type { GatewayEvent } from '#http/http.ts';
 import { ROUTES } from '../../functions/routes.ts';
-import { keys, type Scope } from '../../functions/store/keys.ts';
-import { ConnectionRepository } from '../../functions/store/repository.ts';
-import { TABLE } from '../../functions/store/table-definition.ts';
+import { keys } from '#store/keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
+import { ConnectionRepository } from '#store/repository.ts';
+import { TABLE } from '#store/table-definition.ts';
 import { invoke, loadEvent, withClaimChanges, type LambdaHandler } from '../../testkit/events.ts';
 import { client, freshScope, newRepository, pageTokenSecret, tableName } from '../support/integration.ts';
 

@@ -8,8 +8,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyTable, forReplay, recordingProxy } from '../../bench/request-recorder.ts';
 import { startLocalDatabase } from '../../local/environment.ts';
-import { createDocumentClient } from '../../functions/store/client.ts';
-import { ConnectionRepository } from '../../functions/store/repository.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { ConnectionRepository } from '#store/repository.ts';
 import { client, freshScope } from '../support/integration.ts';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT!;

@@ -9,12 +9,11 @@ import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachMeter, roundsOf } from '../../testkit/meter.ts';
 import { seedConnections } from '../../testkit/seed.ts';
-import type { Connection } from '../../functions/domain/connection.ts';
-import { RESOURCE_TYPES, type ResourceType } from '../../functions/domain/rules.ts';
-import { createDocumentClient } from '../../functions/store/client.ts';
-import type { Scope } from '../../functions/store/keys.ts';
-import type { Direction } from '../../functions/store/patterns/neighbourhood.ts';
-import { ConnectionRepository } from '../../functions/store/repository.ts';
+import type { Connection } from '#model/representations.ts';
+import { RESOURCE_TYPES, type ResourceType, type Scope } from '#model/vocabulary.ts';
+import { createDocumentClient } from '#store/client.ts';
+import type { Direction } from '#store/patterns/neighbourhood.ts';
+import { ConnectionRepository } from '#store/repository.ts';
 import { client, freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
 
 const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);

@@ -6,11 +6,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateConnections, seedConnections } from '../../testkit/seed.ts';
-import type { Connection } from '../../functions/domain/connection.ts';
-import type { Status } from '../../functions/domain/rules.ts';
-import { InvalidNextTokenError } from '../../functions/http/errors.ts';
-import type { GraphQuery } from '../../functions/http/schemas.ts';
-import type { Graph } from '../../functions/store/patterns/graph-edges.ts';
+import type { Connection, Graph } from '#model/representations.ts';
+import type { Status } from '#model/vocabulary.ts';
+import { InvalidNextTokenError } from '#model/errors.ts';
+import type { GraphQuery } from '#model/inputs.ts';
 import { client, freshScope, newRepository, tableName } from '../support/integration.ts';
 
 const SIZE = 1200;

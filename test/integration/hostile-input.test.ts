@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '../../functions/routes.ts';
-import { STATUSES } from '../../functions/domain/rules.ts';
-import type { GatewayEvent } from '../../functions/http/http.ts';
-import { keys } from '../../functions/store/keys.ts';
+import { STATUSES } from '#model/vocabulary.ts';
+import type { GatewayEvent } from '#http/http.ts';
+import { keys } from '#store/keys.ts';
 import { invoke, loadEvent, withClaims, type LambdaHandler } from '../../testkit/events.ts';
 import { freshScope, itemsUnder, newRepository } from '../support/integration.ts';
 

@@ -1,9 +1,9 @@
 /** Idempotency-Key on create, against DynamoDB Local. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DuplicateConnectionError, IdempotencyKeyReusedError } from '../../functions/http/errors.ts';
-import { keys } from '../../functions/store/keys.ts';
-import type { CreateConnectionInput } from '../../functions/http/schemas.ts';
+import { DuplicateConnectionError, IdempotencyKeyReusedError } from '#model/errors.ts';
+import { keys } from '#store/keys.ts';
+import type { CreateConnectionInput } from '#model/inputs.ts';
 import { client, freshScope, newRepository, tableName } from '../support/integration.ts';
 
 const repo = newRepository();

@@ -6,8 +6,8 @@ import {
   DuplicateConnectionError,
   NotFoundError,
   PreconditionFailedError,
-} from '../../functions/http/errors.ts';
-import type { CreateConnectionInput } from '../../functions/http/schemas.ts';
+} from '#model/errors.ts';
+import type { CreateConnectionInput } from '#model/inputs.ts';
 import { freshScope, newRepository } from '../support/integration.ts';
 
 const repo = newRepository();

@@ -8,10 +8,10 @@ import { monotonicFactory } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachMeter, sumScanned } from '../../testkit/meter.ts';
 import { seedConnections, seedingClient } from '../../testkit/seed.ts';
-import type { Connection } from '../../functions/domain/connection.ts';
-import type { Status } from '../../functions/domain/rules.ts';
-import { MAX_EXAMINED_PER_REQUEST, type Page } from '../../functions/store/listing.ts';
-import { ConnectionRepository } from '../../functions/store/repository.ts';
+import type { Connection } from '#model/representations.ts';
+import type { Status } from '#model/vocabulary.ts';
+import { MAX_EXAMINED_PER_REQUEST, type Page } from '#store/listing.ts';
+import { ConnectionRepository } from '#store/repository.ts';
 import { freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
 
 const AHEAD = 5000;

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/environment.ts';
 import { mintToken } from '../../local/jwt.ts';
-import { isDatabaseUnavailable } from '../../functions/store/database-errors.ts';
-import { createDocumentClient } from '../../functions/store/client.ts';
-import { ConnectionRepository } from '../../functions/store/repository.ts';
+import { isDatabaseUnavailable } from '#store/database-errors.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { ConnectionRepository } from '#store/repository.ts';
 import { spawnLocalServer, type RunningServer } from '../../local/child-server.ts';
 
 const secret = 'outage-drill-secret';

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LIST_CASES, measureEnvironment, PAGE, type Environment } from '../../testkit/read-amplification.ts';
 import { generateConnections, HOT_INSTANCE } from '../../testkit/seed.ts';
-import type { Connection } from '../../functions/domain/connection.ts';
+import type { Connection } from '#model/representations.ts';
 import { client, freshScope, newRepository, pageTokenSecret, tableName } from '../support/integration.ts';
 
 const SIZE = 1000;

@@ -4,11 +4,10 @@
  * key-covered filters read only what they return.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../functions/domain/connection.ts';
-import { InvalidNextTokenError } from '../../functions/http/errors.ts';
-import type { Scope } from '../../functions/store/keys.ts';
-import type { ResourceType, Status } from '../../functions/domain/rules.ts';
-import type { ListConnectionsQuery } from '../../functions/http/schemas.ts';
+import type { Connection } from '#model/representations.ts';
+import { InvalidNextTokenError } from '#model/errors.ts';
+import type { Scope, ResourceType, Status } from '#model/vocabulary.ts';
+import type { ListConnectionsQuery } from '#model/inputs.ts';
 import { freshScope, newRepository } from '../support/integration.ts';
 
 const reads = { scanned: 0, returned: 0 };

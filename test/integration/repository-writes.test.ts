@@ -7,9 +7,9 @@ import {
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
-} from '../../functions/http/errors.ts';
-import { keys } from '../../functions/store/keys.ts';
-import type { CreateConnectionInput } from '../../functions/http/schemas.ts';
+} from '#model/errors.ts';
+import { keys } from '#store/keys.ts';
+import type { CreateConnectionInput } from '#model/inputs.ts';
 import { freshScope, itemsUnder, newRepository } from '../support/integration.ts';
 
 const repo = newRepository();

@@ -6,7 +6,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { CASCADE_SIZE, LIST_PAGES, measureRequestCosts, type RequestCost } from '../../testkit/dynamo-costs.ts';
 import { attachMeter } from '../../testkit/meter.ts';
-import { documentClient } from '../../functions/store/connections.ts';
+import { documentClient } from '#store/connections.ts';
 import { freshScope } from '../support/integration.ts';
 
 const EXPECTED = [

@@ -4,8 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidStatusTransitionError } from '../../functions/http/errors.ts';
-import { isTransitionAllowed, STATUSES, type Status } from '../../functions/domain/rules.ts';
+import { InvalidStatusTransitionError } from '#model/errors.ts';
+import { isTransitionAllowed } from '#domain/rules.ts';
+import { STATUSES, type Status } from '#model/vocabulary.ts';
 import { freshScope, newRepository } from '../support/integration.ts';
 
 const repo = newRepository();

@@ -5,9 +5,9 @@
  * stand-in endpoint that answers every TransactWriteItems with exactly that cancellation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayEvent } from '../../functions/http/http.ts';
+import type { GatewayEvent } from '#http/http.ts';
 import { ROUTES, type Route } from '../../functions/routes.ts';
-import { CONCURRENCY_RETRIES } from '../../functions/store/transactions.ts';
+import { CONCURRENCY_RETRIES } from '#store/transactions.ts';
 import {
   invoke,
   loadEvent,

@@ -1,10 +1,10 @@
 /** What integration tests share: the document client on DynamoDB Local, and a fresh scope per test. */
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/store/client.ts';
-import type { Scope } from '../../functions/store/keys.ts';
-import type { QueryObserver } from '../../functions/store/listing.ts';
-import { ConnectionRepository } from '../../functions/store/repository.ts';
+import { createDocumentClient } from '#store/client.ts';
+import type { Scope } from '#model/vocabulary.ts';
+import type { QueryObserver } from '#store/listing.ts';
+import { ConnectionRepository } from '#store/repository.ts';
 
 export const tableName = process.env.TABLE_NAME!;
 export const pageTokenSecret = process.env.PAGE_TOKEN_SECRET!;

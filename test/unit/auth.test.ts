@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { authorize, isGranted, principalFrom, type Principal } from '../../functions/http/auth.ts';
-import { ForbiddenError, UnauthenticatedError } from '../../functions/http/errors.ts';
+import { authorize, isGranted, principalFrom, type Principal } from '#http/auth.ts';
+import { ForbiddenError, UnauthenticatedError } from '#http/errors.ts';
 
 const ACME_PROD = { projectSlug: 'acme', environmentSlug: 'prod' };
 

@@ -7,7 +7,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { CLIENT_TYPES_FILE, generateClientTypes } from '../../scripts/client-types.ts';
 import type { ApiError, ProblemCode, ProblemOf } from '../../client/src/index.ts';
 import { isApiError } from '../../client/src/index.ts';
-import { PROBLEMS } from '../../functions/docs/response-schemas.ts';
+import { PROBLEMS } from '../../functions/docs/problem-schemas.ts';
 
 describe('the generated client types', () => {
   it('match what openapi-typescript makes of the current OpenAPI document (else: npm run client:types)', async () => {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diff, toConnection, toItem, type Connection } from '../../functions/domain/connection.ts';
-import { RESOURCE_TYPES, STATUSES } from '../../functions/domain/rules.ts';
-import { connection as connectionSchema } from '../../functions/docs/response-schemas.ts';
-import { KEY_ATTRIBUTES } from '../../functions/store/table-definition.ts';
+import { diff } from '#domain/connection.ts';
+import { toConnection, toItem } from '#store/connection-item.ts';
+import { type Connection, connection as connectionSchema } from '#model/representations.ts';
+import { RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
+import { KEY_ATTRIBUTES } from '#store/table-definition.ts';
 import { FIXTURE_CONNECTION } from '../../testkit/connections.ts';
 
 const REPRESENTATION_FIELDS = [

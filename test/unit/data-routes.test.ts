@@ -13,12 +13,13 @@ import { handler as getConnection } from '../../functions/handlers/get-connectio
 import { handler as listConnections } from '../../functions/handlers/list-connections.ts';
 import { handler as listResourceConnections } from '../../functions/handlers/list-resource-connections.ts';
 import { handler as updateConnection } from '../../functions/handlers/update-connection.ts';
-import { toItem, type Connection } from '../../functions/domain/connection.ts';
-import { planConnectionList, planResourceConnections } from '../../functions/store/list-plans.ts';
-import { sealPageToken } from '../../functions/store/page-token.ts';
-import type { GatewayEvent } from '../../functions/http/http.ts';
-import { metrics } from '../../functions/http/observability.ts';
-import { problem as problemSchema } from '../../functions/docs/response-schemas.ts';
+import { toItem } from '#store/connection-item.ts';
+import type { Connection } from '#model/representations.ts';
+import { planConnectionList, planResourceConnections } from '#store/list-plans.ts';
+import { sealPageToken } from '#store/page-token.ts';
+import type { GatewayEvent } from '#http/http.ts';
+import { metrics } from '#http/observability.ts';
+import { problem as problemSchema } from '../../functions/docs/problem-schemas.ts';
 import {
   invoke,
   loadEvent,

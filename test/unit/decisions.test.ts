@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Connection } from '../../functions/domain/connection.ts';
+import type { Connection } from '#model/representations.ts';
 import {
   applyPatch,
   checkApplicable,
@@ -13,8 +13,9 @@ import {
   nextVersion,
   restore,
   softDelete,
-} from '../../functions/domain/decisions.ts';
-import { isTransitionAllowed, STATUS_TRANSITIONS, STATUSES } from '../../functions/domain/rules.ts';
+} from '#domain/decisions.ts';
+import { isTransitionAllowed, STATUS_TRANSITIONS } from '#domain/rules.ts';
+import { STATUSES } from '#model/vocabulary.ts';
 import {
   ConnectionNotAllowedError,
   ConnectionNotDeletedError,
@@ -22,8 +23,8 @@ import {
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
-} from '../../functions/http/errors.ts';
-import { MAX_DETAILS_BYTES } from '../../functions/http/schemas.ts';
+} from '#model/errors.ts';
+import { MAX_DETAILS_BYTES } from '#model/inputs.ts';
 
 const scope = { projectSlug: 'acme', environmentSlug: 'dev' };
 const T0 = '2026-11-27T12:00:00.000Z';
@@ -174,5 +175,14 @@ describe('delete and restore', () => {
     expect(() => checkApplicable(c, { deleted: false, ifMatch: '*' })).not.toThrow();
     expect(() => checkApplicable(c, { deleted: false, ifMatch: [2] })).toThrow(PreconditionFailedError);
     expect(() => checkApplicable(c, { deleted: false, ifMatch: [] })).toThrow(PreconditionFailedError);
+  });
+});
+
+describe('the message of a refused pair', () => {
+  it('speaks of "an instance" and "a database", with their articles', () => {
+    const c = () => checkPair({ sourceResourceType: 'instance', targetResourceType: 'application' });
+    expect(c).toThrow('An instance cannot connect to an application; an instance may connect to: firewall, database.');
+    const d = () => checkPair({ sourceResourceType: 'database', targetResourceType: 'instance' });
+    expect(d).toThrow('A database cannot connect to an instance; a database may connect to: nothing.');
   });
 });

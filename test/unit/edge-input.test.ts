@@ -13,10 +13,10 @@ import { handler as notFound } from '../../functions/handlers/not-found.ts';
 import { handler as openApi } from '../../functions/handlers/openapi.ts';
 import { handler as updateConnection } from '../../functions/handlers/update-connection.ts';
 import { handler as validateConnection } from '../../functions/handlers/validate-connection.ts';
-import { toItem } from '../../functions/domain/connection.ts';
-import { RESOURCE_TYPES } from '../../functions/domain/rules.ts';
-import { connectionRules as rulesSchema } from '../../functions/docs/response-schemas.ts';
-import type { GatewayEvent } from '../../functions/http/http.ts';
+import { toItem } from '#store/connection-item.ts';
+import { RESOURCE_TYPES } from '#model/vocabulary.ts';
+import { connectionRules as rulesSchema } from '#model/representations.ts';
+import type { GatewayEvent } from '#http/http.ts';
 import {
   invoke,
   loadEvent,

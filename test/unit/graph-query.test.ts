@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ValidationError, type FieldError } from '../../functions/http/errors.ts';
-import { graphQuery } from '../../functions/http/schemas.ts';
-import { parse } from '../../functions/http/validation.ts';
+import { ValidationError, type FieldError } from '#model/errors.ts';
+import { graphQuery } from '#model/inputs.ts';
+import { parse } from '#http/validation.ts';
 
 type Query = Record<string, string | undefined>;
 

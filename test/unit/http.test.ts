@@ -8,11 +8,11 @@ import {
   InvalidStatusTransitionError,
   PreconditionFailedError,
   ServiceUnavailableError,
-  UnauthenticatedError,
-} from '../../functions/http/errors.ts';
-import { endpoint, json } from '../../functions/http/http.ts';
-import { logger } from '../../functions/http/observability.ts';
-import { problem as problemSchema } from '../../functions/docs/response-schemas.ts';
+} from '#model/errors.ts';
+import { UnauthenticatedError } from '#http/errors.ts';
+import { endpoint, json } from '#http/http.ts';
+import { logger } from '#http/observability.ts';
+import { problem as problemSchema } from '../../functions/docs/problem-schemas.ts';
 import { invoke, loadEvent, withBody, withClaims, withQuery, type Answer } from '../../testkit/events.ts';
 
 /** What a body must never show: stacks, source paths, the table, AWS error text. */

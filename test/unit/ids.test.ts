@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import { decodeTime } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { newConnectionId } from '../../functions/domain/ids.ts';
-import { connectionId } from '../../functions/http/schemas.ts';
+import { newConnectionId } from '#domain/ids.ts';
+import { connectionId } from '#model/inputs.ts';
 
 describe('newConnectionId', () => {
   it('encodes its time as the ulid package reads it, and is a connection id', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keys, type Scope } from '../../functions/store/keys.ts';
-import { RESOURCE_TYPES, STATUSES } from '../../functions/domain/rules.ts';
-import { KEY_ATTRIBUTES } from '../../functions/store/table-definition.ts';
+import { keys } from '#store/keys.ts';
+import { type Scope, RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
+import { KEY_ATTRIBUTES } from '#store/table-definition.ts';
 
 const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
 const ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Scope } from '../../functions/store/keys.ts';
-import { planConnectionList, planResourceConnections } from '../../functions/store/list-plans.ts';
-import type { Stream } from '../../functions/store/listing.ts';
-import { RESOURCE_TYPES, STATUSES } from '../../functions/domain/rules.ts';
-import type { ListConnectionsQuery, ResourceConnectionsQuery } from '../../functions/http/schemas.ts';
+import { type Scope, RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
+import { planConnectionList, planResourceConnections } from '#store/list-plans.ts';
+import type { Stream } from '#store/listing.ts';
+import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
 
 const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
 const LIVE = 'ENV#acme#prod#LIVE';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergePatch } from '../../functions/domain/merge-patch.ts';
+import { mergePatch } from '#domain/merge-patch.ts';
 
 describe('mergePatch', () => {
   // RFC 7396, Appendix A, every example.

@@ -4,8 +4,8 @@ import { ROUTES as ALL_ROUTES } from '../../functions/routes.ts';
 /** The API's paths: the $default catch-all is no path of it. */
 const ROUTES = ALL_ROUTES.filter((route) => route.method !== 'ANY');
 import { openApiDocument } from '../../functions/docs/openapi.ts';
-import { RESOURCE_TYPES, STATUSES } from '../../functions/domain/rules.ts';
-import { PROBLEMS } from '../../functions/docs/response-schemas.ts';
+import { RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
+import { PROBLEMS } from '../../functions/docs/problem-schemas.ts';
 
 interface Parameter {
   name: string;

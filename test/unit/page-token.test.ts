@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidNextTokenError } from '../../functions/http/errors.ts';
-import { openPageToken, sealPageToken, type StreamPosition } from '../../functions/store/page-token.ts';
+import { InvalidNextTokenError } from '#model/errors.ts';
+import { openPageToken, sealPageToken, type StreamPosition } from '#store/page-token.ts';
+import { problemOf } from '#http/errors.ts';
 
 const SECRET = 'unit-test-page-secret';
 const BINDING = JSON.stringify(['connections', 'acme', 'prod', [['status', 'pending']]]);
@@ -26,7 +27,7 @@ function expectInvalid(open: () => unknown): void {
     thrown = error;
   }
   expect(thrown).toBeInstanceOf(InvalidNextTokenError);
-  expect((thrown as InvalidNextTokenError).status).toBe(400);
+  expect(problemOf(thrown)?.status).toBe(400);
   expect((thrown as InvalidNextTokenError).code).toBe('INVALID_NEXT_TOKEN');
 }
 

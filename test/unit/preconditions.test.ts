@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { etag, parseIfMatch } from '../../functions/http/preconditions.ts';
+import { etag, parseIfMatch } from '#http/preconditions.ts';
 
 /** Whether a write on `version` goes ahead under this If-Match header. */
 const allows = (header: string | undefined, version: number): boolean => {

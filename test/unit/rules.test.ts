@@ -4,12 +4,9 @@ import {
   CONNECTION_RULES,
   isConnectionAllowed,
   isTransitionAllowed,
-  RESOURCE_TYPES,
-  STATUSES,
   STATUS_TRANSITIONS,
-  type ResourceType,
-  type Status,
-} from '../../functions/domain/rules.ts';
+} from '#domain/rules.ts';
+import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from '#model/vocabulary.ts';
 
 // The contract's tables (api-contract.md, sections 2 and 4), restated here on purpose: the test must
 // not read them from the code it checks.

@@ -2,20 +2,20 @@ import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { ValidationError, type FieldError } from '../../functions/http/errors.ts';
-import { parse } from '../../functions/http/validation.ts';
+import { ValidationError, type FieldError } from '#model/errors.ts';
+import { parse } from '#http/validation.ts';
 import {
   connectionId,
-  connectionPath,
   createConnectionBody,
   getConnectionQuery,
   listConnectionsQuery,
   resourceConnectionsQuery,
   resourceId,
-  resourcePath,
   slug,
   updateConnectionBody,
-} from '../../functions/http/schemas.ts';
+} from '#model/inputs.ts';
+import { connectionPath, resourcePath } from '#http/schemas.ts';
+import { problemOf } from '#http/errors.ts';
 
 /** The field errors `parse` reports, or a failed test when it accepts the value. */
 function refusal(schema: z.ZodMiniType, value: unknown): FieldError[] {
@@ -24,7 +24,7 @@ function refusal(schema: z.ZodMiniType, value: unknown): FieldError[] {
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
     const validation = error as ValidationError;
-    expect(validation.status).toBe(400);
+    expect(problemOf(error)?.status).toBe(400);
     expect(validation.code).toBe('VALIDATION_FAILED');
     return [...validation.errors];
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayEvent, GatewayResult } from '../../functions/http/http.ts';
+import type { GatewayEvent, GatewayResult } from '#http/http.ts';
 import { lambdaContext } from '../../local/gateway.ts';
 import { loadEvent, withQuery, type LambdaHandler } from '../../testkit/events.ts';
 

@@ -2,7 +2,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { Transaction } from '../../functions/store/transactions.ts';
+import { Transaction } from '#store/transactions.ts';
 
 const put = (pk: string) => ({ Put: { TableName: 't', Item: { pk, sk: 'x' } } });
 

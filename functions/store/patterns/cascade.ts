@@ -9,12 +9,13 @@
  * after a full pass over the index in which every entry proved, by that consistent read, to be
  * already deleted.
  */
-import { softDelete } from '../../domain/decisions.ts';
-import { NotFoundError } from '../../http/errors.ts';
-import type { ResourceRef, Scope } from '../keys.ts';
+import { softDelete } from '#domain/decisions.ts';
+import { NotFoundError } from '#model/errors.ts';
+import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import { change } from './change.ts';
 import { listResourceConnections } from './lists.ts';
 import type { StoreTable } from './table.ts';
+import type { CascadeResult } from '#model/representations.ts';
 
 /** Connections deleted at once by a cascade: bounded, so one request never floods the table. */
 const CASCADE_PARALLELISM = 25;
@@ -26,12 +27,6 @@ export interface CascadeOptions {
   readonly scope: Scope;
   readonly resource: ResourceRef;
   readonly actor: string;
-}
-
-export interface CascadeResult {
-  readonly deleted: number;
-  /** True only when no live connection of the resource remains. */
-  readonly complete: boolean;
 }
 
 export async function deleteAllForResource(

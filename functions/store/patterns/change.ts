@@ -5,17 +5,14 @@
  * restore, the release or claim of its pair guard. A lost race reads again and decides anew: with
  * If-Match, the new version is then the caller's 412.
  */
-import { toConnection, toItem, type Changes, type Connection } from '../../domain/connection.ts';
-import {
-  checkApplicable,
-  nextVersion,
-  notFound,
-  type Decision,
-  type VersionPrecondition,
-} from '../../domain/decisions.ts';
-import { ServiceUnavailableError } from '../../http/errors.ts';
+import { toConnection, toItem } from '../connection-item.ts';
+import type { Changes } from '#domain/connection.ts';
+import type { Connection } from '#model/representations.ts';
+import { checkApplicable, nextVersion, notFound, type Decision, type VersionPrecondition } from '#domain/decisions.ts';
+import { ServiceUnavailableError } from '#model/errors.ts';
 import { historyPut } from '../history.ts';
-import { keys, type Scope } from '../keys.ts';
+import { keys } from '../keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
 import { backOff, CONCURRENCY_RETRIES, isRetryableCancellation, Transaction } from '../transactions.ts';
 import { guardClaim, guardRelease, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';

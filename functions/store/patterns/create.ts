@@ -3,14 +3,15 @@
  * entry and, with an Idempotency-Key, the key's record. A repeat of the same key answers the first
  * result; the record commits with the connection, so there is no window with one and not the other.
  */
-import { toItem, type Connection } from '../../domain/connection.ts';
-import { checkPair, newConnection } from '../../domain/decisions.ts';
-import { newConnectionId } from '../../domain/ids.ts';
-import { IdempotencyKeyReusedError, ServiceUnavailableError } from '../../http/errors.ts';
-import type { CreateConnectionInput } from '../../http/schemas.ts';
+import { toItem } from '../connection-item.ts';
+import type { Connection } from '#model/representations.ts';
+import { checkPair, newConnection } from '#domain/decisions.ts';
+import { newConnectionId } from '#domain/ids.ts';
+import { IdempotencyKeyReusedError, ServiceUnavailableError } from '#model/errors.ts';
+import type { CreateConnectionInput } from '#model/inputs.ts';
 import { historyPut } from '../history.ts';
 import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from '../idempotency.ts';
-import type { Scope } from '../keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
 import { backOff, CONCURRENCY_RETRIES, isRetryableCancellation, Transaction } from '../transactions.ts';
 import { checkPairFree, guardClaim, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';

@@ -1,40 +1,14 @@
 /**
- * Connections as graph edges: the types GET /graph answers, and the one Query both of its readers
+ * Connections as graph edges: the one Query both of its readers
  * (whole-environment pages, graph.ts; neighbourhoods, neighbourhood.ts) use. The Query projects only
  * what an edge shows, so a page moves a fraction of what the index holds.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { ResourceType, Status } from '../../domain/rules.ts';
+import type { GraphEdge, GraphNode } from '#model/representations.ts';
+import type { ResourceType, Status } from '#model/vocabulary.ts';
 import type { QueryObserver } from '../listing.ts';
 import type { StreamKey } from '../page-token.ts';
 import { TABLE, type IndexName } from '../table-definition.ts';
-
-export interface GraphNode {
-  /** `type/id`: no resource type holds a `/`, and no resource id either. */
-  readonly key: string;
-  readonly resourceType: ResourceType;
-  readonly resourceId: string;
-}
-
-export interface GraphEdge {
-  /** The connection id. */
-  readonly id: string;
-  readonly source: string;
-  readonly target: string;
-  readonly status: Status;
-  readonly version: number;
-  readonly updatedAt: string;
-  /** Only on soft-deleted connections, which only `includeDeleted=true` pages hold. */
-  readonly deletedAt?: string;
-}
-
-export interface Graph {
-  readonly nodes: GraphNode[];
-  readonly edges: GraphEdge[];
-  readonly nextToken: string | null;
-  /** A neighbourhood with more than 1,000 edges answers the first 1,000 (nearest hops first). */
-  readonly truncated: boolean;
-}
 
 /** What the graph reads with: the repository's client and settings. */
 export interface GraphSource {

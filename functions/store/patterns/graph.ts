@@ -5,9 +5,11 @@
  * edges it returns, never more than its limit (at most 1,000). The neighbourhood of one resource is
  * in neighbourhood.ts.
  */
-import type { GraphQuery } from '../../http/schemas.ts';
-import { nodesOf, queryEdges, type Graph, type GraphEdge, type GraphSource, type GraphStream } from './graph-edges.ts';
-import { keys, type Liveness, type Scope } from '../keys.ts';
+import type { GraphQuery } from '#model/inputs.ts';
+import { nodesOf, queryEdges, type GraphSource, type GraphStream } from './graph-edges.ts';
+import type { Graph, GraphEdge } from '#model/representations.ts';
+import { keys, type Liveness } from '../keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
 import { readNeighbourhood } from './neighbourhood.ts';
 import { openPageToken, sealPageToken, type StreamPosition } from '../page-token.ts';
 

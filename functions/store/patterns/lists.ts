@@ -1,9 +1,10 @@
 /** The lists: connections by filter, a resource's connections, and a connection's history, each a sealed-token page. */
-import { toConnection, type Connection } from '../../domain/connection.ts';
-import { notFound } from '../../domain/decisions.ts';
-import type { ListConnectionsQuery, ResourceConnectionsQuery } from '../../http/schemas.ts';
-import { toHistoryEntry, type HistoryEntry } from '../history.ts';
-import type { ResourceRef, Scope } from '../keys.ts';
+import { toConnection } from '../connection-item.ts';
+import type { Connection, HistoryEntry } from '#model/representations.ts';
+import { notFound } from '#domain/decisions.ts';
+import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
+import { toHistoryEntry } from '../history.ts';
+import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import { planConnectionList, planHistory, planResourceConnections, type ListPlan } from '../list-plans.ts';
 import { queryPage, type Page } from '../listing.ts';
 import type { StoreTable } from './table.ts';

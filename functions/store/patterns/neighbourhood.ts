@@ -6,17 +6,11 @@
  * byTarget index (`in`), or both (`both`: each hop follows connections either way). Nodes are
  * queried once each, so a depth-d neighbourhood costs at most d rounds.
  */
-import { MAX_GRAPH_EDGES, type GRAPH_DIRECTIONS } from '../../http/schemas.ts';
-import {
-  nodeKey,
-  nodesOf,
-  queryEdges,
-  type Graph,
-  type GraphEdge,
-  type GraphSource,
-  type GraphStream,
-} from './graph-edges.ts';
-import { keys, type ResourceRef, type Scope } from '../keys.ts';
+import { MAX_GRAPH_EDGES, type GRAPH_DIRECTIONS } from '#model/inputs.ts';
+import { nodeKey, nodesOf, queryEdges, type GraphSource, type GraphStream } from './graph-edges.ts';
+import type { Graph, GraphEdge } from '#model/representations.ts';
+import { keys } from '../keys.ts';
+import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import type { StreamKey } from '../page-token.ts';
 
 export type Direction = (typeof GRAPH_DIRECTIONS)[number];

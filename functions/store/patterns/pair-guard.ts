@@ -3,10 +3,12 @@
  * connection live (create, restore) and released in the one that deletes it, so that duplicates are
  * impossible under any concurrency.
  */
-import { scopeOf, type Connection } from '../../domain/connection.ts';
-import { DuplicateConnectionError } from '../../http/errors.ts';
-import type { CreateConnectionInput } from '../../http/schemas.ts';
-import { keys, type Scope } from '../keys.ts';
+import { scopeOf } from '#domain/connection.ts';
+import type { Connection } from '#model/representations.ts';
+import { DuplicateConnectionError } from '#model/errors.ts';
+import type { CreateConnectionInput } from '#model/inputs.ts';
+import { keys } from '../keys.ts';
+import type { Scope } from '#model/vocabulary.ts';
 import type { TransactItem } from '../transactions.ts';
 import { getItem, type StoreTable } from './table.ts';
 

@@ -1,7 +1,7 @@
 /** The graph the page draws: the API's shapes, the vocabulary, and the simplified view of big graphs. */
 
-// The vocabulary is the service's own rules table, bundled into the page: never restated here.
-import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from '../../../functions/domain/rules.ts';
+// The vocabulary is the service's own, bundled into the page: never restated here.
+import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from '../../../functions/model/vocabulary.ts';
 
 export { RESOURCE_TYPES, STATUSES, type ResourceType, type Status };
 /** What "problems only" keeps: a connection that is not working and not merely waiting. */
