@@ -5,15 +5,53 @@
  * its alarms; the local server dispatches to it; the OpenAPI document lists it; the bundle budget
  * and benchmark (testkit/esbuild.ts) build it.
  *
+ * Each entry also says what its function may do to the table (`data`): lib/ turns that into the
+ * function's IAM policy and environment, and nothing else grants a function anything.
+ *
  * What a new route needs besides, each a type error until written (tables keyed by RouteId):
  * 1. functions/handlers/<handler>.ts, exporting `handler` (built with `endpoint(id, …)`);
- * 2. functions/http/endpoints.ts `ENDPOINTS`: its path, query and body schemas (schemas.ts);
+ * 2. functions/http/endpoints.ts `ENDPOINTS`: its path, query and body schemas (model/inputs.ts);
  * 3. functions/docs/endpoint-docs.ts `ENDPOINT_DOCS`: its success and error answers
- *    (response-schemas.ts);
- * 4. lib/data-access.ts `DATA_ACCESS`: the DynamoDB actions and indexes its code uses;
- * 5. test/infra/permissions.test.ts `EXPECTED` and test/api/authorization-matrix.test.ts `MATRIX`;
- * and, by hand: the contract (../shared/api-contract.md) and the README's usage section.
+ *    (model/representations.ts, docs/problem-schemas.ts);
+ * 4. test/api/authorization-matrix.test.ts `MATRIX`: the answer each kind of caller gets;
+ * and, by hand: the API reference (docs/api.md) and the README's usage section.
  */
+import type { IndexName } from './store/table-definition.ts';
+
+/**
+ * A DynamoDB action on the table's items. A transaction needs no action of its own: IAM checks each
+ * operation inside it (Put → PutItem, Delete → DeleteItem, Update → UpdateItem, ConditionCheck →
+ * ConditionCheckItem).
+ */
+export type ItemAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:ConditionCheckItem';
+
+/** What a function may do to the table: least privilege, stated beside the route it serves. */
+export interface DataAccess {
+  /** Item actions, granted on the table ARN. */
+  readonly items: readonly ItemAction[];
+  /** Where it Queries: the table itself (a connection's history shares its partition) or named indexes. */
+  readonly queries: readonly (IndexName | 'table')[];
+}
+
+const READS: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
+
+/** Whether the function may change the table (a read route never may: test/unit/routes.test.ts). */
+export const writes = (data: DataAccess): boolean => data.items.some((action) => !READS.includes(action));
+/** Whether the function touches the table at all: if not, it gets neither its name nor a grant. */
+export const touchesTable = (data: DataAccess): boolean => data.items.length > 0 || data.queries.length > 0;
+
+const NOTHING: DataAccess = { items: [], queries: [] };
+const GET: readonly ItemAction[] = ['dynamodb:GetItem'];
+/** Read the connection (or a guard, an idempotency record), then one transaction of Puts. */
+const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/** A change that also releases the pair guard (a Delete in the transaction). */
+const CHANGE_AND_RELEASE: readonly ItemAction[] = [...CHANGE, 'dynamodb:DeleteItem'];
 /** ANY only with the catch-all `$default` route. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'ANY';
 
@@ -27,8 +65,8 @@ export interface Route {
   readonly handler: string;
   /** The token scope the route needs; null for the public service routes. */
   readonly scope: 'connections:read' | 'connections:write' | null;
-  /** Whether the function writes to the table: least privilege follows from it. */
-  readonly access: 'none' | 'read' | 'write';
+  /** What its function may do to the table, and nothing more. */
+  readonly data: DataAccess;
   readonly summary: string;
   /** Seconds the function may run (under API Gateway's 30 s). @default 10 */
   readonly timeoutSeconds?: number;
@@ -45,7 +83,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections`,
     handler: 'create-connection',
     scope: 'connections:write',
-    access: 'write',
+    // Puts the connection, its pair guard, history and idempotency record; reads the record or the guard.
+    data: { items: CHANGE, queries: [] },
     summary: 'Create a connection between two resources',
   },
   {
@@ -54,7 +93,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections`,
     handler: 'list-connections',
     scope: 'connections:read',
-    access: 'read',
+    // Pages only: Query on whichever index the filters choose (list-plans.ts).
+    data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
     summary: 'List the connections of a project environment',
   },
   {
@@ -63,7 +103,7 @@ export const ROUTES = [
     path: `${BASE}/resource-connections/{connectionId}`,
     handler: 'get-connection',
     scope: 'connections:read',
-    access: 'read',
+    data: { items: GET, queries: [] },
     summary: 'Get one connection',
   },
   {
@@ -72,7 +112,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections/{connectionId}`,
     handler: 'update-connection',
     scope: 'connections:write',
-    access: 'write',
+    // Puts the new version and its history entry; releases nothing.
+    data: { items: CHANGE, queries: [] },
     summary: 'Update the status, status reason or details of a connection',
   },
   {
@@ -81,7 +122,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections/{connectionId}`,
     handler: 'delete-connection',
     scope: 'connections:write',
-    access: 'write',
+    // Puts the deleted version and its history entry, and releases the pair guard.
+    data: { items: CHANGE_AND_RELEASE, queries: [] },
     summary: 'Soft-delete a connection',
   },
   {
@@ -90,7 +132,8 @@ export const ROUTES = [
     path: `${BASE}/resources/{resourceType}/{resourceId}/connections`,
     handler: 'list-resource-connections',
     scope: 'connections:read',
-    access: 'read',
+    // A resource's source-side and target-side streams.
+    data: { items: [], queries: ['bySource', 'byTarget'] },
     summary: 'List every connection in which a resource is the source or the target',
   },
   {
@@ -99,7 +142,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections/validate`,
     handler: 'validate-connection',
     scope: 'connections:read',
-    access: 'read',
+    // Reads the pair guard (and nothing else): it writes nothing.
+    data: { items: GET, queries: [] },
     summary: 'Run every check a create would run, writing nothing',
   },
   {
@@ -108,7 +152,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections/{connectionId}/history`,
     handler: 'get-connection-history',
     scope: 'connections:read',
-    access: 'read',
+    // The history entries sit in the connection's own partition of the table.
+    data: { items: [], queries: ['table'] },
     summary: 'Every change of a connection, oldest first',
   },
   {
@@ -117,7 +162,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections/{connectionId}/restore`,
     handler: 'restore-connection',
     scope: 'connections:write',
-    access: 'write',
+    // Claims the pair guard again (a Put); releases nothing.
+    data: { items: CHANGE, queries: [] },
     summary: 'Undo a soft delete; the connection returns as pending',
   },
   {
@@ -126,7 +172,8 @@ export const ROUTES = [
     path: `${BASE}/resources/{resourceType}/{resourceId}/connections`,
     handler: 'delete-resource-connections',
     scope: 'connections:write',
-    access: 'write',
+    // Pages through the resource's connections and soft-deletes each, releasing its guard.
+    data: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'] },
     summary: 'Soft-delete every live connection of a resource (when the resource itself is deleted)',
     // Thousands of connections, a bounded batch at a time; a repeat finishes an interrupted run.
     timeoutSeconds: 29,
@@ -137,7 +184,8 @@ export const ROUTES = [
     path: `${BASE}/graph`,
     handler: 'get-graph',
     scope: 'connections:read',
-    access: 'read',
+    // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
+    data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
     summary: 'The environment as nodes and edges: a page of it, or the neighbourhood of one resource',
   },
   {
@@ -146,7 +194,7 @@ export const ROUTES = [
     path: '/health',
     handler: 'health',
     scope: null,
-    access: 'none',
+    data: NOTHING,
     summary: 'Liveness check',
   },
   {
@@ -155,7 +203,7 @@ export const ROUTES = [
     path: '/openapi.json',
     handler: 'openapi',
     scope: null,
-    access: 'none',
+    data: NOTHING,
     summary: 'The OpenAPI 3.1 document of this API',
   },
   {
@@ -164,7 +212,7 @@ export const ROUTES = [
     path: '/connection-rules',
     handler: 'connection-rules',
     scope: null,
-    access: 'none',
+    data: NOTHING,
     summary: 'The connection rules and status transitions the service enforces',
   },
   {
@@ -173,7 +221,7 @@ export const ROUTES = [
     path: '/topology',
     handler: 'topology',
     scope: null,
-    access: 'none',
+    data: NOTHING,
     summary: "A page that draws an environment's connections (it calls the graph route with the user's token)",
     webPage: 'topology',
   },
@@ -183,7 +231,7 @@ export const ROUTES = [
     path: '/topology/{asset}',
     handler: 'topology-asset',
     scope: null,
-    access: 'none',
+    data: NOTHING,
     summary: "The topology page's script, layout worker and style sheet",
     webPage: 'topology',
   },
@@ -193,7 +241,7 @@ export const ROUTES = [
     path: '$default',
     handler: 'not-found',
     scope: null,
-    access: 'none',
+    data: NOTHING,
     summary: 'Any method and path no other route matches: 404 as problem+json',
   },
 ] as const satisfies readonly Route[];

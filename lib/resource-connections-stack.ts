@@ -55,7 +55,7 @@ export class ResourceConnectionsStack extends Stack {
         timeout: route.timeoutSeconds === undefined ? undefined : Duration.seconds(route.timeoutSeconds),
         webPage: route.webPage,
       });
-      bindDataAccess(fn, route, {
+      bindDataAccess(fn, route.data, {
         table: this.table,
         pageTokenSecret: pageTokenSecret.value,
         dynamoDbEndpoint: settings.dynamoDbEndpoint,

@@ -3,7 +3,7 @@
  * architecture, timeout, log group) with the environment their handler reads.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type Route } from '../../functions/routes.ts';
+import { ROUTES, touchesTable, type Route } from '../../functions/routes.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;
@@ -42,7 +42,7 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', 
     });
   });
 
-  if (route.access === 'none') {
+  if (!touchesTable(route.data)) {
     it('gets no table and no paging key: it never reads data', () => {
       const variables = fnOf(route).properties.Environment.Variables;
       expect(variables).not.toHaveProperty('TABLE_NAME');
@@ -67,27 +67,12 @@ it('generates the paging key in Secrets Manager', () => {
 });
 
 it('points the functions at another DynamoDB only when asked (LocalStack)', () => {
-  const data = ROUTES.find((route) => route.access !== 'none')!;
+  const data = ROUTES.find((route) => touchesTable(route.data))!;
   expect(fnOf(data).properties.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
   const local = synthesize({ context: { dynamoDbEndpoint: 'http://localhost.localstack.cloud:4566' } });
   const id = local.logicalId(local.stack.functions.get(data.id)!);
   expect(local.template.toJSON().Resources[id].Properties.Environment.Variables.DYNAMODB_ENDPOINT).toBe(
     'http://localhost.localstack.cloud:4566',
-  );
-});
-
-it('refuses a route whose grants the data-access table does not state: no default grants', () => {
-  const unknown: Route = {
-    id: 'getSomethingUnknown',
-    method: 'GET',
-    path: '/api/{projectSlug}/{environmentSlug}/something-unknown',
-    handler: 'get-connection',
-    scope: 'connections:read',
-    access: 'read',
-    summary: 'A route the data-access table does not know',
-  };
-  expect(() => synthesize({ routes: [...ROUTES, unknown] })).toThrow(
-    /getSomethingUnknown has no grants: add it to DATA_ACCESS/,
   );
 });
 

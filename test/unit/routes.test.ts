@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/routes.ts';
+import { ROUTES, touchesTable, writes } from '../../functions/routes.ts';
 
 const BASE = '/api/{projectSlug}/{environmentSlug}';
 
@@ -46,11 +46,11 @@ describe('the route table', () => {
     expect(new Set(ROUTES.map((r) => `${r.method} ${r.path}`)).size).toBe(ROUTES.length);
   });
 
-  it('gives table access only to routes behind a token, and write access never to a GET', () => {
+  it('gives table access only to routes behind a token, and write access only to routes with the write scope', () => {
     for (const route of ROUTES) {
-      expect(route.access === 'none', route.id).toBe(route.scope === null);
-      if (route.method === 'GET') expect(route.access, route.id).not.toBe('write');
-      if (route.scope === 'connections:read') expect(route.access, route.id).toBe('read');
+      expect(touchesTable(route.data), route.id).toBe(route.scope !== null);
+      expect(writes(route.data), route.id).toBe(route.scope === 'connections:write');
+      if (route.method === 'GET') expect(writes(route.data), route.id).toBe(false);
     }
   });
 });
