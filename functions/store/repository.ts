@@ -24,7 +24,6 @@ import { checkCreate, create, type CreateOptions, type Created } from './pattern
 import { listConnections, listHistory, listResourceConnections, type PageQuery } from './patterns/lists.ts';
 import type { StoreTable } from './patterns/table.ts';
 
-
 export interface RepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
