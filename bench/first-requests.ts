@@ -7,7 +7,8 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { routeById, type RouteId } from '../functions/routes.ts';
 import { followStream } from '../local/stream-events.ts';
-import { gatewayEvent, streamEvent, tokenClaims, type GatewayRequest } from '../testkit/gateway-events.ts';
+import { gatewayEvent, type GatewayRequest } from '../local/gateway.ts';
+import { streamEvent, tokenClaims } from '../testkit/gateway-events.ts';
 import type { LambdaProcess } from '../testkit/lambda-process.ts';
 
 const PROJECT = 'bench';
@@ -95,7 +96,7 @@ export async function firstRequests(
   const conn = `${BASE}/resource-connections`;
   return new Map<string, unknown[]>([
     ['create-connection', perRound((i) => request('createConnection', conn, json(pair(`new-${run}-${i}`, 'i-new'))))],
-    ['list-connections', perRound(() => request('listConnections', conn, { query: [['limit', '50']] }))],
+    ['list-connections', perRound(() => request('listConnections', conn, { rawQueryString: 'limit=50' }))],
     ['get-connection', perRound(() => request('getConnection', `${conn}/${main}`))],
     [
       'update-connection',

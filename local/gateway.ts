@@ -1,23 +1,18 @@
 /**
  * What API Gateway (HTTP API, payload format 2.0) and the Lambda runtime do in front of the
  * functions: match a route, build the event exactly as the real service sends it, and the context
- * a function is invoked with. The test kit builds its events with the same pieces.
+ * a function is invoked with. The local server, the handler tests and the bundle tests all build
+ * their events here.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { routeKey, ROUTES, type Route } from '../functions/routes.ts';
-import type { JwtClaims } from './jwt.ts';
 
 export interface RouteMatch {
   readonly route: Route;
   readonly pathParameters: Record<string, string>;
 }
 
-const compiled = ROUTES.filter((route) => route.method !== 'ANY').map((route) => ({
-  route,
-  segments: route.path.split('/').slice(1),
-}));
 const catchAll = ROUTES.find((route) => route.path === '$default');
 
 /**
@@ -29,30 +24,68 @@ export function matchRoute(method: string, path: string): RouteMatch | undefined
 }
 
 function matchPath(method: string, path: string): RouteMatch | undefined {
-  const segments = path.split('/').slice(1);
-  for (const { route, segments: pattern } of compiled) {
-    if (route.method !== method || pattern.length !== segments.length) continue;
-    const pathParameters: Record<string, string> = {};
-    const matches = pattern.every((part, i) => {
-      const segment = segments[i]!;
-      if (!part.startsWith('{')) return part === segment;
-      if (segment === '') return false;
-      try {
-        pathParameters[part.slice(1, -1)] = decodeURIComponent(segment);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (matches) return { route, pathParameters };
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const pathParameters = matchSegments(route, path);
+    if (pathParameters) return { route, pathParameters };
   }
   return undefined;
 }
 
-const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|x-www-form-urlencoded))/i;
+/** The decoded path parameters when `path` matches the route's path, else undefined. */
+function matchSegments(route: Route, path: string): Record<string, string> | undefined {
+  const pattern = route.path.split('/').slice(1);
+  const segments = path.split('/').slice(1);
+  if (pattern.length !== segments.length) return undefined;
+  const pathParameters: Record<string, string> = {};
+  const matches = pattern.every((part, i) => {
+    const segment = segments[i]!;
+    if (!part.startsWith('{')) return part === segment;
+    if (segment === '') return false;
+    try {
+      pathParameters[part.slice(1, -1)] = decodeURIComponent(segment);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return matches ? pathParameters : undefined;
+}
+
+/**
+ * Media types API Gateway passes as text; every other body (a missing content type,
+ * application/merge-patch+json and form data included) arrives base64-encoded. HTTP APIs have no
+ * binary-media setting; this split was checked against real AWS (ministackorg/ministack#766) and
+ * matches the captures in testkit/fixtures/captured/.
+ */
+const TEXT_MEDIA = /^(text\/[^;]*|application\/(json|xml|javascript))\s*(;.*)?$/i;
+
+export const isTextMediaType = (contentType: string | undefined): boolean => TEXT_MEDIA.test(contentType ?? '');
+
+/** What a client sent, and the route API Gateway matched: everything the event is made of. */
+export interface GatewayRequest {
+  readonly route: Route;
+  /** The method as sent (the catch-all takes any). @default the route's method, GET for the catch-all */
+  readonly method?: string;
+  /** The path as the client sent it, percent-encoded where it must be. */
+  readonly path: string;
+  readonly rawQueryString?: string;
+  /** Header names as the client wrote them; a repeated header as a list. */
+  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly body?: Buffer | string;
+  /** The verified token's claims; absent on a public route. */
+  readonly claims?: Readonly<Record<string, unknown>>;
+  /** The scopes the authorizer lists. @default the words of the `scope` claim, or null without one */
+  readonly scopes?: readonly string[] | null;
+  readonly sourceIp?: string;
+  /** @default 'HTTP/1.1' */
+  readonly protocol?: string;
+  /** API Gateway sets `isBase64Encoded` on some body-less requests too; handlers must not trip on it. */
+  readonly base64WithoutBody?: boolean;
+}
 
 /** Claim values reach the function as strings, a list as "[a b]": so API Gateway passes them. */
-function stringClaims(claims: JwtClaims): Record<string, string> {
+function stringClaims(claims: Readonly<Record<string, unknown>>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(claims).map(([name, value]) => [
       name,
@@ -66,45 +99,68 @@ function requestTime(date: Date): string {
   return `${day}/${month}/${year}:${time} +0000`;
 }
 
-export function buildEvent(
-  req: IncomingMessage,
-  url: URL,
-  body: Buffer,
-  match: RouteMatch,
-  claims: JwtClaims | undefined,
-): APIGatewayProxyEventV2WithJWTAuthorizer {
+/**
+ * The payload 2.0 event API Gateway (HTTP API) hands the route's function: header names lowercased
+ * and repeats joined with commas, its own forwarding headers added, cookies moved to `cookies`,
+ * repeated query values joined in `queryStringParameters` (the raw query keeps them apart), path
+ * parameters decoded, claims as strings, no `body` key without a body, and a body that is not text
+ * by its media type base64-encoded. The one builder: the local server, the handler tests and the
+ * bundle tests all send events made here.
+ */
+export function gatewayEvent(request: GatewayRequest): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const { route, path, claims } = request;
+  const method = request.method ?? (route.method === 'ANY' ? 'GET' : route.method);
+  const sourceIp = request.sourceIp ?? '127.0.0.1';
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    const text = typeof value === 'string' ? value : value.join(',');
+    headers[lower] = Object.hasOwn(headers, lower) ? `${headers[lower]},${text}` : text;
   }
-  const rawQueryString = url.search.slice(1);
+  const cookies = headers.cookie?.split(/;\s*/).filter(Boolean);
+  delete headers.cookie;
+  const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(request.body);
+  if (body.length > 0) headers['content-length'] ??= String(body.length);
+  headers.host ??= 'localhost';
+  headers['x-forwarded-for'] ??= sourceIp;
+  headers['x-forwarded-port'] ??= '443';
+  headers['x-forwarded-proto'] ??= 'https';
+  headers['x-amzn-trace-id'] ??=
+    `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+  const rawQueryString = request.rawQueryString ?? '';
   const queryStringParameters = queryParameters(rawQueryString);
-  const cookies = req.headers.cookie?.split(/;\s*/).filter(Boolean);
-  const contentType = headers['content-type'] ?? '';
-  const isText = TEXT_TYPES.test(contentType);
+  const pathParameters = route.path === '$default' ? {} : (matchSegments(route, path) ?? {});
+  const isText = isTextMediaType(headers['content-type']);
   const now = new Date();
-  const scopes = typeof claims?.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : null;
+  const scopes =
+    request.scopes !== undefined
+      ? request.scopes && [...request.scopes]
+      : typeof claims?.scope === 'string'
+        ? claims.scope.split(' ').filter(Boolean)
+        : null;
 
-  const key = routeKey(match.route);
+  const key = routeKey(route);
   const event = {
     version: '2.0',
     routeKey: key,
-    rawPath: url.pathname,
+    rawPath: path,
     rawQueryString,
     ...(cookies?.length ? { cookies } : {}),
     headers,
     ...(Object.keys(queryStringParameters).length ? { queryStringParameters } : {}),
-    ...(Object.keys(match.pathParameters).length ? { pathParameters: match.pathParameters } : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
     requestContext: {
       accountId: 'local',
       apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
+      ...(claims ? { authorizer: { jwt: { claims: stringClaims(claims), scopes } } } : {}),
+      domainName: headers.host,
+      domainPrefix: headers.host.split('.')[0]!,
       http: {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        method,
+        path,
+        protocol: request.protocol ?? 'HTTP/1.1',
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
@@ -112,12 +168,9 @@ export function buildEvent(
       stage: '$default',
       time: requestTime(now),
       timeEpoch: now.getTime(),
-      ...(claims
-        ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: stringClaims(claims), scopes } } }
-        : {}),
     },
     ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
-    isBase64Encoded: body.length > 0 && !isText,
+    isBase64Encoded: body.length > 0 ? !isText : Boolean(request.base64WithoutBody),
   };
   return event as APIGatewayProxyEventV2WithJWTAuthorizer;
 }

@@ -19,7 +19,7 @@ import type { Context } from 'aws-lambda';
 import { PayloadTooLargeError, ProblemError, UnauthenticatedError } from '#http/errors.ts';
 import { problemResponse, type GatewayEvent, type GatewayResult } from '#http/http.ts';
 import { startLocalDatabase, useLocalEnvironment } from './environment.ts';
-import { buildEvent, lambdaContext, matchRoute } from './gateway.ts';
+import { gatewayEvent, lambdaContext, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
 import { fileSink, publishStream, type StreamFollower } from './stream-events.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
@@ -135,7 +135,17 @@ async function serve(req: IncomingMessage, res: ServerResponse, jwtSecret: strin
     }
   }
 
-  const event = buildEvent(req, url, body, match, claims);
+  const event = gatewayEvent({
+    route: match.route,
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers: req.headers,
+    body,
+    claims,
+    sourceIp: req.socket.remoteAddress,
+    protocol: `HTTP/${req.httpVersion}`,
+  });
   const handler = await loadHandler(match.route.handler);
   const result = await handler(event, lambdaContext(match.route.id, event.requestContext.requestId));
   send(res, result);

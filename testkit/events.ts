@@ -1,12 +1,13 @@
 /**
- * API Gateway (HTTP API, payload format 2.0) events for handler tests, built from the fixtures in
- * testkit/fixtures/ as the real service sends them: lowercase header names, claim values as strings,
- * repeated query values joined by commas in queryStringParameters, no `body` key on GET, and
- * `isBase64Encoded` true for a body API Gateway does not treat as text.
+ * API Gateway (HTTP API, payload format 2.0) events for handler tests: the JSON fixtures in
+ * testkit/fixtures/ (each what local/gateway.ts builds for its request: test/unit/fixtures.test.ts),
+ * and small changes to them that follow the builder's rules: lowercase header names, claim values as
+ * strings, repeated query values joined by commas in queryStringParameters, no `body` key on GET,
+ * and `isBase64Encoded` true for a body whose media type API Gateway does not treat as text.
  */
 import { readFileSync } from 'node:fs';
 import type { GatewayEvent, GatewayResult } from '#http/http.ts';
-import { lambdaContext, queryParameters } from '../local/gateway.ts';
+import { isTextMediaType, lambdaContext, queryParameters } from '../local/gateway.ts';
 
 export type FixtureName =
   | 'get-connection'
@@ -95,7 +96,7 @@ export function withHeaders(event: GatewayEvent, changes: Record<string, string 
 export interface BodyOptions {
   /** The content-type header; `null` sends none. Default `application/json`. */
   readonly contentType?: string | null;
-  /** Send the body base64-encoded with `isBase64Encoded: true`, as API Gateway does for non-text types. */
+  /** Send the body base64-encoded with `isBase64Encoded: true`. @default as API Gateway does: unless its media type is text */
   readonly base64?: boolean;
 }
 
@@ -105,14 +106,15 @@ export function withBody(event: GatewayEvent, body: unknown, options: BodyOption
     ? body
     : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
   const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
+  const base64 = options.base64 ?? !isTextMediaType(contentType ?? undefined);
   const withType = withHeaders(event, {
     'content-type': contentType ?? undefined,
     'content-length': String(bytes.length),
   });
   return {
     ...withType,
-    body: options.base64 ? bytes.toString('base64') : bytes.toString('utf8'),
-    isBase64Encoded: options.base64 ?? false,
+    body: base64 ? bytes.toString('base64') : bytes.toString('utf8'),
+    isBase64Encoded: base64,
   } as GatewayEvent;
 }
 

@@ -5,7 +5,8 @@
  * against DynamoDB Local.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayEvent, tokenClaims, type GatewayRequest } from '../../testkit/gateway-events.ts';
+import { gatewayEvent, type GatewayRequest } from '../../local/gateway.ts';
+import { tokenClaims, queryString } from '../../testkit/gateway-events.ts';
 import type { LambdaProcess } from '../../testkit/lambda-process.ts';
 import { routeById, ROUTES, type RouteId } from '../../functions/routes.ts';
 import { call, startFunction } from './support/deployed.ts';
@@ -88,18 +89,18 @@ describe('data routes', () => {
   it('lists with a query, and refuses a repeated parameter that API Gateway joined with a comma', async () => {
     await create('app-list');
     const page = await send('listConnections', `${BASE}/resource-connections`, {
-      query: [
+      rawQueryString: queryString([
         ['sourceResourceType', 'application'],
         ['limit', '2'],
-      ],
+      ]),
     });
     expect(page.statusCode).toBe(200);
     expect((page.json() as { items: unknown[] }).items.length).toBeGreaterThan(0);
     const repeated = await send('listConnections', `${BASE}/resource-connections`, {
-      query: [
+      rawQueryString: queryString([
         ['status', 'pending'],
         ['status', 'connected'],
-      ],
+      ]),
     });
     expect(repeated.statusCode).toBe(400);
     expect(repeated.headers['content-type']).toBe('application/problem+json');

@@ -7,7 +7,8 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { gatewayEvent, streamEvent, tokenClaims } from '../../testkit/gateway-events.ts';
+import { gatewayEvent } from '../../local/gateway.ts';
+import { streamEvent, tokenClaims } from '../../testkit/gateway-events.ts';
 import type { LambdaProcess } from '../../testkit/lambda-process.ts';
 import { routeById } from '../../functions/routes.ts';
 import { followStream } from '../../local/stream-events.ts';

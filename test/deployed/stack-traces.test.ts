@@ -4,7 +4,8 @@
  * not exist, fails its read unexpectedly: 500 INTERNAL, and the log line carries a mapped stack.
  */
 import { expect, it } from 'vitest';
-import { gatewayEvent, tokenClaims } from '../../testkit/gateway-events.ts';
+import { gatewayEvent } from '../../local/gateway.ts';
+import { tokenClaims } from '../../testkit/gateway-events.ts';
 import { routeById } from '../../functions/routes.ts';
 import { call, deployedFunction, startFunction } from './support/deployed.ts';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import type { IncomingMessage } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import { handler as getConnection } from '../../functions/handlers/get-connection.ts';
 import { handler as health } from '../../functions/handlers/health.ts';
 import { ROUTES } from '../../functions/routes.ts';
-import { buildEvent, matchRoute, type RouteMatch } from '../../local/gateway.ts';
+import { gatewayEvent, matchRoute, type GatewayRequest, type RouteMatch } from '../../local/gateway.ts';
+import { CAPTURED_GATEWAY_EVENTS } from '../../testkit/gateway-events.ts';
 import { invoke } from '../../testkit/events.ts';
 
 vi.hoisted(() => {
@@ -13,14 +13,6 @@ vi.hoisted(() => {
 });
 
 const ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';
-
-/** Just enough of an IncomingMessage for buildEvent: headers as Node gives them, version, socket. */
-function request(
-  headers: Record<string, string | string[]>,
-  socket: { remoteAddress?: string } = { remoteAddress: '10.1.2.3' },
-): IncomingMessage {
-  return { headers, httpVersion: '1.1', socket } as unknown as IncomingMessage;
-}
 
 function matched(method: string, path: string): RouteMatch {
   const match = matchRoute(method, path);
@@ -125,7 +117,7 @@ describe('matchRoute', () => {
   });
 });
 
-describe('buildEvent', () => {
+describe('gatewayEvent, the one builder', () => {
   const listPath = '/api/acme/prod/resource-connections';
   const claims = {
     sub: 'user-7',
@@ -136,21 +128,27 @@ describe('buildEvent', () => {
     address: { country: 'NL' },
   };
 
+  /** The event for a request as the local server hands it over: method, path and the route it matched. */
+  const build = (method: string, path: string, request: Partial<GatewayRequest> = {}) =>
+    gatewayEvent({ route: matched(method, path).route, method, path, sourceIp: '10.1.2.3', ...request });
+
   it('builds a payload 2.0 event as API Gateway does', () => {
     // prepare
-    const url = new URL(`http://localhost:3000${listPath}?status=pending&status=failed&limit=5`);
-    const req = request({
-      host: 'localhost:3000',
-      'user-agent': 'curl/8.5.0',
-      accept: 'application/json',
-      authorization: 'Bearer x.y.z',
-      cookie: 'session=abc; theme=dark',
-      'x-forwarded-for': ['203.0.113.7', '10.0.0.1'],
-    });
     const before = Date.now();
 
     // act
-    const event = buildEvent(req, url, Buffer.alloc(0), matched('GET', listPath), claims);
+    const event = build('GET', listPath, {
+      rawQueryString: 'status=pending&status=failed&limit=5',
+      headers: {
+        host: 'localhost:3000',
+        'User-Agent': 'curl/8.5.0',
+        accept: 'application/json',
+        authorization: 'Bearer x.y.z',
+        cookie: 'session=abc; theme=dark',
+        'x-forwarded-for': ['203.0.113.7', '10.0.0.1'],
+      },
+      claims,
+    });
 
     // assess
     expect(event).toMatchObject({
@@ -163,13 +161,17 @@ describe('buildEvent', () => {
       cookies: ['session=abc', 'theme=dark'],
       isBase64Encoded: false,
     });
-    expect(event.headers).toEqual({
+    expect(event.headers).toMatchObject({
       host: 'localhost:3000',
       'user-agent': 'curl/8.5.0',
       accept: 'application/json',
       authorization: 'Bearer x.y.z',
       'x-forwarded-for': '203.0.113.7,10.0.0.1',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-port': '443',
     });
+    expect(event.headers).not.toHaveProperty('cookie');
+    expect(event.headers['x-amzn-trace-id']).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
     expect(event).not.toHaveProperty('body');
     const context = event.requestContext;
     expect(context.http).toEqual({
@@ -179,6 +181,7 @@ describe('buildEvent', () => {
       sourceIp: '10.1.2.3',
       userAgent: 'curl/8.5.0',
     });
+    expect(context.domainName).toBe('localhost:3000');
     expect(context.stage).toBe('$default');
     expect(context.routeKey).toBe(event.routeKey);
     expect(context.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -188,13 +191,7 @@ describe('buildEvent', () => {
   });
 
   it('passes every claim as a string, a list as "[a b]", and the scopes as a list', () => {
-    const event = buildEvent(
-      request({}),
-      new URL(`http://localhost${listPath}`),
-      Buffer.alloc(0),
-      matched('GET', listPath),
-      claims,
-    );
+    const event = build('GET', listPath, { claims });
 
     expect(event.requestContext.authorizer.jwt).toEqual({
       claims: {
@@ -209,26 +206,14 @@ describe('buildEvent', () => {
     });
   });
 
-  it('passes scopes: null when the token has no scope claim', () => {
-    const event = buildEvent(
-      request({}),
-      new URL(`http://localhost${listPath}`),
-      Buffer.alloc(0),
-      matched('GET', listPath),
-      { sub: 'u' },
-    );
-
-    expect(event.requestContext.authorizer.jwt.scopes).toBeNull();
+  it('passes scopes: null when the token has no scope claim, and the scopes it is given otherwise', () => {
+    expect(build('GET', listPath, { claims: { sub: 'u' } }).requestContext.authorizer.jwt.scopes).toBeNull();
+    const given = build('GET', listPath, { claims: { sub: 'u' }, scopes: ['connections:read'] });
+    expect(given.requestContext.authorizer.jwt.scopes).toEqual(['connections:read']);
   });
 
   it('has no authorizer, no query parameters, no cookies and no body when there are none', () => {
-    const event = buildEvent(
-      request({}),
-      new URL('http://localhost/health'),
-      Buffer.alloc(0),
-      matched('GET', '/health'),
-      undefined,
-    );
+    const event = build('GET', '/health');
 
     expect(event.requestContext).not.toHaveProperty('authorizer');
     expect(event).not.toHaveProperty('queryStringParameters');
@@ -239,70 +224,72 @@ describe('buildEvent', () => {
     expect(event.isBase64Encoded).toBe(false);
   });
 
-  it.each(['application/json', 'application/merge-patch+json', 'application/json; charset=utf-8', 'text/plain'])(
+  it.each(['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/xml'])(
     'passes a %s body as text',
     (contentType) => {
-      const body = Buffer.from('{"status":"connecting"}');
-
-      const event = buildEvent(
-        request({ 'content-type': contentType }),
-        new URL(`http://localhost/api/a/b/resource-connections/${ID}`),
-        body,
-        matched('PATCH', `/api/a/b/resource-connections/${ID}`),
-        undefined,
-      );
+      const event = build('PATCH', `/api/a/b/resource-connections/${ID}`, {
+        headers: { 'Content-Type': contentType },
+        body: '{"status":"connecting"}',
+      });
 
       expect(event.body).toBe('{"status":"connecting"}');
       expect(event.isBase64Encoded).toBe(false);
+      expect(event.headers['content-length']).toBe('23');
     },
   );
 
-  it.each([['application/octet-stream'], ['image/png'], [undefined]])(
-    'passes a %s body base64-encoded',
-    (contentType) => {
-      const body = Buffer.from([0x00, 0xff, 0x10, 0x7b]);
-      const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+  // What real API Gateway does (see isTextMediaType): merge-patch+json and form data arrive base64-encoded too.
+  it.each([
+    ['application/merge-patch+json'],
+    ['application/x-www-form-urlencoded'],
+    ['application/octet-stream'],
+    ['image/png'],
+    [undefined],
+  ])('passes a %s body base64-encoded', (contentType) => {
+    const body = Buffer.from([0x00, 0xff, 0x10, 0x7b]);
+    const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
 
-      const event = buildEvent(
-        request(headers),
-        new URL('http://localhost/api/a/b/resource-connections'),
-        body,
-        matched('POST', '/api/a/b/resource-connections'),
-        undefined,
-      );
+    const event = build('POST', '/api/a/b/resource-connections', { headers, body });
 
-      expect(event.isBase64Encoded).toBe(true);
-      expect(Buffer.from(event.body ?? '', 'base64')).toEqual(body);
-    },
-  );
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64')).toEqual(body);
+  });
+
+  it('keeps isBase64Encoded on a body-less request when asked, as API Gateway sometimes sends it', () => {
+    expect(build('GET', '/health', { base64WithoutBody: true }).isBase64Encoded).toBe(true);
+  });
 
   it('falls back to 127.0.0.1 when the socket has no address', () => {
-    const event = buildEvent(
-      request({}, {}),
-      new URL('http://localhost/health'),
-      Buffer.alloc(0),
-      matched('GET', '/health'),
-      undefined,
-    );
+    const event = gatewayEvent({ route: matched('GET', '/health').route, path: '/health' });
 
     expect(event.requestContext.http.sourceIp).toBe('127.0.0.1');
   });
 
-  it('builds events the handlers read: health answers, and a token for another project is refused', async () => {
-    const healthEvent = buildEvent(
-      request({}),
-      new URL('http://localhost/health'),
-      Buffer.alloc(0),
-      matched('GET', '/health'),
-      undefined,
-    );
-    const path = `/api/acme/prod/resource-connections/${ID}`;
-    const foreign = buildEvent(request({}), new URL(`http://localhost${path}`), Buffer.alloc(0), matched('GET', path), {
-      ...claims,
-      projects: ['beta/*'],
-    });
+  it.each([
+    ['jwt', () => build('POST', listPath, { claims: { sub: 'u' } })],
+    ['public', () => build('GET', '/health')],
+  ] as const)('has the shape of the %s event AWS delivered (testkit/fixtures/captured/)', (name, make) => {
+    // Every member AWS sent is there with the same type, and nothing AWS never sends is added.
+    const shape = (value: unknown): unknown =>
+      value === null || typeof value !== 'object' || Array.isArray(value)
+        ? value === null
+          ? 'null'
+          : Array.isArray(value)
+            ? 'array'
+            : typeof value
+        : Object.fromEntries(
+            Object.entries(value)
+              .filter(([key]) => !['headers', 'claims', 'queryStringParameters', 'pathParameters'].includes(key))
+              .map(([key, child]) => [key, shape(child)]),
+          );
+    expect(shape(make())).toEqual(shape(CAPTURED_GATEWAY_EVENTS[name]));
+  });
 
-    expect((await invoke(health, healthEvent)).statusCode).toBe(200);
+  it('builds events the handlers read: health answers, and a token for another project is refused', async () => {
+    const path = `/api/acme/prod/resource-connections/${ID}`;
+    const foreign = build('GET', path, { claims: { ...claims, projects: ['beta/*'] } });
+
+    expect((await invoke(health, build('GET', '/health'))).statusCode).toBe(200);
     const answer = await invoke(getConnection, foreign);
     expect(answer.statusCode).toBe(403);
     expect(answer.body.code).toBe('FORBIDDEN');
