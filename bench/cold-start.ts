@@ -23,7 +23,13 @@ import { BASELINE_ENTRY, bundleFunction, ROOT } from '../testkit/esbuild.ts';
 import { firstRequests } from './first-requests.ts';
 import { LambdaProcess } from '../testkit/lambda-process.ts';
 import { median, percentile } from './report.ts';
-import { copyTable, forReplay, recordingProxy, type RecordingProxy, type RequestGroups } from './request-recorder.ts';
+import {
+  copyTable,
+  forReplay,
+  recordingProxy,
+  type RecordingProxy,
+  type RequestGroups,
+} from '../testkit/request-recorder.ts';
 import { ROUTES, type Route } from '../functions/routes.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
 

@@ -1,13 +1,13 @@
 /**
  * The same-requests floor: the floor's document client (testkit/baseline.ts) sending, on its first
- * invocation, exactly the DynamoDB requests a function's first request sent (request-recorder.ts),
+ * invocation, exactly the DynamoDB requests a function's first request sent (testkit/request-recorder.ts),
  * in the same groups, each group's requests in parallel. A request to another service (the
  * publisher's PutEvents) is stood in for by a GetItem, a round trip of the same kind. Whatever a
  * function takes beyond this is its own code, not the database's work. Built without a source map.
  */
 import { DynamoDBClient, GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RequestGroups } from './request-recorder.ts';
+import type { RequestGroups } from '../testkit/request-recorder.ts';
 
 const dynamo = new DynamoDBClient({});
 // Built as the floor builds it (the same code to import); the replay sends wire JSON, so through `dynamo`.

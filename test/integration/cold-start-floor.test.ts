@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyTable, forReplay, recordingProxy } from '../../bench/request-recorder.ts';
+import { copyTable, forReplay, recordingProxy } from '../../testkit/request-recorder.ts';
 import { startLocalDatabase } from '../../local/environment.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';

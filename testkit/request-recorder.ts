@@ -8,7 +8,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalDatabase } from '../local/environment.ts';
-import { seedingClient, seedItems } from '../testkit/seed.ts';
+import { seedingClient, seedItems } from './seed.ts';
 
 /** One AWS request: the operation (`GetItem`, `PutEvents`…) and its JSON body. */
 export interface RecordedRequest {
