@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Five suites, one per level: unit (no network), integration (DynamoDB Local, started once per
- * run), api (real HTTP against the local server, or API_URL), deployed (the bundles of `cdk synth`
+ * Six suites, one per level: unit (no network), integration (DynamoDB Local, started once per
+ * run, a table per file), api (real HTTP against the local server, or API_URL), deployed (the bundles of `cdk synth`
  * run as Lambda runs them), browser (the topology page in headless Chromium) and infra (the
  * synthesized template).
  */
@@ -26,7 +26,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
-          setupFiles: ['test/support/env.ts'],
+          setupFiles: ['test/support/env.ts', 'test/support/own-table.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

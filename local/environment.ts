@@ -61,16 +61,20 @@ export interface LocalDatabaseOptions {
   readonly dropTable?: boolean;
 }
 
+/** A client for table administration: DynamoDB Local takes any credentials; an external endpoint gets the caller's, if any. */
+export function adminClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'local',
+    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  });
+}
+
 /** A DynamoDB holding the connections table, created if missing. */
 export async function startLocalDatabase(options: LocalDatabaseOptions): Promise<LocalDatabase> {
   const local = options.endpoint ? undefined : await startDynamoDbLocal({ dataDir: options.dataDir });
   const endpoint = options.endpoint ?? local!.endpoint;
-  const admin = new DynamoDBClient({
-    endpoint,
-    region: process.env.AWS_REGION ?? 'local',
-    // DynamoDB Local takes any credentials; an external endpoint gets the caller's, if any.
-    ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  });
+  const admin = adminClient(endpoint);
   try {
     await ensureTable(admin, options.tableName);
   } catch (error) {

@@ -134,35 +134,40 @@ function laggingIndex(real: DynamoDBDocumentClient, stale: readonly Record<strin
 }
 
 describe('an index that lags behind the table', () => {
-  it('pages past stale entries to the live ones behind them, and says complete only when none is live', async () => {
-    const scope = freshScope();
-    const made = await seed(scope, 'i-lag', 150);
-    // The index images of the first 120, then deleted for real: the lagging index still shows them.
-    const images = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: TABLE.indexes.byTarget.indexName,
-        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': keys.environmentPartition(scope, 'LIVE'),
-          ':prefix': keys.resourcePrefix('instance', 'i-lag'),
-        },
-        Limit: 120,
-      }),
-    );
-    const stale = images.Items!;
-    expect(stale).toHaveLength(120);
-    for (const item of stale) await repo.delete({ scope, id: String(item.id), actor: 'earlier' });
-    const lagging = new ConnectionRepository({ client: laggingIndex(client, stale), tableName, pageTokenSecret });
+  // 150 creates and 120 deletes one after the other before the cascade: slow on a busy machine.
+  it(
+    'pages past stale entries to the live ones behind them, and says complete only when none is live',
+    { timeout: 90_000 },
+    async () => {
+      const scope = freshScope();
+      const made = await seed(scope, 'i-lag', 150);
+      // The index images of the first 120, then deleted for real: the lagging index still shows them.
+      const images = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: TABLE.indexes.byTarget.indexName,
+          KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.environmentPartition(scope, 'LIVE'),
+            ':prefix': keys.resourcePrefix('instance', 'i-lag'),
+          },
+          Limit: 120,
+        }),
+      );
+      const stale = images.Items!;
+      expect(stale).toHaveLength(120);
+      for (const item of stale) await repo.delete({ scope, id: String(item.id), actor: 'earlier' });
+      const lagging = new ConnectionRepository({ client: laggingIndex(client, stale), tableName, pageTokenSecret });
 
-    const result = await lagging.deleteAllForResource({ scope, resource: server('i-lag'), actor: 'platform' });
+      const result = await lagging.deleteAllForResource({ scope, resource: server('i-lag'), actor: 'platform' });
 
-    expect(result).toEqual({ deleted: 30, complete: true });
-    expect(
-      await allDeleted(
-        scope,
-        made.map((c) => c.id),
-      ),
-    ).toBe(true);
-  });
+      expect(result).toEqual({ deleted: 30, complete: true });
+      expect(
+        await allDeleted(
+          scope,
+          made.map((c) => c.id),
+        ),
+      ).toBe(true);
+    },
+  );
 });

@@ -3,19 +3,22 @@
  * requests grouped by what was in flight together, and the floor's replay of them on a copy of the
  * table, from the same state, leaves that copy holding exactly what the recorded table holds.
  */
-import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { runTableName } from '../support/run-tables.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyTable, forReplay, recordingProxy } from '../../testkit/request-recorder.ts';
 import { startLocalDatabase } from '../../local/environment.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';
-import { client, freshScope } from '../support/integration.ts';
+import { client, freshScope, externalDatabase, NEEDS_OWN_DATABASE } from '../support/integration.ts';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT!;
-const [source, recorded, replayed] = ['source', 'recorded', 'replayed'].map(
-  (name) => `floor-${name}-${randomBytes(4).toString('hex')}`,
-) as [string, string, string];
+// Tables of this run: removed with the others when it ends.
+const [source, recorded, replayed] = ['floor-source', 'floor-recorded', 'floor-replayed'].map(runTableName) as [
+  string,
+  string,
+  string,
+];
 const proxy = await recordingProxy(endpoint, 'http://127.0.0.1:1');
 afterAll(() => proxy.close());
 
@@ -24,7 +27,7 @@ const everything = async (table: string) =>
     `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`),
   );
 
-describe('the same-requests floor', () => {
+describe.skipIf(externalDatabase)(`the same-requests floor ${NEEDS_OWN_DATABASE}`, () => {
   it('replays what a function sent, in the same groups, to the same effect', async () => {
     const scope = freshScope();
     const seed = new ConnectionRepository({ client, tableName: source, pageTokenSecret: 'x' });

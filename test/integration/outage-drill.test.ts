@@ -14,6 +14,7 @@ import { isDatabaseUnavailable } from '#store/database-errors.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { spawnLocalServer, type RunningServer } from '../../local/child-server.ts';
+import { externalDatabase, NEEDS_OWN_DATABASE } from '../support/integration.ts';
 
 const secret = 'outage-drill-secret';
 const token = mintToken({ projects: ['drill/*'] }, secret);
@@ -42,7 +43,7 @@ async function call(method: string, path: string, json?: unknown) {
 
 const base = '/api/drill/prod/resource-connections';
 
-describe('outage drill', () => {
+describe.skipIf(externalDatabase)(`outage drill ${NEEDS_OWN_DATABASE}`, () => {
   it('answers 503 with Retry-After while the database is down, and recovers on the same data', async () => {
     const port = await freePort();
     dynamo = await startDynamoDbLocal({ dataDir, port });

@@ -1,20 +1,35 @@
 /**
- * The integration suite's DynamoDB, once per run: DynamoDB Local, started here, with the table the
- * tests share; or, when DYNAMODB_ENDPOINT is set, a DynamoDB already running there (LocalStack's, or
- * DynamoDB Local started by hand), in a table of this run's own that is deleted afterwards.
+ * The integration suite's DynamoDB, once per run: DynamoDB Local, started here; or, when
+ * DYNAMODB_ENDPOINT is set, a DynamoDB already running there (LocalStack's, or DynamoDB Local
+ * started by hand with -sharedDb). Each test file makes tables of its own, named with this run's
+ * prefix (test/support/own-table.ts); on a DynamoDB the run was given, every table with the prefix
+ * is deleted once all files are done. Deleting a big table blocks DynamoDB Local for seconds, so
+ * no file deletes one while others still run.
  */
 import { randomBytes } from 'node:crypto';
+import { DeleteTableCommand, paginateListTables } from '@aws-sdk/client-dynamodb';
 import type { TestProject } from 'vitest/node';
-import { startLocalDatabase } from '../../local/environment.ts';
+import { adminClient, startDynamoDbLocal } from '../../local/environment.ts';
 
 export default async function setup(project: TestProject) {
-  const endpoint = process.env.DYNAMODB_ENDPOINT || undefined;
-  const database = await startLocalDatabase({
-    endpoint,
-    tableName: endpoint ? `connections-test-${randomBytes(4).toString('hex')}` : 'connections-test',
-    dropTable: endpoint !== undefined,
-  });
-  project.provide('dynamoDbEndpoint', database.endpoint);
-  project.provide('tableName', database.tableName);
-  return () => database.stop();
+  const external = process.env.DYNAMODB_ENDPOINT || undefined;
+  const local = external ? undefined : await startDynamoDbLocal({});
+  const endpoint = external ?? local!.endpoint;
+  const prefix = `it-${randomBytes(4).toString('hex')}-`;
+  project.provide('dynamoDbEndpoint', endpoint);
+  project.provide('externalDynamoDb', external !== undefined);
+  project.provide('tablePrefix', prefix);
+  return async () => {
+    if (local) return local.stop();
+    const admin = adminClient(endpoint);
+    try {
+      for await (const page of paginateListTables({ client: admin }, {})) {
+        for (const name of page.TableNames ?? []) {
+          if (name.startsWith(prefix)) await admin.send(new DeleteTableCommand({ TableName: name }));
+        }
+      }
+    } finally {
+      admin.destroy();
+    }
+  };
 }

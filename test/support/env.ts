@@ -7,7 +7,8 @@ import { inject } from 'vitest';
 import { useLocalEnvironment } from '../../local/environment.ts';
 
 useLocalEnvironment({
-  tableName: inject('tableName') ?? 'connections-test',
+  // Integration files replace it with a table of their own (own-table.ts).
+  tableName: 'connections-test',
   dynamoDbEndpoint: inject('dynamoDbEndpoint') ?? 'http://127.0.0.1:1',
   pageTokenSecret: 'test-page-token-secret',
 });
@@ -17,8 +18,10 @@ process.env.TOPOLOGY_ASSETS_DIR ??= fileURLToPath(new URL('../fixtures/topology-
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoDbEndpoint?: string;
-    /** The integration suite's table: its own per run on an external DynamoDB. */
-    tableName?: string;
+    /** DYNAMODB_ENDPOINT was given: a DynamoDB the suite did not start and cannot stop. */
+    externalDynamoDb?: boolean;
+    /** Every integration table of this run starts with it, so the run can remove them all. */
+    tablePrefix?: string;
     apiUrl: string;
     /** Set when the suite runs against a deployed stack: one token, no local secret. */
     apiToken?: string;
