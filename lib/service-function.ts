@@ -5,10 +5,10 @@
  * runtime's copy).
  */
 import { Duration, Validations, type CfnResource } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTION_BUNDLING } from './bundling.ts';
@@ -61,16 +61,13 @@ function webPageBuild(page: string) {
  * but writing to that log group: no managed policy, and data access is granted per route.
  */
 export class ServiceFunction extends NodejsFunction {
+  private readonly ownLogGroup: LogGroup;
+
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     const timeout = props.timeout ?? Duration.seconds(10);
     if (timeout.toSeconds() > MAX_TIMEOUT.toSeconds()) {
       throw new Error(`${id}: timeout ${timeout.toSeconds()} s is not under API Gateway's 30 s`);
     }
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
-    const role = new Role(scope, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs the ${props.handlerModule} function`,
-    });
     super(scope, id, {
       entry: `${HANDLERS}${props.handlerModule}.ts`,
       handler: 'handler',
@@ -81,8 +78,6 @@ export class ServiceFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout,
-      role,
-      logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -105,12 +100,25 @@ export class ServiceFunction extends NodejsFunction {
         ...(props.webPage ? { commandHooks: webPageBuild(props.webPage) } : {}),
       },
     });
-    logGroup.grantWrite(role);
+    // Its log group and role are its own children. The role is the one the function makes for
+    // itself, stripped of the managed policy it starts with: it may only write this log group
+    // until a route's data access is granted.
+    this.ownLogGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    (this.node.defaultChild as CfnFunction).loggingConfig = { logGroup: this.ownLogGroup.logGroupName };
+    const role = this.role!.node.defaultChild as CfnRole;
+    role.managedPolicyArns = undefined;
+    role.description = `Runs the ${props.handlerModule} function`;
+    this.ownLogGroup.grantWrite(this.role!);
     Validations.of(this.node.defaultChild as CfnResource).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
         'nodejs22.x is chosen on purpose: the unit and integration suites also run under Node 22 (npm run test:node22), ' +
         'so what is tested is what runs. It is a supported LTS runtime; moving to nodejs24.x is one constant here plus that script.',
     });
+  }
+
+  /** The function's own log group (a child of it), with retention. */
+  override get logGroup(): ILogGroup {
+    return this.ownLogGroup;
   }
 }
