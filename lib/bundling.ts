@@ -21,7 +21,8 @@ export const FUNCTION_BUNDLING = {
   minify: true,
   // The map ships beside the bundle, but no function runs with --enable-source-maps (measured: it
   // made every cold start read and decode the map); a logged error's stack is mapped when logged
-  // (functions/http/stack-traces.ts). Line numbers are enough there; sources would only grow the asset.
+  // (functions/http/stack-traces.ts, through the Logger's jsonReplacerFn). Line numbers are
+  // enough there; sources would only grow the asset.
   sourcemap: true,
   sourcesContent: false,
   mainFields: ['module', 'main'],

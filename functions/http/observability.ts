@@ -4,11 +4,11 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SourceMappedLogFormatter } from './stack-traces.ts';
+import { sourceMappedErrors } from './stack-traces.ts';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'resource-connections';
 
-export const logger = new Logger({ serviceName, logFormatter: new SourceMappedLogFormatter() });
+export const logger = new Logger({ serviceName, jsonReplacerFn: sourceMappedErrors });
 let shared: Metrics | undefined;
 /** Built on first use: most requests (reads) count nothing, and their cold start skips it. */
 export const metrics = (): Metrics =>

@@ -5,8 +5,6 @@
  * `.map` beside the bundle and rewrites its frames with Node's own source-map decoder. Frames of a
  * file with no map (the TypeScript sources under tsx and vitest) are left as they are.
  */
-import { LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
-import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -45,33 +43,14 @@ export function mapStack(stack: string): string {
   });
 }
 
-/** Powertools' JSON log format, with logged errors' stacks mapped to the source. */
-export class SourceMappedLogFormatter extends LogFormatter {
-  formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
-    return new LogItem({
-      attributes: {
-        level: attributes.logLevel,
-        message: attributes.message,
-        timestamp: this.formatTimestamp(attributes.timestamp),
-        service: attributes.serviceName,
-        cold_start: attributes.lambdaContext?.coldStart,
-        function_arn: attributes.lambdaContext?.invokedFunctionArn,
-        function_memory_size: attributes.lambdaContext?.memoryLimitInMB,
-        function_name: attributes.lambdaContext?.functionName,
-        function_request_id: attributes.lambdaContext?.awsRequestId,
-        sampling_rate: attributes.sampleRateValue,
-        xray_trace_id: attributes.xRayTraceId,
-      },
-    }).addAttributes(additional);
-  }
-
-  override formatError(error: Error): LogAttributes {
-    const formatted = super.formatError(error);
-    if (typeof error.stack === 'string') {
-      const stack = mapStack(error.stack);
-      formatted.stack = stack;
-      formatted.location = this.getCodeLocation(stack);
-    }
-    return formatted;
-  }
+/**
+ * Powertools' own serialization hook (the Logger's `jsonReplacerFn`): a logged error reaches its
+ * formatter as a copy whose stack is mapped, so the formatter's `stack` and `location` name the
+ * source. The log format itself stays Powertools' own; no formatter of ours restates it.
+ */
+export function sourceMappedErrors(_key: string, value: unknown): unknown {
+  if (!(value instanceof Error) || typeof value.stack !== 'string') return value;
+  const copy = Object.create(Object.getPrototypeOf(value), Object.getOwnPropertyDescriptors(value)) as Error;
+  copy.stack = mapStack(value.stack);
+  return copy;
 }
