@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { spawnLocalServer } from '../local/child-server.ts';
 import { mintToken } from '../local/jwt.ts';
-import { launchChromium } from '../test/support/browser.ts';
+import { launchChromium } from '../testkit/browser.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
 
 export interface PageRun {

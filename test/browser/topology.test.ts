@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl, call, connectionsPath, freshEnvironment, project, token } from '../support/api.ts';
-import { launchChromium, watch, type PageWatch } from '../support/browser.ts';
+import { launchChromium, watch, type PageWatch } from '../../testkit/browser.ts';
 
 interface ApiGraph {
   nodes: { key: string }[];
