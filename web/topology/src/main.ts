@@ -251,7 +251,7 @@ function showSelection(current: Graph, shown: { drawing: Drawing; hierarchy: Hie
       // Inside a group: open the groups that hold it, in place, then select it.
       const path = shown.hierarchy.pathTo(id, shown.drawing.grouped);
       if (path.some((group) => !state.open.has(group))) {
-        navigate({ open: new Set([...state.open, ...path]) }, 'open', drawnAs);
+        navigate({ open: new Set([...state.open, ...shown.drawing.opened, ...path]) }, 'open', drawnAs);
         return;
       }
     }
@@ -372,8 +372,9 @@ function wire(): void {
     const target = event.target as { id?: () => string; isNode?: () => boolean; hasClass?: (c: string) => boolean };
     if (target === view.cy || !target.id) return navigate({ selected: undefined }, 'open');
     const id = target.id();
+    // Opening one group keeps every group open that is open now, so nothing else changes.
     if (target.isNode!() && target.hasClass!('group'))
-      return navigate({ open: new Set([...state.open, id]) }, 'open', id);
+      return navigate({ open: new Set([...state.open, ...(drawn?.drawing.opened ?? []), id]) }, 'open', id);
     if (!target.isNode!() && !graph?.edges.has(id)) return showBundle(id);
     navigate({ selected: `${target.isNode!() ? 'n' : 'e'}:${id}` }, 'open');
   });

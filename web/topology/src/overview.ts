@@ -62,6 +62,8 @@ export interface Drawing {
   readonly drawnOf: ReadonlyMap<string, string>;
   /** The resources the overview's groups were made from (all but those pulled out). */
   readonly grouped: readonly string[];
+  /** Every group opened, by the user or to fill the budget: opening one more keeps these open, so nothing else changes. */
+  readonly opened: readonly string[];
 }
 
 /** Which column a type lands in, sources on the left (for the budget's estimate of column heights). */
@@ -240,7 +242,7 @@ export interface OverviewOptions {
 
 /** Every visible resource and connection drawn singly. */
 export function fullDrawing(hierarchy: Hierarchy): Drawing {
-  return drawingOf(hierarchy, hierarchy.resources, [], false, false, []);
+  return drawingOf(hierarchy, hierarchy.resources, [], false, false, [], []);
 }
 
 /** The overview: groups within the budget, the user's expansions, problems pulled out when few. */
@@ -255,28 +257,33 @@ export function overviewDrawing(hierarchy: Hierarchy, options: OverviewOptions):
     columns.set(column, (columns.get(column) ?? 0) + 1);
   };
   cut.forEach(count);
+  const opened: string[] = [];
   const open = (group: Group, parts: (Group | string)[]) => {
+    opened.push(group.id);
     cut = cut.flatMap((part) => (part === group ? parts : [part]));
     const column = LAYER[group.type];
     columns.set(column, columns.get(column)! - 1);
     parts.forEach(count);
   };
 
-  // The user's expansions first, breadth first, as far as the cap allows.
-  for (let queue = cut.filter((p): p is Group => typeof p !== 'string'); queue.length;) {
-    const next: Group[] = [];
-    for (const group of queue) {
-      if (!options.open.has(group.id)) continue;
-      const parts = hierarchy.children(group);
-      if (cut.length - 1 + parts.length > OVERVIEW_MAX) {
-        capped = true;
-        continue;
+  // The user's expansions, breadth first, as far as the cap allows (again inside each group opened below).
+  const openAsked = (start: (Group | string)[]) => {
+    for (let queue = start.filter((p): p is Group => typeof p !== 'string'); queue.length;) {
+      const next: Group[] = [];
+      for (const group of queue) {
+        if (!options.open.has(group.id)) continue;
+        const parts = hierarchy.children(group);
+        if (cut.length - 1 + parts.length > OVERVIEW_MAX) {
+          capped = true;
+          continue;
+        }
+        open(group, parts);
+        next.push(...parts.filter((p): p is Group => typeof p !== 'string'));
       }
-      open(group, parts);
-      next.push(...parts.filter((p): p is Group => typeof p !== 'string'));
+      queue = next;
     }
-    queue = next;
-  }
+  };
+  openAsked(cut);
   // Then the biggest groups, while the drawing stays readable.
   const budget = Math.min(OVERVIEW_MAX, options.budget);
   for (let opened = true; opened;) {
@@ -291,13 +298,14 @@ export function overviewDrawing(hierarchy: Hierarchy, options: OverviewOptions):
       if (columns.get(column)! - 1 + parts.filter((p) => sameColumn(hierarchy, p, column)).length > options.perColumn)
         continue;
       open(group, parts);
+      openAsked(parts);
       opened = true;
       break;
     }
   }
   const singles = cut.filter((p): p is string => typeof p === 'string');
   const groups = cut.filter((p): p is Group => typeof p !== 'string');
-  return drawingOf(hierarchy, singles, groups, true, capped, grouped);
+  return drawingOf(hierarchy, singles, groups, true, capped, grouped, opened.sort());
 }
 
 /**
@@ -322,6 +330,7 @@ function drawingOf(
   overview: boolean,
   capped: boolean,
   grouped: readonly string[],
+  opened: readonly string[],
 ): Drawing {
   const drawnOf = new Map<string, string>();
   for (const key of singles) drawnOf.set(key, key);
@@ -389,5 +398,6 @@ function drawingOf(
     capped,
     drawnOf,
     grouped,
+    opened,
   };
 }
