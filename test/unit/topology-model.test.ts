@@ -90,7 +90,7 @@ describe('the overview', () => {
   });
 
   it('groups by type and by what the resources hang off, and is the same every time', () => {
-    const labels = overview.nodes.filter((n) => n.group).map((n) => n.label.split('\n')[0]);
+    const labels = overview.nodes.filter((n) => n.group).map((n) => n.label.split('\n')[0]!);
     expect(labels.some((label) => /applications via fw-\d/.test(label) || /applications on i-\d/.test(label))).toBe(
       true,
     );
