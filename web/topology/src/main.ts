@@ -17,7 +17,7 @@ import { bannerLines, summary } from './view-notes.ts';
 
 const REFRESH_MS = 5000;
 /** Below this zoom labels are too small to read: the page draws an overview instead. */
-const MIN_READABLE_ZOOM = 0.7;
+const MIN_READABLE_ZOOM = 0.6;
 /** A group's box and the gap under it, in model px: the overview's estimate of a column's height. */
 const GROUP_PITCH = 90;
 /** While a big environment pages in, the picture so far is redrawn at most this often. */
