@@ -44,7 +44,10 @@ export interface DrawnEdge {
   readonly id: string;
   readonly source: string;
   readonly target: string;
-  /** The worst status among the connections it stands for. */
+  /**
+   * The status of most of the connections it stands for (a bundle of 800 connected and 30 failed
+   * is drawn connected: its groups' rings and labels tell the failures).
+   */
   readonly status: Status;
   readonly count: number;
   readonly statuses: [Status, number][];
@@ -360,7 +363,8 @@ function drawingOf(
   }
   for (const [id, { source, target, statuses }] of aggregated) {
     const counted = breakdown(statuses);
-    edges.push({ id, source, target, status: counted[0]![0], count: statuses.length, statuses: counted });
+    const most = counted.reduce((best, entry) => (entry[1] > best[1] ? entry : best));
+    edges.push({ id, source, target, status: most[0], count: statuses.length, statuses: counted });
   }
   const nodes: DrawnNode[] = [
     ...singles.map((key) => ({
