@@ -383,8 +383,8 @@ function drawingOf(
         id: group.id,
         resourceType: group.type,
         label: [
-          `${group.members.length} ${look.plural}${group.qualifier ? ` ${group.qualifier}` : ''}`,
-          problems.length ? problems.map(([status, n]) => `${n} ${status}`).join(' · ') : 'no problems',
+          `${group.members.length.toLocaleString('en')} ${look.plural}${group.qualifier ? ` ${group.qualifier}` : ''}`,
+          problems.length ? problems.map(([status, n]) => `${n.toLocaleString('en')} ${status}`).join(' · ') : 'no problems',
         ].join('\n'),
         count: group.members.length,
         group: true,
