@@ -7,7 +7,7 @@ import { ResourceConnections, type Connection, type HistoryEntry } from '../../.
 import { ApiErrorBase } from '../../../client/src/errors.ts';
 import type { Graph, GraphEdge, GraphNode } from './model.ts';
 
-export { ApiErrorBase, type Connection, type HistoryEntry };
+export type { Connection, HistoryEntry };
 
 export interface Scope {
   readonly project: string;

@@ -384,7 +384,9 @@ function drawingOf(
         resourceType: group.type,
         label: [
           `${group.members.length.toLocaleString('en')} ${look.plural}${group.qualifier ? ` ${group.qualifier}` : ''}`,
-          problems.length ? problems.map(([status, n]) => `${n.toLocaleString('en')} ${status}`).join(' · ') : 'no problems',
+          problems.length
+            ? problems.map(([status, n]) => `${n.toLocaleString('en')} ${status}`).join(' · ')
+            : 'no problems',
         ].join('\n'),
         count: group.members.length,
         group: true,
