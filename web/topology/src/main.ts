@@ -369,6 +369,8 @@ function wire(): void {
     if ((e.target as HTMLInputElement).checked) timer = setTimeout(() => void load(true), REFRESH_MS);
   });
   view.cy.on('tap', (event) => {
+    // What it described may be gone (an opened group).
+    byId('tooltip').hidden = true;
     const target = event.target as { id?: () => string; isNode?: () => boolean; hasClass?: (c: string) => boolean };
     if (target === view.cy || !target.id) return navigate({ selected: undefined }, 'open');
     const id = target.id();

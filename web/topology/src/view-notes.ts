@@ -44,7 +44,7 @@ export function bannerLines(
       el(
         'span',
         {},
-        'New resources were placed beside their neighbours and nothing else moved; removed ones left gaps. ',
+        'New nodes were placed beside what they belong to and nothing else moved; removed ones left gaps. ',
         button('Lay out again', actions.relayout, 'relayout'),
       ),
     );
