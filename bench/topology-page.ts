@@ -1,67 +1,53 @@
 /**
- * The topology page in headless Chromium at a realistic size (default 2,000 connections): time
- * from navigation to drawn (the graph's data-edge-count appears) and the longest main-thread task
- * (a PerformanceObserver on 'longtask', buffered from the start), for the default view (simplified
- * past 1,000 resources) and with every resource drawn; and the page's file sizes.
- * `npm run bench:topology` runs this section alone (BENCH_TOPOLOGY connections).
+ * The topology page in headless Chromium (1400 × 900), at two sizes of environment:
+ *
+ * - BENCH_TOPOLOGY connections (default 2,000) seeded through the API of the local server: time
+ *   from navigation to the first drawing, from the last /graph answer to the drawing (the "within
+ *   2 s of data" figure), to settled (`data-state="ready"`), and the longest main-thread task (a
+ *   PerformanceObserver on 'longtask', buffered from the start);
+ * - BENCH_TOPOLOGY_HUGE connections (default 200,000) paged in from a stand-in server that answers
+ *   GET /graph with generated pages exactly as the service shapes them (seeding 200,000 connections
+ *   into DynamoDB Local through the API would take hours here): the same figures, plus the number of
+ *   pages read.
+ *
+ * Screenshots go to .data/topology-bench-*.png; `npm run bench:topology` runs this section alone.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { TOPOLOGY_CSP } from '../functions/web/static-files.ts';
 import { spawnLocalServer } from '../local/child-server.ts';
 import { mintToken } from '../local/jwt.ts';
-import { launchChromium } from '../test/support/browser.ts';
+import { launchChromium } from '../testkit/browser.ts';
+import { graphPage, topologySeed, type SeedLink } from '../testkit/topology-data.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
 
 export interface PageRun {
-  readonly view: string;
+  readonly environment: string;
+  readonly connections: number;
   readonly nodesDrawn: number;
   readonly edgesDrawn: number;
-  readonly drawnMs: number;
+  readonly overview: boolean;
+  readonly graphPages: number;
+  readonly firstDrawingMs: number;
+  readonly lastDataMs: number;
+  readonly readyMs: number;
+  readonly dataToReadyMs: number;
   readonly longestTaskMs: number;
   readonly tasksOver50ms: number;
   readonly tasksOver200ms: number;
-  readonly screenshot: string;
+  readonly screenshots: string[];
 }
 export interface TopologyFigures {
-  readonly connections: number;
-  readonly resources: number;
   readonly seedSeconds: number;
   /** The 1-minute load average when the page was measured: long tasks are wall time, a busy machine stretches them. */
   readonly loadAverage: number;
   readonly files: { name: string; bytes: number; gzipBytes: number }[];
   readonly runs: PageRun[];
-}
-
-/** A platform-shaped environment: servers with their applications, SSH, firewall and database; bucket explorers. */
-export function topologySeed(count: number): { source: string; target: string; statuses: string[] }[] {
-  const links: { source: string; target: string }[] = [];
-  const servers = Math.max(1, Math.round((count * 0.875) / 7));
-  for (let i = 0; i < servers; i++) {
-    const server = `instance/i-${String(i).padStart(4, '0')}`;
-    for (const app of ['web', 'api', 'worker', 'cron'])
-      links.push({ source: `application/${app}-${i}`, target: server });
-    links.push({ source: `terminal/ssh-${i}`, target: server });
-    links.push({ source: server, target: `firewall/sg-${i % 25}` });
-    links.push({ source: server, target: `database/db-${i % 50}` });
-  }
-  for (let i = 0; links.length < count; i++) {
-    links.push({ source: `bucket_explorer/be-${i}`, target: `storage_bucket/bucket-${i}` });
-    if (links.length < count)
-      links.push({ source: `bucket_explorer/be-${i}`, target: `static_website/site-${i % 60}` });
-  }
-  // Fixed by position, so every run draws the same picture: mostly up, some on the way, a few broken.
-  const statusesOf = (i: number): string[] => {
-    const roll = (i * 7919) % 100;
-    if (roll < 3) return ['failed'];
-    if (roll < 7) return ['connecting'];
-    if (roll < 9) return ['connecting', 'connected', 'disconnected'];
-    if (roll < 17) return [];
-    return ['connecting', 'connected'];
-  };
-  return links.slice(0, count).map((link, i) => ({ ...link, statuses: statusesOf(i) }));
 }
 
 async function inParallel<T>(items: readonly T[], width: number, run: (item: T) => Promise<void>): Promise<void> {
@@ -73,100 +59,163 @@ async function inParallel<T>(items: readonly T[], width: number, run: (item: T) 
   );
 }
 
-export async function measureTopologyPage(count: number): Promise<TopologyFigures> {
+/** Seeds `links` through the API, as a careful client would (a 503 is retried after Retry-After). */
+async function seedThroughApi(url: string, token: string, links: readonly SeedLink[]): Promise<void> {
+  const base = `${url}/api/bench/topology/resource-connections`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const send = async (method: string, target: string, body: unknown, key?: string): Promise<{ id: string }> => {
+    for (let attempt = 1; ; attempt++) {
+      // A create retried after a 503 that did commit answers its first 201 again (Idempotency-Key).
+      const sent = key ? { ...headers, 'idempotency-key': key } : headers;
+      const answer = await fetch(target, { method, headers: sent, body: JSON.stringify(body) });
+      if (answer.ok) return (await answer.json()) as { id: string };
+      if (answer.status !== 503 || attempt === 5)
+        throw new Error(`${method} ${target}: ${answer.status} ${await answer.text()}`);
+      await answer.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(answer.headers.get('retry-after') ?? 2)));
+    }
+  };
+  await inParallel(links, 8, async ({ source, target, statuses }) => {
+    const [sourceResourceType, sourceResourceId] = source.split('/');
+    const [targetResourceType, targetResourceId] = target.split('/');
+    const body = { sourceResourceType, sourceResourceId, targetResourceType, targetResourceId };
+    const { id } = await send('POST', base, body, `${source}>${target}`);
+    for (const status of statuses) await send('PATCH', `${base}/${id}`, { status });
+  });
+}
+
+/** Serves the built page and answers GET /graph from `links`, a page at a time. */
+async function standIn(pageDir: string, links: readonly SeedLink[]): Promise<{ url: string; close(): void }> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.endsWith('/graph')) {
+      const page = graphPage(
+        links,
+        Number(url.searchParams.get('nextToken') ?? 0),
+        Number(url.searchParams.get('limit') ?? 500),
+      );
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(page));
+    }
+    const name = url.pathname === '/topology' ? 'index.html' : url.pathname.replace('/topology/', '');
+    if (!readdirSync(pageDir).includes(name)) {
+      res.writeHead(404);
+      return res.end();
+    }
+    const type = name.endsWith('.html') ? 'text/html' : name.endsWith('.css') ? 'text/css' : 'text/javascript';
+    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'content-security-policy': TOPOLOGY_CSP });
+    res.end(readFileSync(join(pageDir, name)));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+/** Opens the page on `fragment` and measures it until it has settled. */
+async function measure(
+  browser: Browser,
+  url: string,
+  fragment: string,
+  name: string,
+): Promise<Omit<PageRun, 'environment' | 'connections'>> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  // As strings: they run in the page, which this Node-typed file does not describe.
+  await page.addInitScript(`
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });`);
+  await page.goto(`${url}/topology#${fragment}`);
+  const firstDrawingMs = await waitFor(page, 'first');
+  const readyMs = await waitFor(page, 'ready');
+  await page.waitForTimeout(1000);
+  const figures = (await page.evaluate(`({
+    tasks: window.longTasks,
+    graphPages: performance.getEntriesByType('resource').filter((e) => e.name.includes('/graph')).length,
+    lastData: Math.max(0, ...performance.getEntriesByType('resource').filter((e) => e.name.includes('/graph')).map((e) => e.responseEnd)),
+  })`)) as { tasks: number[]; graphPages: number; lastData: number };
+  const graph = page.locator('[data-testid="graph"]');
+  const screenshots = [`.data/topology-bench-${name}-1400x900.png`];
+  await page.screenshot({ path: screenshots[0] });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.waitForTimeout(500);
+  screenshots.push(`.data/topology-bench-${name}-1024x700.png`);
+  await page.screenshot({ path: screenshots[1]! });
+  const run = {
+    nodesDrawn: Number(await graph.getAttribute('data-node-count')),
+    edgesDrawn: Number(await graph.getAttribute('data-edge-count')),
+    overview: (await graph.getAttribute('data-overview')) === 'true',
+    graphPages: figures.graphPages,
+    firstDrawingMs,
+    lastDataMs: Math.round(figures.lastData),
+    readyMs,
+    dataToReadyMs: Math.round(readyMs - figures.lastData),
+    longestTaskMs: Math.round(Math.max(0, ...figures.tasks)),
+    tasksOver50ms: figures.tasks.length,
+    tasksOver200ms: figures.tasks.filter((duration) => duration > 200).length,
+    screenshots,
+  };
+  await context.close();
+  return run;
+}
+
+/**
+ * performance.now() in the page when the graph first has a drawing ('first') or has settled
+ * ('ready'). A function, not a string: the page's CSP forbids eval, which a string predicate needs.
+ */
+async function waitFor(page: Page, what: 'first' | 'ready'): Promise<number> {
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const graph = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { dataset: Record<string, string | undefined> } | null };
+        }
+      ).document.querySelector('[data-testid="graph"]');
+      const done = wanted === 'first' ? Number(graph?.dataset.nodeCount ?? 0) > 0 : graph?.dataset.state === 'ready';
+      return done && performance.now();
+    },
+    what,
+    { timeout: 900_000, polling: 50 },
+  );
+  return Math.round((await handle.jsonValue()) as number);
+}
+
+export async function measureTopologyPage(
+  count: number,
+  huge = Number(process.env.BENCH_TOPOLOGY_HUGE ?? 200_000),
+): Promise<TopologyFigures> {
   const secret = 'bench-topology-secret';
   const eventsFile = join(tmpdir(), `rc-bench-topology-${process.pid}.ndjson`);
   const server = await spawnLocalServer({ LOCAL_JWT_SECRET: secret, LOCAL_EVENTS_FILE: eventsFile });
   const browser = await launchChromium();
   const built = mkdtempSync(join(tmpdir(), 'topology-bench-'));
+  let fake: { url: string; close(): void } | undefined;
   try {
-    const token = mintToken({ projects: ['bench/*'] }, secret);
-    const base = `${server.url}/api/bench/topology/resource-connections`;
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    /** A careful client: a 503 (DynamoDB Local busy on a shared machine) is retried after Retry-After. */
-    const send = async (method: string, url: string, body: unknown, key?: string): Promise<{ id: string }> => {
-      for (let attempt = 1; ; attempt++) {
-        // A create retried after a 503 that did commit answers its first 201 again (Idempotency-Key).
-        const sent = key ? { ...headers, 'idempotency-key': key } : headers;
-        const answer = await fetch(url, { method, headers: sent, body: JSON.stringify(body) });
-        if (answer.ok) return (await answer.json()) as { id: string };
-        if (answer.status !== 503 || attempt === 5)
-          throw new Error(`${method} ${url}: ${answer.status} ${await answer.text()}`);
-        await answer.body?.cancel();
-        await new Promise((resolve) => setTimeout(resolve, 1000 * Number(answer.headers.get('retry-after') ?? 2)));
-      }
-    };
+    const token = mintToken({ projects: ['bench/*'], scopes: ['connections:read', 'connections:write'] }, secret);
     const seed = topologySeed(count);
     const seedStarted = performance.now();
-    await inParallel(seed, 8, async ({ source, target, statuses }) => {
-      const [sourceResourceType, sourceResourceId] = source.split('/');
-      const [targetResourceType, targetResourceId] = target.split('/');
-      const { id } = await send(
-        'POST',
-        base,
-        { sourceResourceType, sourceResourceId, targetResourceType, targetResourceId },
-        `${source}>${target}`,
-      );
-      for (const status of statuses) await send('PATCH', `${base}/${id}`, { status });
-    });
+    await seedThroughApi(server.url, token, seed);
     const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
-    const resources = new Set(seed.flatMap((link) => [link.source, link.target])).size;
 
     await buildTopologyPage(built);
     const files = readdirSync(built).map((name) => {
       const body = readFileSync(join(built, name));
       return { name, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length };
     });
-
-    const runs: PageRun[] = [];
     mkdirSync('.data', { recursive: true });
-    for (const [view, extra] of [
-      ['default (simplified past 1,000 resources)', ''],
-      ['every resource drawn (all=1)', '&all=1'],
-    ] as const) {
-      const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-      const page = await context.newPage();
-      // As strings: they run in the page, which this Node-typed file does not describe.
-      await page.addInitScript(`
-        window.longTasks = [];
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
-        }).observe({ type: 'longtask', buffered: true });`);
-      await page.goto(`${server.url}/topology#project=bench&env=topology${extra}&token=${token}`);
-      const drawnMs = (await (
-        await page.waitForFunction(
-          // A function, not a string: the page's CSP forbids eval, which a string predicate needs.
-          () => {
-            const page = globalThis as unknown as {
-              document: { querySelector(selector: string): { dataset: Record<string, string | undefined> } | null };
-            };
-            return page.document.querySelector('[data-testid="graph"]')?.dataset.edgeCount && performance.now();
-          },
-          undefined,
-          { timeout: 300_000, polling: 50 },
-        )
-      ).jsonValue()) as number;
-      // Tasks that follow the first frame (label layout, hit-test caches) count too.
-      await page.waitForTimeout(1500);
-      const tasks = (await page.evaluate('window.longTasks')) as number[];
-      const graph = page.locator('[data-testid="graph"]');
-      const screenshot = `.data/topology-${count}${extra ? '-all' : ''}.png`;
-      await page.screenshot({ path: screenshot });
-      runs.push({
-        view,
-        nodesDrawn: Number(await graph.getAttribute('data-node-count')),
-        edgesDrawn: Number(await graph.getAttribute('data-edge-count')),
-        drawnMs: Math.round(drawnMs),
-        longestTaskMs: Math.round(Math.max(0, ...tasks)),
-        tasksOver50ms: tasks.length,
-        tasksOver200ms: tasks.filter((duration) => duration > 200).length,
-        screenshot,
-      });
-      await context.close();
+    const runs: PageRun[] = [];
+    const seeded = await measure(browser, server.url, `project=bench&env=topology&token=${token}`, String(count));
+    runs.push({ environment: 'seeded through the API (local server)', connections: count, ...seeded });
+    if (huge > 0) {
+      fake = await standIn(built, topologySeed(huge));
+      const paged = await measure(browser, fake.url, `project=bench&env=huge&token=${token}`, String(huge));
+      runs.push({ environment: 'paged in from a stand-in /graph', connections: huge, ...paged });
     }
     const loadAverage = Math.round(loadavg()[0]! * 10) / 10;
-    return { connections: count, resources, seedSeconds, loadAverage, files, runs };
+    return { seedSeconds, loadAverage, files, runs };
   } finally {
+    fake?.close();
     await browser.close();
     await server.stop();
     rmSync(built, { recursive: true, force: true });
@@ -177,13 +226,13 @@ export async function measureTopologyPage(count: number): Promise<TopologyFigure
 export function printTopology(figures: TopologyFigures): string {
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
   return [
-    `#### The topology page in headless Chromium: ${figures.connections} connections, ${figures.resources} resources (seeded through the API in ${figures.seedSeconds} s; load average ${figures.loadAverage} on ${availableParallelism()} CPUs)`,
+    `#### The topology page in headless Chromium at 1400 × 900 (seeding ${figures.seedSeconds} s; load average ${figures.loadAverage} on ${availableParallelism()} CPUs)`,
     '',
-    '| view | drawn: resources / connections | load to drawn ms | longest main-thread task ms | tasks > 50 ms | tasks > 200 ms | screenshot |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| connections | from | drawn: nodes / edges | overview | /graph pages | first drawing ms | last data ms | settled ms | data → settled ms | longest main-thread task ms | tasks > 50 ms | tasks > 200 ms |',
+    '| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...figures.runs.map(
       (r) =>
-        `| ${r.view} | ${r.nodesDrawn} / ${r.edgesDrawn} | ${r.drawnMs} | ${r.longestTaskMs} | ${r.tasksOver50ms} | ${r.tasksOver200ms} | ${r.screenshot} |`,
+        `| ${r.connections} | ${r.environment} | ${r.nodesDrawn} / ${r.edgesDrawn} | ${r.overview ? 'yes' : 'no'} | ${r.graphPages} | ${r.firstDrawingMs} | ${r.lastDataMs} | ${r.readyMs} | ${r.dataToReadyMs} | ${r.longestTaskMs} | ${r.tasksOver50ms} | ${r.tasksOver200ms} |`,
     ),
     '',
     '| page file | KB | gzip KB (as served) |',
@@ -198,6 +247,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const figures = await measureTopologyPage(Number(process.env.BENCH_TOPOLOGY ?? 2000));
   console.log(printTopology(figures));
   mkdirSync('.data', { recursive: true });
-  const { writeFileSync } = await import('node:fs');
   writeFileSync('.data/bench-topology.json', `${JSON.stringify(figures, null, 2)}\n`);
 }

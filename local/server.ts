@@ -197,8 +197,15 @@ async function main(): Promise<void> {
   console.log(`Events: appended to ${service.eventsFile}`);
   console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
   console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);
-  console.log(`The topology page of acme/dev (the token leaves the address bar once read):`);
-  console.log(`  ${service.url}/topology#project=acme&env=dev&token=${token}\n`);
+  // A browser keeps every address it opened in its history: the link's token can only read acme/dev, for an hour.
+  const pageToken = mintToken(
+    { subject: 'topology-page', projects: ['acme/dev'], scopes: ['connections:read'], ttlSeconds: 3600 },
+    jwtSecret,
+  );
+  console.log(
+    `The topology page of acme/dev (its token only reads acme/dev, for 1 h; the page takes it out of the address):`,
+  );
+  console.log(`  ${service.url}/topology#project=acme&env=dev&token=${pageToken}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

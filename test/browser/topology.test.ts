@@ -1,13 +1,16 @@
 /**
  * The topology page in a real browser (headless Chromium), against the local server exactly as
  * `npm start` runs it: an environment seeded through the API, the page opened with the fragment,
- * and what it draws compared with what the API answers.
+ * and what it draws compared with what the API answers. Where the picture is judged, it is judged
+ * by the geometry the page publishes: every node inside the drawing area, none covered, no two
+ * overlapping, the same boxes for the same data and viewport.
  */
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl, call, connectionsPath, freshEnvironment, project, token } from '../support/api.ts';
-import { launchChromium, watch, type PageWatch } from '../support/browser.ts';
+import { launchChromium, watch, type PageWatch } from '../../testkit/browser.ts';
+import { graphPage, topologySeed } from '../../testkit/topology-data.ts';
 
 interface ApiGraph {
   nodes: { key: string }[];
@@ -19,7 +22,7 @@ interface ApiGraph {
 const env = freshEnvironment();
 const bearer = token();
 const graphPath = `/api/${project}/${env}/graph`;
-const SCREENSHOT = '.data/topology.png';
+const SIZES = { wide: { width: 1400, height: 900 }, small: { width: 1024, height: 700 } };
 
 /** [source, target, the statuses it moves through after pending]. */
 const SEED: [string, string, string[]][] = [
@@ -38,6 +41,15 @@ const SEED: [string, string, string[]][] = [
   ['instance/i-batch-1', 'database/db-warehouse', ['failed']],
   ['bucket_explorer/be-1', 'storage_bucket/sb-assets', ['connecting', 'connected']],
   ['bucket_explorer/be-1', 'static_website/sw-docs', []],
+  ['application/app-search', 'instance/i-search-1', ['connecting', 'connected']],
+  ['application/app-indexer', 'instance/i-search-2', ['connecting', 'connected']],
+  ['instance/i-search-1', 'firewall/fw-internal', ['connecting', 'connected']],
+  ['instance/i-search-2', 'firewall/fw-internal', ['connecting', 'connected']],
+  ['instance/i-search-1', 'database/db-search', ['connecting', 'connected']],
+  ['terminal/ssh-search', 'instance/i-search-1', []],
+  ['bucket_explorer/be-2', 'storage_bucket/sb-logs', ['connecting', 'connected']],
+  ['bucket_explorer/be-2', 'storage_bucket/sb-backups', ['connecting', 'failed']],
+  ['bucket_explorer/be-2', 'static_website/sw-status', ['connecting', 'connected']],
 ];
 
 async function seed(): Promise<void> {
@@ -45,11 +57,12 @@ async function seed(): Promise<void> {
     const [sourceResourceType, sourceResourceId] = source.split('/');
     const [targetResourceType, targetResourceId] = target.split('/');
     const created = await call('POST', connectionsPath(env), {
-      json: { sourceResourceType, sourceResourceId, targetResourceType, targetResourceId },
+      json: { sourceResourceType, sourceResourceId, targetResourceType, targetResourceId, details: { port: 443 } },
     });
     expect(created.status, created.text).toBe(201);
     for (const status of statuses) {
-      const moved = await call('PATCH', `${connectionsPath(env)}/${created.body.id}`, { json: { status } });
+      const reason = status === 'failed' ? { statusReason: `cannot reach ${target}` } : {};
+      const moved = await call('PATCH', `${connectionsPath(env)}/${created.body.id}`, { json: { status, ...reason } });
       expect(moved.status, moved.text).toBe(200);
     }
   }
@@ -76,9 +89,9 @@ let browser: Browser;
 let whole: ApiGraph;
 const opened: { page: Page; seen: PageWatch }[] = [];
 
-async function open(fragment: string): Promise<{ page: Page; seen: PageWatch }> {
+async function open(fragment: string, viewport = SIZES.wide): Promise<{ page: Page; seen: PageWatch }> {
   // A context per page: its own sessionStorage, as a new tab of a new session.
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const seen = watch(page);
   opened.push({ page, seen });
@@ -91,10 +104,103 @@ const drawn = async (page: Page) => ({
   nodes: Number(await graph(page).getAttribute('data-node-count')),
   edges: Number(await graph(page).getAttribute('data-edge-count')),
 });
-/** Waits until the drawing holds exactly these counts. */
+/** Waits until the drawing holds exactly these counts and has settled. */
 async function expectDrawn(page: Page, nodes: number, edges: number): Promise<void> {
   await expect.poll(() => drawn(page), { timeout: 20_000 }).toEqual({ nodes, edges });
+  await settled(page);
 }
+async function settled(page: Page): Promise<void> {
+  await expect.poll(() => graph(page).getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+}
+
+interface Box {
+  readonly key: string;
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+/** The boxes the page publishes, by key. */
+async function boxes(page: Page): Promise<Map<string, Box>> {
+  const items = await page
+    .locator('[data-testid="graph-nodes"] li')
+    .evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-key')!, li.getAttribute('data-box')!] as const));
+  return new Map(
+    items.map(([key, box]) => {
+      const [left, top, width, height] = box.split(' ').map(Number) as [number, number, number, number];
+      return [key, { key, left, top, width, height }];
+    }),
+  );
+}
+
+/** Every node inside the drawing area, on top there (nothing covers it), no two overlapping. */
+async function expectReadableGeometry(page: Page): Promise<Map<string, Box>> {
+  const drawnBoxes = await boxes(page);
+  expect(drawnBoxes.size).toBe(Number(await graph(page).getAttribute('data-node-count')));
+  const area = (await graph(page).boundingBox())!;
+  const list = [...drawnBoxes.values()];
+  for (const box of list) {
+    expect(box.left, box.key).toBeGreaterThanOrEqual(area.x - 0.5);
+    expect(box.top, box.key).toBeGreaterThanOrEqual(area.y - 0.5);
+    expect(box.left + box.width, box.key).toBeLessThanOrEqual(area.x + area.width + 0.5);
+    expect(box.top + box.height, box.key).toBeLessThanOrEqual(area.y + area.height + 0.5);
+  }
+  for (const [i, a] of list.entries())
+    for (const b of list.slice(i + 1)) {
+      const overlap =
+        a.left < b.left + b.width - 0.5 &&
+        b.left < a.left + a.width - 0.5 &&
+        a.top < b.top + b.height - 0.5 &&
+        b.top < a.top + a.height - 0.5;
+      expect(overlap, `${a.key} overlaps ${b.key}`).toBe(false);
+    }
+  // What is on top at each node's centre belongs to the drawing area: no panel, legend or banner.
+  const covered = await page.evaluate(
+    (centres) =>
+      centres.filter(([, x, y]) => {
+        const { document } = globalThis as unknown as InPage;
+        return !document.querySelector('[data-testid="graph"]').contains(document.elementFromPoint(x, y));
+      }),
+    list.map((b) => [b.key, b.left + b.width / 2, b.top + b.height / 2] as [string, number, number]),
+  );
+  expect(covered).toEqual([]);
+  return drawnBoxes;
+}
+
+/**
+ * The boxes `after` holds for the keys of `before` are `before`'s, moved and scaled as one (a new
+ * fit may zoom or pan the whole picture, but no node moved relative to the rest).
+ */
+function expectSameArrangement(before: Map<string, Box>, after: Map<string, Box>): void {
+  const keys = [...before.keys()].filter((key) => after.has(key));
+  expect(keys.length).toBeGreaterThan(1);
+  const centre = (b: Box) => ({ x: b.left + b.width / 2, y: b.top + b.height / 2 });
+  const [a, b] = [keys[0]!, keys[keys.length - 1]!];
+  const [a0, b0, a1, b1] = [
+    centre(before.get(a)!),
+    centre(before.get(b)!),
+    centre(after.get(a)!),
+    centre(after.get(b)!),
+  ];
+  const scale = Math.hypot(b1.x - a1.x, b1.y - a1.y) / Math.hypot(b0.x - a0.x, b0.y - a0.y);
+  for (const key of keys) {
+    const [p0, p1] = [centre(before.get(key)!), centre(after.get(key)!)];
+    expect(Math.abs(a1.x + (p0.x - a0.x) * scale - p1.x), key).toBeLessThan(1.5);
+    expect(Math.abs(a1.y + (p0.y - a0.y) * scale - p1.y), key).toBeLessThan(1.5);
+  }
+}
+
+/** What callbacks that run in the page use of it (this file is typed for Node). */
+interface PageElement {
+  contains(other: unknown): boolean;
+  compareDocumentPosition(other: PageElement): number;
+}
+interface InPage {
+  document: { querySelector(selector: string): PageElement; elementFromPoint(x: number, y: number): unknown };
+  location: { hash: string };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `.data/topology-${name}.png` });
 
 beforeAll(async () => {
   await seed();
@@ -115,8 +221,44 @@ describe('the topology page', () => {
     expect(page.url()).not.toContain('token');
     expect(page.url()).toContain(`project=${project}&env=${env}`);
     expect(await page.evaluate("sessionStorage.getItem('topology.token')")).toBe(bearer);
+    await expectReadableGeometry(page);
     mkdirSync('.data', { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
+    await shot(page, '1400x900');
+  });
+
+  it('draws the same picture, to the pixel, on every load of the same data at the same size, fitted at both sizes', async () => {
+    for (const size of [SIZES.wide, SIZES.small]) {
+      const first = await open(`project=${project}&env=${env}&token=${bearer}`, size);
+      await expectDrawn(first.page, whole.nodes.length, whole.edges.length);
+      const before = await expectReadableGeometry(first.page);
+      await first.page.reload();
+      await expectDrawn(first.page, whole.nodes.length, whole.edges.length);
+      expect(await boxes(first.page)).toEqual(before);
+      if (size === SIZES.small) await shot(first.page, '1024x700');
+    }
+  });
+
+  it('keeps every other node where it was when auto-refresh finds a new resource, and fits it in', async () => {
+    const { page } = await open(`project=${project}&env=${env}&token=${bearer}`, SIZES.small);
+    await expectDrawn(page, whole.nodes.length, whole.edges.length);
+    const before = await boxes(page);
+    await page.locator('#auto-refresh').check();
+    const added = await call('POST', connectionsPath(env), {
+      json: {
+        sourceResourceType: 'application',
+        sourceResourceId: 'app-new',
+        targetResourceType: 'instance',
+        targetResourceId: 'i-web-2',
+      },
+    });
+    expect(added.status).toBe(201);
+
+    await expectDrawn(page, whole.nodes.length + 1, whole.edges.length + 1);
+    const after = await expectReadableGeometry(page);
+    expect(after.has('application/app-new')).toBe(true);
+    expectSameArrangement(before, after);
+    await expect(page.locator('[data-testid="relayout"]').count()).resolves.toBe(1);
+    expect((await call('DELETE', `${connectionsPath(env)}/${added.body.id}`)).status).toBe(204);
   });
 
   it('hides exactly the other edges under a status filter', async () => {
@@ -168,16 +310,39 @@ describe('the topology page', () => {
     await expect.poll(() => listed.count()).toBe(touching.length);
     const ids = await listed.evaluateAll((items) => items.map((item) => item.getAttribute('data-edge-id')));
     expect(ids.sort()).toEqual(touching.map((edge) => edge.id).sort());
+    // Grouped by status, worst first.
     const failed = touching.find((edge) => edge.status === 'failed')!;
+    const groups = await page
+      .locator('#panel ul.connections')
+      .evaluateAll((uls) => uls.map((ul) => ul.getAttribute('data-status')));
+    expect(groups[0]).toBe('failed');
     await expect(
-      page.locator(`[data-testid="panel-connection"][data-edge-id="${failed.id}"]`).textContent(),
-    ).resolves.toContain('failed');
+      page.locator(`ul[data-status="failed"] [data-testid="panel-connection"][data-edge-id="${failed.id}"]`).count(),
+    ).resolves.toBe(1);
+    await settled(page);
+    await expectReadableGeometry(page);
   });
 
-  it("shows an edge's history, as the API keeps it", async () => {
+  it("shows a connection's current status, reason, details and version above its history, as the API keeps them", async () => {
     const failed = whole.edges.find((e) => e.source === 'instance/i-web-2' && e.status === 'failed')!;
-    const { page } = await open(`project=${project}&env=${env}&sel=e:${failed.id}&token=${bearer}`);
+    const { page } = await open(`project=${project}&env=${env}&sel=e:${failed.id}&token=${bearer}`, SIZES.small);
     const history = await call('GET', `${connectionsPath(env)}/${failed.id}/history`);
+    const now = page.locator('[data-testid="connection-now"]');
+    await expect.poll(() => now.getAttribute('aria-busy'), { timeout: 20_000 }).toBe('false');
+    const text = await now.textContent();
+    for (const part of ['failed', 'cannot reach database/db-orders', '"port": 443', 'Version3'])
+      expect(text).toContain(part);
+    // The connection sits above its history in the panel.
+    const order = await page.evaluate(() => {
+      const { document } = globalThis as unknown as InPage;
+      const [a, b] = ['[data-testid="connection-now"]', 'ol.history'].map((s) => document.querySelector(s));
+      // DOCUMENT_POSITION_FOLLOWING
+      return a!.compareDocumentPosition(b!) & 4;
+    });
+    expect(order).toBeTruthy();
+    await settled(page);
+    await expectReadableGeometry(page);
+    await shot(page, '1024x700-panel');
 
     const entries = page.locator('[data-testid="history-entry"]');
     await expect.poll(() => entries.count(), { timeout: 20_000 }).toBe(history.body.items.length);
@@ -210,6 +375,28 @@ describe('the topology page', () => {
     expect(expected.edges.length).toBeLessThan(whole.edges.length);
     expect(page.url()).toContain(`focus=${encodeURIComponent(around)}`);
     await expect(page.locator('#banner').textContent()).resolves.toContain(`Focused on ${around}`);
+    // Laid out, not piled up: the nodes spread over both directions.
+    const focused = [...(await expectReadableGeometry(page)).values()];
+    const spread = (pick: (b: Box) => number) => Math.max(...focused.map(pick)) - Math.min(...focused.map(pick));
+    expect(spread((b) => b.left)).toBeGreaterThan(100);
+    if (focused.length > 3) expect(spread((b) => b.top)).toBeGreaterThan(40);
+    if (depth === 2) await shot(page, '1400x900-focus');
+  });
+
+  it('opens a shared link with focus and selection fitted at both sizes, the panel beside the drawing', async () => {
+    const fragment = `project=${project}&env=${env}&focus=instance/i-web-1&depth=2&dir=both&sel=n:instance/i-web-1`;
+    for (const size of [SIZES.wide, SIZES.small]) {
+      const { page } = await open(`${fragment}&token=${bearer}`, size);
+      await expect.poll(() => page.locator('#panel').isVisible(), { timeout: 20_000 }).toBe(true);
+      await settled(page);
+      const shown = await expectReadableGeometry(page);
+      expect(shown.has('instance/i-web-1')).toBe(true);
+      const again = await open(`${fragment}&token=${bearer}`, size);
+      await expect.poll(() => again.page.locator('#panel').isVisible(), { timeout: 20_000 }).toBe(true);
+      await settled(again.page);
+      expect(await boxes(again.page)).toEqual(shown);
+      if (size === SIZES.small) await shot(page, '1024x700-shared-focus-panel');
+    }
   });
 
   it.each([
@@ -238,7 +425,72 @@ describe('the topology page', () => {
     await expect
       .poll(() => empty.locator('[data-testid="state"]').getAttribute('data-state'), { timeout: 20_000 })
       .toBe('empty');
-    await expectDrawn(empty, 0, 0);
+    await expect.poll(() => drawn(empty)).toEqual({ nodes: 0, edges: 0 });
+  });
+
+  it('opens 2,000 connections as an overview of at most 150 groups and resources, readable at both sizes', async () => {
+    const links = topologySeed(2000);
+    for (const size of [SIZES.wide, SIZES.small]) {
+      const context = await browser.newContext({ viewport: size });
+      const page = await context.newPage();
+      const seen = watch(page);
+      opened.push({ page, seen });
+      // Seeding 2,000 connections through the API takes minutes; the page reads these pages instead.
+      await page.route(`**/api/${project}/big/graph?**`, (route) => {
+        const query = new URL(route.request().url()).searchParams;
+        const body = graphPage(links, Number(query.get('nextToken') ?? 0), Number(query.get('limit') ?? 500));
+        return route.fulfill({ json: body });
+      });
+      await page.goto(`${baseUrl}/topology#project=${project}&env=big&token=${bearer}`);
+      await settled(page);
+      expect(await graph(page).getAttribute('data-overview')).toBe('true');
+      expect(await graph(page).getAttribute('data-connections')).toBe('2000');
+      const before = await expectReadableGeometry(page);
+      expect(before.size).toBeLessThanOrEqual(150);
+      // Every group says what is in trouble.
+      const labels = await page.locator('[data-testid="graph-nodes"] li').allTextContents();
+      expect(labels.filter((label) => label.startsWith('group:')).length).toBeGreaterThan(0);
+      for (const label of labels.filter((l) => l.startsWith('group:')))
+        expect(label).toMatch(/failed|connecting|disconnected|no problems/);
+      await shot(page, `${size.width}x${size.height}-2000-overview`);
+
+      // A click on a group opens it in place: the rest keep their arrangement.
+      const group = [...before.values()].find((box) => box.key.startsWith('t:firewall'))!;
+      await page.mouse.click(group.left + group.width / 2, group.top + 12);
+      await expect.poll(async () => (await boxes(page)).has(group.key), { timeout: 20_000 }).toBe(false);
+      await settled(page);
+      const after = await boxes(page);
+      before.delete(group.key);
+      expectSameArrangement(before, after);
+      expect(after.size).toBeLessThanOrEqual(150);
+      expect(page.url()).toContain('open=');
+      await context.close();
+    }
+  });
+
+  it('takes a token from a link pasted into the open page, refuses paths that are not slugs, and forgets the token', async () => {
+    const { page, seen } = await open(`project=${project}&env=${env}`);
+    await expect.poll(() => graph(page).getAttribute('data-state')).toBe('no-token');
+    await page.evaluate(
+      (hash) => ((globalThis as unknown as InPage).location.hash = hash),
+      `project=${project}&env=${env}&token=${bearer}`,
+    );
+    await expectDrawn(page, whole.nodes.length, whole.edges.length);
+    expect(page.url()).not.toContain('token');
+
+    await page.evaluate(() => ((globalThis as unknown as InPage).location.hash = 'project=..&env=..'));
+    await expect.poll(() => graph(page).getAttribute('data-state')).toBe('setup');
+    expect(seen.requests.filter((url) => url.includes('/api/..') || url.includes('%2E%2E'))).toEqual([]);
+
+    await page.evaluate(
+      (hash) => ((globalThis as unknown as InPage).location.hash = hash),
+      `project=${project}&env=${env}`,
+    );
+    await settled(page);
+    await page.getByRole('button', { name: 'Forget token' }).click();
+    await expect.poll(() => graph(page).getAttribute('data-state')).toBe('no-token');
+    expect(await page.evaluate("sessionStorage.getItem('topology.token')")).toBeNull();
+    await expect(page.locator('[data-testid="graph-nodes"] li').count()).resolves.toBe(0);
   });
 
   it('made no request outside the server origin and logged no error', () => {

@@ -1,10 +1,8 @@
-/** The page's pure parts: which edges the filters let through, and the simplified drawing of big graphs. */
+/** The page's pure parts: which edges the filters let through, the overview of big graphs, placement, the fragment. */
 import { describe, expect, it } from 'vitest';
 import {
-  fullDrawing,
   PROBLEM_STATUSES,
   RESOURCE_TYPES,
-  simplifiedDrawing,
   STATUSES,
   visibleEdges,
   type Graph,
@@ -13,7 +11,10 @@ import {
   type ResourceType,
   type Status,
 } from '../../web/topology/src/model.ts';
-import { fragmentOf, parseFragment } from '../../web/topology/src/view-state.ts';
+import { SLUG_PATTERN } from '#model/inputs.ts';
+import { fullDrawing, Hierarchy, OVERVIEW_MAX, overviewDrawing } from '../../web/topology/src/overview.ts';
+import { nearPoint, placeNew, type Box } from '../../web/topology/src/placement.ts';
+import { fragmentOf, parseFragment, SLUG } from '../../web/topology/src/view-state.ts';
 
 function graphOf(links: [string, string, Status][]): Graph {
   const nodes = new Map<string, GraphNode>();
@@ -53,37 +54,113 @@ describe('visibleEdges', () => {
   });
 });
 
-describe('simplifiedDrawing', () => {
-  const graph = graphOf(servers(300, (i) => (i % 50 === 0 ? 'failed' : i % 60 === 1 ? 'connecting' : 'connected')));
-  const drawing = simplifiedDrawing(graph, [...graph.edges.values()]);
+describe('the overview', () => {
+  // 300 applications on 30 servers behind 3 firewalls; a few connections in trouble.
+  const links: [string, string, Status][] = [
+    ...servers(300, (i) => (i % 97 === 0 ? 'failed' : i % 89 === 1 ? 'connecting' : 'connected')),
+    ...Array.from({ length: 10 }, (_, i): [string, string, Status] => [
+      `instance/i-${i}`,
+      `firewall/fw-${i % 3}`,
+      'connected',
+    ]),
+  ];
+  const graph = graphOf(links);
+  const hierarchy = new Hierarchy(graph, [...graph.edges.values()]);
+  const options = { budget: 60, perColumn: 20, open: new Set<string>() };
+  const overview = overviewDrawing(hierarchy, options);
 
-  it('draws every problem edge singly, between single resources', () => {
+  it('stays within its budget, and counts every resource and connection exactly once', () => {
+    expect(overview.overview).toBe(true);
+    expect(overview.nodes.length).toBeLessThanOrEqual(60);
+    expect(overview.nodes.reduce((sum, n) => sum + n.count, 0)).toBe(graph.nodes.size);
+    const internal = [...graph.edges.values()].filter(
+      (e) => overview.drawnOf.get(e.source) === overview.drawnOf.get(e.target),
+    ).length;
+    expect(overview.edges.reduce((sum, e) => sum + e.count, 0) + internal).toBe(graph.edges.size);
+  });
+
+  it('draws the ends of problem connections singly when they are few, and says so on every group', () => {
     const problems = [...graph.edges.values()].filter((e) => PROBLEM_STATUSES.includes(e.status));
     for (const edge of problems) {
-      expect(drawing.edges).toContainEqual(
-        expect.objectContaining({ id: edge.id, source: edge.source, target: edge.target, count: 1 }),
-      );
+      expect(overview.drawnOf.get(edge.source)).toBe(edge.source);
+      expect(overview.edges).toContainEqual(expect.objectContaining({ id: edge.id, count: 1 }));
     }
+    for (const node of overview.nodes.filter((n) => n.group))
+      expect(node.label).toMatch(/no problems|failed|connecting/);
   });
 
-  it('folds the rest into groups and edges that count every resource and connection exactly once', () => {
-    const singles = drawing.nodes.filter((n) => !n.id.startsWith('group:')).length;
-    const grouped = drawing.nodes.filter((n) => n.id.startsWith('group:')).reduce((sum, n) => sum + n.count, 0);
-    expect(singles + grouped).toBe(graph.nodes.size);
-    expect(drawing.edges.reduce((sum, e) => sum + e.count, 0)).toBe(graph.edges.size);
-    expect(drawing.nodes.length).toBeLessThan(graph.nodes.size / 5);
+  it('groups by type and by what the resources hang off, and is the same every time', () => {
+    const labels = overview.nodes.filter((n) => n.group).map((n) => n.label.split('\n')[0]!);
+    expect(labels.some((label) => /applications via fw-\d/.test(label) || /applications on i-\d/.test(label))).toBe(
+      true,
+    );
+    expect(overviewDrawing(new Hierarchy(graph, [...graph.edges.values()]), options)).toEqual(overview);
   });
 
-  it('draws one node per resource and one edge per connection when not simplifying', () => {
-    const full = fullDrawing(graph, [...graph.edges.values()]);
+  it('opens a group the user clicked into its parts, in place of the group, and changes nothing else', () => {
+    const group = overview.nodes.find((n) => n.group)!;
+    const opened = overviewDrawing(hierarchy, { ...options, open: new Set([...overview.opened, group.id]) });
+    expect(opened.nodes.map((n) => n.id)).not.toContain(group.id);
+    const parts = opened.nodes.filter((n) => !overview.nodes.some((o) => o.id === n.id));
+    expect(parts.reduce((sum, n) => sum + n.count, 0)).toBe(group.count);
+  });
+
+  it('finds the groups to open to show one resource', () => {
+    const key = 'application/app-123';
+    const path = hierarchy.pathTo(key, overview.grouped);
+    const shown = overviewDrawing(hierarchy, { ...options, open: new Set(path) });
+    expect(shown.drawnOf.get(key)).toBe(key);
+  });
+
+  it('never draws more than 150 nodes, whatever is opened', () => {
+    const big = graphOf(servers(5000, () => 'connected'));
+    const tree = new Hierarchy(big, [...big.edges.values()]);
+    const all = new Set<string>();
+    for (let round = 0; round < 4; round++)
+      for (const node of overviewDrawing(tree, { ...options, open: all }).nodes) if (node.group) all.add(node.id);
+    const drawing = overviewDrawing(tree, { ...options, open: all });
+    expect(drawing.nodes.length).toBeLessThanOrEqual(OVERVIEW_MAX);
+    expect(drawing.capped).toBe(true);
+  });
+
+  it('draws one node per resource and one edge per connection when not grouping', () => {
+    const full = fullDrawing(hierarchy);
     expect([full.nodes.length, full.edges.length]).toEqual([graph.nodes.size, graph.edges.size]);
+  });
+});
+
+describe('placing new nodes', () => {
+  const fixed: Box[] = [
+    { x: 0, y: 0, w: 60, h: 40 },
+    { x: 0, y: 60, w: 60, h: 40 },
+    { x: 200, y: 30, w: 60, h: 40 },
+  ];
+  const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+  it('puts each new node on a free spot near where it belongs, never on another, the same every time', () => {
+    const fresh = [
+      { id: 'a', w: 60, h: 40, near: { x: 30, y: 20 } },
+      { id: 'b', w: 60, h: 40, near: { x: 30, y: 20 } },
+    ];
+    const placed = placeNew(fixed, fresh);
+    const boxes = [...fixed, ...[...placed.values()].map((at) => ({ ...at, w: 60, h: 40 }))];
+    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) expect(overlap(a, b)).toBe(false);
+    expect(Math.hypot(placed.get('a')!.x, placed.get('a')!.y)).toBeLessThan(150);
+    expect(placeNew(fixed, fresh)).toEqual(placed);
+  });
+
+  it('aims a column left of what a new node connects to', () => {
+    const centres = new Map([['instance/i', { x: 500, y: 100 }]]);
+    const near = nearPoint('application/a', [{ source: 'application/a', target: 'instance/i' }], centres, undefined);
+    expect(near!.x).toBeLessThan(500);
+    expect(near!.y).toBe(100);
   });
 });
 
 describe('the view in the fragment', () => {
   it('round-trips, and never writes the token', () => {
     const parsed = parseFragment(
-      '#project=acme&env=dev&token=secret&focus=instance/i-1&depth=3&dir=in&status=failed,connecting&problems=1&sel=n:instance/i-1&view=table',
+      '#project=acme&env=dev&token=secret&focus=instance/i-1&depth=3&dir=in&status=failed,connecting&problems=1&sel=n:instance/i-1&view=table&open=t:application,t:instance',
     );
     const { token, ...view } = parsed;
 
@@ -91,6 +168,13 @@ describe('the view in the fragment', () => {
     const again = fragmentOf(view);
     expect(again).not.toContain('secret');
     expect(parseFragment(again)).toEqual({ ...view, token: undefined });
+  });
+
+  it('ignores a project or environment that is not a slug, as the service would refuse it', () => {
+    expect(SLUG.source).toBe(SLUG_PATTERN.source);
+    const view = parseFragment('#project=..&env=dev%2F..&focus=instance/i-1');
+    expect([view.project, view.env]).toEqual(['', '']);
+    expect(parseFragment('#project=acme&env=dev').project).toBe('acme');
   });
 
   it('falls back to safe defaults for values it does not know', () => {

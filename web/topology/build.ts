@@ -1,6 +1,6 @@
 /**
- * Builds the topology page: its script and layout worker bundled with esbuild (cytoscape and the
- * fcose layout inside, no CDN), its style sheet, and its HTML, into one folder. The stack runs this
+ * Builds the topology page: its script and layout worker bundled with esbuild (cytoscape, elkjs and
+ * the typed client inside, no CDN), its style sheet, and its HTML, into one folder. The stack runs this
  * into the page function's asset and the local server into a folder of its own, with the same
  * options, so both serve the same bytes. `node --import tsx web/topology/build.ts <out-dir>`
  */
@@ -34,6 +34,8 @@ export async function buildTopologyPage(outDir: string): Promise<Record<string, 
       { in: join(SOURCE, 'src/topology.css'), out: 'topology' },
     ],
     outdir: outDir,
+    // The typed client's one Node import, randomUUID, is the browser's own.
+    alias: { 'node:crypto': join(SOURCE, 'src/browser-crypto.ts') },
   });
   copyFileSync(join(SOURCE, 'src/index.html'), join(outDir, 'index.html'));
   return Object.fromEntries(readdirSync(outDir).map((name) => [name, statSync(join(outDir, name)).size]));

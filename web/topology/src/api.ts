@@ -1,17 +1,13 @@
-/** Calls to the API, with the user's bearer token, on the page's own origin (its CSP allows no other). */
+/**
+ * The page's calls, through the project's typed client (client/src/): the same routes, types,
+ * problem errors and 503 retries as every other caller, on the page's own origin (its CSP allows
+ * no other), each cancellable.
+ */
+import { ResourceConnections, type Connection, type HistoryEntry } from '../../../client/src/client.ts';
+import { ApiErrorBase } from '../../../client/src/errors.ts';
 import type { Graph, GraphEdge, GraphNode } from './model.ts';
 
-/** A refusal, carrying what the problem document says. */
-export class ApiProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail: string,
-    readonly code?: string,
-  ) {
-    super(detail);
-  }
-}
+export type { Connection, HistoryEntry };
 
 export interface Scope {
   readonly project: string;
@@ -21,97 +17,103 @@ export interface Scope {
 
 export interface Neighbourhood {
   readonly key: string;
-  readonly depth: number;
+  readonly depth: 1 | 2 | 3;
   readonly direction: 'in' | 'out' | 'both';
 }
 
-const base = (scope: Scope) => `/api/${encodeURIComponent(scope.project)}/${encodeURIComponent(scope.env)}`;
-
-async function getJson<T>(scope: Scope, path: string): Promise<T> {
-  const response = await fetch(`${base(scope)}${path}`, {
-    headers: { authorization: `Bearer ${scope.token}`, accept: 'application/json' },
-    cache: 'no-store',
+/**
+ * API Gateway answers a refused token itself, with `{ "message": "Unauthorized" }` rather than a
+ * problem document; the page still wants to say 401 or 403 and why.
+ */
+async function gatewayAware(input: Request): Promise<Response> {
+  const response = await fetch(input);
+  if ((response.status !== 401 && response.status !== 403) || response.headers.get('content-type')?.includes('problem'))
+    return response;
+  const body = (await response.json().catch(() => ({}))) as { message?: string };
+  const problem = {
+    type: 'about:blank',
+    title: response.status === 401 ? 'Unauthorized' : 'Forbidden',
+    status: response.status,
+    code: response.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+    detail: body.message ?? `The API answered ${response.status}.`,
+  };
+  return new Response(JSON.stringify(problem), {
+    status: response.status,
+    headers: { 'content-type': 'application/problem+json' },
   });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) {
-    const problem = (body ?? {}) as { title?: string; detail?: string; code?: string; message?: string };
-    throw new ApiProblem(
-      response.status,
-      problem.title ?? response.statusText,
-      // API Gateway's own 401 says { "message": "Unauthorized" }.
-      problem.detail ?? problem.message ?? `The API answered ${response.status}.`,
-      problem.code,
-    );
-  }
-  return body as T;
 }
 
-interface GraphPage {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-  nextToken: string | null;
-  truncated: boolean;
-}
+const clientOf = (scope: Scope) =>
+  new ResourceConnections({
+    baseUrl: location.origin,
+    project: scope.project,
+    environment: scope.env,
+    token: scope.token,
+    fetch: (input) => gatewayAware(input as Request),
+    // A page waits for the next refresh rather than retrying for long.
+    retry: { attempts: 3, totalMs: 10_000 },
+  });
+
+/** Called after every page read: the graph so far, and whether more is coming. */
+export type OnPage = (graph: Graph, done: boolean) => void;
 
 /** The whole environment (every page, merged by key), or one resource's neighbourhood. */
 export async function fetchGraph(
   scope: Scope,
   focus: Neighbourhood | undefined,
-  onProgress: (edges: number) => void = () => undefined,
+  signal: AbortSignal,
+  onPage: OnPage = () => undefined,
 ): Promise<Graph> {
+  const client = clientOf(scope);
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
   let truncated = false;
-  let nextToken: string | null = null;
-  do {
-    const query = new URLSearchParams();
-    if (focus) {
-      const slash = focus.key.indexOf('/');
-      query.set('resourceType', focus.key.slice(0, slash));
-      query.set('resourceId', focus.key.slice(slash + 1));
-      query.set('depth', String(focus.depth));
-      query.set('direction', focus.direction);
-    } else {
-      query.set('limit', '1000');
-      if (nextToken) query.set('nextToken', nextToken);
-    }
-    const page: GraphPage = await getJson<GraphPage>(scope, `/graph?${query}`);
+  const merge = (page: { nodes: GraphNode[]; edges: GraphEdge[]; truncated: boolean }) => {
     for (const node of page.nodes) nodes.set(node.key, node);
     for (const edge of page.edges) edges.set(edge.id, edge);
     truncated ||= page.truncated;
-    nextToken = focus ? null : page.nextToken;
-    onProgress(edges.size);
-  } while (nextToken);
-  return { nodes, edges, truncated };
-}
-
-export interface HistoryEntry {
-  version: number;
-  at: string;
-  actor: string;
-  action: string;
-  changes?: Record<string, { from: unknown; to: unknown }>;
-}
-
-/** A connection's history, oldest first (at most a few pages: a panel, not an audit export). */
-export async function fetchHistory(scope: Scope, connectionId: string): Promise<HistoryEntry[]> {
-  const entries: HistoryEntry[] = [];
-  let nextToken: string | null = null;
-  for (let page = 0; page < 5; page++) {
-    const query: string = nextToken ? `?nextToken=${encodeURIComponent(nextToken)}` : '';
-    const answer: { items: HistoryEntry[]; nextToken: string | null } = await getJson(
-      scope,
-      `/resource-connections/${encodeURIComponent(connectionId)}/history${query}`,
+  };
+  if (focus) {
+    const slash = focus.key.indexOf('/');
+    merge(
+      await client.graph.neighbourhood(
+        focus.key.slice(0, slash) as GraphNode['resourceType'],
+        focus.key.slice(slash + 1),
+        { depth: focus.depth, direction: focus.direction, signal },
+      ),
     );
-    entries.push(...answer.items);
-    nextToken = answer.nextToken;
-    if (!nextToken) break;
+  } else {
+    for await (const page of client.graph.edges({ limit: 1000, signal }).pages()) {
+      merge(page);
+      if (page.nextToken) onPage({ nodes, edges, truncated }, false);
+    }
+  }
+  const graph = { nodes, edges, truncated };
+  onPage(graph, true);
+  return graph;
+}
+
+/** The connection as it is now: status, reason, details, version. */
+export function fetchConnection(scope: Scope, id: string, signal: AbortSignal): Promise<Connection> {
+  return clientOf(scope).connections.get(id, { signal });
+}
+
+/** A connection's history, oldest first (at most five pages: a panel, not an audit export). */
+export async function fetchHistory(scope: Scope, id: string, signal: AbortSignal): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  let pages = 0;
+  for await (const page of clientOf(scope).connections.history(id, { signal }).pages()) {
+    entries.push(...page.items);
+    if (++pages === 5) break;
   }
   return entries;
 }
+
+/** What went wrong, in words: the problem's status, title and detail when the API answered one. */
+export function describe(error: unknown): string {
+  if (error instanceof ApiErrorBase) return `${error.status} ${error.title}: ${error.detail}`;
+  return String(error);
+}
+
+export const isDenied = (error: unknown) =>
+  error instanceof ApiErrorBase && (error.status === 401 || error.status === 403);

@@ -1,13 +1,15 @@
 /** What the page and its layout worker say to each other. */
 export interface LayoutRequest {
   readonly id: number;
-  readonly nodes: readonly { id: string; size: number; x?: number; y?: number }[];
+  /** Each node's box (shape and label together), in model pixels. */
+  readonly nodes: readonly { id: string; w: number; h: number }[];
   readonly edges: readonly { id: string; source: string; target: string }[];
-  /** Keep the given positions as the start (a refresh that added a few resources). */
-  readonly incremental: boolean;
+  /** Width over height of the drawing area: disconnected parts are packed in rows towards it. */
+  readonly aspectRatio: number;
 }
 export interface LayoutAnswer {
   readonly id: number;
+  /** Each node's box, top-left corner. */
   readonly positions: Record<string, { x: number; y: number }>;
   readonly error?: string;
 }

@@ -1,64 +1,65 @@
 /**
- * The layout, off the main thread: cytoscape without a renderer runs fcose (a fast force-directed
- * layout that keeps clusters apart) and sends back positions only. The page stays responsive
- * however long a big graph takes.
+ * The layout, off the main thread: ELK's layered algorithm (elkjs), sources on the left and targets
+ * on the right, crossings minimised, edges leaving each node on its east side and entering on its
+ * west. Deterministic: the same nodes and edges in the same order (the page sorts them) and the
+ * same aspect ratio give the same positions, every time.
  */
-import cytoscape from 'cytoscape';
-import fcose from 'cytoscape-fcose';
+import elkjs, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { LayoutAnswer, LayoutRequest } from './layout-protocol.ts';
-
-cytoscape.use(fcose);
+import { GAP } from './placement.ts';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<LayoutRequest>) => void) | null;
   postMessage(message: LayoutAnswer): void;
 }
 const scope = self as unknown as WorkerScope;
+// The CommonJS module is the constructor, and carries itself as `default` too.
+const elk = new elkjs.default();
 
-function layout(request: LayoutRequest): LayoutAnswer['positions'] {
-  const cy = cytoscape({
-    headless: true,
-    styleEnabled: true,
-    style: [{ selector: 'node', style: { width: 'data(size)', height: 'data(size)' } }],
-    elements: [
-      ...request.nodes.map((node) => ({
-        group: 'nodes' as const,
-        data: { id: node.id, size: node.size },
-        position: { x: node.x ?? 0, y: node.y ?? 0 },
-      })),
-      ...request.edges.map((edge) => ({ group: 'edges' as const, data: edge })),
-    ],
-  });
-  const size = request.nodes.length;
-  cy.layout({
-    name: 'fcose',
-    // 'draft' (spectral only) piles big graphs into columns; the full pass costs worker time only.
-    quality: 'default',
-    randomize: !request.incremental,
-    animate: false,
-    fit: false,
-    nodeDimensionsIncludeLabels: false,
-    nodeSeparation: 60,
-    idealEdgeLength: () => 55,
-    nodeRepulsion: () => 9000,
-    gravity: 0.4,
-    gravityRangeCompound: 1.5,
-    numIter: size > 1000 ? 1500 : 2500,
-    tile: true,
-  } as cytoscape.LayoutOptions).run();
+const OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'RIGHT',
+  'elk.randomSeed': '1',
+  // The input order (sorted keys) breaks ties, so equal graphs give equal pictures.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.spacing.nodeNode': String(GAP),
+  'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+  'elk.spacing.componentComponent': '40',
+  'elk.separateConnectedComponents': 'true',
+  'elk.edgeRouting': 'POLYLINE',
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+};
+
+async function layout(request: LayoutRequest): Promise<LayoutAnswer['positions']> {
+  const graph: ElkNode = {
+    id: 'root',
+    layoutOptions: { ...OPTIONS, 'elk.aspectRatio': request.aspectRatio.toFixed(2) },
+    children: request.nodes.map(({ id, w, h }) => ({
+      id,
+      width: w,
+      height: h,
+      layoutOptions: { 'elk.portConstraints': 'FIXED_SIDE' },
+      ports: [
+        { id: `${id}>in`, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'WEST' } },
+        { id: `${id}>out`, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'EAST' } },
+      ],
+    })),
+    edges: request.edges.map(({ id, source, target }) => ({
+      id,
+      sources: [`${source}>out`],
+      targets: [`${target}>in`],
+    })),
+  };
+  const laid = await elk.layout(graph);
   const positions: LayoutAnswer['positions'] = {};
-  cy.nodes().forEach((node) => {
-    const { x, y } = node.position();
-    positions[node.id()] = { x: Math.round(x), y: Math.round(y) };
-  });
-  cy.destroy();
+  for (const node of laid.children ?? [])
+    positions[node.id] = { x: Math.round(node.x ?? 0), y: Math.round(node.y ?? 0) };
   return positions;
 }
 
 scope.onmessage = (event) => {
-  try {
-    scope.postMessage({ id: event.data.id, positions: layout(event.data) });
-  } catch (error) {
-    scope.postMessage({ id: event.data.id, positions: {}, error: String(error) });
-  }
+  layout(event.data).then(
+    (positions) => scope.postMessage({ id: event.data.id, positions }),
+    (error: unknown) => scope.postMessage({ id: event.data.id, positions: {}, error: String(error) }),
+  );
 };

@@ -1,14 +1,26 @@
-/** The lines above the graph: what the view shows and why (focus, truncation, simplification). */
+/** The lines above the graph: what the view shows and why (focus, truncation, overview, a layout to tidy). */
 import { el } from './dom.ts';
-import { SIMPLIFY_AT, type Graph } from './model.ts';
+import type { Graph } from './model.ts';
+import type { Drawing } from './overview.ts';
 import type { ViewState } from './view-state.ts';
+
+export interface NoteActions {
+  collapse(): void;
+  relayout(): void;
+}
+
+const button = (label: string, action: () => void, testId: string) => {
+  const element = el('button', { type: 'button', 'data-testid': testId }, label);
+  element.addEventListener('click', action);
+  return element;
+};
 
 export function bannerLines(
   state: ViewState,
   current: Graph,
-  nodes: number,
-  simplified: boolean,
-  drawAll: () => void,
+  drawing: Drawing,
+  layoutFresh: boolean,
+  actions: NoteActions,
 ): (Node | string)[] {
   const lines: (Node | string)[] = [];
   if (state.focus)
@@ -17,25 +29,34 @@ export function bannerLines(
     );
   if (current.truncated)
     lines.push('Truncated: the neighbourhood has more than 1,000 connections; only the first 1,000 are drawn.');
-  if (simplified) {
-    const all = el('button', { type: 'button' }, 'Draw every resource');
-    all.addEventListener('click', drawAll);
+  if (drawing.overview)
     lines.push(
       el(
         'span',
         {},
-        `Simplified: ${nodes} resources are more than ${SIMPLIFY_AT}, so healthy resources are grouped by type; every failed, connecting or disconnected connection is drawn singly. Filter, search or focus to see single resources. `,
-        all,
+        `Overview: ${drawing.resources.toLocaleString('en')} resources are too many to read at once, so they are grouped by type and by what they hang off; a ring and the second line say what is in trouble. Click a group to open it, or select a resource and Focus. `,
+        ...(state.open.size ? [button('Close every group', actions.collapse, 'collapse')] : []),
       ),
     );
-  }
+  if (drawing.capped) lines.push('Some groups stay closed: an overview draws at most 150 nodes. Focus to see more.');
+  if (!layoutFresh)
+    lines.push(
+      el(
+        'span',
+        {},
+        'New nodes were placed beside what they belong to and nothing else moved; removed ones left gaps. ',
+        button('Lay out again', actions.relayout, 'relayout'),
+      ),
+    );
   return lines;
 }
 
-/** "17 resources, 15 connections shown (of 15): 9 connected, 2 failed, …" */
+/** "Showing 17 resources and 15 of 15 connections (9 connected, 2 failed, …)." */
 export function summary(current: Graph, edges: number, nodes: number): string {
   const byStatus = new Map<string, number>();
   for (const edge of current.edges.values()) byStatus.set(edge.status, (byStatus.get(edge.status) ?? 0) + 1);
-  const parts = [...byStatus].sort((a, b) => b[1] - a[1]).map(([status, count]) => `${count} ${status}`);
-  return `Showing ${nodes} resources and ${edges} of ${current.edges.size} connections${parts.length ? ` (${parts.join(', ')})` : ''}.`;
+  const parts = [...byStatus]
+    .sort((a, b) => b[1] - a[1])
+    .map(([status, count]) => `${count.toLocaleString('en')} ${status}`);
+  return `Showing ${nodes.toLocaleString('en')} resources and ${edges.toLocaleString('en')} of ${current.edges.size.toLocaleString('en')} connections${parts.length ? ` (${parts.join(', ')})` : ''}.`;
 }

@@ -5,6 +5,14 @@
  */
 import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from './model.ts';
 
+/**
+ * Project and environment slugs (contract §2; test/unit/topology-model.test.ts checks this is the
+ * service's own pattern). A fragment's project or environment that does not match is ignored, so
+ * the page never asks for a path like `/api/../..`.
+ */
+export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const slug = (value: string | null) => (value !== null && SLUG.test(value) ? value : '');
+
 export type Direction = 'in' | 'out' | 'both';
 
 export interface ViewState {
@@ -20,8 +28,8 @@ export interface ViewState {
   /** `n:<node key>` or `e:<connection id>`. */
   selected: string | undefined;
   view: 'graph' | 'table';
-  /** Draw every resource even past the simplification threshold. */
-  all: boolean;
+  /** Overview groups the user opened. */
+  open: Set<string>;
 }
 
 function listOf<T extends string>(value: string | null, allowed: readonly T[]): Set<T> {
@@ -34,8 +42,8 @@ export function parseFragment(hash: string): ViewState & { token: string | undef
   const depth = Number(params.get('depth'));
   const direction = params.get('dir');
   return {
-    project: params.get('project') ?? '',
-    env: params.get('env') ?? '',
+    project: slug(params.get('project')),
+    env: slug(params.get('env')),
     token: params.get('token') ?? undefined,
     focus: params.get('focus') || undefined,
     depth: depth === 2 || depth === 3 ? depth : 1,
@@ -45,7 +53,7 @@ export function parseFragment(hash: string): ViewState & { token: string | undef
     problemsOnly: params.get('problems') === '1',
     selected: params.get('sel') || undefined,
     view: params.get('view') === 'table' ? 'table' : 'graph',
-    all: params.get('all') === '1',
+    open: new Set((params.get('open') ?? '').split(',').filter(Boolean)),
   };
 }
 
@@ -64,6 +72,6 @@ export function fragmentOf(state: ViewState): string {
   if (state.problemsOnly) params.set('problems', '1');
   if (state.selected) params.set('sel', state.selected);
   if (state.view === 'table') params.set('view', 'table');
-  if (state.all) params.set('all', '1');
+  if (state.open.size) params.set('open', [...state.open].join(','));
   return `#${params}`;
 }

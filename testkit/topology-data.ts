@@ -1,0 +1,62 @@
+/**
+ * A platform-shaped environment of any size, for the topology page's benchmark and browser tests:
+ * servers with four applications, SSH, a firewall and a database each; bucket explorers with a
+ * bucket and a website. Statuses are fixed by position, so every run draws the same picture.
+ */
+export interface SeedLink {
+  readonly source: string;
+  readonly target: string;
+  /** The statuses it moves through after pending. */
+  readonly statuses: string[];
+}
+
+export function topologySeed(count: number): SeedLink[] {
+  const links: { source: string; target: string }[] = [];
+  const servers = Math.max(1, Math.round((count * 0.875) / 7));
+  for (let i = 0; i < servers; i++) {
+    const server = `instance/i-${String(i).padStart(4, '0')}`;
+    for (const app of ['web', 'api', 'worker', 'cron'])
+      links.push({ source: `application/${app}-${i}`, target: server });
+    links.push({ source: `terminal/ssh-${i}`, target: server });
+    links.push({ source: server, target: `firewall/sg-${i % 25}` });
+    links.push({ source: server, target: `database/db-${i % 50}` });
+  }
+  for (let i = 0; links.length < count; i++) {
+    links.push({ source: `bucket_explorer/be-${i}`, target: `storage_bucket/bucket-${i}` });
+    if (links.length < count)
+      links.push({ source: `bucket_explorer/be-${i}`, target: `static_website/site-${i % 60}` });
+  }
+  // Mostly up, some on the way, a few broken.
+  const statusesOf = (i: number): string[] => {
+    const roll = (i * 7919) % 100;
+    if (roll < 3) return ['failed'];
+    if (roll < 7) return ['connecting'];
+    if (roll < 9) return ['connecting', 'connected', 'disconnected'];
+    if (roll < 17) return [];
+    return ['connecting', 'connected'];
+  };
+  return links.slice(0, count).map((link, i) => ({ ...link, statuses: statusesOf(i) }));
+}
+
+/**
+ * One page of GET /graph for `links`, as the service answers it (the edges from `offset`, the nodes
+ * they touch, a nextToken while more remain): for a stand-in server where seeding through the API
+ * would take too long.
+ */
+export function graphPage(links: readonly SeedLink[], offset: number, limit: number) {
+  const edges = links.slice(offset, offset + limit).map((link, i) => ({
+    id: `C${String(offset + i).padStart(25, '0')}`,
+    source: link.source,
+    target: link.target,
+    status: link.statuses.at(-1) ?? 'pending',
+    version: 1 + link.statuses.length,
+    updatedAt: '2026-12-01T12:00:00.000Z',
+  }));
+  const keys = [...new Set(edges.flatMap((edge) => [edge.source, edge.target]))];
+  const nodes = keys.map((key) => {
+    const slash = key.indexOf('/');
+    return { key, resourceType: key.slice(0, slash), resourceId: key.slice(slash + 1) };
+  });
+  const next = offset + limit;
+  return { nodes, edges, nextToken: next < links.length ? String(next) : null, truncated: false };
+}

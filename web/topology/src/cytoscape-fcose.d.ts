@@ -1,4 +1,0 @@
-declare module 'cytoscape-fcose' {
-  const extension: cytoscape.Ext;
-  export default extension;
-}
