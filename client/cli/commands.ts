@@ -2,6 +2,8 @@
 import { Option, type Command } from 'commander';
 import {
   ApiErrorBase,
+  RESOURCE_TYPES,
+  STATUSES,
   type Connection,
   type CreateConnection,
   type ResourceConnections,
@@ -9,7 +11,7 @@ import {
   type Status,
 } from '../src/index.ts';
 import { cascadeWithProgress } from './progress.ts';
-import { EXIT, printJson, reportFailure, table, UsageError, type Output } from './output.ts';
+import { EXIT, printable, printJson, reportFailure, table, UsageError, type Output } from './output.ts';
 
 export interface Context {
   readonly output: Output;
@@ -20,16 +22,19 @@ export interface Context {
   exit(code: number): void;
 }
 
-const STATUSES = ['pending', 'connecting', 'connected', 'failed', 'disconnected'] as const;
+const resourceType = (type: string): ResourceType => {
+  if ((RESOURCE_TYPES as readonly string[]).includes(type)) return type as ResourceType;
+  throw new UsageError(`'${type}' is not a resource type: one of ${RESOURCE_TYPES.join(', ')}`);
+};
 
-/** `type/id` (id optional when `idOptional`). */
+/** `type/id` (id optional when `idOptional`); the type must be one the service knows. */
 export function parseResource(text: string, idOptional = false): { type: ResourceType; id?: string } {
   const slash = text.indexOf('/');
-  if (slash < 0 && idOptional && text) return { type: text as ResourceType };
+  if (slash < 0 && idOptional && text) return { type: resourceType(text) };
   if (slash <= 0 || slash === text.length - 1) {
     throw new UsageError(`'${text}' is not a resource: write it as type/id, e.g. instance/i-0abc123`);
   }
-  return { type: text.slice(0, slash) as ResourceType, id: text.slice(slash + 1) };
+  return { type: resourceType(text.slice(0, slash)), id: text.slice(slash + 1) };
 }
 
 function parseJsonObject(text: string, what: string): Record<string, unknown> {
@@ -89,6 +94,12 @@ export const statusOption = () => new Option('--status <status>', 'only connecti
 const limit = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a positive integer, not '${value}'`);
+  return n;
+};
+/** Seconds written as digits (`2`, `0.5`), within bounds. */
+const seconds = (value: string, option: string, min: number, max: number) => {
+  const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${option} takes seconds from ${min} to ${max}, not '${value}'`);
   return n;
 };
 
@@ -256,21 +267,22 @@ export function defineCommands(program: Command, act: Act): void {
     .option('--interval <seconds>', 'time between reads', '2')
     .action(
       act(async (context, id: string, options: { timeout: string; interval: string }) => {
-        const timeoutMs = Number(options.timeout) * 1000;
-        const intervalMs = Number(options.interval) * 1000;
-        if (!(timeoutMs >= 0) || !(intervalMs > 0)) throw new UsageError('--timeout and --interval take seconds');
+        const timeoutMs = seconds(options.timeout, '--timeout', 0, 7 * 24 * 3600) * 1000;
+        const intervalMs = seconds(options.interval, '--interval', 0.1, 3600) * 1000;
         const deadline = Date.now() + timeoutMs;
+        // Reads every interval, and once more at the deadline: a move just before it still counts.
         for (;;) {
           const c = await context.client.connections.get(id);
           if (c.status === 'connected' || c.status === 'failed') {
             printConnection(context, c);
             return context.exit(c.status === 'connected' ? EXIT.ok : EXIT.waitFailed);
           }
-          if (Date.now() + intervalMs > deadline) {
-            context.output.err(`timed out: ${id} is still ${c.status} after ${options.timeout} s`);
+          const left = deadline - Date.now();
+          if (left <= 0) {
+            context.output.err(printable(`timed out: ${id} is still ${c.status} after ${options.timeout} s`));
             return context.exit(EXIT.waitTimedOut);
           }
-          await new Promise((resolve) => setTimeout(resolve, intervalMs));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, left)));
         }
       }),
     );
@@ -301,6 +313,12 @@ export function defineCommands(program: Command, act: Act): void {
           context.output,
           ['SOURCE', 'TARGETS', 'DESCRIPTION'],
           rules.rules.map((rule) => [rule.sourceResourceType, rule.targetResourceTypes.join(', '), rule.description]),
+        );
+        context.output.out('');
+        table(
+          context.output,
+          ['STATUS', 'MAY MOVE TO'],
+          Object.entries(rules.statusTransitions).map(([from, to]) => [from, to.join(', ')]),
         );
       }),
     );

@@ -1,8 +1,12 @@
 /**
  * The graph as text to paste into docs: Graphviz DOT and Mermaid. The order is fixed (nodes by key,
- * edges by source, target and id) so the same environment always prints the same text and a diff
- * shows only what changed. Status is told in words on every edge as well as in colour.
+ * edges by source, target and id) and every name comes from the data (a Mermaid node id from the
+ * resource key, an edge id from the connection id), so the same environment always prints the same
+ * text and one new connection adds a line or two. Status is told in words on every edge, and in
+ * colour and line as the topology page's legend draws it: dotted pending, dashed connecting and
+ * disconnected, solid connected, thick failed.
  */
+import { createHash } from 'node:crypto';
 import type { GraphEdge, GraphNode, ResourceType, Status } from '../src/index.ts';
 
 export interface GraphText {
@@ -10,13 +14,16 @@ export interface GraphText {
   readonly edges: readonly GraphEdge[];
 }
 
-const STATUS_COLOUR: Record<Status, string> = {
-  pending: '#757575',
-  connecting: '#b26a00',
-  connected: '#2e7d32',
-  failed: '#c62828',
-  disconnected: '#455a64',
+/** The topology page's legend (web/topology/src/model.ts STATUS_LOOK; a unit test keeps them equal). */
+export const STATUS_LOOK: Record<Status, { color: string; line: 'solid' | 'dashed' | 'dotted'; width: number }> = {
+  pending: { color: '#8b919c', line: 'dotted', width: 1.5 },
+  connecting: { color: '#c27c00', line: 'dashed', width: 2 },
+  connected: { color: '#2f8f46', line: 'solid', width: 1.5 },
+  failed: { color: '#d1242f', line: 'solid', width: 3.5 },
+  disconnected: { color: '#6d5a9e', line: 'dashed', width: 2 },
 };
+/** A deleted connection (--include-deleted) keeps its status look, faded. */
+const DELETED_OPACITY = 0.45;
 
 const DOT_SHAPE: Record<ResourceType, string> = {
   instance: 'box3d',
@@ -57,6 +64,19 @@ export const inOrder = (graph: GraphText): GraphText => ({
 export const edgeLabel = (edge: GraphEdge) => (edge.deletedAt ? `${edge.status} (deleted)` : edge.status);
 
 const dotString = (text: string) => `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+const alpha = (opacity: number) =>
+  Math.round(opacity * 255)
+    .toString(16)
+    .padStart(2, '0');
+
+function dotEdgeStyle(edge: GraphEdge): string {
+  const look = STATUS_LOOK[edge.status];
+  const color = edge.deletedAt ? `${look.color}${alpha(DELETED_OPACITY)}` : look.color;
+  const style = look.line === 'solid' ? '' : `, style=${look.line}`;
+  // The page ends a failed connection with a bar.
+  const head = edge.status === 'failed' ? ', arrowhead=tee' : '';
+  return `color="${color}"${style}, penwidth=${look.width}${head}`;
+}
 
 export function toDot(graph: GraphText, title: string): string {
   const { nodes, edges } = inOrder(graph);
@@ -73,10 +93,9 @@ export function toDot(graph: GraphText, title: string): string {
     );
   }
   for (const edge of edges) {
-    const style = edge.deletedAt || edge.status === 'disconnected' ? ', style=dashed' : '';
     lines.push(
       `  ${dotString(edge.source)} -> ${dotString(edge.target)} ` +
-        `[label=${dotString(edgeLabel(edge))}, color="${STATUS_COLOUR[edge.status]}"${style}, id=${dotString(edge.id)}];`,
+        `[label=${dotString(edgeLabel(edge))}, ${dotEdgeStyle(edge)}, id=${dotString(edge.id)}];`,
     );
   }
   lines.push('}');
@@ -84,22 +103,48 @@ export function toDot(graph: GraphText, title: string): string {
 }
 
 const mermaidText = (text: string) => `"${text.replace(/"/g, '#quot;')}"`;
+const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
+/**
+ * A Mermaid node id from a resource key, in letters, digits and `_` (the only characters every
+ * Mermaid version takes in an id). `type/id` with `-` maps one to one (no type name is another's
+ * prefix, and `_` is in no resource id); a key with `.`, `:` or `@` adds a hash of itself, since
+ * `a.b` and `a-b` would otherwise meet.
+ */
+export function mermaidNodeId(key: string): string {
+  const readable = key.replace(/[^A-Za-z0-9]/g, '_');
+  return /^[a-z_]+\/[A-Za-z0-9-]+$/.test(key) ? readable : `${readable}_${shortHash(key)}`;
+}
+
+/** A Mermaid edge id from a connection id (a ULID, so letters and digits; anything else by its hash). */
+export const mermaidEdgeId = (id: string) => (/^[A-Za-z0-9]+$/.test(id) ? `e_${id}` : `e_h${shortHash(id)}`);
+
+/**
+ * Mermaid 11.5+ (edge ids): each status a class with the legend's colour, width and dashes, each
+ * edge named by its connection and given its class on the line after it. The arrow itself (dotted,
+ * thick) tells the status too where a renderer ignores classes.
+ */
 export function toMermaid(graph: GraphText): string {
   const { nodes, edges } = inOrder(graph);
   const lines = ['flowchart LR'];
-  // Mermaid ids cannot hold every character a resource id may: number the nodes in key order.
-  const ids = new Map<string, string>();
-  for (const node of nodes) {
-    const id = `n${ids.size}`;
-    ids.set(node.key, id);
-    const [open, close] = MERMAID_SHAPE[node.resourceType];
-    lines.push(`  ${id}${open}${mermaidText(`${node.resourceType}/${node.resourceId}`)}${close}`);
+  for (const [status, look] of Object.entries(STATUS_LOOK)) {
+    const dashes = { solid: '', dashed: ',stroke-dasharray:8 5', dotted: ',stroke-dasharray:2 3' }[look.line];
+    lines.push(`  classDef ${status} stroke:${look.color},stroke-width:${look.width}px${dashes}`);
   }
-  edges.forEach((edge) => {
-    const arrow = edge.deletedAt || edge.status === 'disconnected' ? '-.->' : '-->';
-    lines.push(`  ${ids.get(edge.source)} ${arrow}|${mermaidText(edgeLabel(edge))}| ${ids.get(edge.target)}`);
-  });
-  edges.forEach((edge, index) => lines.push(`  linkStyle ${index} stroke:${STATUS_COLOUR[edge.status]}`));
+  lines.push(`  classDef deleted opacity:${DELETED_OPACITY}`);
+  for (const node of nodes) {
+    const [open, close] = MERMAID_SHAPE[node.resourceType];
+    lines.push(`  ${mermaidNodeId(node.key)}${open}${mermaidText(`${node.resourceType}/${node.resourceId}`)}${close}`);
+  }
+  for (const edge of edges) {
+    const id = mermaidEdgeId(edge.id);
+    const look = STATUS_LOOK[edge.status];
+    const arrow = edge.status === 'failed' ? '==>' : look.line === 'solid' ? '-->' : '-.->';
+    lines.push(
+      `  ${mermaidNodeId(edge.source)} ${id}@${arrow}|${mermaidText(edgeLabel(edge))}| ${mermaidNodeId(edge.target)}`,
+    );
+    lines.push(`  class ${id} ${edge.status}`);
+    if (edge.deletedAt) lines.push(`  class ${id} deleted`);
+  }
   return lines.join('\n');
 }

@@ -3,7 +3,8 @@
  * RC_URL, RC_TOKEN, RC_PROJECT and RC_ENV; every command exits with a code from EXIT (output.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ResourceConnections } from '../src/index.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+import { InvalidRequestError, ResourceConnections, type ClientOptions } from '../src/index.ts';
 import { actIn, defineCommands, type Context } from './commands.ts';
 import { defineGraphCommand } from './graph-command.ts';
 import { EXIT, reportFailure, UsageError, type Output } from './output.ts';
@@ -28,8 +29,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('resource-connections')
     .description('Connect resources and follow each connection from pending to connected.')
+    .version(packageJson.version, '-V, --version', 'print the version')
     .addOption(new Option('--url <url>', 'the API (env RC_URL)').default(io.env.RC_URL || 'http://localhost:3000'))
-    .addOption(new Option('--token <jwt>', 'bearer token (env RC_TOKEN)').default(io.env.RC_TOKEN))
+    // No default here: help would print the token for anyone reading the screen or a CI log.
+    .addOption(new Option('--token <jwt>', 'bearer token (env RC_TOKEN)'))
     .addOption(new Option('--project <slug>', 'project (env RC_PROJECT)').default(io.env.RC_PROJECT))
     .addOption(new Option('--env <slug>', 'environment (env RC_ENV)').default(io.env.RC_ENV))
     .option('--json', "print the API's JSON instead of a table", false)
@@ -47,6 +50,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       out: io.out,
       err: io.err,
     };
+    const token = options.token ?? io.env.RC_TOKEN;
     let client: ResourceConnections | undefined;
     return {
       output,
@@ -54,16 +58,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         if (!options.project || !options.env) {
           throw new UsageError('set the project and environment: --project and --env, or RC_PROJECT and RC_ENV');
         }
-        client ??= new ResourceConnections({
-          baseUrl: options.url,
-          token: options.token,
-          project: options.project,
-          environment: options.env,
-        });
+        if (!token) throw new UsageError('set a bearer token: --token, or RC_TOKEN');
+        client ??= clientFor({ baseUrl: options.url, token, project: options.project, environment: options.env });
         return client;
       },
-      publicClient: () =>
-        new ResourceConnections({ baseUrl: options.url, token: options.token, project: '-', environment: '-' }),
+      publicClient: () => clientFor({ baseUrl: options.url, project: '-', environment: '-' }),
       exit: (code: number) => {
         exitCode = code;
       },
@@ -84,6 +83,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return reportFailure({ json: false, header: true, tty: io.stdoutIsTty, out: io.out, err: io.err }, error);
   }
   return exitCode;
+}
+
+/** A client, or a UsageError that names the option when the URL is not one. */
+function clientFor(options: ClientOptions): ResourceConnections {
+  try {
+    return new ResourceConnections(options);
+  } catch (error) {
+    if (error instanceof InvalidRequestError) throw new UsageError(`--url (or RC_URL): ${error.message}`);
+    throw error;
+  }
 }
 
 /** Runs the CLI as a process: its arguments, its streams, its exit code. */

@@ -1,9 +1,11 @@
 /**
  * What the CLI prints: aligned tables (cli-table3; bold headers only on a terminal, never truncated),
- * the API's JSON with --json, problems on stderr, and the documented exit codes.
+ * the API's JSON with --json, problems on stderr, and the documented exit codes. Text that came from
+ * the service or the command line is shown with its control and bidi characters escaped, so stored
+ * text cannot move the cursor, set the window title, write the clipboard or reorder what is shown.
  */
 import Table from 'cli-table3';
-import { isApiError } from '../src/index.ts';
+import { InvalidRequestError, isApiError, type ApiError } from '../src/index.ts';
 
 /** Exit codes, stable for scripts (see the README). */
 export const EXIT = {
@@ -27,6 +29,15 @@ export const EXIT = {
 
 /** A mistake on the command line, found before anything was sent. */
 export class UsageError extends Error {}
+
+// C0 and C1 controls (ESC, BEL, CR, DEL…), line and paragraph separators, and the bidi controls.
+const UNSAFE = /[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+// What JSON.stringify leaves raw of those: all but C0, which it escapes (the rest is layout).
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const escaped = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Text for a terminal: every control or bidi character as `\u001b`, everything else as it is. */
+export const printable = (text: string) => text.replace(UNSAFE, escaped);
 
 export interface Output {
   readonly json: boolean;
@@ -59,7 +70,9 @@ export function table(output: Output, head: string[], rows: (string | number | n
     },
     style: { 'padding-left': 0, 'padding-right': 0, head: output.tty ? ['bold'] : [], border: [], compact: true },
   });
-  grid.push(...rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : String(cell)))));
+  grid.push(
+    ...rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : printable(String(cell))))),
+  );
   if (rows.length === 0 && !output.header) return;
   output.out(
     grid
@@ -70,30 +83,52 @@ export function table(output: Output, head: string[], rows: (string | number | n
   );
 }
 
-export const printJson = (output: Output, value: unknown) => output.out(JSON.stringify(value, null, 2));
+/**
+ * The API's JSON, exactly (it parses to the same value); JSON.stringify leaves DEL, C1 and bidi
+ * characters raw, so they are written as \u escapes too, which JSON reads back unchanged.
+ */
+export const printJson = (output: Output, value: unknown) =>
+  output.out(JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, escaped));
 
 /** Prints what went wrong on stderr and returns the exit code it maps to. */
 export function reportFailure(output: Output, error: unknown): number {
-  if (error instanceof UsageError) {
-    output.err(`error: ${error.message}`);
+  const say = (line: string) => output.err(printable(line));
+  if (error instanceof UsageError || error instanceof InvalidRequestError) {
+    say(`error: ${error.message}`);
     return EXIT.usage;
   }
   if (isApiError(error)) {
-    output.err(`error: ${error.title}: ${error.detail} (${error.code})`);
-    if (error.code === 'VALIDATION_FAILED')
-      for (const e of error.errors) output.err(`  ${e.path || '(body)'}: ${e.message}`);
-    if (error.requestId) output.err(`  requestId: ${error.requestId}`);
+    for (const line of problemLines(error)) say(line);
     return exitCodeOfStatus(error.status);
   }
   // fetch fails with a TypeError that has a cause when the network does; a timeout is a TimeoutError.
   const name = (error as Error)?.name;
   if (name === 'TimeoutError' || (error instanceof TypeError && error.cause !== undefined)) {
     const cause = error instanceof TypeError ? (error.cause as { code?: string }).code : undefined;
-    output.err(`error: the service cannot be reached: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
+    say(`error: the service cannot be reached: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
     return EXIT.unavailable;
   }
-  output.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+  say(`error: ${error instanceof Error ? error.message : String(error)}`);
   return EXIT.error;
+}
+
+/** A problem as lines: title and detail once each, each invalid field once, then what only its members say. */
+function problemLines(error: ApiError): string[] {
+  const fields = (error.code === 'VALIDATION_FAILED' && error.errors) || [];
+  // The detail of a validation problem repeats its fields, which follow one a line.
+  let detail = fields.length > 0 ? '' : error.detail;
+  if (detail.toLowerCase().startsWith(`${error.title.toLowerCase()}:`)) detail = detail.slice(error.title.length + 1);
+  const lines = [`error: ${error.title}${detail.trim() ? `: ${detail.trim()}` : ''} (${error.code})`];
+  for (const e of fields) lines.push(`  ${e.path || '(body)'}: ${e.message}`);
+  // What the problem carries that its detail does not say (a problem from an older service may lack it).
+  if (error.code === 'DUPLICATE_CONNECTION' && error.existingConnectionId) {
+    lines.push(`  existingConnectionId: ${error.existingConnectionId}`);
+  }
+  if (error.code === 'PRECONDITION_FAILED' && error.currentVersion !== undefined) {
+    lines.push(`  currentVersion: ${error.currentVersion}`);
+  }
+  if (error.requestId) lines.push(`  requestId: ${error.requestId}`);
+  return lines;
 }
 
 export function exitCodeOfStatus(status: number): number {

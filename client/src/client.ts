@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
+import { bearerToken, finiteBody, httpUrl, segment } from './checks.ts';
 import { ApiErrorBase, hasProblemCode, toProblem, type OperationId } from './errors.ts';
 import type { components, operations, paths } from './openapi.ts';
 import { paged, pagedItems, type Paged } from './paging.ts';
@@ -26,6 +27,28 @@ export type CascadeResult = Ok<'deleteResourceConnections', 200>;
 export type Graph = Schemas['Graph'];
 export type GraphNode = Graph['nodes'][number];
 export type GraphEdge = Graph['edges'][number];
+
+// Every resource type and status at run time, as records so that the compiler checks them against
+// the generated types: a member missing or unknown fails `tsc`.
+const TYPES: Record<ResourceType, true> = {
+  instance: true,
+  application: true,
+  database: true,
+  terminal: true,
+  firewall: true,
+  storage_bucket: true,
+  bucket_explorer: true,
+  static_website: true,
+};
+const STATUS_NAMES: Record<Status, true> = {
+  pending: true,
+  connecting: true,
+  connected: true,
+  failed: true,
+  disconnected: true,
+};
+export const RESOURCE_TYPES = Object.keys(TYPES) as readonly ResourceType[];
+export const STATUSES = Object.keys(STATUS_NAMES) as readonly Status[];
 
 /** A token, or a function that returns one (called before every request, so it may refresh). */
 export type TokenProvider = string | (() => string | Promise<string>);
@@ -88,11 +111,11 @@ export class ResourceConnections {
 
   constructor(readonly options: ClientOptions) {
     this.scope = { projectSlug: options.project, environmentSlug: options.environment };
-    this.http = createFetchClient<paths>({ baseUrl: options.baseUrl.replace(/\/$/, ''), fetch: options.fetch });
+    this.http = createFetchClient<paths>({ baseUrl: httpUrl(options.baseUrl), fetch: options.fetch });
     const auth: Middleware = {
       async onRequest({ request }) {
         const token = typeof options.token === 'function' ? await options.token() : options.token;
-        if (token) request.headers.set('Authorization', `Bearer ${token}`);
+        if (token) request.headers.set('Authorization', `Bearer ${bearerToken(token)}`);
         return request;
       },
     };
@@ -102,9 +125,10 @@ export class ResourceConnections {
   /** The answer's data, or an ApiError built from its problem. */
   private async unwrap<T>(
     operation: OperationId,
-    call: Promise<{ data?: T; error?: unknown; response: Response }>,
+    // A thunk, so that a refusal while building the request (checks.ts) rejects like any failure.
+    call: () => Promise<{ data?: T; error?: unknown; response: Response }>,
   ): Promise<T> {
-    const { data, error, response } = await call;
+    const { data, error, response } = await call();
     if (response.ok) return data as T;
     throw new ApiErrorBase(toProblem(error, response.status), operation, response.headers);
   }
@@ -112,21 +136,19 @@ export class ResourceConnections {
   readonly connections = {
     /** Creates a connection. The Idempotency-Key (generated unless given) is the same on every retry. */
     create: (body: CreateConnection, options: CallOptions & { idempotencyKey?: string } = {}) =>
-      this.unwrap(
-        'createConnection',
+      this.unwrap('createConnection', () =>
         this.http.POST('/api/{projectSlug}/{environmentSlug}/resource-connections', {
           params: { path: this.scope, header: { 'Idempotency-Key': options.idempotencyKey ?? randomUUID() } },
-          body,
+          body: finiteBody(body),
           signal: options.signal,
         }),
       ),
 
     get: (id: string, options: CallOptions & { includeDeleted?: boolean } = {}) =>
-      this.unwrap(
-        'getConnection',
+      this.unwrap('getConnection', () =>
         this.http.GET('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}', {
           params: {
-            path: { ...this.scope, connectionId: id },
+            path: { ...this.scope, connectionId: segment(id, 'connection id') },
             query: { includeDeleted: flag(options.includeDeleted) },
           },
           signal: options.signal,
@@ -137,8 +159,7 @@ export class ResourceConnections {
     list: (options: ListOptions = {}): Paged<Connection> => {
       const { signal, includeDeleted, limit, ...filters } = options;
       return pagedItems((nextToken) =>
-        this.unwrap(
-          'listConnections',
+        this.unwrap('listConnections', () =>
           this.http.GET('/api/{projectSlug}/{environmentSlug}/resource-connections', {
             params: {
               path: this.scope,
@@ -151,11 +172,13 @@ export class ResourceConnections {
     },
 
     update: (id: string, patch: UpdateConnection, options: Precondition = {}) =>
-      this.unwrap(
-        'updateConnection',
+      this.unwrap('updateConnection', () =>
         this.http.PATCH('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}', {
-          params: { path: { ...this.scope, connectionId: id }, header: ifMatchHeader(options.ifMatch) },
-          body: patch,
+          params: {
+            path: { ...this.scope, connectionId: segment(id, 'connection id') },
+            header: ifMatchHeader(options.ifMatch),
+          },
+          body: finiteBody(patch),
           signal: options.signal,
         }),
       ),
@@ -184,19 +207,23 @@ export class ResourceConnections {
     },
 
     delete: (id: string, options: Precondition = {}) =>
-      this.unwrap(
-        'deleteConnection',
+      this.unwrap('deleteConnection', () =>
         this.http.DELETE('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}', {
-          params: { path: { ...this.scope, connectionId: id }, header: ifMatchHeader(options.ifMatch) },
+          params: {
+            path: { ...this.scope, connectionId: segment(id, 'connection id') },
+            header: ifMatchHeader(options.ifMatch),
+          },
           signal: options.signal,
         }),
       ).then(() => undefined),
 
     restore: (id: string, options: Precondition = {}) =>
-      this.unwrap(
-        'restoreConnection',
+      this.unwrap('restoreConnection', () =>
         this.http.POST('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/restore', {
-          params: { path: { ...this.scope, connectionId: id }, header: ifMatchHeader(options.ifMatch) },
+          params: {
+            path: { ...this.scope, connectionId: segment(id, 'connection id') },
+            header: ifMatchHeader(options.ifMatch),
+          },
           signal: options.signal,
         }),
       ),
@@ -204,10 +231,12 @@ export class ResourceConnections {
     /** Every change of the connection, oldest first. */
     history: (id: string, options: CallOptions & { limit?: number } = {}): Paged<HistoryEntry> =>
       pagedItems((nextToken) =>
-        this.unwrap(
-          'getConnectionHistory',
+        this.unwrap('getConnectionHistory', () =>
           this.http.GET('/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/history', {
-            params: { path: { ...this.scope, connectionId: id }, query: { limit: text(options.limit), nextToken } },
+            params: {
+              path: { ...this.scope, connectionId: segment(id, 'connection id') },
+              query: { limit: text(options.limit), nextToken },
+            },
             signal: options.signal,
           }),
         ),
@@ -215,11 +244,10 @@ export class ResourceConnections {
 
     /** Runs every check a create would, writing nothing. */
     validate: (body: CreateConnection, options: CallOptions = {}): Promise<ValidationResult> =>
-      this.unwrap(
-        'validateConnection',
+      this.unwrap('validateConnection', () =>
         this.http.POST('/api/{projectSlug}/{environmentSlug}/resource-connections/validate', {
           params: { path: this.scope },
-          body,
+          body: finiteBody(body),
           signal: options.signal,
         }),
       ),
@@ -233,11 +261,10 @@ export class ResourceConnections {
       options: CallOptions & { status?: Status; includeDeleted?: boolean; limit?: number } = {},
     ): Paged<Connection> =>
       pagedItems((nextToken) =>
-        this.unwrap(
-          'listResourceConnections',
+        this.unwrap('listResourceConnections', () =>
           this.http.GET('/api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections', {
             params: {
-              path: { ...this.scope, resourceType: type, resourceId: id },
+              path: { ...this.scope, resourceType: type, resourceId: segment(id, 'resource id') },
               query: {
                 status: options.status,
                 includeDeleted: flag(options.includeDeleted),
@@ -263,15 +290,16 @@ export class ResourceConnections {
       for (let rounds = 1; ; rounds++) {
         const { data, error, response } = await this.http.DELETE(
           '/api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections',
-          { params: { path: { ...this.scope, resourceType: type, resourceId: id } }, signal: options.signal },
+          {
+            params: { path: { ...this.scope, resourceType: type, resourceId: segment(id, 'resource id') } },
+            signal: options.signal,
+          },
         );
         if (!response.ok || !data) {
           throw new ApiErrorBase(toProblem(error, response.status), 'deleteResourceConnections', response.headers);
         }
         deleted += data.deleted;
-        // Before the service reported `complete`, a 200 meant done.
-        const complete = 'complete' in data ? data.complete === true : response.status === 200;
-        const progress = { deleted, rounds, complete };
+        const progress = { deleted, rounds, complete: data.complete };
         options.onProgress?.(progress);
         if (progress.complete) return progress;
         const wait = retryAfterMs(response.headers) ?? 0;
@@ -289,8 +317,7 @@ export class ResourceConnections {
       const { signal, includeDeleted, limit, status } = options;
       return paged(
         (nextToken) =>
-          this.unwrap(
-            'getGraph',
+          this.unwrap('getGraph', () =>
             this.http.GET('/api/{projectSlug}/{environmentSlug}/graph', {
               params: {
                 path: this.scope,
@@ -317,14 +344,13 @@ export class ResourceConnections {
 
     /** Every live connection within `depth` hops of one resource (one answer; `truncated` past 1,000 edges). */
     neighbourhood: (type: ResourceType, id: string, options: NeighbourhoodOptions = {}): Promise<Graph> =>
-      this.unwrap(
-        'getGraph',
+      this.unwrap('getGraph', () =>
         this.http.GET('/api/{projectSlug}/{environmentSlug}/graph', {
           params: {
             path: this.scope,
             query: {
               resourceType: type,
-              resourceId: id,
+              resourceId: segment(id, 'resource id'),
               depth: options.depth === undefined ? undefined : (String(options.depth) as '1' | '2' | '3'),
               direction: options.direction,
             },
@@ -336,10 +362,10 @@ export class ResourceConnections {
 
   /** The rules the service enforces (public). */
   rules(options: CallOptions = {}): Promise<ConnectionRules> {
-    return this.unwrap('getConnectionRules', this.http.GET('/connection-rules', { signal: options.signal }));
+    return this.unwrap('getConnectionRules', () => this.http.GET('/connection-rules', { signal: options.signal }));
   }
 
   health(options: CallOptions = {}) {
-    return this.unwrap('getHealth', this.http.GET('/health', { signal: options.signal }));
+    return this.unwrap('getHealth', () => this.http.GET('/health', { signal: options.signal }));
   }
 }

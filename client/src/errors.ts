@@ -56,6 +56,14 @@ export function hasProblemCode<C extends ProblemCode>(
   return e instanceof ApiErrorBase && e.code === code;
 }
 
+/**
+ * A request the client refused to send, because it would have gone out malformed or changed (see
+ * checks.ts). Nothing was sent; the message names the field and never holds the token.
+ */
+export class InvalidRequestError extends Error {
+  override readonly name = 'InvalidRequestError';
+}
+
 /** A body that is not problem+json (a proxy's HTML 502, say) still becomes a problem, with code INTERNAL or SERVICE_UNAVAILABLE. */
 export function toProblem(body: unknown, status: number): Problem {
   if (body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'string') return body as Problem;

@@ -1,6 +1,7 @@
 /**
- * The README's "Use it from TypeScript" and "Use it from a shell" examples are examples/quickstart.ts
- * and examples/quickstart.sh word for word; this runs both against the local server.
+ * The README's "Use it from TypeScript" and "Use it from a shell" examples (the latter also in
+ * docs/cli.md) are examples/quickstart.ts and examples/quickstart.sh word for word; this runs both
+ * against the local server.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { baseUrl, canMintTokens, freshEnvironment, project, token } from '../support/api.ts';
 
 const readme = readFileSync('README.md', 'utf8');
+const cliDocs = readFileSync('docs/cli.md', 'utf8');
 const run = (command: string, args: string[], env: Record<string, string>) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
     execFile(command, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
@@ -34,6 +36,7 @@ describe.runIf(canMintTokens)('the README examples', { timeout: 240_000 }, () =>
   it('the shell example is in the README and runs', async () => {
     const example = readFileSync('examples/quickstart.sh', 'utf8');
     expect(readme).toContain(example);
+    expect(cliDocs).toContain(example);
 
     const env = {
       RC_URL: baseUrl,
@@ -49,7 +52,10 @@ describe.runIf(canMintTokens)('the README examples', { timeout: 240_000 }, () =>
     expect(result.stderr).toContain('(DUPLICATE_CONNECTION)');
     expect(result.stdout).toMatch(/^3$/m); // three versions in the history
     expect(result.stdout).toContain(
-      '  n0(["application/app-42"])\n  n1["instance/i-0abc123"]\n  n0 -->|"connected"| n1\n',
+      '  application_app_42(["application/app-42"])\n  instance_i_0abc123["instance/i-0abc123"]\n',
+    );
+    expect(result.stdout).toMatch(
+      /^ {2}application_app_42 (e_\w+)@-->\|"connected"\| instance_i_0abc123\n {2}class \1 connected$/m,
     );
     expect(result.stdout).toMatch(/^deleted 1 connection of instance\/i-0abc123$/m);
   });
