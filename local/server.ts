@@ -130,7 +130,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, jwtSecret: strin
       if (scheme?.toLowerCase() !== 'bearer' || !token) throw new Error('a bearer token is required');
       claims = verifyJwt(token, jwtSecret);
     } catch (error) {
-      const refusal = new UnauthenticatedError(`Unauthorized: ${(error as Error).message}.`);
+      const reason = (error as Error).message;
+      const refusal = new UnauthenticatedError(`${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`);
       return send(res, problemResponse(refusal, randomUUID()));
     }
   }

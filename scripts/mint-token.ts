@@ -4,7 +4,7 @@
  * Usage errors exit 2 with a line saying what is wrong (no stack trace); --help prints the usage.
  */
 import { parseArgs } from 'node:util';
-import { SLUG_PATTERN } from '../functions/http/schemas.ts';
+import { SLUG_PATTERN } from '#model/inputs.ts';
 import { mintToken } from '../local/jwt.ts';
 import { DEFAULT_JWT_SECRET } from '../local/server.ts';
 
