@@ -64,9 +64,23 @@ export class InvalidRequestError extends Error {
   override readonly name = 'InvalidRequestError';
 }
 
-/** A body that is not problem+json (a proxy's HTML 502, say) still becomes a problem, with code INTERNAL or SERVICE_UNAVAILABLE. */
+/**
+ * A body that is not problem+json still becomes a problem. API Gateway answers a refused token
+ * itself (401 or 403, `{ "message": "Unauthorized" }`): those keep their status and code, with its
+ * message as the detail. Anything else (a proxy's HTML 502, say) is SERVICE_UNAVAILABLE or INTERNAL.
+ */
 export function toProblem(body: unknown, status: number): Problem {
   if (body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'string') return body as Problem;
+  const message = body && typeof body === 'object' ? (body as { message?: unknown }).message : undefined;
+  if (status === 401 || status === 403) {
+    return {
+      type: 'about:blank',
+      title: status === 401 ? 'Unauthorized' : 'Forbidden',
+      status,
+      code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+      detail: typeof message === 'string' ? message : `The service answered HTTP ${status}.`,
+    } as Problem;
+  }
   const unavailable = status === 503 || status === 429 || status === 502 || status === 504;
   return {
     type: 'about:blank',

@@ -21,35 +21,12 @@ export interface Neighbourhood {
   readonly direction: 'in' | 'out' | 'both';
 }
 
-/**
- * API Gateway answers a refused token itself, with `{ "message": "Unauthorized" }` rather than a
- * problem document; the page still wants to say 401 or 403 and why.
- */
-async function gatewayAware(input: Request): Promise<Response> {
-  const response = await fetch(input);
-  if ((response.status !== 401 && response.status !== 403) || response.headers.get('content-type')?.includes('problem'))
-    return response;
-  const body = (await response.json().catch(() => ({}))) as { message?: string };
-  const problem = {
-    type: 'about:blank',
-    title: response.status === 401 ? 'Unauthorized' : 'Forbidden',
-    status: response.status,
-    code: response.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN',
-    detail: body.message ?? `The API answered ${response.status}.`,
-  };
-  return new Response(JSON.stringify(problem), {
-    status: response.status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
-}
-
 const clientOf = (scope: Scope) =>
   new ResourceConnections({
     baseUrl: location.origin,
     project: scope.project,
     environment: scope.env,
     token: scope.token,
-    fetch: (input) => gatewayAware(input as Request),
     // A page waits for the next refresh rather than retrying for long.
     retry: { attempts: 3, totalMs: 10_000 },
   });
