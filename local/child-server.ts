@@ -21,9 +21,16 @@ export async function spawnLocalServer(env: Record<string, string>): Promise<Run
     });
     server.once('exit', (code) => reject(new Error(`the local server exited (${code}) before listening:\n${output}`)));
   });
+  let stopping = false;
+  // A server that dies under its tests would otherwise only show as refused connections.
+  server.once('exit', (code, signal) => {
+    if (!stopping)
+      console.error(`the local server at ${url} exited (${code ?? signal}) while in use:\n${output.slice(-4000)}`);
+  });
   return {
     url,
     stop: async () => {
+      stopping = true;
       if (server.exitCode !== null) return;
       const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill('SIGTERM');
