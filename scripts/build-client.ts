@@ -1,6 +1,6 @@
 /**
  * Bundles the client and the CLI with esbuild, minified, with their dependencies: for the size the
- * README quotes, and a CLI that starts in a fraction of the time tsx needs (the CLI tests run it).
+ * docs/client.md quotes, and a CLI that starts in a fraction of the time tsx needs (the CLI tests run it).
  * Usage: tsx scripts/build-client.ts [outdir] (default .data/client-build); prints the sizes.
  */
 import { build } from 'esbuild';

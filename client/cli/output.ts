@@ -7,7 +7,7 @@
 import Table from 'cli-table3';
 import { InvalidRequestError, isApiError, type ApiError } from '../src/index.ts';
 
-/** Exit codes, stable for scripts (see the README). */
+/** Exit codes, stable for scripts (docs/cli.md lists them). */
 export const EXIT = {
   ok: 0,
   /** Anything unexpected: a 500, a bug, an answer that is not the API's. */
