@@ -4,6 +4,12 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DEFAULT_DEADLINE_SECONDS,
+  MAX_DEADLINE_SECONDS,
+  MIN_DEADLINE_SECONDS,
+  type DeadlineDefaults,
+} from '#model/vocabulary.ts';
 import { requiredVariable } from '../environment.ts';
 
 export interface Config {
@@ -14,6 +20,8 @@ export interface Config {
   readonly dynamoDbEndpoint: string | undefined;
   /** A cascade request's time budget (`CASCADE_TIME_BUDGET_MS`); unset: the store's 20 s. */
   readonly cascadeTimeBudgetMs: number | undefined;
+  /** `PENDING_DEADLINE_SECONDS`, `CONNECTING_DEADLINE_SECONDS`; unset: the contract's 3,600 and 900. */
+  readonly deadlines: DeadlineDefaults;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -23,11 +31,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
     return value;
   };
+  /** A default deadline is held to the bounds a caller's `deadlineSeconds` is. */
+  const seconds = (name: string): number => {
+    const value = positive(name);
+    if (value < MIN_DEADLINE_SECONDS || value > MAX_DEADLINE_SECONDS)
+      throw new Error(`${name} must be from ${MIN_DEADLINE_SECONDS} to ${MAX_DEADLINE_SECONDS} seconds`);
+    return value;
+  };
   return {
     tableName: required('TABLE_NAME'),
     pageTokenSecret: required('PAGE_TOKEN_SECRET'),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     cascadeTimeBudgetMs: env.CASCADE_TIME_BUDGET_MS ? positive('CASCADE_TIME_BUDGET_MS') : undefined,
+    deadlines: {
+      pending: env.PENDING_DEADLINE_SECONDS ? seconds('PENDING_DEADLINE_SECONDS') : DEFAULT_DEADLINE_SECONDS.pending,
+      connecting: env.CONNECTING_DEADLINE_SECONDS
+        ? seconds('CONNECTING_DEADLINE_SECONDS')
+        : DEFAULT_DEADLINE_SECONDS.connecting,
+    },
   };
 }
 

@@ -17,4 +17,5 @@ export const connections = new ConnectionRepository({
   tableName: config.tableName,
   pageTokenSecret: config.pageTokenSecret,
   cascadeTimeBudgetMs: config.cascadeTimeBudgetMs,
+  deadlines: config.deadlines,
 });

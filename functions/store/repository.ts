@@ -1,14 +1,14 @@
 /**
  * The connections repository: the entry point to every read and write of the table. Each method is
- * one named access pattern in ./patterns/ (create, the versioned change that patch, delete and
- * restore share, the pair guard, lists, history, cascade); the decisions they make are the pure
+ * one named access pattern in ./patterns/ (create, the versioned change that patch, delete, restore
+ * and the deadline sweep share, the pair guard, lists, history, cascade); the decisions they make are the pure
  * functions of ../domain/decisions.ts. Each change is one conditional transaction that writes the
  * connection with its pair guard and its history entry, so no partial change is ever visible and a
  * refused change writes nothing.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CascadeResult, Connection, Graph, HistoryEntry } from '#model/representations.ts';
-import { applyPatch, restore, softDelete } from '#domain/decisions.ts';
+import { applyPatch, restore, softDelete, type Timing } from '#domain/decisions.ts';
 import type {
   GraphQuery,
   ListConnectionsQuery,
@@ -16,11 +16,12 @@ import type {
   UpdateConnectionInput,
 } from '#model/inputs.ts';
 import { readGraph } from './patterns/graph.ts';
-import type { ResourceRef, Scope } from '#model/vocabulary.ts';
+import { DEFAULT_DEADLINE_SECONDS, type DeadlineDefaults, type ResourceRef, type Scope } from '#model/vocabulary.ts';
 import type { Page, QueryObserver } from './listing.ts';
 import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
 import { change, readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
 import { checkCreate, create, type CreateOptions, type Created } from './patterns/create.ts';
+import { sweepDeadlines, type SweepOptions, type SweepResult } from './patterns/deadlines.ts';
 import { listConnections, listHistory, listResourceConnections, type PageQuery } from './patterns/lists.ts';
 import type { StoreTable } from './patterns/table.ts';
 
@@ -33,6 +34,8 @@ export interface RepositoryOptions {
   readonly observeQuery?: QueryObserver | undefined;
   /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
   readonly cascadeTimeBudgetMs?: number | undefined;
+  /** Seconds from entering pending or connecting to its deadline. @default DEFAULT_DEADLINE_SECONDS */
+  readonly deadlines?: DeadlineDefaults | undefined;
 }
 
 export class ConnectionRepository {
@@ -57,7 +60,7 @@ export class ConnectionRepository {
   }
 
   update({ patch, ...options }: ChangeOptions & { patch: UpdateConnectionInput }): Promise<Changed> {
-    return change(this.table, options, { deleted: false }, (current) => applyPatch(current, patch));
+    return change(this.table, options, { deleted: false }, (current, now) => applyPatch(current, patch, this.at(now)));
   }
 
   /** Soft delete: the record and its history stay; the pair guard is released. */
@@ -67,7 +70,16 @@ export class ConnectionRepository {
 
   /** Undoes a soft delete: back to `pending`, its resources must be connected again. */
   restore(options: ChangeOptions): Promise<Changed> {
-    return change(this.table, options, { deleted: true }, restore);
+    return change(this.table, options, { deleted: true }, (current, now) => restore(current, this.at(now)));
+  }
+
+  /** Moves every connection whose deadline has passed to failed, within the run's bounds (patterns/deadlines.ts). */
+  sweepDeadlines(options: SweepOptions = {}): Promise<SweepResult> {
+    return sweepDeadlines(this.table, options);
+  }
+
+  private at(now: string): Timing {
+    return { now, deadlines: this.table.deadlines ?? DEFAULT_DEADLINE_SECONDS };
   }
 
   list(options: { scope: Scope; query: ListConnectionsQuery }): Promise<Page<Connection>> {
