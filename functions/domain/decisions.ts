@@ -187,7 +187,8 @@ export const hasPassed = (deadline: string | null, now: string): boolean =>
  * moved on, or a heartbeat moved its deadline after the sweep found it).
  */
 export function expire(current: Connection, { now, statusSince }: { now: string; statusSince: string }): Decision {
-  if (!hasDeadline(current.status) || !hasPassed(current.statusDeadline, now)) return { next: current, action: 'updated' };
+  if (!hasDeadline(current.status) || !hasPassed(current.statusDeadline, now))
+    return { next: current, action: 'updated' };
   return {
     next: {
       ...current,
