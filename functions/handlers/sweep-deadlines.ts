@@ -10,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import { flushMetrics, logger, metrics } from '#http/observability.ts';
 import { connections } from '#store/connections.ts';
 import type { SweepResult } from '#store/patterns/deadlines.ts';
-import { DEADLINE_SWEEP } from '../schedules.ts';
+import { DEADLINE_SWEEP } from '../routes.ts';
 
 /** Work per run: no new work after this, well inside the function's timeout. */
 export const SWEEP_TIME_BUDGET_MS = 20_000;
