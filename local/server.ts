@@ -194,9 +194,7 @@ async function main(): Promise<void> {
   console.log(`Resource Connections API listening on ${service.url} (ready in ${Date.now() - started} ms)`);
   console.log(`DynamoDB: ${service.dynamoDbEndpoint}, table ${service.tableName}`);
   console.log(`Events: appended to ${service.eventsFile}`);
-  console.log(
-    `Deadlines: swept every ${sweepIntervalMs} ms (LOCAL_SWEEP_INTERVAL_MS)`,
-  );
+  console.log(`Deadlines: swept every ${sweepIntervalMs} ms (LOCAL_SWEEP_INTERVAL_MS)`);
   console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
   console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);
   console.log(`The topology page of acme/dev (the token leaves the address bar once read):`);

@@ -91,7 +91,11 @@ export function seedConnections(
   tableName: string,
   connections: readonly Connection[],
 ): Promise<number> {
-  return seedItems(client, tableName, connections.map((c) => toItem(c)));
+  return seedItems(
+    client,
+    tableName,
+    connections.map((c) => toItem(c)),
+  );
 }
 
 /** Writes the items as they are; returns how long it took in ms. */

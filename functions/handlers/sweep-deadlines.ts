@@ -8,8 +8,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { flushMetrics, logger, metrics } from '#http/observability.ts';
-import { connections } from '#store/connections.ts';
-import type { SweepResult } from '#store/patterns/deadlines.ts';
+import { table } from '#store/connections.ts';
+import { sweepDeadlines, type SweepResult } from '#store/patterns/deadlines.ts';
 import { DEADLINE_SWEEP } from '../routes.ts';
 
 /** Work per run: no new work after this, well inside the function's timeout. */
@@ -24,7 +24,7 @@ export async function handler(
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<SweepSummary> {
   const budget = Math.min(SWEEP_TIME_BUDGET_MS, context.getRemainingTimeInMillis() - FINISH_MS);
-  const { firstError, ...summary } = await connections.sweepDeadlines({ stopAt: Date.now() + budget });
+  const { firstError, ...summary } = await sweepDeadlines(table, { stopAt: Date.now() + budget });
 
   const { enforced, backlog, lateness } = DEADLINE_SWEEP.metrics;
   const m = metrics();

@@ -9,6 +9,7 @@ import {
   MAX_DEADLINE_SECONDS,
   MIN_DEADLINE_SECONDS,
   type DeadlineDefaults,
+  type DeadlineStatus,
 } from '#model/vocabulary.ts';
 import { requiredVariable } from '../environment.ts';
 
@@ -31,8 +32,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
     return value;
   };
-  /** A default deadline is held to the bounds a caller's `deadlineSeconds` is. */
-  const seconds = (name: string): number => {
+  /** `<STATUS>_DEADLINE_SECONDS`, held to the bounds a caller's `deadlineSeconds` is. */
+  const deadline = (status: DeadlineStatus): number => {
+    const name = `${status.toUpperCase()}_DEADLINE_SECONDS`;
+    if (!env[name]) return DEFAULT_DEADLINE_SECONDS[status];
     const value = positive(name);
     if (value < MIN_DEADLINE_SECONDS || value > MAX_DEADLINE_SECONDS)
       throw new Error(`${name} must be from ${MIN_DEADLINE_SECONDS} to ${MAX_DEADLINE_SECONDS} seconds`);
@@ -43,12 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pageTokenSecret: required('PAGE_TOKEN_SECRET'),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     cascadeTimeBudgetMs: env.CASCADE_TIME_BUDGET_MS ? positive('CASCADE_TIME_BUDGET_MS') : undefined,
-    deadlines: {
-      pending: env.PENDING_DEADLINE_SECONDS ? seconds('PENDING_DEADLINE_SECONDS') : DEFAULT_DEADLINE_SECONDS.pending,
-      connecting: env.CONNECTING_DEADLINE_SECONDS
-        ? seconds('CONNECTING_DEADLINE_SECONDS')
-        : DEFAULT_DEADLINE_SECONDS.connecting,
-    },
+    deadlines: { pending: deadline('pending'), connecting: deadline('connecting') },
   };
 }
 

@@ -33,10 +33,6 @@ export function toItem(c: Connection, statusSince?: string): ConnectionItem {
   };
 }
 
-/** When the stored connection entered its status, if it has a deadline and was stored with one. */
-export const statusSinceOf = (item: Record<string, unknown>): string | undefined =>
-  typeof item.statusSince === 'string' ? item.statusSince : undefined;
-
 export function toConnection(item: Record<string, unknown>): Connection {
   const i = item as ConnectionItem;
   const connection: Connection = {

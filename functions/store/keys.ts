@@ -38,13 +38,6 @@ export const keys = {
     sk: 'PAIR',
   }),
 
-  /** The scope and id of a connection key (what a keys-only index entry names), or undefined for another item's. */
-  connectionOf: (pk: string): { scope: Scope; id: string } | undefined => {
-    const [kind, projectSlug, environmentSlug, id, ...rest] = pk.split('#');
-    if (kind !== 'CONN' || !projectSlug || !environmentSlug || !id || rest.length > 0) return undefined;
-    return { scope: { projectSlug, environmentSlug }, id };
-  },
-
   history: (scope: Scope, connectionId: string, version: number) => ({
     pk: keys.connection(scope, connectionId).pk,
     sk: `${keys.historyPrefix}${String(version).padStart(10, '0')}`,
@@ -89,13 +82,26 @@ export const keys = {
     gsi5pk: deadlinePartition(shardOf(connectionId, DEADLINE_SHARDS)),
     gsi5sk: join(deadline, connectionId),
   }),
-  /** Every partition of the deadline index, as the sweep reads them. */
-  deadlinePartitions: (): string[] => Array.from({ length: DEADLINE_SHARDS }, (_, shard) => deadlinePartition(shard)),
-  /** Sort keys below this are deadlines at or before `now` ('~' sorts after '#' and after every id character). */
-  deadlineDueBefore: (now: string): string => `${now}~`,
 
   /** Partition and sort-key prefix for the queries that list connections. */
   environmentPartition: environment,
   statusPartition: (scope: Scope, liveness: Liveness, status: Status) => join(environment(scope, liveness), status),
   resourcePrefix: (type: ResourceType, id?: string) => (id === undefined ? join(type, '') : join(type, id, '')),
+};
+
+/**
+ * What only the deadline sweep reads keys with, kept out of `keys` so that the functions which never
+ * sweep do not bundle it (an object's members cannot be tree-shaken, lone functions can).
+ */
+export const deadlineSweepKeys = {
+  /** Every partition of the deadline index. */
+  partitions: (): string[] => Array.from({ length: DEADLINE_SHARDS }, (_, shard) => deadlinePartition(shard)),
+  /** Sort keys below this are deadlines at or before `now` ('~' sorts after '#' and after every id character). */
+  dueBefore: (now: string): string => `${now}~`,
+  /** The scope and id of a connection key (what a keys-only index entry names), or undefined for another item's. */
+  connectionOf: (pk: string): { scope: Scope; id: string } | undefined => {
+    const [kind, projectSlug, environmentSlug, id, ...rest] = pk.split('#');
+    if (kind !== 'CONN' || !projectSlug || !environmentSlug || !id || rest.length > 0) return undefined;
+    return { scope: { projectSlug, environmentSlug }, id };
+  },
 };

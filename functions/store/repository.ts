@@ -1,7 +1,7 @@
 /**
  * The connections repository: the entry point to every read and write of the table. Each method is
- * one named access pattern in ./patterns/ (create, the versioned change that patch, delete, restore
- * and the deadline sweep share, the pair guard, lists, history, cascade); the decisions they make are the pure
+ * one named access pattern in ./patterns/ (create, the versioned change that patch, delete and
+ * restore share, the pair guard, lists, history, cascade); the decisions they make are the pure
  * functions of ../domain/decisions.ts. Each change is one conditional transaction that writes the
  * connection with its pair guard and its history entry, so no partial change is ever visible and a
  * refused change writes nothing.
@@ -21,7 +21,6 @@ import type { Page, QueryObserver } from './listing.ts';
 import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
 import { change, readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
 import { checkCreate, create, type CreateOptions, type Created } from './patterns/create.ts';
-import { sweepDeadlines, type SweepOptions, type SweepResult } from './patterns/deadlines.ts';
 import { listConnections, listHistory, listResourceConnections, type PageQuery } from './patterns/lists.ts';
 import type { StoreTable } from './patterns/table.ts';
 
@@ -71,11 +70,6 @@ export class ConnectionRepository {
   /** Undoes a soft delete: back to `pending`, its resources must be connected again. */
   restore(options: ChangeOptions): Promise<Changed> {
     return change(this.table, options, { deleted: true }, (current, now) => restore(current, this.at(now)));
-  }
-
-  /** Moves every connection whose deadline has passed to failed, within the run's bounds (patterns/deadlines.ts). */
-  sweepDeadlines(options: SweepOptions = {}): Promise<SweepResult> {
-    return sweepDeadlines(this.table, options);
   }
 
   private at(now: string): Timing {

@@ -14,7 +14,8 @@ import { InvalidStatusTransitionError, ValidationError } from '#model/errors.ts'
 import type { Connection } from '#model/representations.ts';
 import type { Scope } from '#model/vocabulary.ts';
 import { createDocumentClient } from '#store/client.ts';
-import { keys } from '#store/keys.ts';
+import { deadlineSweepKeys, keys } from '#store/keys.ts';
+import { sweepDeadlines, type SweepOptions } from '#store/patterns/deadlines.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { sequencedRecord } from '../../functions/events/publisher.ts';
 import { toConnectionEvent } from '../../functions/events/events.ts';
@@ -26,7 +27,8 @@ const endpoint = process.env.DYNAMODB_ENDPOINT!;
 const tableName = `deadlines-${randomBytes(4).toString('hex')}`;
 /** The sweep's client, which the tests watch and step into; the workers have their own. */
 const sweepClient = createDocumentClient(endpoint);
-const sweeper = new ConnectionRepository({ client: sweepClient, tableName, pageTokenSecret });
+const sweepTable = { client: sweepClient, tableName, pageTokenSecret };
+const sweep = (options: SweepOptions) => sweepDeadlines(sweepTable, options);
 const worker = new ConnectionRepository({ client: createDocumentClient(endpoint), tableName, pageTokenSecret });
 let database: LocalDatabase;
 let stream: StreamFollower;
@@ -110,7 +112,7 @@ describe('a sweep', () => {
     const connected = await createConnecting(scope, 'done');
     await worker.update({ scope, id: connected.id, patch: { status: 'connected' }, actor: 'worker' });
 
-    const first = await sweeper.sweepDeadlines({ now: later(30) });
+    const first = await sweep({ now: later(30) });
 
     expect(first).toMatchObject({ failed: 1, skipped: 0, backlog: 0, errors: 0 });
     const failed = await worker.get({ scope, id: pending.id });
@@ -123,7 +125,7 @@ describe('a sweep', () => {
     });
     expect((await worker.get({ scope, id: connecting.id })).status).toBe('connecting');
 
-    await sweeper.sweepDeadlines({ now: later(120) });
+    await sweep({ now: later(120) });
 
     expect(await worker.get({ scope, id: connecting.id })).toMatchObject({
       status: 'failed',
@@ -147,7 +149,7 @@ describe('a sweep', () => {
     const scope = freshScope();
     const { connection } = await worker.create({ scope, input: { ...pair('e'), deadlineSeconds: 5 }, actor: 'u' });
 
-    await sweeper.sweepDeadlines({ now: later(10) });
+    await sweep({ now: later(10) });
 
     const pk = keys.connection(scope, connection.id).pk;
     let events: ReturnType<typeof toConnectionEvent>[] = [];
@@ -172,9 +174,14 @@ describe('a sweep', () => {
     const due = await Promise.all([1, 2, 3].map((n) => createConnecting(scope, `due-${n}`, 5)));
     await Promise.all([1, 2, 3, 4, 5, 6].map((n) => createConnecting(scope, `waiting-${n}`, 3600)));
 
-    const { result, calls } = await callsDuring(() => sweeper.sweepDeadlines({ now: later(60) }));
+    const { result, calls } = await callsDuring(() => sweep({ now: later(60) }));
 
-    expect(result).toMatchObject({ failed: 3, examined: 3, backlog: 0, queries: keys.deadlinePartitions().length });
+    expect(result).toMatchObject({
+      failed: 3,
+      examined: 3,
+      backlog: 0,
+      queries: deadlineSweepKeys.partitions().length,
+    });
     expect(new Set(calls)).toEqual(new Set(['Query:byDeadline', 'GetItem', 'TransactWriteItems']));
     // One consistent read and one transaction per due connection; one Query per shard.
     expect(calls.filter((c) => c === 'GetItem')).toHaveLength(due.length);
@@ -186,7 +193,7 @@ describe('a sweep', () => {
     const made = await createConnecting(scope, 'deleted', 5);
     await worker.delete({ scope, id: made.id, actor: 'u' });
 
-    const result = await sweeper.sweepDeadlines({ now: later(60) });
+    const result = await sweep({ now: later(60) });
 
     expect(result).toMatchObject({ failed: 0, examined: 0 });
     expect(await worker.get({ scope, id: made.id, includeDeleted: true })).toMatchObject({
@@ -203,7 +210,7 @@ describe('bounded work per run', () => {
     const now = later(60);
 
     const runs = [];
-    for (let run = 0; run < 4; run++) runs.push(await sweeper.sweepDeadlines({ now, limit: 12 }));
+    for (let run = 0; run < 4; run++) runs.push(await sweep({ now, limit: 12 }));
 
     expect(runs.map((r) => [r.failed, r.backlog])).toEqual([
       [12, 18],
@@ -219,10 +226,10 @@ describe('bounded work per run', () => {
     const scope = freshScope();
     await Promise.all([1, 2, 3, 4].map((n) => createConnecting(scope, `late-${n}`, 5)));
 
-    const result = await sweeper.sweepDeadlines({ now: later(60), stopAt: Date.now() });
+    const result = await sweep({ now: later(60), stopAt: Date.now() });
 
     expect(result).toMatchObject({ failed: 0, backlog: 4 });
-    expect(await sweeper.sweepDeadlines({ now: later(60) })).toMatchObject({ failed: 4, backlog: 0 });
+    expect(await sweep({ now: later(60) })).toMatchObject({ failed: 4, backlog: 0 });
   });
 });
 
@@ -236,7 +243,7 @@ describe('a heartbeat that lands while the sweep works', () => {
         .connection;
     });
 
-    const result = await sweeper.sweepDeadlines({ now: later(60) });
+    const result = await sweep({ now: later(60) });
 
     expect(result).toMatchObject({ failed: 0, skipped: 1 });
     expect(await worker.get({ scope, id: made.id })).toEqual(beat);
@@ -252,7 +259,7 @@ describe('a heartbeat that lands while the sweep works', () => {
         .connection;
     });
 
-    const result = await sweeper.sweepDeadlines({ now: later(60) });
+    const result = await sweep({ now: later(60) });
 
     expect(result).toMatchObject({ failed: 0, skipped: 1 });
     expect(await worker.get({ scope, id: made.id })).toEqual(beat);
@@ -266,7 +273,7 @@ describe('a heartbeat that lands while the sweep works', () => {
       worker.update({ scope, id: made.id, patch: { details: { step: 'dns' } }, actor: 'worker' }),
     );
 
-    await sweeper.sweepDeadlines({ now: later(60) });
+    await sweep({ now: later(60) });
 
     expect(await worker.get({ scope, id: made.id })).toMatchObject({
       status: 'failed',
@@ -299,7 +306,7 @@ describe('a worker and the sweep racing on one connection', () => {
             return worker.update({ scope, id: c.id, patch: { status: 'connected' }, actor: 'worker' });
           }),
         ),
-        jitter(10).then(() => sweeper.sweepDeadlines({ now: later(60) })),
+        jitter(10).then(() => sweep({ now: later(60) })),
       ]);
       for (const [i, c] of made.entries()) {
         const final = await worker.get({ scope, id: c.id });
@@ -338,7 +345,7 @@ describe('a worker and the sweep racing on one connection', () => {
             return worker.update({ scope, id: c.id, patch: { deadlineSeconds: 3600 }, actor: 'worker' });
           }),
         ),
-        jitter(10).then(() => sweeper.sweepDeadlines({ now: later(60) })),
+        jitter(10).then(() => sweep({ now: later(60) })),
       ]);
       for (const [i, c] of made.entries()) {
         const final = await worker.get({ scope, id: c.id });

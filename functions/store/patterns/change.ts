@@ -5,7 +5,7 @@
  * restore, the release or claim of its pair guard. A lost race reads again and decides anew: with
  * If-Match, the new version is then the caller's 412.
  */
-import { statusSinceOf, toConnection, toItem } from '../connection-item.ts';
+import { toConnection, toItem } from '../connection-item.ts';
 import type { Changes } from '#domain/connection.ts';
 import type { Connection } from '#model/representations.ts';
 import {
@@ -56,7 +56,7 @@ async function readStored(
 ): Promise<Stored> {
   const item = await getItem(table, keys.connection(scope, id));
   if (!item || (item.deletedAt !== undefined && !includeDeleted)) throw notFound();
-  return { connection: toConnection(item), statusSince: statusSinceOf(item) };
+  return { connection: toConnection(item), statusSince: item.statusSince as string | undefined };
 }
 
 export async function readConnection(

@@ -15,7 +15,7 @@ import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DEADLINE_ACTOR, expire } from '#domain/decisions.ts';
 import { NotFoundError, ServiceUnavailableError } from '#model/errors.ts';
 import { isDatabaseUnavailable } from '../database-errors.ts';
-import { keys } from '../keys.ts';
+import { deadlineSweepKeys } from '../keys.ts';
 import type { StreamKey } from '../page-token.ts';
 import { TABLE } from '../table-definition.ts';
 import { change } from './change.ts';
@@ -65,15 +65,15 @@ interface Shard {
 export async function sweepDeadlines(table: StoreTable, options: SweepOptions = {}): Promise<SweepResult> {
   const now = options.now ?? new Date().toISOString();
   const limit = options.limit ?? SWEEP_LIMIT;
-  const due = keys.deadlineDueBefore(now);
-  const shards: Shard[] = keys.deadlinePartitions().map((partition) => ({ partition, done: false }));
+  const due = deadlineSweepKeys.dueBefore(now);
+  const shards: Shard[] = deadlineSweepKeys.partitions().map((partition) => ({ partition, done: false }));
   const tally = { failed: 0, skipped: 0, queries: 0, examined: 0, errors: 0, maxLatenessSeconds: 0 };
   let firstError: unknown;
   let backOff = false;
   const outOfTime = () => options.stopAt !== undefined && Date.now() >= options.stopAt;
 
   const handle = async (entry: Record<string, unknown>): Promise<void> => {
-    const target = keys.connectionOf(String(entry[TABLE.partitionKey]));
+    const target = deadlineSweepKeys.connectionOf(String(entry[TABLE.partitionKey]));
     if (!target) return void tally.skipped++;
     try {
       const { changes } = await change(
@@ -137,7 +137,7 @@ async function readShard(
 /** How many due entries the index still holds, counting at most COUNT_LIMIT per shard. */
 async function countDue(table: StoreTable, due: string, tally: { queries: number }): Promise<number> {
   const counts = await Promise.all(
-    keys.deadlinePartitions().map(async (partition) => {
+    deadlineSweepKeys.partitions().map(async (partition) => {
       const out = await table.client.send(
         new QueryCommand({ ...dueQuery(table, partition, due), Select: 'COUNT', Limit: COUNT_LIMIT }),
       );
