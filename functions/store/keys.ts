@@ -90,8 +90,8 @@ export const keys = {
 };
 
 /**
- * What only the deadline sweep reads keys with, kept out of `keys` so that the functions which never
- * sweep do not bundle it (an object's members cannot be tree-shaken, lone functions can).
+ * What only the deadline sweep reads keys with, kept out of `keys`: esbuild drops an object nobody
+ * imports, never the unused members of one that is, so the functions that never sweep leave it out.
  */
 export const deadlineSweepKeys = {
   /** Every partition of the deadline index. */
