@@ -19,10 +19,9 @@ const FINISH_MS = 5_000;
 
 export type SweepSummary = Omit<SweepResult, 'firstError'>;
 
-export async function handler(
-  _event: unknown,
-  context: Pick<Context, 'getRemainingTimeInMillis'>,
-): Promise<SweepSummary> {
+export async function handler(_event: unknown, context: Context): Promise<SweepSummary> {
+  // Its own function's context on every log line (locally, the logger is shared with the routes').
+  logger.addContext(context);
   const budget = Math.min(SWEEP_TIME_BUDGET_MS, context.getRemainingTimeInMillis() - FINISH_MS);
   const { firstError, ...summary } = await sweepDeadlines(table, { stopAt: Date.now() + budget });
 

@@ -233,6 +233,53 @@ describe('bounded work per run', () => {
   });
 });
 
+describe('a run that meets errors', () => {
+  /** Fails the sweep client's TransactWriteItems calls with `error` while `run` runs, `times` times at most. */
+  async function failingWrites<T>(error: () => Error, times: number, run: () => Promise<T>): Promise<T> {
+    const name = `fail-${randomBytes(3).toString('hex')}`;
+    let left = times;
+    sweepClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (String(context.commandName) === 'TransactWriteItemsCommand' && left-- > 0) throw error();
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      return await run();
+    } finally {
+      sweepClient.middlewareStack.remove(name);
+    }
+  }
+
+  it('stops taking work when the database throttles, reports it, and the next run does the rest', async () => {
+    const scope = freshScope();
+    await Promise.all(Array.from({ length: 30 }, (_, n) => createConnecting(scope, `thr-${n}`, 5)));
+    const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+
+    const result = await failingWrites(throttled, 1000, () => sweep({ now: later(60) }));
+
+    // The first batch (25 at a time) met the throttling; no second batch was started.
+    expect(result).toMatchObject({ failed: 0, errors: 25, backlog: 30 });
+    expect((result.firstError as Error).name).toBe('ThrottlingException');
+    expect(await sweep({ now: later(60) })).toMatchObject({ failed: 30, errors: 0, backlog: 0 });
+  });
+
+  it('goes on past a connection it cannot change for another reason, and leaves that one due', async () => {
+    const scope = freshScope();
+    await Promise.all(Array.from({ length: 5 }, (_, n) => createConnecting(scope, `odd-${n}`, 5)));
+
+    const result = await failingWrites(
+      () => new Error('something unexpected'),
+      1,
+      () => sweep({ now: later(60) }),
+    );
+
+    expect(result).toMatchObject({ failed: 4, errors: 1, backlog: 1 });
+    expect(await sweep({ now: later(60) })).toMatchObject({ failed: 1, backlog: 0 });
+  });
+});
+
 describe('a heartbeat that lands while the sweep works', () => {
   it('after the sweep read the index: the consistent read sees the new deadline and the sweep leaves it', async () => {
     const scope = freshScope();
