@@ -11,6 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadlineAfter } from '#domain/decisions.ts';
 import { InvalidStatusTransitionError, ValidationError } from '#model/errors.ts';
+import type { UpdateConnectionInput } from '#model/inputs.ts';
 import type { Connection } from '#model/representations.ts';
 import type { Scope } from '#model/vocabulary.ts';
 import { createDocumentClient } from '#store/client.ts';
@@ -281,27 +282,14 @@ describe('a run that meets errors', () => {
 });
 
 describe('a heartbeat that lands while the sweep works', () => {
-  it('after the sweep read the index: the consistent read sees the new deadline and the sweep leaves it', async () => {
+  it.each([
+    ['the index: its consistent read sees the new deadline', 'GetItem'],
+    ['the connection: its write fails on the version, and the re-read sees the new deadline', 'TransactWriteItems'],
+  ])('after the sweep read %s, and it leaves the connection', async (_, operation) => {
     const scope = freshScope();
-    const made = await createConnecting(scope, 'hb-read', 5);
+    const made = await createConnecting(scope, `hb-${operation}`, 5);
     let beat: Connection | undefined;
-    beforeNext(sweepClient, 'GetItem', async () => {
-      beat = (await worker.update({ scope, id: made.id, patch: { deadlineSeconds: 3600 }, actor: 'worker' }))
-        .connection;
-    });
-
-    const result = await sweep({ now: later(60) });
-
-    expect(result).toMatchObject({ failed: 0, skipped: 1 });
-    expect(await worker.get({ scope, id: made.id })).toEqual(beat);
-    expect(await sweepEntries(scope, made.id)).toEqual([]);
-  });
-
-  it('after the sweep read the connection: its write fails on the version, and the re-read leaves it', async () => {
-    const scope = freshScope();
-    const made = await createConnecting(scope, 'hb-write', 5);
-    let beat: Connection | undefined;
-    beforeNext(sweepClient, 'TransactWriteItems', async () => {
+    beforeNext(sweepClient, operation, async () => {
       beat = (await worker.update({ scope, id: made.id, patch: { deadlineSeconds: 3600 }, actor: 'worker' }))
         .connection;
     });
@@ -341,7 +329,13 @@ describe('a worker and the sweep racing on one connection', () => {
   /** The sweep reads its 16 shards before it changes anything: the worker starts up to that much later. */
   const jitter = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * ms));
 
-  it(`has exactly one winner when the worker reports connected (${ROUNDS * PER_ROUND} races)`, async () => {
+  /**
+   * ROUNDS × PER_ROUND races of the worker's `patch` against one sweep run per round. For each
+   * connection: if the worker's change stands, it was answered and no sweep entry exists; otherwise
+   * the sweep failed it at version 3, once, and the worker was refused with `refusal`. Both
+   * outcomes must occur, or the test did not race them.
+   */
+  async function race(patch: UpdateConnectionInput, refusal: new (...args: never[]) => Error): Promise<void> {
     const outcomes = { worker: 0, sweep: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       const scope = freshScope();
@@ -350,7 +344,7 @@ describe('a worker and the sweep racing on one connection', () => {
         Promise.allSettled(
           made.map(async (c) => {
             await jitter(80);
-            return worker.update({ scope, id: c.id, patch: { status: 'connected' }, actor: 'worker' });
+            return worker.update({ scope, id: c.id, patch, actor: 'worker' });
           }),
         ),
         jitter(10).then(() => sweep({ now: later(60) })),
@@ -359,60 +353,31 @@ describe('a worker and the sweep racing on one connection', () => {
         const final = await worker.get({ scope, id: c.id });
         const history = await historyOf(scope, c.id);
         const swept = history.filter((h) => h.actor === 'system:deadline');
-        const reported = history.filter((h) => h.changes.status?.to === 'connected');
         const answer = answers[i]!;
-        if (final.status === 'connected') {
+        expect(history).toHaveLength(3);
+        if (final.status !== 'failed') {
           outcomes.worker++;
-          expect(answer.status).toBe('fulfilled');
+          expect(answer.status === 'fulfilled' && answer.value.connection).toEqual(final);
           expect(swept).toEqual([]);
         } else {
           outcomes.sweep++;
-          expect(final).toMatchObject({ status: 'failed', updatedBy: 'system:deadline', version: 3 });
-          expect(answer.status === 'rejected' && answer.reason).toBeInstanceOf(InvalidStatusTransitionError);
+          expect(final).toMatchObject({ updatedBy: 'system:deadline', version: 3 });
+          expect(answer.status === 'rejected' && answer.reason).toBeInstanceOf(refusal);
           expect(swept).toHaveLength(1);
-          expect(reported).toEqual([]);
         }
-        expect(history).toHaveLength(3);
       }
     }
-    // Both orders happened: the test raced them rather than ran them one after the other.
     expect(outcomes.worker, JSON.stringify(outcomes)).toBeGreaterThan(0);
     expect(outcomes.sweep, JSON.stringify(outcomes)).toBeGreaterThan(0);
+  }
+
+  it(`has exactly one winner when the worker reports connected (${ROUNDS * PER_ROUND} races)`, async () => {
+    // Failed first, the worker's move is refused: failed cannot become connected.
+    await race({ status: 'connected' }, InvalidStatusTransitionError);
   }, 120_000);
 
   it(`has exactly one winner when the worker sends a heartbeat (${ROUNDS * PER_ROUND} races)`, async () => {
-    const outcomes = { worker: 0, sweep: 0 };
-    for (let round = 0; round < ROUNDS; round++) {
-      const scope = freshScope();
-      const made = await Promise.all(Array.from({ length: PER_ROUND }, (_, n) => createConnecting(scope, n, 5)));
-      const [answers] = await Promise.all([
-        Promise.allSettled(
-          made.map(async (c) => {
-            await jitter(80);
-            return worker.update({ scope, id: c.id, patch: { deadlineSeconds: 3600 }, actor: 'worker' });
-          }),
-        ),
-        jitter(10).then(() => sweep({ now: later(60) })),
-      ]);
-      for (const [i, c] of made.entries()) {
-        const final = await worker.get({ scope, id: c.id });
-        const swept = (await historyOf(scope, c.id)).filter((h) => h.actor === 'system:deadline');
-        const answer = answers[i]!;
-        if (final.status === 'connecting') {
-          outcomes.worker++;
-          expect(answer.status).toBe('fulfilled');
-          expect(swept).toEqual([]);
-          expect(Date.parse(final.statusDeadline!)).toBeGreaterThan(Date.parse(c.statusDeadline!));
-        } else {
-          outcomes.sweep++;
-          expect(final).toMatchObject({ status: 'failed', version: 3 });
-          // A heartbeat for a connection that has failed is refused: nothing waits any more.
-          expect(answer.status === 'rejected' && answer.reason).toBeInstanceOf(ValidationError);
-          expect(swept).toHaveLength(1);
-        }
-      }
-    }
-    expect(outcomes.worker, JSON.stringify(outcomes)).toBeGreaterThan(0);
-    expect(outcomes.sweep, JSON.stringify(outcomes)).toBeGreaterThan(0);
+    // Failed first, the heartbeat is refused: nothing waits for the worker any more.
+    await race({ deadlineSeconds: 3600 }, ValidationError);
   }, 120_000);
 });
