@@ -61,7 +61,7 @@ const toSchema = (schema: z.ZodMiniType): JsonSchema => {
     io: 'input',
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema }) => {
-      // Checked by one refine (model/inputs.ts), which JSON Schema cannot read: its bounds, stated here.
+      // Checked by one custom check (model/inputs.ts), which JSON Schema cannot read: its type and bounds, stated here.
       if ((zodSchema as unknown) === s.deadlineSeconds)
         Object.assign(jsonSchema, { type: 'integer', minimum: MIN_DEADLINE_SECONDS, maximum: MAX_DEADLINE_SECONDS });
       const name = (zodSchema as unknown) === schema ? undefined : nameOf(zodSchema);

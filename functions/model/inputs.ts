@@ -34,8 +34,8 @@ export const status = z.enum(STATUSES);
 /**
  * Seconds from now to the deadline of the status the request leaves the connection in (pending or
  * connecting). One custom check rather than zod's number schema and its int/minimum/maximum checks,
- * which cost every data function 2.8 KB of bundle it has no room for (`npm run bench`); the
- * OpenAPI document states the type and bounds itself (docs/openapi.ts).
+ * which cost every data function 2.8 KB of bundle it has no room for (the budget in
+ * test/deployed/synth.test.ts); the OpenAPI document states the type and bounds itself (docs/openapi.ts).
  */
 export const deadlineSeconds = z.custom<number>(
   (n) => Number.isInteger(n) && (n as number) >= MIN_DEADLINE_SECONDS && (n as number) <= MAX_DEADLINE_SECONDS,

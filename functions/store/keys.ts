@@ -11,7 +11,10 @@ export type Liveness = 'LIVE' | 'DELETED';
 
 const join = (...segments: string[]): string => segments.join('#');
 
-/** Partitions of the deadline index: the whole table's waiting connections spread over this many. Fixed: changing it re-keys every entry. */
+/**
+ * Partitions of the deadline index: the whole table's waiting connections spread over this many.
+ * Fixed: changing it re-keys every entry.
+ */
 export const DEADLINE_SHARDS = 16;
 
 /** FNV-1a: small, fast and the same in every runtime, so a value's shard is stable forever. */

@@ -69,7 +69,7 @@ export async function sweepDeadlines(table: StoreTable, options: SweepOptions = 
   const shards: Shard[] = deadlineSweepKeys.partitions().map((partition) => ({ partition, done: false }));
   const tally = { failed: 0, skipped: 0, queries: 0, examined: 0, errors: 0, maxLatenessSeconds: 0 };
   let firstError: unknown;
-  let backOff = false;
+  let pressOn = true;
   const outOfTime = () => options.stopAt !== undefined && Date.now() >= options.stopAt;
 
   const handle = async (entry: Record<string, unknown>): Promise<void> => {
@@ -91,13 +91,13 @@ export async function sweepDeadlines(table: StoreTable, options: SweepOptions = 
       tally.errors++;
       firstError ??= error;
       // The database is throttling or away: leave the rest for the next run rather than press on.
-      if (error instanceof ServiceUnavailableError || isDatabaseUnavailable(error)) backOff = true;
+      if (error instanceof ServiceUnavailableError || isDatabaseUnavailable(error)) pressOn = false;
     }
   };
 
   let taken = 0;
   const queue: Record<string, unknown>[] = [];
-  while (taken < limit && !backOff && !outOfTime()) {
+  while (taken < limit && pressOn && !outOfTime()) {
     if (queue.length === 0) {
       const open = shards.filter((shard) => !shard.done);
       if (open.length === 0) break;
@@ -112,7 +112,13 @@ export async function sweepDeadlines(table: StoreTable, options: SweepOptions = 
   }
 
   const drained = queue.length === 0 && shards.every((shard) => shard.done) && tally.errors === 0;
-  const backlog = drained ? 0 : await countDue(table, due, tally);
+  // A database that refused the changes may refuse the count too: then what was read and not taken.
+  const backlog = drained
+    ? 0
+    : await countDue(table, due, tally).catch((error: unknown) => {
+        firstError ??= error;
+        return queue.length;
+      });
   return { ...tally, backlog, ...(firstError === undefined ? {} : { firstError }) };
 }
 
