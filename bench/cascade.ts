@@ -68,6 +68,7 @@ function connectionsOf(scope: Scope, resource: ResourceRef, count: number, tag: 
       targetResourceId: target.id,
       status: 'connected',
       statusReason: null,
+      statusDeadline: null,
       details: { seededBy: 'bench' },
       createdAt: at,
       updatedAt: at,

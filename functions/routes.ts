@@ -15,6 +15,10 @@
  *    (model/representations.ts, docs/problem-schemas.ts);
  * 4. test/api/authorization-matrix.test.ts `MATRIX`: the answer each kind of caller gets;
  * and, by hand: the API reference (docs/api.md) and the README's usage section.
+ *
+ * The one function that runs on a schedule rather than for a route, the deadline sweep, is stated
+ * here the same way (`DEADLINE_SWEEP`, at the end): lib/deadline-sweep.ts makes its function,
+ * schedule and alarms from it, and the local server runs its handler on a timer.
  */
 import type { IndexName } from './store/table-definition.ts';
 
@@ -255,3 +259,39 @@ export const routeKey = (route: Route): string =>
 export function routeById(id: RouteId): Route {
   return ROUTES.find((route) => route.id === id)!;
 }
+
+/** A function the service runs on a schedule, as plain data like a route. */
+export interface ScheduledFunction {
+  /** Names the function. */
+  readonly id: string;
+  /** The handler module under functions/handlers/, exporting `handler`. */
+  readonly handler: string;
+  readonly summary: string;
+  /** How often it runs. */
+  readonly everyMinutes: number;
+  /** Seconds one run may take; the handler stops taking new work well before. */
+  readonly timeoutSeconds: number;
+  /** What its function may do to the table, and nothing more. */
+  readonly data: DataAccess;
+}
+
+/** The deadline sweep (contract §5, Deadlines): at most 2 minutes after a deadline, the connection has failed. */
+export const DEADLINE_SWEEP = {
+  id: 'sweepDeadlines',
+  handler: 'sweep-deadlines',
+  summary: 'Moves each connection whose pending or connecting deadline has passed to failed',
+  everyMinutes: 1,
+  timeoutSeconds: 29,
+  // Queries the deadline index (no other); reads each due connection, then one transaction of Puts
+  // (the failed version and its history entry). It never deletes and never touches a pair guard.
+  data: { items: CHANGE, queries: ['byDeadline'] },
+  /** The metrics each run publishes, in the service's namespace with its `service` dimension. */
+  metrics: {
+    /** Connections moved to failed. */
+    enforced: 'DeadlinesEnforced',
+    /** Due connections a run left for the next one: the backlog alarm watches it. */
+    backlog: 'DeadlineBacklog',
+    /** How long past its deadline the latest-enforced connection of a run was. */
+    lateness: 'DeadlineLatenessSeconds',
+  },
+} as const satisfies ScheduledFunction & { metrics: Record<string, string> };

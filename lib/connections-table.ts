@@ -7,7 +7,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE, type IndexName } from '#store/table-definition.ts';
+import { TABLE, type IndexDefinition, type IndexName } from '#store/table-definition.ts';
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
 
@@ -26,13 +26,12 @@ export class ConnectionsTable extends Construct {
       stream: StreamViewType[TABLE.stream],
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
     });
-    for (const index of Object.values(TABLE.indexes)) {
+    for (const index of Object.values(TABLE.indexes) as IndexDefinition[]) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: string(index.partitionKey),
         sortKey: string(index.sortKey),
-        // A list page is one Query with no follow-up reads.
-        projectionType: ProjectionType.ALL,
+        projectionType: ProjectionType[index.projection ?? 'ALL'],
       });
     }
   }

@@ -8,11 +8,12 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { ROUTES, type Route } from '../functions/routes.ts';
+import { ROUTES, writes, type Route } from '../functions/routes.ts';
 import { ConnectionEvents } from './connection-events.ts';
 import { ConnectionsApi } from './connections-api.ts';
 import { ConnectionsTable } from './connections-table.ts';
-import { bindDataAccess } from './data-access.ts';
+import { bindDataAccess, type DataBinding } from './data-access.ts';
+import { DeadlineSweep } from './deadline-sweep.ts';
 import { PageTokenSecret } from './page-token-secret.ts';
 import { ServiceFunction } from './service-function.ts';
 import { ServiceMonitoring } from './service-monitoring.ts';
@@ -30,6 +31,7 @@ export class ResourceConnectionsStack extends Stack {
   /** Each route's function, by route id. */
   public readonly functions = new Map<string, ServiceFunction>();
   public readonly events: ConnectionEvents;
+  public readonly deadlines: DeadlineSweep;
   public readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: ResourceConnectionsStackProps) {
@@ -46,6 +48,11 @@ export class ResourceConnectionsStack extends Stack {
       accessLogRetention: settings.logRetention,
     });
 
+    const data: DataBinding = {
+      table: this.table,
+      pageTokenSecret: pageTokenSecret.value,
+      dynamoDbEndpoint: settings.dynamoDbEndpoint,
+    };
     for (const route of (props.routes ?? ROUTES) as readonly Route[]) {
       const fn = new ServiceFunction(this, `${route.id}Function`, {
         handlerModule: route.handler,
@@ -55,11 +62,12 @@ export class ResourceConnectionsStack extends Stack {
         timeout: route.timeoutSeconds === undefined ? undefined : Duration.seconds(route.timeoutSeconds),
         webPage: route.webPage,
       });
-      bindDataAccess(fn, route.data, {
-        table: this.table,
-        pageTokenSecret: pageTokenSecret.value,
-        dynamoDbEndpoint: settings.dynamoDbEndpoint,
-      });
+      bindDataAccess(fn, route.data, data);
+      if (writes(route.data)) {
+        // A change that enters pending or connecting sets the deadline from these (store/client.ts).
+        fn.addEnvironment('PENDING_DEADLINE_SECONDS', String(settings.deadlineSeconds.pending));
+        fn.addEnvironment('CONNECTING_DEADLINE_SECONDS', String(settings.deadlineSeconds.connecting));
+      }
       this.api.addRoute(route, fn);
       this.functions.set(route.id, fn);
     }
@@ -70,11 +78,18 @@ export class ResourceConnectionsStack extends Stack {
       logRetention: settings.logRetention,
     });
 
+    this.deadlines = new DeadlineSweep(this, 'Deadlines', {
+      data,
+      memorySize: settings.functionMemoryMb,
+      logRetention: settings.logRetention,
+    });
+
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       stage: this.api.stage,
       functions: this.functions,
       streamConsumer: this.events.publisher,
       streamDeadLetters: this.events.deadLetters,
+      deadlineSweep: this.deadlines,
       table: this.table.table,
       alarmTopic: settings.alarmTopicArn ? Topic.fromTopicArn(this, 'AlarmTopic', settings.alarmTopicArn) : undefined,
     });

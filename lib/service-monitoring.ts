@@ -1,6 +1,7 @@
 /**
- * Alarms on what callers feel (API 5xx), what breaks in the functions (errors, throttles) and what
- * the table refuses (throttles, system errors), and one dashboard with the same figures.
+ * Alarms on what callers feel (API 5xx), what breaks in the functions (errors, throttles), what
+ * the table refuses (throttles, system errors) and deadlines the sweep cannot keep up with, and one
+ * dashboard with the same figures.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -19,6 +20,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { DeadlineSweep } from './deadline-sweep.ts';
 
 /** The table operations the repository sends; the DynamoDB metrics are per operation. */
 const TABLE_OPERATIONS = [Operation.GET_ITEM, Operation.QUERY, Operation.TRANSACT_WRITE_ITEMS];
@@ -39,6 +41,8 @@ export interface ServiceMonitoringProps {
   readonly alarmTopic?: ITopic;
   /** 5xx answers in five minutes that raise the API alarm. @default 5 */
   readonly api5xxThreshold?: number;
+  /** The deadline sweep: its errors, throttles and backlog are alarmed. @default - none */
+  readonly deadlineSweep?: DeadlineSweep;
 }
 
 export class ServiceMonitoring extends Construct {
@@ -47,11 +51,11 @@ export class ServiceMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
     super(scope, id);
-    const alarm = (alarmId: string, metric: IMetric, description: string, threshold = 1): Alarm => {
+    const alarm = (alarmId: string, metric: IMetric, description: string, threshold = 1, evaluationPeriods = 1) => {
       const created = new Alarm(this, alarmId, {
         metric,
         threshold,
-        evaluationPeriods: 1,
+        evaluationPeriods,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         // No traffic is not a failure.
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -116,6 +120,38 @@ export class ServiceMonitoring extends Construct {
       streamLag = lag;
     }
 
+    const deadlineWidgets: GraphWidget[] = [];
+    if (props.deadlineSweep) {
+      const sweep = props.deadlineSweep;
+      const sweepErrors = sweep.function.metricErrors({ period: PERIOD });
+      const sweepThrottles = sweep.function.metricThrottles({ period: PERIOD });
+      alarm(
+        'DeadlineSweepErrors',
+        sweepErrors,
+        'A deadline sweep run failed; the next run starts again from the soonest due deadline.',
+      );
+      alarm('DeadlineSweepThrottles', sweepThrottles, 'Lambda throttled the deadline sweep.');
+      errors.push(sweepErrors.with({ label: 'deadline sweep' }));
+      throttles.push(sweepThrottles.with({ label: 'deadline sweep' }));
+      // One run may leave a burst for the next; two in a row means deadlines are enforced late.
+      const backlog = sweep.metricBacklog();
+      alarm(
+        'DeadlineBacklog',
+        backlog,
+        'Two deadline sweep runs in a row left connections past their deadline: more are due than a run may fail (1,000); deadlines are being enforced late.',
+        1,
+        2,
+      );
+      deadlineWidgets.push(
+        new GraphWidget({
+          title: 'Deadlines: enforced, and left for the next run',
+          left: [sweep.metricEnforced({ label: 'failed by the sweep' }), backlog.with({ label: 'backlog' })],
+          right: [sweep.metricLateness({ label: 'latest past its deadline (s)' })],
+          width: 24,
+        }),
+      );
+    }
+
     const tableThrottles = props.table.metricThrottledRequestsForOperations({
       operations: TABLE_OPERATIONS,
       period: PERIOD,
@@ -167,5 +203,6 @@ export class ServiceMonitoring extends Construct {
       new GraphWidget({ title: 'DynamoDB system errors', left: [tableSystemErrors], width: 8 }),
       new GraphWidget({ title: 'Event publishing lag (ms)', left: streamLag ? [streamLag] : [], width: 8 }),
     );
+    if (deadlineWidgets.length) this.dashboard.addWidgets(...deadlineWidgets);
   }
 }

@@ -18,7 +18,19 @@ export interface ServiceSettings {
   readonly alarmTopicArn: string | undefined;
   /** Only for LocalStack-style targets that need the functions pointed at another DynamoDB. */
   readonly dynamoDbEndpoint: string | undefined;
+  /**
+   * Seconds from entering pending or connecting to the deadline, unless a request gives its own:
+   * context `pendingDeadlineSeconds` and `connectingDeadlineSeconds`.
+   */
+  readonly deadlineSeconds: { readonly pending: number; readonly connecting: number };
 }
+
+/**
+ * The contract's defaults and the bounds of `deadlineSeconds` (functions/model/vocabulary.ts, which
+ * lib/ may not import; test/infra/settings.test.ts checks that the two agree).
+ */
+export const DEFAULT_DEADLINE_SECONDS = { pending: 3600, connecting: 900 } as const;
+export const DEADLINE_SECONDS_BOUNDS = { min: 5, max: 604_800 } as const;
 
 export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): ServiceSettings {
   const text = (key: string, envName?: string): string | undefined => {
@@ -45,6 +57,14 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
     return number;
   };
 
+  const deadline = (key: string, fallback: number): number => {
+    const value = positiveNumber(key) ?? fallback;
+    const { min, max } = DEADLINE_SECONDS_BOUNDS;
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new Error(`Context ${key} must be a whole number of seconds from ${min} to ${max}, got ${value}`);
+    return value;
+  };
+
   const jwtIssuer = required('jwtIssuer', 'JWT_ISSUER');
   if (!/^https:\/\/[^\s]+$/.test(jwtIssuer)) throw new Error(`jwtIssuer must be an https URL, got "${jwtIssuer}"`);
   const jwtAudience = required('jwtAudience', 'JWT_AUDIENCE')
@@ -68,5 +88,9 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
     logRetention: retentionDays as RetentionDays | undefined,
     alarmTopicArn: text('alarmTopicArn', 'ALARM_TOPIC_ARN'),
     dynamoDbEndpoint: text('dynamoDbEndpoint'),
+    deadlineSeconds: {
+      pending: deadline('pendingDeadlineSeconds', DEFAULT_DEADLINE_SECONDS.pending),
+      connecting: deadline('connectingDeadlineSeconds', DEFAULT_DEADLINE_SECONDS.connecting),
+    },
   };
 }

@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { KEY_ATTRIBUTES, TABLE } from '#store/table-definition.ts';
+import { KEY_ATTRIBUTES, TABLE, type IndexDefinition } from '#store/table-definition.ts';
 
 export interface LocalSettings {
   readonly tableName: string;
@@ -108,13 +108,13 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
           { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: Object.values(TABLE.indexes).map((index) => ({
+        GlobalSecondaryIndexes: (Object.values(TABLE.indexes) as IndexDefinition[]).map((index) => ({
           IndexName: index.indexName,
           KeySchema: [
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: index.projection ?? 'ALL' },
         })),
         StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
       }),

@@ -22,6 +22,7 @@ import { startLocalDatabase, useLocalEnvironment } from './environment.ts';
 import { gatewayEvent, lambdaContext, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
 import { fileSink, publishStream, type StreamFollower } from './stream-events.ts';
+import { startSweeper, sweepInterval, type Sweeper } from './deadline-sweeper.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
 
 export const DEFAULT_JWT_SECRET = 'local-dev-secret';
@@ -38,6 +39,8 @@ export interface LocalServiceOptions {
   tableName?: string;
   /** Where each event is appended as one JSON line. */
   eventsFile?: string;
+  /** How often the deadline sweep runs. @default DEFAULT_SWEEP_INTERVAL_MS (2 s) */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalService {
@@ -62,6 +65,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   });
   const endpoint = dynamo.endpoint;
   let events: StreamFollower | undefined;
+  let sweeper: Sweeper | undefined;
   // The topology page, built by the same script the stack runs into its function's asset.
   const pageDir = mkdtempSync(join(tmpdir(), 'topology-page-'));
   const removePage = () => rmSync(pageDir, { recursive: true, force: true });
@@ -74,6 +78,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     await pageBuilt;
     const eventsFile = options.eventsFile ?? '.data/events.ndjson';
     events = await publishStream(endpoint, tableName, fileSink(eventsFile));
+    sweeper = startSweeper(options.sweepIntervalMs ?? sweepInterval(undefined));
 
     const server = createServer((req, res) => {
       serve(req, res, jwtSecret).catch((error: unknown) => {
@@ -92,6 +97,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       eventsFile,
       close: async () => {
         await closeServer(server);
+        await sweeper?.stop();
         await events?.stop();
         await dynamo.stop();
         removePage();
@@ -99,6 +105,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     };
   } catch (error) {
     await pageBuilt.catch(() => undefined);
+    await sweeper?.stop();
     await events?.stop();
     await dynamo.stop();
     removePage();
@@ -184,6 +191,7 @@ function closeServer(server: Server): Promise<void> {
 async function main(): Promise<void> {
   const jwtSecret = process.env.LOCAL_JWT_SECRET || DEFAULT_JWT_SECRET;
   const started = Date.now();
+  const sweepIntervalMs = sweepInterval(process.env.LOCAL_SWEEP_INTERVAL_MS);
   const service = await startLocalService({
     port: Number(process.env.PORT ?? 3000),
     jwtSecret,
@@ -191,11 +199,13 @@ async function main(): Promise<void> {
     dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
     tableName: process.env.TABLE_NAME || undefined,
     eventsFile: process.env.LOCAL_EVENTS_FILE || undefined,
+    sweepIntervalMs,
   });
   const token = mintToken({ projects: ['*'] }, jwtSecret);
   console.log(`Resource Connections API listening on ${service.url} (ready in ${Date.now() - started} ms)`);
   console.log(`DynamoDB: ${service.dynamoDbEndpoint}, table ${service.tableName}`);
   console.log(`Events: appended to ${service.eventsFile}`);
+  console.log(`Deadlines: swept every ${sweepIntervalMs} ms (LOCAL_SWEEP_INTERVAL_MS)`);
   console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
   console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);
   // A browser keeps every address it opened in its history: the link's token can only read acme/dev, for an hour.

@@ -11,6 +11,7 @@ export const FIXTURE_CONNECTION: Connection = {
   targetResourceId: 'i-0abc123',
   status: 'pending',
   statusReason: null,
+  statusDeadline: '2026-11-27T13:00:00.000Z',
   details: { port: 8080 },
   createdAt: '2026-11-27T12:00:00.000Z',
   updatedAt: '2026-11-27T12:00:00.000Z',

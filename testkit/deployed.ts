@@ -37,6 +37,7 @@ type FunctionResource = {
 const CONSTRUCT_PATHS: readonly { name: string; constructPath: string }[] = [
   ...ROUTES.map((route) => ({ name: route.handler, constructPath: `${route.id}Function` })),
   { name: 'publish-events', constructPath: 'Events/Publisher' },
+  { name: 'sweep-deadlines', constructPath: 'Deadlines/Sweep' },
 ];
 
 /** Synthesizes the stack in process (no bundling, no credentials) and returns its template. */

@@ -72,6 +72,8 @@ export function generateConnections(scope: Scope, count: number, halfDeleted: bo
       targetResourceId: idOf(targetType),
       status,
       statusReason: status === 'failed' ? 'security group rule missing' : null,
+      // As if stored before deadlines: none waits in the deadline index, so no sweep touches seeded data.
+      statusDeadline: null,
       details: { port: 1024 + pick(60000), seededBy: 'bench' },
       createdAt: at,
       updatedAt: at,
@@ -89,7 +91,11 @@ export function seedConnections(
   tableName: string,
   connections: readonly Connection[],
 ): Promise<number> {
-  return seedItems(client, tableName, connections.map(toItem));
+  return seedItems(
+    client,
+    tableName,
+    connections.map((c) => toItem(c)),
+  );
 }
 
 /** Writes the items as they are; returns how long it took in ms. */

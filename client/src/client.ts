@@ -184,6 +184,14 @@ export class ResourceConnections {
       ),
 
     /**
+     * A worker's heartbeat: moves the deadline of a pending or connecting connection to `seconds`
+     * (5–604,800) from now, keeping its status. A connection that has failed meanwhile (its deadline
+     * passed) or moved on answers 400 VALIDATION_FAILED: nothing waits for the worker any more.
+     */
+    heartbeat: (id: string, seconds: number, options: Precondition = {}) =>
+      this.connections.update(id, { deadlineSeconds: seconds }, options),
+
+    /**
      * Read-modify-write: reads the connection, asks `fn` for a patch (or nothing, to leave it), and
      * writes it under If-Match; when another writer got there first (412) it reads again and asks
      * again, at most `attempts` times.

@@ -228,6 +228,7 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "connecting" | "connected" | "failed" | "disconnected";
             statusReason: string | null;
+            statusDeadline: string | null;
             details: {
                 [key: string]: unknown;
             };
@@ -451,6 +452,7 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             };
+            deadlineSeconds?: number;
         };
         UpdateConnection: {
             /** @enum {string} */
@@ -459,6 +461,7 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             } | null;
+            deadlineSeconds?: number;
         };
         ConnectionRules: {
             resourceTypes: ("instance" | "application" | "database" | "terminal" | "firewall" | "storage_bucket" | "bucket_explorer" | "static_website")[];

@@ -9,6 +9,7 @@ import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from '#http/endpoints.ts
 import * as r from '#model/representations.ts';
 import { PROBLEMS, problem } from './problem-schemas.ts';
 import * as s from '#model/inputs.ts';
+import { MAX_DEADLINE_SECONDS, MIN_DEADLINE_SECONDS } from '#model/vocabulary.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -60,6 +61,9 @@ const toSchema = (schema: z.ZodMiniType): JsonSchema => {
     io: 'input',
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema }) => {
+      // Checked by one custom check (model/inputs.ts), which JSON Schema cannot read: its type and bounds, stated here.
+      if ((zodSchema as unknown) === s.deadlineSeconds)
+        Object.assign(jsonSchema, { type: 'integer', minimum: MIN_DEADLINE_SECONDS, maximum: MAX_DEADLINE_SECONDS });
       const name = (zodSchema as unknown) === schema ? undefined : nameOf(zodSchema);
       if (!name) return;
       for (const key of Object.keys(jsonSchema)) delete (jsonSchema as JsonSchema)[key];

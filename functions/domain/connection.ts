@@ -17,6 +17,7 @@ const TRACKED: readonly (keyof Connection)[] = [
   'targetResourceId',
   'status',
   'statusReason',
+  'statusDeadline',
   'details',
   'deletedAt',
 ];

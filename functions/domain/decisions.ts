@@ -1,6 +1,7 @@
 /**
- * The connection's decisions, as pure functions: which pairs may connect, what a create makes, and
- * what a patch, a soft delete or a restore does to the connection that was read. The store runs them
+ * The connection's decisions, as pure functions: which pairs may connect, what a create makes, what
+ * a patch, a soft delete or a restore does to the connection that was read, what each does to its
+ * deadline, and when the deadline sweep fails a connection. The store runs them
  * inside its read-decide-write loop; nothing here reads or writes the database, so every rule can be
  * tested without one.
  */
@@ -13,7 +14,7 @@ import {
   ValidationError,
 } from '#model/errors.ts';
 import { MAX_DETAILS_BYTES, type CreateConnectionInput, type UpdateConnectionInput } from '#model/inputs.ts';
-import type { Scope } from '#model/vocabulary.ts';
+import { hasDeadline, type DeadlineDefaults, type Scope, type Status } from '#model/vocabulary.ts';
 import { diff, type Changes } from './connection.ts';
 import type { Connection, HistoryAction } from '#model/representations.ts';
 import { mergePatch } from './merge-patch.ts';
@@ -36,6 +37,15 @@ export interface Versioned {
   readonly changes: Changes;
 }
 
+/** When a change happens, and the service's deadline for each status that waits (its settings). */
+export interface Timing {
+  readonly now: string;
+  readonly deadlines: DeadlineDefaults;
+}
+
+/** Who the deadline sweep's changes are recorded as. */
+export const DEADLINE_ACTOR = 'system:deadline';
+
 export const notFound = (): NotFoundError => new NotFoundError('No such connection here.');
 
 /** 422 unless the rules let the source type connect to the target type. */
@@ -53,7 +63,7 @@ export function checkPair(input: Pick<CreateConnectionInput, 'sourceResourceType
 export function newConnection(
   scope: Scope,
   input: CreateConnectionInput,
-  { id, actor, now }: { id: string; actor: string; now: string },
+  { id, actor, now, deadlines }: Timing & { id: string; actor: string },
 ): Connection {
   checkPair(input);
   return {
@@ -65,6 +75,7 @@ export function newConnection(
     targetResourceId: input.targetResourceId,
     status: 'pending',
     statusReason: null,
+    statusDeadline: deadlineAfter(now, input.deadlineSeconds ?? deadlines.pending),
     details: input.details ?? {},
     createdAt: now,
     updatedAt: now,
@@ -91,8 +102,11 @@ export function checkPrecondition(ifMatch: VersionPrecondition, version: number)
   throw new PreconditionFailedError(version);
 }
 
-/** PATCH: a status move along the transition table, statusReason, and details merged (RFC 7396) within 4 KiB. */
-export function applyPatch(current: Connection, patch: UpdateConnectionInput): Decision {
+/**
+ * PATCH: a status move along the transition table, statusReason, details merged (RFC 7396) within
+ * 4 KiB, and the deadline: set on entering pending or connecting, moved by a heartbeat.
+ */
+export function applyPatch(current: Connection, patch: UpdateConnectionInput, timing: Timing): Decision {
   const next: Connection = { ...current };
   if (patch.status !== undefined && patch.status !== current.status) {
     if (!isTransitionAllowed(current.status, patch.status)) {
@@ -110,18 +124,95 @@ export function applyPatch(current: Connection, patch: UpdateConnectionInput): D
       ]);
     }
   }
+  next.statusDeadline = deadlineAfterPatch(current, next.status, patch.deadlineSeconds, timing);
   return { next, action: 'updated' };
 }
 
-/** Soft delete: the record and its history stay; the pair guard is given back. */
-export function softDelete(current: Connection, now: string): Decision {
-  return { next: { ...current, deletedAt: now }, action: 'deleted', guard: 'release' };
+/**
+ * The deadline a patch leaves: entering pending or connecting sets it to now plus `deadlineSeconds`
+ * or the status's default; `deadlineSeconds` while the status stays moves it (a heartbeat);
+ * otherwise it stays. Any other status has none, and `deadlineSeconds` there is refused.
+ */
+function deadlineAfterPatch(
+  current: Connection,
+  status: Status,
+  seconds: number | undefined,
+  { now, deadlines }: Timing,
+): string | null {
+  if (!hasDeadline(status)) {
+    if (seconds === undefined) return null;
+    throw new ValidationError([
+      {
+        path: 'deadlineSeconds',
+        message: `applies only to a connection left pending or connecting; this one would be ${status}`,
+      },
+    ]);
+  }
+  if (status !== current.status) return deadlineAfter(now, seconds ?? deadlines[status]);
+  return seconds === undefined ? current.statusDeadline : deadlineAfter(now, seconds);
 }
 
-/** Undoes a soft delete: back to `pending` (its resources must be connected again), the guard taken again. */
-export function restore(current: Connection): Decision {
+/**
+ * Soft delete: the record and its history stay; the pair guard is given back. A deleted connection
+ * waits for nothing, so it has no deadline (a restore gives it a new one).
+ */
+export function softDelete(current: Connection, now: string): Decision {
+  return { next: { ...current, deletedAt: now, statusDeadline: null }, action: 'deleted', guard: 'release' };
+}
+
+/**
+ * Undoes a soft delete: back to `pending` (its resources must be connected again) with a new
+ * pending deadline, the guard taken again.
+ */
+export function restore(current: Connection, { now, deadlines }: Timing): Decision {
   const { deletedAt: _deletedAt, ...live } = current;
-  return { next: { ...live, status: 'pending', statusReason: null }, action: 'restored', guard: 'claim' };
+  return {
+    next: { ...live, status: 'pending', statusReason: null, statusDeadline: deadlineAfter(now, deadlines.pending) },
+    action: 'restored',
+    guard: 'claim',
+  };
+}
+
+/** `now` plus `seconds`, as the representation writes times. */
+export const deadlineAfter = (now: string, seconds: number): string =>
+  new Date(Date.parse(now) + seconds * 1000).toISOString();
+
+/** Whether a deadline has passed at `now`; one that is exactly now has. */
+export const hasPassed = (deadline: string | null, now: string): boolean =>
+  deadline !== null && Date.parse(deadline) <= Date.parse(now);
+
+/**
+ * The deadline sweep's decision about the connection as it now is: fail it if its deadline has
+ * passed at `now`, naming the status it waited in and since when; leave it as it is otherwise (it
+ * moved on, or a heartbeat moved its deadline after the sweep found it).
+ */
+export function expire(current: Connection, { now, statusSince }: { now: string; statusSince: string }): Decision {
+  if (!hasDeadline(current.status) || !hasPassed(current.statusDeadline, now))
+    return { next: current, action: 'updated' };
+  return {
+    next: {
+      ...current,
+      status: 'failed',
+      statusReason: `deadline passed: ${current.status} since ${statusSince}`,
+      statusDeadline: null,
+    },
+    action: 'updated',
+  };
+}
+
+/**
+ * When `next`'s status was entered, kept only while it has a deadline (the sweep's reason names
+ * it): at this version's time when the change entered it (a create, a move, a restore), else as
+ * before. `before` is what was stored; a connection stored before deadlines existed has none, and
+ * its last change is then a time it has been in its status since.
+ */
+export function statusSince(current: Connection | undefined, next: Connection, before?: string): string | undefined {
+  if (next.statusDeadline === null) return undefined;
+  const entered =
+    current === undefined ||
+    current.status !== next.status ||
+    (current.deletedAt !== undefined && next.deletedAt === undefined);
+  return entered ? next.updatedAt : (before ?? current.updatedAt);
 }
 
 /**

@@ -20,6 +20,8 @@ export const connection = z.object({
   targetResourceId: z.string(),
   status,
   statusReason: z.nullable(z.string()),
+  /** When a pending or connecting connection fails unless it moves on; null in the other statuses. */
+  statusDeadline: z.nullable(timestamp),
   details: z.record(z.string(), z.unknown()),
   createdAt: timestamp,
   updatedAt: timestamp,

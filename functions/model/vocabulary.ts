@@ -18,6 +18,21 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export const STATUSES = ['pending', 'connecting', 'connected', 'failed', 'disconnected'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** The statuses that wait on someone and so have a deadline (contract §5, Deadlines); the others have none. */
+export const DEADLINE_STATUSES = ['pending', 'connecting'] as const satisfies readonly Status[];
+export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
+export const hasDeadline = (status: Status): status is DeadlineStatus =>
+  (DEADLINE_STATUSES as readonly Status[]).includes(status);
+
+/** `deadlineSeconds` and the defaults: from five seconds (a worker's shortest heartbeat) to one week. */
+export const MIN_DEADLINE_SECONDS = 5;
+export const MAX_DEADLINE_SECONDS = 604_800;
+
+/** Seconds from entering a status to its deadline, per status: a setting of the service. */
+export type DeadlineDefaults = Readonly<Record<DeadlineStatus, number>>;
+/** The contract's defaults: `pending` one hour, `connecting` fifteen minutes. */
+export const DEFAULT_DEADLINE_SECONDS: DeadlineDefaults = { pending: 3600, connecting: 900 };
+
 /** One project's environment: every data route lives under `/api/{projectSlug}/{environmentSlug}`. */
 export interface Scope {
   readonly projectSlug: string;

@@ -1,15 +1,19 @@
 /**
  * The connection's stored item, and back. `toConnection` copies fields one by one, so storage keys
- * and bookkeeping attributes can never leak into a response.
+ * and bookkeeping attributes (`statusSince`) can never leak into a response.
  */
 import { scopeOf } from '#domain/connection.ts';
 import type { Connection } from '#model/representations.ts';
 import { keys, type Liveness } from './keys.ts';
 
-/** The stored item: the connection, with `details` kept as JSON text (no DynamoDB type quirks), plus its keys. */
+/**
+ * The stored item: the connection, with `details` kept as JSON text (no DynamoDB type quirks), plus
+ * its keys and, while it has a deadline, when it entered its status (the sweep's reason names it).
+ */
 export type ConnectionItem = Omit<Connection, 'details'> & { detailsJson: string } & Record<string, unknown>;
 
-export function toItem(c: Connection): ConnectionItem {
+/** `statusSince`: when the connection entered its status, for a connection with a deadline (domain `statusSince`). */
+export function toItem(c: Connection, statusSince?: string): ConnectionItem {
   const scope = scopeOf(c);
   const liveness: Liveness = c.deletedAt === undefined ? 'LIVE' : 'DELETED';
   const { details, ...rest } = c;
@@ -21,8 +25,11 @@ export function toItem(c: Connection): ConnectionItem {
       source: { type: c.sourceResourceType, id: c.sourceResourceId },
       target: { type: c.targetResourceType, id: c.targetResourceId },
     }),
+    // Sparse: only a live connection that waits (pending, connecting) is in the deadline index.
+    ...(liveness === 'LIVE' && c.statusDeadline !== null ? keys.deadlineIndex(c.id, c.statusDeadline) : {}),
     ...rest,
     detailsJson: JSON.stringify(details),
+    ...(statusSince === undefined ? {} : { statusSince }),
   };
 }
 
@@ -38,6 +45,8 @@ export function toConnection(item: Record<string, unknown>): Connection {
     targetResourceId: i.targetResourceId,
     status: i.status,
     statusReason: i.statusReason ?? null,
+    // Stored before deadlines existed: none until the connection next enters a status.
+    statusDeadline: i.statusDeadline ?? null,
     details: JSON.parse(i.detailsJson) as Record<string, unknown>,
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,

@@ -5,6 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, readConfig, type Config } from './client.ts';
+import type { StoreTable } from './patterns/table.ts';
 import { ConnectionRepository } from './repository.ts';
 
 export const config: Config = readConfig();
@@ -12,9 +13,16 @@ export const config: Config = readConfig();
 /** The handlers' one client: benchmarks and tests attach their meters to it. */
 export const documentClient: DynamoDBDocumentClient = createDocumentClient(config.dynamoDbEndpoint);
 
-export const connections = new ConnectionRepository({
+/**
+ * The table as the access patterns see it. The deadline sweep runs its pattern on it directly
+ * (patterns/deadlines.ts): as a repository method it would weigh on every function's bundle.
+ */
+export const table: StoreTable = {
   client: documentClient,
   tableName: config.tableName,
   pageTokenSecret: config.pageTokenSecret,
   cascadeTimeBudgetMs: config.cascadeTimeBudgetMs,
-});
+  deadlines: config.deadlines,
+};
+
+export const connections = new ConnectionRepository(table);

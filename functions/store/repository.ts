@@ -8,7 +8,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CascadeResult, Connection, Graph, HistoryEntry } from '#model/representations.ts';
-import { applyPatch, restore, softDelete } from '#domain/decisions.ts';
+import { applyPatch, restore, softDelete, type Timing } from '#domain/decisions.ts';
 import type {
   GraphQuery,
   ListConnectionsQuery,
@@ -16,7 +16,7 @@ import type {
   UpdateConnectionInput,
 } from '#model/inputs.ts';
 import { readGraph } from './patterns/graph.ts';
-import type { ResourceRef, Scope } from '#model/vocabulary.ts';
+import { DEFAULT_DEADLINE_SECONDS, type DeadlineDefaults, type ResourceRef, type Scope } from '#model/vocabulary.ts';
 import type { Page, QueryObserver } from './listing.ts';
 import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
 import { change, readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
@@ -33,6 +33,8 @@ export interface RepositoryOptions {
   readonly observeQuery?: QueryObserver | undefined;
   /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
   readonly cascadeTimeBudgetMs?: number | undefined;
+  /** Seconds from entering pending or connecting to its deadline. @default DEFAULT_DEADLINE_SECONDS */
+  readonly deadlines?: DeadlineDefaults | undefined;
 }
 
 export class ConnectionRepository {
@@ -57,7 +59,7 @@ export class ConnectionRepository {
   }
 
   update({ patch, ...options }: ChangeOptions & { patch: UpdateConnectionInput }): Promise<Changed> {
-    return change(this.table, options, { deleted: false }, (current) => applyPatch(current, patch));
+    return change(this.table, options, { deleted: false }, (current, now) => applyPatch(current, patch, this.at(now)));
   }
 
   /** Soft delete: the record and its history stay; the pair guard is released. */
@@ -67,7 +69,11 @@ export class ConnectionRepository {
 
   /** Undoes a soft delete: back to `pending`, its resources must be connected again. */
   restore(options: ChangeOptions): Promise<Changed> {
-    return change(this.table, options, { deleted: true }, restore);
+    return change(this.table, options, { deleted: true }, (current, now) => restore(current, this.at(now)));
+  }
+
+  private at(now: string): Timing {
+    return { now, deadlines: this.table.deadlines ?? DEFAULT_DEADLINE_SECONDS };
   }
 
   list(options: { scope: Scope; query: ListConnectionsQuery }): Promise<Page<Connection>> {

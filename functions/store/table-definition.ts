@@ -11,17 +11,26 @@ export interface KeySchema {
 
 export interface IndexDefinition extends KeySchema {
   readonly indexName: string;
+  /** What an entry holds besides the keys. @default 'ALL' */
+  readonly projection?: 'ALL' | 'KEYS_ONLY';
 }
 
 export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Every index projects all attributes: a list page is one Query with no follow-up reads. */
+  /** The list indexes project all attributes: a list page is one Query with no follow-up reads. */
   indexes: {
     bySource: { indexName: 'bySource', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     byTarget: { indexName: 'byTarget', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     byStatus: { indexName: 'byStatus', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     byEnvironment: { indexName: 'byEnvironment', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    /**
+     * Sparse: only live connections with a deadline (pending, connecting) have its keys, sharded
+     * across the whole table by connection, sorted by deadline. The deadline sweep reads it and then
+     * each due connection itself, so its entries hold the keys alone: a few hundred bytes, one
+     * write unit each.
+     */
+    byDeadline: { indexName: 'byDeadline', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: 'KEYS_ONLY' },
   },
   stream: 'NEW_AND_OLD_IMAGES',
   timeToLiveAttribute: 'expiresAt',

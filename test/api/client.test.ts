@@ -56,6 +56,24 @@ describe('the typed client', { timeout: 180_000 }, () => {
     ]);
   });
 
+  it('sends a heartbeat: the deadline moves, the status stays, If-Match applies, a failed connection refuses it', async () => {
+    const rc = clientFor();
+    const created = await rc.connections.create({ ...appOn('app-hb'), deadlineSeconds: 60 });
+    const connecting = await rc.connections.update(created.id, { status: 'connecting' });
+
+    const beat = await rc.connections.heartbeat(created.id, 300, { ifMatch: connecting.version });
+
+    expect(beat).toMatchObject({ status: 'connecting', version: connecting.version + 1 });
+    expect(Date.parse(beat.statusDeadline!)).toBe(Date.parse(beat.updatedAt) + 300_000);
+    const stale = await thrown(rc.connections.heartbeat(created.id, 300, { ifMatch: connecting.version }));
+    expect(hasProblemCode(stale, 'PRECONDITION_FAILED')).toBe(true);
+    await rc.connections.update(created.id, { status: 'failed' });
+    const late = await thrown(rc.connections.heartbeat(created.id, 300));
+    expect(isApiError(late, 'updateConnection') && late.code === 'VALIDATION_FAILED' && late.errors).toEqual([
+      expect.objectContaining({ path: 'deadlineSeconds' }),
+    ]);
+  });
+
   it('turns problems into typed errors discriminated by code', async () => {
     const rc = clientFor();
     const first = await rc.connections.create(appOn('app-1'));

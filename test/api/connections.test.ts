@@ -12,6 +12,7 @@ const CONNECTION_FIELDS = [
   'targetResourceId',
   'status',
   'statusReason',
+  'statusDeadline',
   'details',
   'createdAt',
   'updatedAt',

@@ -1,18 +1,19 @@
 /**
  * Least privilege, read from the template: each function's role holds exactly the DynamoDB
  * actions its route's entry in the route table states (functions/routes.ts, `data`), on the table
- * or the index ARNs it names; the code uses nothing the table does not grant; routes without the
- * write scope cannot write; no role can Scan or use a wildcard; no role has a managed policy.
+ * or the index ARNs it names, and so does the deadline sweep's (`DEADLINE_SWEEP.data`); the code
+ * uses nothing the table does not grant; routes without the write scope cannot write; no role can
+ * Scan or use a wildcard; no role has a managed policy.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type Route } from '../../functions/routes.ts';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { DEADLINE_SWEEP, ROUTES, type DataAccess } from '../../functions/routes.ts';
 import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
-/** What the route table says the route's function may do, in the shape dynamoGrants reads off the template. */
-function declared(route: Route): { table: string[]; indexes: string[] } {
-  const { items, queries } = route.data;
+/** What the route table says a function may do, in the shape dynamoGrants reads off the template. */
+function declared({ items, queries }: DataAccess): { table: string[]; indexes: string[] } {
   return {
     table: [...items, ...(queries.includes('table') ? ['dynamodb:Query'] : [])].sort(),
     indexes: queries.filter((target) => target !== 'table').sort(),
@@ -37,9 +38,12 @@ beforeAll(() => {
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-/** Every statement of every policy attached to the route's function role. */
-function statementsOf(route: Route): Statement[] {
-  const roleId = synth.logicalId(synth.stack.functions.get(route.id)!.role!);
+const routeFunction = (id: string): IFunction => synth.stack.functions.get(id)!;
+const sweepFunction = (): IFunction => synth.stack.deadlines.function;
+
+/** Every statement of every policy attached to the function's role. */
+function statementsOf(fn: IFunction): Statement[] {
+  const roleId = synth.logicalId(fn.role!);
   const role = synth.template.toJSON().Resources[roleId];
   expect(role.Properties.ManagedPolicyArns, 'no managed policy').toBeUndefined();
   expect(role.Properties.Policies, 'no inline role policy').toBeUndefined();
@@ -51,10 +55,10 @@ function statementsOf(route: Route): Statement[] {
 }
 
 /** The grants on the table, as `action` → resources named `table` or the index name. */
-function dynamoGrants(route: Route): { table: string[]; indexes: string[] } {
+function dynamoGrants(fn: IFunction): { table: string[]; indexes: string[] } {
   const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
   const grants = { table: new Set<string>(), indexes: new Set<string>() };
-  for (const statement of statementsOf(route)) {
+  for (const statement of statementsOf(fn)) {
     const actions = list(statement.Action).filter((action) => action.startsWith('dynamodb:'));
     if (actions.length === 0) continue;
     expect(statement.Effect).toBe('Allow');
@@ -76,13 +80,26 @@ function dynamoGrants(route: Route): { table: string[]; indexes: string[] } {
   return { table: [...grants.table].sort(), indexes: [...grants.indexes].sort() };
 }
 
+/** No wildcard action or resource, no Scan, and logs written to its own log group only. */
+function expectNarrow(fn: IFunction & { logGroup: object }): void {
+  const ownLogGroup = { 'Fn::GetAtt': [synth.logicalId(fn.logGroup), 'Arn'] };
+  for (const statement of statementsOf(fn)) {
+    for (const action of list(statement.Action)) {
+      expect(action).not.toContain('*');
+      expect(action).not.toMatch(/^dynamodb:(Scan|PartiQLSelect)$/);
+      if (action.startsWith('logs:')) expect(statement.Resource).toEqual(ownLogGroup);
+    }
+    expect(JSON.stringify(statement.Resource)).not.toContain('*');
+  }
+}
+
 describe.each(ROUTES.map((route) => [route.id, route] as const))('%s role', (_id, route) => {
   it('holds exactly the DynamoDB actions its route states, on the resources it names', () => {
-    expect(dynamoGrants(route)).toEqual(declared(route));
+    expect(dynamoGrants(routeFunction(route.id))).toEqual(declared(route.data));
   });
 
   it(route.scope === 'connections:write' ? 'may write' : 'cannot write', () => {
-    const writes = statementsOf(route)
+    const writes = statementsOf(routeFunction(route.id))
       .flatMap((s) => list(s.Action))
       .filter((action) => WRITE_ACTION.test(action));
     if (route.scope === 'connections:write') expect(writes.length).toBeGreaterThan(0);
@@ -90,22 +107,27 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s role', (_id
   });
 
   it('has no wildcard action, no Scan, and writes only its own log group', () => {
-    const fn = synth.stack.functions.get(route.id)!;
-    const ownLogGroup = { 'Fn::GetAtt': [synth.logicalId(fn.logGroup), 'Arn'] };
-    for (const statement of statementsOf(route)) {
-      for (const action of list(statement.Action)) {
-        expect(action).not.toContain('*');
-        expect(action).not.toMatch(/^dynamodb:(Scan|PartiQLSelect)$/);
-        if (action.startsWith('logs:')) expect(statement.Resource).toEqual(ownLogGroup);
-      }
-      expect(JSON.stringify(statement.Resource)).not.toContain('*');
-    }
+    expectNarrow(synth.stack.functions.get(route.id)!);
+  });
+});
+
+describe('the deadline sweep’s role', () => {
+  it('holds exactly the DynamoDB actions DEADLINE_SWEEP states: Query on the deadline index alone, GetItem and PutItem', () => {
+    expect(dynamoGrants(sweepFunction())).toEqual(declared(DEADLINE_SWEEP.data));
+    expect(declared(DEADLINE_SWEEP.data)).toEqual({
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      indexes: ['byDeadline'],
+    });
+  });
+
+  it('has no wildcard action, no Scan, and writes only its own log group', () => {
+    expectNarrow(synth.stack.deadlines.function);
   });
 });
 
 /**
  * The grants follow the code: every DynamoDB operation the functions' code sends must be granted to
- * some route, and none may be a Scan. A new kind of call (an Update in a transaction, say) fails
+ * some route (or the sweep), and none may be a Scan. A new kind of call (an Update in a transaction, say) fails
  * here until a route's entry in the route table grants it.
  */
 it('grants every DynamoDB operation the function code uses, and the code never scans', () => {
@@ -160,7 +182,8 @@ it('grants every DynamoDB operation the function code uses, and the code never s
     used.add(TRANSACT_ITEMS[kind!]!);
   expect(used.size).toBeGreaterThan(0);
 
-  const granted = new Set(ROUTES.flatMap((route) => dynamoGrants(route).table));
-  if (ROUTES.some((route) => dynamoGrants(route).indexes.length > 0)) granted.add('dynamodb:Query');
+  const roles = [...ROUTES.map((route) => routeFunction(route.id)), sweepFunction()];
+  const granted = new Set(roles.flatMap((fn) => dynamoGrants(fn).table));
+  if (roles.some((fn) => dynamoGrants(fn).indexes.length > 0)) granted.add('dynamodb:Query');
   expect([...used].filter((action) => !granted.has(action))).toEqual([]);
 });

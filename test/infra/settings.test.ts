@@ -5,7 +5,8 @@
 import { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { readSettings } from '../../lib/settings.ts';
+import { DEADLINE_SECONDS_BOUNDS, DEFAULT_DEADLINE_SECONDS, readSettings } from '../../lib/settings.ts';
+import * as model from '../../functions/model/vocabulary.ts';
 
 const node = (context: Record<string, unknown>) => new App({ context }).node;
 const IDP = { jwtIssuer: 'https://idp.example.com/', jwtAudience: 'api' };
@@ -58,5 +59,25 @@ describe('tuning', () => {
       /throttleBurstLimit must be a positive number/,
     );
     expect(() => readSettings(node({ ...IDP, logRetentionDays: 31 }), {})).toThrow(/logRetentionDays must be one of/);
+  });
+});
+
+describe('default deadlines', () => {
+  it('are the contract’s 3,600 s pending and 900 s connecting, and agree with the functions’ own', () => {
+    expect(readSettings(node(IDP), {}).deadlineSeconds).toEqual({ pending: 3600, connecting: 900 });
+    expect(DEFAULT_DEADLINE_SECONDS).toEqual(model.DEFAULT_DEADLINE_SECONDS);
+    expect(DEADLINE_SECONDS_BOUNDS).toEqual({ min: model.MIN_DEADLINE_SECONDS, max: model.MAX_DEADLINE_SECONDS });
+  });
+
+  it('are read from context and held to the bounds of deadlineSeconds', () => {
+    const tuned = readSettings(node({ ...IDP, pendingDeadlineSeconds: '7200', connectingDeadlineSeconds: 60 }), {});
+    expect(tuned.deadlineSeconds).toEqual({ pending: 7200, connecting: 60 });
+    for (const bad of ['4', '604801', '90.5'])
+      expect(() => readSettings(node({ ...IDP, connectingDeadlineSeconds: bad }), {})).toThrow(
+        /connectingDeadlineSeconds must be a whole number of seconds from 5 to 604800/,
+      );
+    expect(() => readSettings(node({ ...IDP, pendingDeadlineSeconds: 'soon' }), {})).toThrow(
+      /pendingDeadlineSeconds must be a positive number/,
+    );
   });
 });

@@ -46,6 +46,7 @@ function connection(scope: Scope, [st, si]: [ResourceType, string], [tt, ti]: [R
     targetResourceId: ti,
     status: 'connected',
     statusReason: null,
+    statusDeadline: null,
     details: {},
     createdAt: at,
     updatedAt: at,

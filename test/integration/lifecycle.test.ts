@@ -37,7 +37,11 @@ describe('history', () => {
       [4, 'deleted', 'bob'],
       [5, 'restored', 'carol'],
     ]);
-    expect(items[1]!.changes).toEqual({ status: { from: 'pending', to: 'connecting' } });
+    expect(items[1]!.changes).toEqual({
+      status: { from: 'pending', to: 'connecting' },
+      // Entering connecting set its own deadline in place of pending's.
+      statusDeadline: { from: connection.statusDeadline, to: expect.any(String) },
+    });
     expect(items[2]!.changes).toEqual({ details: { from: { a: 1 }, to: { b: 2 } } });
     expect(items[4]!.changes).toMatchObject({ status: { from: 'connecting', to: 'pending' }, deletedAt: { to: null } });
   });

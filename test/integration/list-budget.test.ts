@@ -34,6 +34,7 @@ const connection = (app: string, status: Status): Connection => {
     targetResourceId: 'i-busy',
     status,
     statusReason: null,
+    statusDeadline: null,
     details: {},
     createdAt: at,
     updatedAt: at,

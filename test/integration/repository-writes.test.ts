@@ -109,6 +109,8 @@ describe('update', () => {
     expect(JSON.parse(String(history[2]!.changesJson))).toEqual({
       status: { from: 'connecting', to: 'connected' },
       statusReason: { from: null, to: 'done' },
+      // connected waits for nothing: its deadline is gone.
+      statusDeadline: { from: connecting.statusDeadline, to: null },
     });
   });
 

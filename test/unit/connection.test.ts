@@ -17,6 +17,7 @@ const REPRESENTATION_FIELDS = [
   'targetResourceId',
   'status',
   'statusReason',
+  'statusDeadline',
   'details',
   'createdAt',
   'updatedAt',
@@ -45,6 +46,7 @@ const connectionArbitrary: fc.Arbitrary<Connection> = fc
     targetResourceId: fc.constantFrom('i-0abc123', 'db-1'),
     status: fc.constantFrom(...STATUSES),
     statusReason: fc.option(fc.string(), { nil: null }),
+    statusDeadline: fc.option(timestamp, { nil: null }),
     details: jsonObject,
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -85,7 +87,13 @@ describe('toItem and toConnection', () => {
     fc.assert(
       fc.property(connectionArbitrary, (c) => {
         // prepare: a stored item as DynamoDB returns it, with attributes callers must never see
-        const item = { ...toItem(c), connectionId: c.id, expiresAt: 1799999999, changesJson: '{}', internal: 'x' };
+        const item = {
+          ...toItem(c, c.updatedAt),
+          connectionId: c.id,
+          expiresAt: 1799999999,
+          changesJson: '{}',
+          internal: 'x',
+        };
 
         // act
         const result = toConnection(item);
@@ -94,7 +102,7 @@ describe('toItem and toConnection', () => {
         const expected = c.deletedAt === undefined ? REPRESENTATION_FIELDS : [...REPRESENTATION_FIELDS, 'deletedAt'];
         expect(Object.keys(result).sort()).toEqual([...expected].sort());
         expect(JSON.stringify({ ...result, details: null })).not.toMatch(
-          /"(pk|sk|gsi\d(pk|sk)|detailsJson|connectionId|expiresAt)"/,
+          /"(pk|sk|gsi\d(pk|sk)|detailsJson|statusSince|connectionId|expiresAt)"/,
         );
       }),
     );
@@ -117,6 +125,35 @@ describe('toItem and toConnection', () => {
     expect(result.version).toBe(7);
   });
 
+  it('put a live waiting connection, and only such a one, in the deadline index', () => {
+    const waiting = toItem(sample);
+    expect(waiting.gsi5pk).toMatch(/^DEADLINE#\d{2}$/);
+    expect(waiting.gsi5sk).toBe(`2026-11-27T13:00:00.000Z#${sample.id}`);
+
+    expect(toItem({ ...sample, status: 'connected', statusDeadline: null })).not.toHaveProperty('gsi5pk');
+    expect(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' })).not.toHaveProperty('gsi5pk');
+    fc.assert(
+      fc.property(connectionArbitrary, (c) => {
+        const inIndex = c.deletedAt === undefined && c.statusDeadline !== null;
+        expect('gsi5pk' in toItem(c) && 'gsi5sk' in toItem(c)).toBe(inIndex);
+      }),
+    );
+  });
+
+  it('keep when the status was entered beside a connection with a deadline, never in its representation', () => {
+    const item = toItem(sample, '2026-11-27T12:00:00.000Z');
+
+    expect(item.statusSince).toBe('2026-11-27T12:00:00.000Z');
+    expect(toItem(sample)).not.toHaveProperty('statusSince');
+    expect(toConnection(item)).not.toHaveProperty('statusSince');
+  });
+
+  it('read a connection stored before deadlines as having none', () => {
+    const { statusDeadline: _, ...item } = toItem({ ...sample, statusDeadline: null });
+
+    expect(toConnection(item).statusDeadline).toBeNull();
+  });
+
   it('show deletedAt only for a deleted connection', () => {
     expect(toConnection(toItem(sample))).not.toHaveProperty('deletedAt');
     expect(toConnection(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' })).deletedAt).toBe(
@@ -135,6 +172,7 @@ describe('diff', () => {
       targetResourceType: { from: null, to: 'instance' },
       targetResourceId: { from: null, to: 'i-0abc123' },
       status: { from: null, to: 'pending' },
+      statusDeadline: { from: null, to: '2026-11-27T13:00:00.000Z' },
       details: { from: null, to: { port: 8080, env: ['DATABASE_URL'] } },
     });
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keys } from '#store/keys.ts';
+import { ulid } from 'ulid';
+import { DEADLINE_SHARDS, deadlineSweepKeys, keys, shardOf } from '#store/keys.ts';
 import { type Scope, RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
 import { KEY_ATTRIBUTES } from '#store/table-definition.ts';
 
@@ -104,9 +105,49 @@ describe('key shapes', () => {
       ...Object.keys(
         keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER }),
       ),
+      ...Object.keys(keys.deadlineIndex(ID, '2026-11-27T13:00:00.000Z')),
     ];
 
     expect([...names].sort()).toEqual([...KEY_ATTRIBUTES].sort());
+  });
+
+  it('puts a waiting connection in one of 16 deadline shards by its id, sorted by deadline then id', () => {
+    const entry = keys.deadlineIndex(ID, '2026-11-27T13:00:00.000Z');
+
+    expect(entry.gsi5sk).toBe(`2026-11-27T13:00:00.000Z#${ID}`);
+    expect(deadlineSweepKeys.partitions()).toContain(entry.gsi5pk);
+    expect(deadlineSweepKeys.partitions()).toEqual(
+      Array.from({ length: DEADLINE_SHARDS }, (_, i) => `DEADLINE#${String(i).padStart(2, '0')}`),
+    );
+    // The shard is the id's alone: a heartbeat moves the entry within its partition, never to another.
+    expect(keys.deadlineIndex(ID, '2026-12-01T00:00:00.000Z').gsi5pk).toBe(entry.gsi5pk);
+  });
+
+  it('spreads connections evenly over the deadline shards: no hot partition', () => {
+    const counts = new Array<number>(DEADLINE_SHARDS).fill(0);
+    for (let i = 0; i < 16_000; i++) counts[shardOf(ulid(), DEADLINE_SHARDS)]!++;
+
+    // 1,000 expected per shard; a fair hash stays within a few standard deviations (about 31).
+    expect(Math.min(...counts)).toBeGreaterThan(850);
+    expect(Math.max(...counts)).toBeLessThan(1150);
+  });
+
+  it('bounds the due range: every deadline at or before now, none after, whatever the id', () => {
+    const now = '2026-11-27T13:00:00.000Z';
+    const due = deadlineSweepKeys.dueBefore(now);
+    fc.assert(
+      fc.property(fc.integer({ min: -86_400_000, max: 86_400_000 }), (offset) => {
+        const deadline = new Date(Date.parse(now) + offset).toISOString();
+        const sk = keys.deadlineIndex(ulid(), deadline).gsi5sk;
+        expect(sk < due).toBe(offset <= 0);
+      }),
+    );
+  });
+
+  it('reads the scope and id back from a connection key, and nothing from another item’s', () => {
+    expect(deadlineSweepKeys.connectionOf(keys.connection(ACME_PROD, ID).pk)).toEqual({ scope: ACME_PROD, id: ID });
+    expect(deadlineSweepKeys.connectionOf(keys.pairGuard(ACME_PROD, APP, SERVER).pk)).toBeUndefined();
+    expect(deadlineSweepKeys.connectionOf('CONN#acme#prod')).toBeUndefined();
   });
 
   it('builds the list partitions', () => {

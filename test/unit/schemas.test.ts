@@ -365,7 +365,7 @@ describe('update body', () => {
     const errors = refusal(updateConnectionBody, {});
 
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.message).toMatch(/status.*statusReason.*details/);
+    expect(errors[0]?.message).toMatch(/status.*statusReason.*details.*deadlineSeconds/);
   });
 
   it.each([
@@ -395,6 +395,34 @@ describe('update body', () => {
   it('refuses a status reason that is not a string', () => {
     expect(paths(refusal(updateConnectionBody, { statusReason: 42 }))).toEqual(['statusReason']);
   });
+
+  it('accepts deadlineSeconds alone (a heartbeat) or with a status, from 5 to 604,800 whole seconds', () => {
+    for (const body of [
+      { deadlineSeconds: 5 },
+      { deadlineSeconds: 604_800 },
+      { status: 'connecting', deadlineSeconds: 60 },
+    ])
+      expect(parse(updateConnectionBody, body)).toEqual(body);
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 604_800 }), (n) => {
+        expect(parse(createConnectionBody, { ...validCreate, deadlineSeconds: n }).deadlineSeconds).toBe(n);
+      }),
+    );
+  });
+
+  it.each([4, 0, -60, 604_801, 5.5, Infinity, NaN, '60', null, true, [60], { seconds: 60 }])(
+    'refuses deadlineSeconds %j in a patch and in a create, naming it and its bounds',
+    (value) => {
+      for (const [schema, body] of [
+        [updateConnectionBody, { deadlineSeconds: value }],
+        [createConnectionBody, { ...validCreate, deadlineSeconds: value }],
+      ] as const) {
+        expect(refusal(schema, body)).toEqual([
+          { path: 'deadlineSeconds', message: 'must be a whole number of seconds from 5 to 604800 (one week)' },
+        ]);
+      }
+    },
+  );
 
   it('applies the details size and depth limits to the patch', () => {
     expect(paths(refusal(updateConnectionBody, { details: detailsOfSize(4097) }))).toEqual(['details']);

@@ -8,7 +8,14 @@
 import { toConnection, toItem } from '../connection-item.ts';
 import type { Changes } from '#domain/connection.ts';
 import type { Connection } from '#model/representations.ts';
-import { checkApplicable, nextVersion, notFound, type Decision, type VersionPrecondition } from '#domain/decisions.ts';
+import {
+  checkApplicable,
+  nextVersion,
+  notFound,
+  statusSince,
+  type Decision,
+  type VersionPrecondition,
+} from '#domain/decisions.ts';
 import { ServiceUnavailableError } from '#model/errors.ts';
 import { historyPut } from '../history.ts';
 import { keys } from '../keys.ts';
@@ -37,33 +44,49 @@ export interface ChangeTarget {
   readonly known?: Connection | undefined;
 }
 
-export async function readConnection(
+/** A connection as stored: its representation, and when it entered its status (kept while it has a deadline). */
+interface Stored {
+  readonly connection: Connection;
+  readonly statusSince?: string | undefined;
+}
+
+async function readStored(
   table: StoreTable,
   { scope, id, includeDeleted = false }: { scope: Scope; id: string; includeDeleted?: boolean | undefined },
-): Promise<Connection> {
+): Promise<Stored> {
   const item = await getItem(table, keys.connection(scope, id));
   if (!item || (item.deletedAt !== undefined && !includeDeleted)) throw notFound();
-  return toConnection(item);
+  return { connection: toConnection(item), statusSince: item.statusSince as string | undefined };
+}
+
+export async function readConnection(
+  table: StoreTable,
+  options: { scope: Scope; id: string; includeDeleted?: boolean | undefined },
+): Promise<Connection> {
+  return (await readStored(table, options)).connection;
 }
 
 export async function change(
   table: StoreTable,
   { scope, id, actor, ifMatch }: ChangeOptions,
   { deleted, known }: ChangeTarget,
-  decide: (current: Connection, now: string) => Decision,
+  /** `since`: when `current` entered its status, as stored (unknown for a `known` connection). */
+  decide: (current: Connection, now: string, since: string | undefined) => Decision,
 ): Promise<Changed> {
   for (let attempt = 1; ; attempt++) {
-    const current = known && attempt === 1 ? known : await readConnection(table, { scope, id, includeDeleted: true });
+    const stored =
+      known && attempt === 1 ? { connection: known } : await readStored(table, { scope, id, includeDeleted: true });
+    const current = stored.connection;
     checkApplicable(current, { deleted, ifMatch });
     const now = new Date().toISOString();
-    const decision = decide(current, now);
+    const decision = decide(current, now, stored.statusSince);
     const { next, changes } = nextVersion(current, decision, { actor, now });
     if (next === current) return { connection: current, changes };
     const transaction = new Transaction({
       connection: {
         Put: {
           TableName: table.tableName,
-          Item: toItem(next),
+          Item: toItem(next, statusSince(current, next, stored.statusSince)),
           ConditionExpression: `version = :version AND ${deleted ? 'attribute_exists' : 'attribute_not_exists'}(deletedAt)`,
           ExpressionAttributeValues: { ':version': current.version },
         },

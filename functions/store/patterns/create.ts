@@ -5,13 +5,13 @@
  */
 import { toItem } from '../connection-item.ts';
 import type { Connection } from '#model/representations.ts';
-import { checkPair, newConnection } from '#domain/decisions.ts';
+import { checkPair, newConnection, statusSince } from '#domain/decisions.ts';
 import { newConnectionId } from '#domain/ids.ts';
 import { IdempotencyKeyReusedError, ServiceUnavailableError } from '#model/errors.ts';
 import type { CreateConnectionInput } from '#model/inputs.ts';
 import { historyPut } from '../history.ts';
 import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from '../idempotency.ts';
-import type { Scope } from '#model/vocabulary.ts';
+import { DEFAULT_DEADLINE_SECONDS, type Scope } from '#model/vocabulary.ts';
 import { backOff, CONCURRENCY_RETRIES, isRetryableCancellation, Transaction } from '../transactions.ts';
 import { checkPairFree, guardClaim, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';
@@ -39,10 +39,15 @@ export async function create(
   if (earlier) return earlier;
 
   const now = new Date().toISOString();
-  const connection = newConnection(scope, input, { id: newConnectionId(), actor, now });
+  const deadlines = table.deadlines ?? DEFAULT_DEADLINE_SECONDS;
+  const connection = newConnection(scope, input, { id: newConnectionId(), actor, now, deadlines });
   const transaction = new Transaction({
     connection: {
-      Put: { TableName: table.tableName, Item: toItem(connection), ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: {
+        TableName: table.tableName,
+        Item: toItem(connection, statusSince(undefined, connection)),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     },
     guard: guardClaim(table, connection),
     history: historyPut(table.tableName, undefined, connection, 'created'),

@@ -1,5 +1,6 @@
 /** What every access pattern works with: the client, the table, and the consistent read they all send. */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeadlineDefaults } from '#model/vocabulary.ts';
 import type { QueryObserver } from '../listing.ts';
 
 export interface StoreTable {
@@ -11,6 +12,8 @@ export interface StoreTable {
   readonly observeQuery?: QueryObserver | undefined;
   /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
   readonly cascadeTimeBudgetMs?: number | undefined;
+  /** Seconds from entering pending or connecting to its deadline. @default DEFAULT_DEADLINE_SECONDS */
+  readonly deadlines?: DeadlineDefaults | undefined;
 }
 
 export async function getItem(
