@@ -31,8 +31,9 @@ export class ConnectionsTable extends Construct {
         indexName: index.indexName,
         partitionKey: string(index.partitionKey),
         sortKey: string(index.sortKey),
-        // A list page is one Query with no follow-up reads.
-        projectionType: ProjectionType.ALL,
+        // What a list row shows, without details: a status change rewrites small entries only.
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...TABLE.projection],
       });
     }
   }

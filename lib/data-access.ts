@@ -13,6 +13,7 @@ import type { ServiceFunction } from './service-function.ts';
 
 export type ItemAction =
   | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
   | 'dynamodb:PutItem'
   | 'dynamodb:DeleteItem'
   | 'dynamodb:UpdateItem'
@@ -29,23 +30,26 @@ export interface DataAccess {
 }
 
 const READ: readonly ItemAction[] = ['dynamodb:GetItem'];
-const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/** Details too large for the connection item are read beside it (functions/store/details.ts). */
+const DETAILS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
+const READS: readonly ItemAction[] = [...READ, ...DETAILS];
+const CHANGE: readonly ItemAction[] = [...READS, 'dynamodb:PutItem'];
 const CHANGE_AND_RELEASE: readonly ItemAction[] = [...CHANGE, 'dynamodb:DeleteItem'];
 const NOTHING: DataAccess = { items: [], queries: [] };
 
 /** Every route's grants, each said here: a route missing from this table is a type error. */
 const DATA_ACCESS = {
-  // Puts the connection, its pair guard, history and idempotency record; reads the record or the guard.
-  createConnection: { items: CHANGE, queries: [] },
-  // Pages only: Query on whichever index the filters choose (list-plans.ts).
-  listConnections: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
-  getConnection: { items: READ, queries: [] },
-  // Puts the new version and its history entry; releases nothing.
-  updateConnection: { items: CHANGE, queries: [] },
+  // Puts the connection, its details, pair guard, history and idempotency record; reads the record or the guard.
+  createConnection: { items: [...READ, 'dynamodb:PutItem'], queries: [] },
+  // Query on whichever index the filters choose (list-plans.ts), then the large details of the page's rows.
+  listConnections: { items: DETAILS, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  getConnection: { items: READS, queries: [] },
+  // Puts the new version, its history entry and new large details; deletes details that became small.
+  updateConnection: { items: CHANGE_AND_RELEASE, queries: [] },
   // Puts the deleted version and its history entry, and releases the pair guard.
   deleteConnection: { items: CHANGE_AND_RELEASE, queries: [] },
-  // A resource's source-side and target-side streams.
-  listResourceConnections: { items: [], queries: ['bySource', 'byTarget'] },
+  // A resource's source-side and target-side streams, then the large details of the page's rows.
+  listResourceConnections: { items: DETAILS, queries: ['bySource', 'byTarget'] },
   // Reads the pair guard (and nothing else): it writes nothing.
   validateConnection: { items: READ, queries: [] },
   // The history entries sit in the connection's own partition of the table.
@@ -70,7 +74,7 @@ export function dataAccessOf(route: Route): DataAccess {
   // Only a route table passed in from outside (a test) can lack its entry: say where it goes.
   if (access === undefined)
     throw new Error(`Route ${route.id} has no grants: add it to DATA_ACCESS in lib/data-access.ts`);
-  const writes = access.items.filter((action) => !READ.includes(action));
+  const writes = access.items.filter((action) => !READS.includes(action));
   if (route.access !== 'write' && writes.length > 0) {
     throw new Error(`Route ${route.id} is ${route.access}-only but would be granted ${writes.join(', ')}`);
   }

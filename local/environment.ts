@@ -110,7 +110,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projection] },
         })),
         StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
       }),

@@ -14,18 +14,21 @@ import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/syn
  * list-plans.ts): actions on the table ARN, and the indexes it Queries.
  */
 const GET_PUT = ['dynamodb:GetItem', 'dynamodb:PutItem'];
-const GET_PUT_DELETE = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'];
+// BatchGetItem reads the details too large for a connection's item (functions/store/details.ts).
+const READS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem'];
+const CHANGE = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'];
+const CHANGE_DELETE = ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'];
 const EXPECTED: Record<RouteId, { table: string[]; indexes: string[] }> = {
   createConnection: { table: GET_PUT, indexes: [] },
-  listConnections: { table: [], indexes: ['byEnvironment', 'bySource', 'byStatus', 'byTarget'] },
-  getConnection: { table: ['dynamodb:GetItem'], indexes: [] },
-  updateConnection: { table: GET_PUT, indexes: [] },
-  deleteConnection: { table: GET_PUT_DELETE, indexes: [] },
-  listResourceConnections: { table: [], indexes: ['bySource', 'byTarget'] },
+  listConnections: { table: ['dynamodb:BatchGetItem'], indexes: ['byEnvironment', 'bySource', 'byStatus', 'byTarget'] },
+  getConnection: { table: READS, indexes: [] },
+  updateConnection: { table: CHANGE_DELETE, indexes: [] },
+  deleteConnection: { table: CHANGE_DELETE, indexes: [] },
+  listResourceConnections: { table: ['dynamodb:BatchGetItem'], indexes: ['bySource', 'byTarget'] },
   validateConnection: { table: ['dynamodb:GetItem'], indexes: [] },
   getConnectionHistory: { table: ['dynamodb:Query'], indexes: [] },
-  restoreConnection: { table: GET_PUT, indexes: [] },
-  deleteResourceConnections: { table: GET_PUT_DELETE, indexes: ['bySource', 'byTarget'] },
+  restoreConnection: { table: CHANGE, indexes: [] },
+  deleteResourceConnections: { table: CHANGE_DELETE, indexes: ['bySource', 'byTarget'] },
   getGraph: { table: [], indexes: ['byEnvironment', 'bySource', 'byStatus', 'byTarget'] },
   getHealth: { table: [], indexes: [] },
   getOpenApi: { table: [], indexes: [] },

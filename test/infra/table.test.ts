@@ -30,13 +30,16 @@ it('has the keys of the table definition, all strings', () => {
   expect(Object.keys(types)).toContain(TABLE.partitionKey);
 });
 
-it('has exactly the indexes of the table definition, each projecting every attribute', () => {
+it('has exactly the indexes of the table definition, each projecting the row attributes and not details', () => {
   const expected = Object.values(TABLE.indexes).map((index) => ({
     IndexName: index.indexName,
     KeySchema: keySchema(index.partitionKey, index.sortKey),
-    Projection: { ProjectionType: 'ALL' },
+    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projection] },
   }));
   expect(table.Properties.GlobalSecondaryIndexes).toEqual(expected);
+  expect(TABLE.projection).not.toContain('details');
+  // DynamoDB allows 100 projected attributes over all of a table's indexes.
+  expect(Object.keys(TABLE.indexes).length * TABLE.projection.length).toBeLessThanOrEqual(100);
 });
 
 it('is on demand, with point-in-time recovery and deletion protection', () => {
