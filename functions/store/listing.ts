@@ -135,7 +135,8 @@ class Reader {
   /** Reads each stream for its want (capped by a fair part of the budget); false when the budget is spent. */
   async read(wants: readonly { state: State; want: number; bound?: string }[]): Promise<boolean> {
     const fair = Math.floor(this.left / wants.length);
-    if (fair < 1) return false;
+    // Nothing left to read with (or, defensively, nothing to read): the page ends here.
+    if (wants.length === 0 || fair < 1) return false;
     const examined = await Promise.all(
       wants.map(({ state, want, bound }) => this.fetch(state, Math.min(want, fair), bound)),
     );
