@@ -7,7 +7,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { toItem } from '#store/connection-item.ts';
+import { storedItems } from '#store/connection-item.ts';
 import type { Connection } from '#model/representations.ts';
 import type { ResourceType, ResourceRef, Scope } from '#model/vocabulary.ts';
 import { keys } from '#store/keys.ts';
@@ -82,7 +82,7 @@ function connectionsOf(scope: Scope, resource: ResourceRef, count: number, tag: 
 /** Each connection's item and the pair guard a create would have claimed with it. */
 const itemsOf = (scope: Scope, connections: readonly Connection[]) =>
   connections.flatMap((c) => [
-    toItem(c),
+    ...storedItems(c),
     {
       ...keys.pairGuard(
         scope,

@@ -52,9 +52,12 @@ export const touchesTable = (data: DataAccess): boolean => data.items.length > 0
 
 const NOTHING: DataAccess = { items: [], queries: [] };
 const GET: readonly ItemAction[] = ['dynamodb:GetItem'];
-/** Read the connection (or a guard, an idempotency record), then one transaction of Puts. */
-const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem'];
-/** A change that also releases the pair guard (a Delete in the transaction). */
+/** Details too large for the connection item are read beside it (store/details.ts). */
+const DETAILS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
+const READ_CONNECTION: readonly ItemAction[] = [...GET, ...DETAILS];
+/** Read the connection (with its details), then one transaction of Puts. */
+const CHANGE: readonly ItemAction[] = [...READ_CONNECTION, 'dynamodb:PutItem'];
+/** A change that may also Delete: release the pair guard, or a details item whose details became small. */
 const CHANGE_AND_RELEASE: readonly ItemAction[] = [...CHANGE, 'dynamodb:DeleteItem'];
 /** ANY only with the catch-all `$default` route. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'ANY';
@@ -87,8 +90,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections`,
     handler: 'create-connection',
     scope: 'connections:write',
-    // Puts the connection, its pair guard, history and idempotency record; reads the record or the guard.
-    data: { items: CHANGE, queries: [] },
+    // Puts the connection, its details, pair guard, history and idempotency record; reads the record or the guard.
+    data: { items: [...GET, 'dynamodb:PutItem'], queries: [] },
     summary: 'Create a connection between two resources',
   },
   {
@@ -97,8 +100,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections`,
     handler: 'list-connections',
     scope: 'connections:read',
-    // Pages only: Query on whichever index the filters choose (list-plans.ts).
-    data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+    // Query on whichever index the filters choose (list-plans.ts), then the large details of the page's rows.
+    data: { items: DETAILS, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
     summary: 'List the connections of a project environment',
   },
   {
@@ -116,8 +119,8 @@ export const ROUTES = [
     path: `${BASE}/resource-connections/{connectionId}`,
     handler: 'update-connection',
     scope: 'connections:write',
-    // Puts the new version and its history entry; releases nothing.
-    data: { items: CHANGE, queries: [] },
+    // Puts the new version, its history entry and new large details; deletes details that became small.
+    data: { items: CHANGE_AND_RELEASE, queries: [] },
     summary: 'Update the status, status reason or details of a connection',
   },
   {
@@ -136,8 +139,8 @@ export const ROUTES = [
     path: `${BASE}/resources/{resourceType}/{resourceId}/connections`,
     handler: 'list-resource-connections',
     scope: 'connections:read',
-    // A resource's source-side and target-side streams.
-    data: { items: [], queries: ['bySource', 'byTarget'] },
+    // A resource's source-side and target-side streams, then the large details of the page's rows.
+    data: { items: DETAILS, queries: ['bySource', 'byTarget'] },
     summary: 'List every connection in which a resource is the source or the target',
   },
   {

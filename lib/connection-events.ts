@@ -6,6 +6,7 @@
 import { Duration, Validations, type CfnResource } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -24,6 +25,11 @@ export interface ConnectionEventsProps {
   readonly batchSize?: number;
   /** Retries of a failing batch before its records go to the dead-letter queue. @default 10 */
   readonly retryAttempts?: number;
+  /**
+   * Concurrent executions kept for the publisher, so that a burst of API traffic cannot starve the
+   * stream of events (one execution per stream shard at a time). @default 10
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export class ConnectionEvents extends Construct {
@@ -42,9 +48,14 @@ export class ConnectionEvents extends Construct {
       description: 'Publishes connection changes from the table stream to EventBridge',
       memorySize: props.memorySize,
       logRetention: props.logRetention,
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName, TABLE_NAME: props.table.tableName },
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
     });
     this.bus.grantPutEventsTo(this.publisher);
+    // Details too large for the stream's images are read from the history entry that set them.
+    this.publisher.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }),
+    );
     this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

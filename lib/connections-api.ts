@@ -5,6 +5,7 @@
 import { Validations, type CfnResource } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -18,17 +19,25 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Route } from '../functions/routes.ts';
+import { routeKey, type Route } from '../functions/routes.ts';
 
 export interface ConnectionsApiProps {
   /** The `iss` the tokens must carry, an https URL whose /.well-known/openid-configuration API Gateway reads. */
   readonly jwtIssuer: string;
   /** The accepted `aud` values (for Cognito access tokens, `client_id`). */
   readonly jwtAudience: readonly string[];
-  /** Steady-state requests per second over the whole stage. @default 50 */
+  /** Steady-state requests per second of each route: the stage default, which the data routes use. @default 500 */
   readonly throttleRateLimit?: number;
-  /** Requests allowed in a burst above the rate. @default 100 */
+  /** Requests allowed in a burst above the rate. @default 1000 */
   readonly throttleBurstLimit?: number;
+  /**
+   * Steady-state requests per second of each unauthenticated route (health, OpenAPI document,
+   * rules, the topology page and its files) and of `$default`, set apart from the stage default so
+   * anonymous traffic cannot use up what the data routes are given. @default 50
+   */
+  readonly publicRateLimit?: number;
+  /** @default 100 */
+  readonly publicBurstLimit?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly accessLogRetention?: RetentionDays;
 }
@@ -60,6 +69,8 @@ export class ConnectionsApi extends Construct {
   public readonly accessLogGroup: LogGroup;
   /** The routes added so far, by route id. */
   public readonly routes = new Map<string, HttpRoute>();
+  private readonly publicThrottle: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+  private readonly publicRouteSettings: Record<string, object> = {};
 
   constructor(scope: Construct, id: string, props: ConnectionsApiProps) {
     super(scope, id);
@@ -75,9 +86,15 @@ export class ConnectionsApi extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: props.throttleRateLimit ?? 50, burstLimit: props.throttleBurstLimit ?? 100 },
+      throttle: { rateLimit: props.throttleRateLimit ?? 500, burstLimit: props.throttleBurstLimit ?? 1000 },
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
     });
+    this.publicThrottle = {
+      ThrottlingRateLimit: props.publicRateLimit ?? 50,
+      ThrottlingBurstLimit: props.publicBurstLimit ?? 100,
+    };
+    // One entry per public route, added as routes are (the object is read when the stack is synthesized).
+    (this.stage.node.defaultChild as CfnStage).routeSettings = this.publicRouteSettings;
     this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
       jwtAudience: [...props.jwtAudience],
       identitySource: ['$request.header.Authorization'],
@@ -101,6 +118,9 @@ export class ConnectionsApi extends Construct {
         : { authorizer: new HttpNoneAuthorizer() }),
     });
     if (!route.scope) {
+      this.publicRouteSettings[routeKey(route)] = this.publicThrottle;
+      // Route settings name a route that must exist first.
+      this.stage.node.addDependency(httpRoute);
       Validations.of(httpRoute.node.defaultChild as CfnResource).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:

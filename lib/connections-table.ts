@@ -7,9 +7,16 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE, type IndexDefinition, type IndexName } from '#store/table-definition.ts';
+import { projectionOf, TABLE, type IndexDefinition, type IndexName } from '#store/table-definition.ts';
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
+
+const projection = (index: IndexDefinition) => {
+  const { type, attributes } = projectionOf(index);
+  return type === 'INCLUDE'
+    ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...attributes] }
+    : { projectionType: ProjectionType.KEYS_ONLY };
+};
 
 export class ConnectionsTable extends Construct {
   public readonly table: Table;
@@ -31,7 +38,9 @@ export class ConnectionsTable extends Construct {
         indexName: index.indexName,
         partitionKey: string(index.partitionKey),
         sortKey: string(index.sortKey),
-        projectionType: ProjectionType[index.projection ?? 'ALL'],
+        // What a list row shows, without details: a status change rewrites small entries only. The
+        // deadline index holds keys alone.
+        ...projection(index),
       });
     }
   }

@@ -45,6 +45,8 @@ export class ResourceConnectionsStack extends Stack {
       jwtAudience: settings.jwtAudience,
       throttleRateLimit: settings.throttleRateLimit,
       throttleBurstLimit: settings.throttleBurstLimit,
+      publicRateLimit: settings.publicRateLimit,
+      publicBurstLimit: settings.publicBurstLimit,
       accessLogRetention: settings.logRetention,
     });
 
@@ -61,6 +63,9 @@ export class ResourceConnectionsStack extends Stack {
         logRetention: settings.logRetention,
         timeout: route.timeoutSeconds === undefined ? undefined : Duration.seconds(route.timeoutSeconds),
         webPage: route.webPage,
+        // The graph's neighbourhoods send up to 256 Queries each: capped, a burst of them cannot
+        // take the account's concurrency from every other function.
+        reservedConcurrentExecutions: route.id === 'getGraph' ? (settings.graphConcurrency ?? 10) : undefined,
       });
       bindDataAccess(fn, route.data, data);
       if (writes(route.data)) {
@@ -76,6 +81,7 @@ export class ResourceConnectionsStack extends Stack {
       table: this.table.table,
       memorySize: settings.functionMemoryMb,
       logRetention: settings.logRetention,
+      reservedConcurrency: settings.publisherReservedConcurrency,
     });
 
     this.deadlines = new DeadlineSweep(this, 'Deadlines', {

@@ -42,6 +42,8 @@ export interface ServiceFunctionProps {
    * bundle's `<page>/` folder, as the local server builds them for itself. @default - none
    */
   readonly webPage?: string;
+  /** Concurrent executions kept for this function, and its cap. @default - none: the account's pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** Runs the page's own build (esbuild, no network) into the asset, after the function is bundled. */
@@ -78,6 +80,7 @@ export class ServiceFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

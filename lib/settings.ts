@@ -10,8 +10,16 @@ export interface ServiceSettings {
   readonly jwtIssuer: string;
   /** Accepted `aud` (or Cognito `client_id`) values: context `jwtAudience` or env JWT_AUDIENCE, comma-separated. */
   readonly jwtAudience: readonly string[];
+  /** Requests per second of each data route (the stage default): context `throttleRateLimit`. */
   readonly throttleRateLimit: number | undefined;
   readonly throttleBurstLimit: number | undefined;
+  /** Requests per second of each unauthenticated route and of `$default`, apart from the data routes. */
+  readonly publicRateLimit: number | undefined;
+  readonly publicBurstLimit: number | undefined;
+  /** Concurrent executions kept for the stream publisher, whatever else runs in the account. */
+  readonly publisherReservedConcurrency: number | undefined;
+  /** Concurrent executions the graph function may use at most (its Queries are the heaviest). */
+  readonly graphConcurrency: number | undefined;
   readonly functionMemoryMb: number | undefined;
   readonly logRetention: RetentionDays | undefined;
   /** An existing SNS topic the alarms notify: context `alarmTopicArn` or env ALARM_TOPIC_ARN. */
@@ -57,6 +65,12 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
     return number;
   };
 
+  const positiveInteger = (key: string): number | undefined => {
+    const value = positiveNumber(key);
+    if (value !== undefined && !Number.isInteger(value))
+      throw new Error(`Context ${key} must be a whole number, got ${value}`);
+    return value;
+  };
   const deadline = (key: string, fallback: number): number => {
     const value = positiveNumber(key) ?? fallback;
     const { min, max } = DEADLINE_SECONDS_BOUNDS;
@@ -83,7 +97,11 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
     jwtIssuer,
     jwtAudience,
     throttleRateLimit: positiveNumber('throttleRateLimit'),
-    throttleBurstLimit: positiveNumber('throttleBurstLimit'),
+    throttleBurstLimit: positiveInteger('throttleBurstLimit'),
+    publicRateLimit: positiveNumber('publicRateLimit'),
+    publicBurstLimit: positiveInteger('publicBurstLimit'),
+    publisherReservedConcurrency: positiveInteger('publisherReservedConcurrency'),
+    graphConcurrency: positiveInteger('graphConcurrency'),
     functionMemoryMb: positiveNumber('functionMemoryMb'),
     logRetention: retentionDays as RetentionDays | undefined,
     alarmTopicArn: text('alarmTopicArn', 'ALARM_TOPIC_ARN'),

@@ -13,12 +13,13 @@ import {
   DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
+  type Projection,
 } from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { KEY_ATTRIBUTES, TABLE, type IndexDefinition } from '#store/table-definition.ts';
+import { KEY_ATTRIBUTES, projectionOf, TABLE, type IndexDefinition } from '#store/table-definition.ts';
 
 export interface LocalSettings {
   readonly tableName: string;
@@ -96,6 +97,11 @@ export async function startLocalDatabase(options: LocalDatabaseOptions): Promise
   };
 }
 
+const projectionFor = (index: IndexDefinition): Projection => {
+  const { type, attributes } = projectionOf(index);
+  return type === 'INCLUDE' ? { ProjectionType: type, NonKeyAttributes: [...attributes] } : { ProjectionType: type };
+};
+
 /** Creates the connections table from the one table definition, as the CDK stack does in AWS. */
 async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
@@ -114,7 +120,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: index.projection ?? 'ALL' },
+          Projection: projectionFor(index),
         })),
         StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
       }),

@@ -15,6 +15,8 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { EVENT_SOURCE, type ConnectionEvent } from '../functions/events/events.ts';
 import { publish, sequencedRecord, type EventSink } from '../functions/events/publisher.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { itemReader } from '#store/details.ts';
 
 const POLL_MS = 200;
 
@@ -49,8 +51,9 @@ export interface StreamFollower {
 
 /** Publishes the events of the table's changes from now on, as the publisher Lambda does in AWS. */
 export function publishStream(endpoint: string, tableName: string, sink: EventSink): Promise<StreamFollower> {
+  const read = itemReader({ client: createDocumentClient(endpoint), tableName });
   return followStream(endpoint, tableName, async (records) => {
-    await publish(records.map(sequencedRecord), sink);
+    await publish(records.map(sequencedRecord), sink, read);
   });
 }
 

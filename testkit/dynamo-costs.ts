@@ -5,6 +5,7 @@
  */
 import type { RouteId } from '../functions/routes.ts';
 import type { Scope } from '#model/vocabulary.ts';
+import { TABLE } from '#store/table-definition.ts';
 import { callsByOperation, sumCapacity, type Meter, type MeteredCall } from './meter.ts';
 import { call, type RequestSpec } from './requests.ts';
 
@@ -78,7 +79,10 @@ export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<R
   await measure('validate', 'validateConnection', { GetItem: 1 }, { body: pair(3) });
   await measure('history page', 'getConnectionHistory', { Query: 1 }, { path: { connectionId: id } });
 
-  for (const [name, query] of LIST_PAGES) await measure(name, 'listConnections', { Query: 1 }, { query });
+  for (const [name, query] of LIST_PAGES) {
+    // A resource's connections are in one shard; anything wider reads every shard, in up to three rounds.
+    await measure(name, 'listConnections', { Query: name.endsWith('type+id') ? 1 : 3 * TABLE.shardCount }, { query });
+  }
   await measure(
     'resource connections page',
     'listResourceConnections',

@@ -7,7 +7,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { toItem } from '#store/connection-item.ts';
+import { storedItems } from '#store/connection-item.ts';
+import { DEFAULT_LAYOUT, type Layout } from '#store/table-definition.ts';
 import type { Connection } from '#model/representations.ts';
 import type { Scope, ResourceType, Status } from '#model/vocabulary.ts';
 
@@ -85,16 +86,17 @@ export function generateConnections(scope: Scope, count: number, halfDeleted: bo
   });
 }
 
-/** Writes the connections' items; returns how long it took in ms. */
+/** Writes the connections' items (and details items, for details kept apart); returns how long it took in ms. */
 export function seedConnections(
   client: DynamoDBDocumentClient,
   tableName: string,
   connections: readonly Connection[],
+  layout: Layout = DEFAULT_LAYOUT,
 ): Promise<number> {
   return seedItems(
     client,
     tableName,
-    connections.map((c) => toItem(c)),
+    connections.flatMap((c) => storedItems(c, layout)),
   );
 }
 

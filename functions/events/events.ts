@@ -4,7 +4,9 @@
  * did not commit. The same code runs in the publisher Lambda and under `npm start`.
  */
 import { diff, type Changes } from '#domain/connection.ts';
-import { toConnection } from '#store/connection-item.ts';
+import { detailsVersionOf, toConnection } from '#store/connection-item.ts';
+import { historyDetails, historyDetailsBefore, type ItemReader } from '#store/details.ts';
+import { keys } from '#store/keys.ts';
 import type { Connection } from '#model/representations.ts';
 import { TABLE } from '#store/table-definition.ts';
 
@@ -42,11 +44,17 @@ export interface ChangeRecord {
 
 const isConnectionItem = (image: Record<string, unknown> | undefined) => image?.[TABLE.sortKey] === 'CONNECTION';
 
-/** The event a stream record stands for, or undefined when it is not a connection change. */
-export function toConnectionEvent(record: ChangeRecord): ConnectionEvent | undefined {
+/**
+ * The event a stream record stands for, or undefined when it is not a connection change. Details
+ * kept apart from the connection item (connection-item.ts) are not in the record's images: they
+ * are read from the history entry of the change that set them, which never changes.
+ */
+export async function toConnectionEvent(record: ChangeRecord, read: ItemReader): Promise<ConnectionEvent | undefined> {
   if (!isConnectionItem(record.newImage) || record.eventName === 'REMOVE') return undefined;
-  const after = toConnection(record.newImage!);
-  const before = isConnectionItem(record.oldImage) ? toConnection(record.oldImage!) : undefined;
+  const oldImage = isConnectionItem(record.oldImage) ? record.oldImage : undefined;
+  const details = await detailsOf(record.newImage!, oldImage, read);
+  const after = toConnection(record.newImage!, details.after);
+  const before = oldImage && toConnection(oldImage, details.before);
   const detail: ConnectionEventDetail = {
     eventId: `${after.id}:${after.version}`,
     connection: after,
@@ -66,4 +74,27 @@ export function toConnectionEvent(record: ChangeRecord): ConnectionEvent | undef
     return { detailType: 'Connection Status Changed', detail: { ...detail, previousStatus: before.status } };
   }
   return { detailType: 'Connection Updated', detail };
+}
+
+/** The details kept apart of the images that need them, with one read at most. */
+async function detailsOf(
+  after: Record<string, unknown>,
+  before: Record<string, unknown> | undefined,
+  read: ItemReader,
+): Promise<{ after?: Record<string, unknown>; before?: Record<string, unknown> }> {
+  const versionAfter = detailsVersionOf(after);
+  const versionBefore = before && detailsVersionOf(before);
+  if (versionAfter === undefined && versionBefore === undefined) return {};
+  const scope = { projectSlug: String(after.projectSlug), environmentSlug: String(after.environmentSlug) };
+  const entry = async (version: number) => read(keys.history(scope, String(after.id), version));
+  if (versionAfter !== undefined && versionAfter === versionBefore) {
+    const same = historyDetails(await entry(versionAfter));
+    return { after: same, before: same };
+  }
+  // The placement changed only because the details did, in this very change: its entry has both.
+  const changed = await entry(Number(after.version));
+  return {
+    after: versionAfter === undefined ? undefined : historyDetails(changed),
+    before: versionBefore === undefined ? undefined : historyDetailsBefore(changed),
+  };
 }

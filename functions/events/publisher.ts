@@ -5,6 +5,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ItemReader } from '#store/details.ts';
 import { toConnectionEvent, type ChangeRecord, type ConnectionEvent } from './events.ts';
 
 export interface EventSink {
@@ -43,14 +44,26 @@ const image = (raw: Record<string, unknown> | undefined) =>
 /** EventBridge takes at most 10 entries per PutEvents. */
 export const SINK_BATCH_SIZE = 10;
 
+/**
+ * Publishes the events of `records`, in order. A record whose event cannot be made (the history
+ * read its details need failed) is where the retry starts: the events before it go out first.
+ */
 export async function publish(
   records: readonly SequencedRecord[],
   sink: EventSink,
+  read: ItemReader,
 ): Promise<{ failedFrom?: string; published: number }> {
-  const pending = records.flatMap((record) => {
-    const event = toConnectionEvent(record);
-    return event ? [{ event, sequenceNumber: record.sequenceNumber }] : [];
-  });
+  const pending: { event: ConnectionEvent; sequenceNumber: string }[] = [];
+  let unreadable: string | undefined;
+  for (const record of records) {
+    try {
+      const event = await toConnectionEvent(record, read);
+      if (event) pending.push({ event, sequenceNumber: record.sequenceNumber });
+    } catch {
+      unreadable = record.sequenceNumber;
+      break;
+    }
+  }
   let published = 0;
   for (let i = 0; i < pending.length; i += SINK_BATCH_SIZE) {
     const batch = pending.slice(i, i + SINK_BATCH_SIZE);
@@ -59,5 +72,5 @@ export async function publish(
     if (firstFailed >= 0) return { failedFrom: batch[firstFailed]!.sequenceNumber, published: published + firstFailed };
     published += batch.length;
   }
-  return { published };
+  return unreadable === undefined ? { published } : { failedFrom: unreadable, published };
 }

@@ -9,8 +9,15 @@ import { requiredVariable } from '../environment.ts';
 import { EVENT_SOURCE, type ConnectionEvent } from '../events/events.ts';
 import { logger } from '#http/observability.ts';
 import { publish, sequencedRecord, type EventSink } from '../events/publisher.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { itemReader } from '#store/details.ts';
 
 const busName = requiredVariable('EVENT_BUS_NAME');
+// Large details are not in the stream's images: they are read from the history entry that set them.
+const readItem = itemReader({
+  client: createDocumentClient(process.env.DYNAMODB_ENDPOINT || undefined),
+  tableName: requiredVariable('TABLE_NAME'),
+});
 
 export function eventBridgeSink(client: EventBridgeClient, eventBusName: string): EventSink {
   return {
@@ -39,7 +46,7 @@ export function eventBridgeSink(client: EventBridgeClient, eventBusName: string)
 const sink = eventBridgeSink(new EventBridgeClient({ maxAttempts: 3 }), busName);
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const { failedFrom, published } = await publish(event.Records.map(sequencedRecord), sink);
+  const { failedFrom, published } = await publish(event.Records.map(sequencedRecord), sink, readItem);
   if (failedFrom) logger.warn('events not published; the stream will retry from the first', { failedFrom, published });
   return { batchItemFailures: failedFrom ? [{ itemIdentifier: failedFrom }] : [] };
 }

@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as z from 'zod/mini';
 import { routeById, type RouteId } from '../routes.ts';
 import { authorize, principalFrom, type AccessScope, type Principal } from './auth.ts';
-import { isDatabaseUnavailable } from '#store/database-errors.ts';
+import { isDatabaseUnavailable, isThrottled } from '#store/database-errors.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
 import { problemOf, ProblemError } from './errors.ts';
 import { ServiceUnavailableError, ValidationError, type FieldError } from '#model/errors.ts';
@@ -151,7 +151,8 @@ function toProblemError(error: unknown): ProblemError {
   if (refusal) return refusal;
   if (isDatabaseUnavailable(error)) {
     logger.warn('database unavailable', error as Error);
-    return problemOf(new ServiceUnavailableError(2))!;
+    // Throttled callers come back at jittered times; an outage is given a steady 2 s.
+    return problemOf(isThrottled(error) ? new ServiceUnavailableError() : new ServiceUnavailableError(2))!;
   }
   logger.error('unhandled error', error as Error);
   return new ProblemError(

@@ -128,7 +128,8 @@ export class IdempotencyKeyReusedError extends DomainError {
 export class ServiceUnavailableError extends DomainError {
   readonly code = 'SERVICE_UNAVAILABLE' as const;
 
-  constructor(readonly retryAfterSeconds: number) {
+  /** @param retryAfterSeconds @default 1-3 s at random, so callers turned away together come back apart */
+  constructor(readonly retryAfterSeconds: number = 1 + Math.floor(Math.random() * 3)) {
     super('The service cannot reach its database right now; retry later.');
   }
 }

@@ -12,6 +12,7 @@ import {
   type DeadlineStatus,
 } from '#model/vocabulary.ts';
 import { requiredVariable } from '../environment.ts';
+import { STORE_RETRIES } from './database-errors.ts';
 
 export interface Config {
   readonly tableName: string;
@@ -50,12 +51,53 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/** What the SDK's retry strategy is told about a failed call (the part of it this one reads). */
+interface RetryErrorInfo {
+  readonly errorType: 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR';
+  readonly error?: unknown;
+}
+
+/** Tries per call the SDK makes itself: a network or 5xx failure 3 times, a throttled call twice. */
+export const SDK_ATTEMPTS = { TRANSIENT: 3, THROTTLING: 2 } as const;
+
+const retryToken = (count: number, delay: number) => ({
+  getRetryCount: () => count,
+  getRetryDelay: () => delay,
+});
+
+/**
+ * The SDK's own retries, bounded and brief: a throttled read is tried once more after a few tens
+ * of milliseconds; the calls of a write are not retried here when throttled, since the store's
+ * write budget does (transactions.ts: 3 tries in all). No token bucket: a Lambda serves one
+ * request at a time, and the store's budgets bound what one request sends.
+ */
+const retryStrategy = {
+  acquireInitialRetryToken: () => Promise.resolve(retryToken(0, 0)),
+  refreshRetryTokenForRetry: (token: { getRetryCount(): number }, info: RetryErrorInfo) => {
+    const next = token.getRetryCount() + 1;
+    const storeRetries = (info.error as Record<string, unknown> | undefined)?.[STORE_RETRIES] === true;
+    const attempts =
+      info.errorType === 'THROTTLING'
+        ? storeRetries
+          ? 1
+          : SDK_ATTEMPTS.THROTTLING
+        : info.errorType === 'TRANSIENT'
+          ? SDK_ATTEMPTS.TRANSIENT
+          : 1;
+    if (next >= attempts) return Promise.reject(new Error('no retry left'));
+    // Full jitter, so callers throttled together do not come back together.
+    return Promise.resolve(retryToken(next, Math.round(Math.random() * 50 * 2 ** next)));
+  },
+  recordSuccess: () => undefined,
+};
+
 export function createDocumentClient(endpoint: string | undefined): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local' } : {}),
     // Bounded: three tries of at most 2 s each end well inside the functions' 10 s timeout, so a
     // database that hangs becomes a 503, never a timed-out function.
-    maxAttempts: 3,
+    maxAttempts: SDK_ATTEMPTS.TRANSIENT,
+    retryStrategy,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
   });
   return DynamoDBDocumentClient.from(client, {

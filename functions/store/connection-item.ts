@@ -1,39 +1,86 @@
 /**
- * The connection's stored item, and back. `toConnection` copies fields one by one, so storage keys
- * and bookkeeping attributes (`statusSince`) can never leak into a response.
+ * The connection's stored items, and back. A connection is one item (its fields, its index keys)
+ * and, when its `details` are larger than the layout's inline size, a second item beside it that
+ * holds them: a status change then rewrites the small item and its index entries only, never the
+ * caller's details. The connection item names the version that last wrote its details
+ * (`detailsVersion`), so a reader can tell the details item it got belongs to it.
+ * `toConnection` copies fields one by one, so storage keys and bookkeeping attributes can never
+ * leak into a response.
  */
 import { scopeOf } from '#domain/connection.ts';
 import type { Connection } from '#model/representations.ts';
 import { keys, type Liveness } from './keys.ts';
+import { DEFAULT_LAYOUT, type Layout } from './table-definition.ts';
 
-/**
- * The stored item: the connection, with `details` kept as JSON text (no DynamoDB type quirks), plus
- * its keys and, while it has a deadline, when it entered its status (the sweep's reason names it).
- */
-export type ConnectionItem = Omit<Connection, 'details'> & { detailsJson: string } & Record<string, unknown>;
+/** The stored connection item: its fields without `details`, which are JSON text or elsewhere; plus its keys. */
+export type ConnectionItem = Omit<Connection, 'details'> & { detailsJson?: string; detailsVersion?: number } & Record<
+    string,
+    unknown
+  >;
 
-/** `statusSince`: when the connection entered its status, for a connection with a deadline (domain `statusSince`). */
-export function toItem(c: Connection, statusSince?: string): ConnectionItem {
+/** Where a connection's details are: in its item (undefined), or in the details item this version wrote. */
+export type DetailsVersion = number | undefined;
+
+/** Whether these details travel in the connection item (and so in every index row). */
+export const detailsInline = (details: Record<string, unknown>, layout: Layout = DEFAULT_LAYOUT): boolean =>
+  Buffer.byteLength(JSON.stringify(details)) <= layout.inlineDetailsBytes;
+
+/** What the item keeps beside the connection's own fields. */
+export interface Stored {
+  /** The version whose write put the details item there; undefined when the details are inline. */
+  readonly detailsVersion: DetailsVersion;
+  /** For a connection with a deadline: when it entered its status (the sweep's reason names it). */
+  readonly statusSince?: string | undefined;
+}
+
+/** The connection item. */
+export function toItem(
+  c: Connection,
+  { detailsVersion, statusSince }: Stored,
+  layout: Layout = DEFAULT_LAYOUT,
+): ConnectionItem {
   const scope = scopeOf(c);
   const liveness: Liveness = c.deletedAt === undefined ? 'LIVE' : 'DELETED';
   const { details, ...rest } = c;
   return {
     ...keys.connection(scope, c.id),
-    ...keys.indexAttributes(scope, liveness, {
-      id: c.id,
-      status: c.status,
-      source: { type: c.sourceResourceType, id: c.sourceResourceId },
-      target: { type: c.targetResourceType, id: c.targetResourceId },
-    }),
+    ...keys.indexAttributes(
+      scope,
+      liveness,
+      {
+        id: c.id,
+        status: c.status,
+        source: { type: c.sourceResourceType, id: c.sourceResourceId },
+        target: { type: c.targetResourceType, id: c.targetResourceId },
+      },
+      layout.shardCount,
+    ),
     // Sparse: only a live connection that waits (pending, connecting) is in the deadline index.
     ...(liveness === 'LIVE' && c.statusDeadline !== null ? keys.deadlineIndex(c.id, c.statusDeadline) : {}),
     ...rest,
-    detailsJson: JSON.stringify(details),
     ...(statusSince === undefined ? {} : { statusSince }),
+    ...(detailsVersion === undefined ? { detailsJson: JSON.stringify(details) } : { detailsVersion }),
   };
 }
 
-export function toConnection(item: Record<string, unknown>): Connection {
+/** The details item of a connection whose details are not inline, written by version `detailsVersion`. */
+export function toDetailsItem(c: Connection, detailsVersion: number): Record<string, unknown> {
+  return { ...keys.details(scopeOf(c), c.id), detailsVersion, detailsJson: JSON.stringify(c.details) };
+}
+
+/** Every item a connection is stored as, as a fresh write of its current version would put them. */
+export function storedItems(c: Connection, layout: Layout = DEFAULT_LAYOUT): Record<string, unknown>[] {
+  if (detailsInline(c.details, layout)) return [toItem(c, { detailsVersion: undefined }, layout)];
+  return [toItem(c, { detailsVersion: c.version }, layout), toDetailsItem(c, c.version)];
+}
+
+/** The version whose details item a connection item (or an index row of it) needs; undefined when inline. */
+export function detailsVersionOf(item: Record<string, unknown>): DetailsVersion {
+  return item.detailsJson === undefined && item.detailsVersion !== undefined ? Number(item.detailsVersion) : undefined;
+}
+
+/** The connection, from its item (or an index row) and, for details kept apart, those details. */
+export function toConnection(item: Record<string, unknown>, details?: Record<string, unknown>): Connection {
   const i = item as ConnectionItem;
   const connection: Connection = {
     id: i.id,
@@ -47,7 +94,8 @@ export function toConnection(item: Record<string, unknown>): Connection {
     statusReason: i.statusReason ?? null,
     // Stored before deadlines existed: none until the connection next enters a status.
     statusDeadline: i.statusDeadline ?? null,
-    details: JSON.parse(i.detailsJson) as Record<string, unknown>,
+    details:
+      i.detailsJson === undefined ? requireDetails(details, i) : (JSON.parse(i.detailsJson) as Connection['details']),
     createdAt: i.createdAt,
     updatedAt: i.updatedAt,
     createdBy: i.createdBy,
@@ -56,4 +104,10 @@ export function toConnection(item: Record<string, unknown>): Connection {
   };
   if (i.deletedAt !== undefined) connection.deletedAt = i.deletedAt;
   return connection;
+}
+
+function requireDetails(details: Record<string, unknown> | undefined, item: ConnectionItem): Record<string, unknown> {
+  // A bug, never a caller's mistake: every reader resolves details kept apart before mapping.
+  if (details === undefined) throw new Error(`details of ${item.id} (version ${item.detailsVersion}) not resolved`);
+  return details;
 }

@@ -7,6 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, readConfig, type Config } from './client.ts';
 import type { StoreTable } from './patterns/table.ts';
 import { ConnectionRepository } from './repository.ts';
+import { DEFAULT_LAYOUT } from './table-definition.ts';
 
 export const config: Config = readConfig();
 
@@ -23,6 +24,7 @@ export const table: StoreTable = {
   pageTokenSecret: config.pageTokenSecret,
   cascadeTimeBudgetMs: config.cascadeTimeBudgetMs,
   deadlines: config.deadlines,
+  layout: DEFAULT_LAYOUT,
 };
 
 export const connections = new ConnectionRepository(table);

@@ -1,13 +1,23 @@
 /**
  * Every storage key is built here and nowhere else. Segments are joined with `#`, which no slug,
  * resource type, resource id or connection id may contain (see model/inputs.ts), so a caller's value can
- * never reach into another key's range.
+ * never reach into another key's range. Every character a key segment may hold lies strictly
+ * between '!' and '~', which is what lets listing.ts bound a range by appending one of them.
  */
 import { createHash } from 'node:crypto';
 import type { ResourceRef, ResourceType, Scope, Status } from '#model/vocabulary.ts';
+import { DEFAULT_LAYOUT, TABLE, type EnvironmentIndexName } from './table-definition.ts';
 
 /** Live and soft-deleted connections sit in different index partitions: deleted ones cost default lists nothing. */
 export type Liveness = 'LIVE' | 'DELETED';
+
+/** What the index keys of a connection are made of. */
+export interface Indexed {
+  readonly id: string;
+  readonly status: Status;
+  readonly source: ResourceRef;
+  readonly target: ResourceRef;
+}
 
 const join = (...segments: string[]): string => segments.join('#');
 
@@ -17,23 +27,54 @@ const join = (...segments: string[]): string => segments.join('#');
  */
 export const DEADLINE_SHARDS = 16;
 
-/** FNV-1a: small, fast and the same in every runtime, so a value's shard is stable forever. */
+const environment = (scope: Scope, liveness: Liveness): string =>
+  join('ENV', scope.projectSlug, scope.environmentSlug, liveness);
+
+/** FNV-1a: small, fast and the same in every runtime; the shard of a value is stable forever. */
 export function shardOf(value: string, shardCount: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % shardCount;
 }
 
-const deadlinePartition = (shard: number): string => join('DEADLINE', String(shard).padStart(2, '0'));
+const shardLabel = (shard: number): string => String(shard).padStart(2, '0');
+const resourceOf = (r: ResourceRef): string => join(r.type, r.id);
+const deadlinePartition = (shard: number): string => join('DEADLINE', shardLabel(shard));
 
-const environment = (scope: Scope, liveness: Liveness): string =>
-  join('ENV', scope.projectSlug, scope.environmentSlug, liveness);
+/**
+ * Per index: the partition key before its shard (the environment, and for byStatus the status),
+ * the value whose hash picks the shard, and the sort key. A sparse index would answer undefined
+ * for the connections it leaves out.
+ */
+const INDEX_KEYS: Record<
+  EnvironmentIndexName,
+  { base: (env: string, c: Indexed) => string; sort: (c: Indexed) => string }
+> = {
+  bySource: { base: (env) => env, sort: (c) => join(resourceOf(c.source), c.id) },
+  byTarget: { base: (env) => env, sort: (c) => join(resourceOf(c.target), c.id) },
+  byStatus: { base: (env, c) => join(env, c.status), sort: (c) => c.id },
+  byEnvironment: { base: (env) => env, sort: (c) => c.id },
+};
+
+/** The value whose hash picks a connection's shard in an index. */
+function shardValue(index: EnvironmentIndexName, c: Pick<Indexed, 'id' | 'source' | 'target'>): string {
+  const by = TABLE.indexes[index].shardBy;
+  return by === 'connection' ? c.id : resourceOf(c[by]);
+}
 
 export const keys = {
   connection: (scope: Scope, connectionId: string) => ({
     pk: join('CONN', scope.projectSlug, scope.environmentSlug, connectionId),
     sk: 'CONNECTION',
   }),
+
+  /** Details too large to travel with the row: beside the connection, read with it in one Query. */
+  details: (scope: Scope, connectionId: string) => ({
+    pk: keys.connection(scope, connectionId).pk,
+    sk: 'CONNECTION#DETAILS',
+  }),
+  /** The sort-key prefix the connection and its details item share (and its history does not). */
+  connectionPrefix: 'CONNECTION',
 
   /** One guard item per live (source, target) pair makes duplicates impossible under any concurrency. */
   pairGuard: (scope: Scope, source: ResourceRef, target: ResourceRef) => ({
@@ -62,20 +103,37 @@ export const keys = {
   }),
 
   /** The index attributes of a connection; they move between partitions when it is deleted or restored. */
-  indexAttributes: (
+  indexAttributes: (scope: Scope, liveness: Liveness, c: Indexed, shardCount = DEFAULT_LAYOUT.shardCount) => {
+    const env = environment(scope, liveness);
+    const attributes: Record<string, string> = {};
+    for (const name of Object.keys(INDEX_KEYS) as EnvironmentIndexName[]) {
+      const index = TABLE.indexes[name];
+      const built = INDEX_KEYS[name];
+      attributes[index.partitionKey] = join(built.base(env, c), shardLabel(shardOf(shardValue(name, c), shardCount)));
+      attributes[index.sortKey] = built.sort(c);
+    }
+    return attributes;
+  },
+
+  /** Every shard's partition of an index: what an environment-wide read (a whole index, a status) queries. */
+  indexPartitions: (
+    index: EnvironmentIndexName,
     scope: Scope,
     liveness: Liveness,
-    c: { id: string; status: Status; source: ResourceRef; target: ResourceRef },
-  ) => ({
-    gsi1pk: environment(scope, liveness),
-    gsi1sk: join(c.source.type, c.source.id, c.id),
-    gsi2pk: environment(scope, liveness),
-    gsi2sk: join(c.target.type, c.target.id, c.id),
-    gsi3pk: join(environment(scope, liveness), c.status),
-    gsi3sk: c.id,
-    gsi4pk: environment(scope, liveness),
-    gsi4sk: c.id,
-  }),
+    { status, shardCount = DEFAULT_LAYOUT.shardCount }: { status?: Status; shardCount?: number } = {},
+  ): string[] => {
+    const env = environment(scope, liveness);
+    const base = index === 'byStatus' ? join(env, status!) : env;
+    return Array.from({ length: shardCount }, (_, shard) => join(base, shardLabel(shard)));
+  },
+
+  /** The one partition of bySource (or byTarget) that holds every connection of a resource as source (target). */
+  resourcePartition: (
+    scope: Scope,
+    liveness: Liveness,
+    resource: ResourceRef,
+    shardCount = DEFAULT_LAYOUT.shardCount,
+  ): string => join(environment(scope, liveness), shardLabel(shardOf(resourceOf(resource), shardCount))),
 
   /**
    * The deadline index's keys of a live connection with a deadline: its shard (by connection id),
@@ -85,10 +143,6 @@ export const keys = {
     gsi5pk: deadlinePartition(shardOf(connectionId, DEADLINE_SHARDS)),
     gsi5sk: join(deadline, connectionId),
   }),
-
-  /** Partition and sort-key prefix for the queries that list connections. */
-  environmentPartition: environment,
-  statusPartition: (scope: Scope, liveness: Liveness, status: Status) => join(environment(scope, liveness), status),
   resourcePrefix: (type: ResourceType, id?: string) => (id === undefined ? join(type, '') : join(type, id, '')),
 };
 

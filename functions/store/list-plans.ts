@@ -1,10 +1,11 @@
 /**
  * Which index answers which list. The key does the filtering wherever it can (a filter on source,
  * target or status reads only what it returns); other filters of the same request become
- * equality filters on the stream, and cost reads.
+ * equality filters on the stream, and cost reads. An environment-wide read is one stream per shard.
  */
 import { keys, type Liveness } from './keys.ts';
-import type { ResourceRef, Scope } from '#model/vocabulary.ts';
+import type { ResourceRef, ResourceType, Scope } from '#model/vocabulary.ts';
+import { DEFAULT_LAYOUT, type Layout } from './table-definition.ts';
 import type { Filter, Stream } from './listing.ts';
 import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
 
@@ -20,7 +21,11 @@ const livenesses = (includeDeleted: boolean | undefined): Liveness[] =>
 const eq = (attribute: string, value: string | undefined): Filter[] =>
   value === undefined ? [] : [{ attribute, value }];
 
-export function planConnectionList(scope: Scope, q: ListConnectionsQuery): ListPlan {
+/**
+ * A connection list: one index, every shard of it (or the one shard of a resource), live and, with
+ * includeDeleted, deleted partitions, merged in sort-key order by listing.ts.
+ */
+export function planConnectionList(scope: Scope, q: ListConnectionsQuery, layout: Layout = DEFAULT_LAYOUT): ListPlan {
   const filters = {
     sourceResourceType: eq('sourceResourceType', q.sourceResourceType),
     sourceResourceId: eq('sourceResourceId', q.sourceResourceId),
@@ -30,40 +35,39 @@ export function planConnectionList(scope: Scope, q: ListConnectionsQuery): ListP
   };
   const rest = (...keyed: (keyof typeof filters)[]): Filter[] =>
     Object.entries(filters).flatMap(([name, f]) => (keyed.includes(name as keyof typeof filters) ? [] : f));
+  const { shardCount } = layout;
 
-  const streams = livenesses(q.includeDeleted).map((liveness): Stream => {
-    const partition = keys.environmentPartition(scope, liveness);
+  const streams = livenesses(q.includeDeleted).flatMap((liveness): Stream[] => {
+    const side = (index: 'bySource' | 'byTarget', type: ResourceType, id: string | undefined, keyed: Filter[]) => {
+      // One resource's connections sit in one shard; a type's are spread over all of them.
+      const partitions =
+        id === undefined
+          ? keys.indexPartitions(index, scope, liveness, { shardCount })
+          : [keys.resourcePartition(scope, liveness, { type, id }, shardCount)];
+      return partitions.map((partition) => ({
+        index,
+        partition,
+        prefix: keys.resourcePrefix(type, id),
+        filters: keyed,
+      }));
+    };
     // A resource id is the most selective filter, then status, then a resource type.
     if (q.sourceResourceType && (q.sourceResourceId || !(q.targetResourceId || q.status))) {
-      return {
-        index: 'bySource',
-        partition,
-        prefix: keys.resourcePrefix(q.sourceResourceType, q.sourceResourceId),
-        filters: rest('sourceResourceType', 'sourceResourceId'),
-      };
+      return side('bySource', q.sourceResourceType, q.sourceResourceId, rest('sourceResourceType', 'sourceResourceId'));
     }
     if (q.targetResourceType && (q.targetResourceId || !q.status)) {
-      return {
-        index: 'byTarget',
-        partition,
-        prefix: keys.resourcePrefix(q.targetResourceType, q.targetResourceId),
-        filters: rest('targetResourceType', 'targetResourceId'),
-      };
+      return side('byTarget', q.targetResourceType, q.targetResourceId, rest('targetResourceType', 'targetResourceId'));
     }
-    if (q.status) {
-      return {
-        index: 'byStatus',
-        partition: keys.statusPartition(scope, liveness, q.status),
-        prefix: '',
-        filters: rest('status'),
-      };
-    }
-    return { index: 'byEnvironment', partition, prefix: '', filters: [] };
+    const index = q.status ? 'byStatus' : 'byEnvironment';
+    const filtersLeft = q.status ? rest('status') : [];
+    return keys
+      .indexPartitions(index, scope, liveness, { status: q.status, shardCount })
+      .map((partition) => ({ index, partition, prefix: '', filters: filtersLeft }));
   });
 
   return {
     streams,
-    binding: bind('connections', scope, {
+    binding: bind('connections', scope, layout, {
       ...q,
       limit: undefined,
       nextToken: undefined,
@@ -73,11 +77,16 @@ export function planConnectionList(scope: Scope, q: ListConnectionsQuery): ListP
 }
 
 /** A resource's connections: where it is the source, and where it is the target, merged by id. */
-export function planResourceConnections(scope: Scope, resource: ResourceRef, q: ResourceConnectionsQuery): ListPlan {
+export function planResourceConnections(
+  scope: Scope,
+  resource: ResourceRef,
+  q: ResourceConnectionsQuery,
+  layout: Layout = DEFAULT_LAYOUT,
+): ListPlan {
   const prefix = keys.resourcePrefix(resource.type, resource.id);
   const filters = eq('status', q.status);
   const streams = livenesses(q.includeDeleted).flatMap((liveness): Stream[] => {
-    const partition = keys.environmentPartition(scope, liveness);
+    const partition = keys.resourcePartition(scope, liveness, resource, layout.shardCount);
     return [
       { index: 'bySource', partition, prefix, filters },
       { index: 'byTarget', partition, prefix, filters },
@@ -85,7 +94,7 @@ export function planResourceConnections(scope: Scope, resource: ResourceRef, q: 
   });
   return {
     streams,
-    binding: bind('resource-connections', scope, {
+    binding: bind('resource-connections', scope, layout, {
       resource,
       status: q.status,
       includeDeleted: q.includeDeleted || undefined,
@@ -93,11 +102,12 @@ export function planResourceConnections(scope: Scope, resource: ResourceRef, q: 
   };
 }
 
-function bind(route: string, scope: Scope, filters: object): string {
+/** A token opens only for its route, scope, layout (its positions name shards) and filters. */
+export function bind(route: string, scope: Scope, layout: Layout, filters: object): string {
   const canonical = Object.entries(filters)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([route, scope.projectSlug, scope.environmentSlug, canonical]);
+  return JSON.stringify([route, scope.projectSlug, scope.environmentSlug, layout.shardCount, canonical]);
 }
 
 /** A connection's history: its entries on the table itself, under the connection's partition, oldest first. */

@@ -1,31 +1,48 @@
 /**
- * Paging tokens: the position of each query stream, sealed with AES-256-GCM. The caller cannot read
+ * Paging tokens: where each query stream stands, sealed with AES-256-GCM. The caller cannot read
  * storage keys out of a token, and the additional authenticated data binds it to one project,
  * environment, route and set of filters: a token altered, or used anywhere else, fails to open.
+ * The body is deflated before sealing: a token holds a position per shard, and the rows a merged
+ * list read ahead of its page (listing.ts), which repeat most of their text.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { InvalidNextTokenError } from '#model/errors.ts';
 
-export type StreamKey = Record<string, string>;
-/** Per stream: where the next page starts (`null` at the stream's start), or `true` once it is used up. */
-export type StreamPosition = StreamKey | null | true;
+/** Per stream: the first sort key not read yet (null: the start), `done` once used up, rows read ahead. */
+export interface StreamPosition {
+  readonly from: string | null;
+  readonly done: boolean;
+  /** Rows read but not yet answered, in order: the next page answers them without reading them again. */
+  readonly rows: readonly Record<string, unknown>[];
+  /** How many rows the stream gave the page before: the next page's first guess of its share. */
+  readonly share: number;
+}
 
-const VERSION = 'v1';
+export interface PagePositions {
+  readonly streams: readonly StreamPosition[];
+  /** When the rows were read (ms): older ones are read again rather than answered stale. */
+  readonly readAt: number;
+}
+
+const VERSION = 'v2';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** An inflated body larger than any token this code writes is an attack, not a position. */
+const MAX_BODY_BYTES = 1 << 20;
 
 const keyFrom = (secret: string): Buffer => createHash('sha256').update(`page-token:${secret}`).digest();
 
-export function sealPageToken(positions: readonly StreamPosition[], binding: string, secret: string): string {
+export function sealPageToken(positions: PagePositions, binding: string, secret: string): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyFrom(secret), iv);
   cipher.setAAD(Buffer.from(`${VERSION}|${binding}`));
-  const body = Buffer.concat([cipher.update(JSON.stringify(positions)), cipher.final()]);
+  const body = Buffer.concat([cipher.update(deflateRawSync(JSON.stringify(positions))), cipher.final()]);
   return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
 }
 
 /** Opens a token for the given binding and number of streams, or throws InvalidNextTokenError. */
-export function openPageToken(token: string, binding: string, streams: number, secret: string): StreamPosition[] {
+export function openPageToken(token: string, binding: string, streams: number, secret: string): PagePositions {
   const raw = Buffer.from(token, 'base64url');
   if (raw.length < IV_BYTES + TAG_BYTES + 2 || raw.toString('base64url') !== token) throw new InvalidNextTokenError();
   let positions: unknown;
@@ -34,21 +51,31 @@ export function openPageToken(token: string, binding: string, streams: number, s
     decipher.setAAD(Buffer.from(`${VERSION}|${binding}`));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     const body = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
-    positions = JSON.parse(body.toString('utf8'));
+    positions = JSON.parse(inflateRawSync(body, { maxOutputLength: MAX_BODY_BYTES }).toString('utf8'));
   } catch {
     throw new InvalidNextTokenError();
   }
-  if (!Array.isArray(positions) || positions.length !== streams || !positions.every(isPosition)) {
-    throw new InvalidNextTokenError();
-  }
-  return positions as StreamPosition[];
+  if (!isPositions(positions, streams)) throw new InvalidNextTokenError();
+  return positions;
 }
 
-function isPosition(value: unknown): boolean {
-  if (value === null || value === true) return true;
+function isPositions(value: unknown, streams: number): value is PagePositions {
+  const p = value as PagePositions;
   return (
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    Object.values(value as object).every((v) => typeof v === 'string')
+    typeof p === 'object' &&
+    p !== null &&
+    Number.isFinite(p.readAt) &&
+    Array.isArray(p.streams) &&
+    p.streams.length === streams &&
+    p.streams.every(
+      (s) =>
+        typeof s === 'object' &&
+        s !== null &&
+        (s.from === null || typeof s.from === 'string') &&
+        typeof s.done === 'boolean' &&
+        Number.isInteger(s.share) &&
+        Array.isArray(s.rows) &&
+        s.rows.every((row: unknown) => typeof row === 'object' && row !== null && !Array.isArray(row)),
+    )
   );
 }

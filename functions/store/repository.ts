@@ -23,12 +23,15 @@ import { change, readConnection, type ChangeOptions, type Changed } from './patt
 import { checkCreate, create, type CreateOptions, type Created } from './patterns/create.ts';
 import { listConnections, listHistory, listResourceConnections, type PageQuery } from './patterns/lists.ts';
 import type { StoreTable } from './patterns/table.ts';
+import { DEFAULT_LAYOUT, type Layout } from './table-definition.ts';
 
 export interface RepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   /** Seals paging tokens. */
   readonly pageTokenSecret: string;
+  /** Shards and where details go. @default DEFAULT_LAYOUT, the table definition's */
+  readonly layout?: Layout | undefined;
   /** Sees the figures of every Query (the benchmarks' read-amplification budget). */
   readonly observeQuery?: QueryObserver | undefined;
   /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
@@ -41,7 +44,7 @@ export class ConnectionRepository {
   private readonly table: StoreTable;
 
   constructor(options: RepositoryOptions) {
-    this.table = { ...options };
+    this.table = { ...options, layout: options.layout ?? DEFAULT_LAYOUT };
   }
 
   /** With an Idempotency-Key, a repeat within 24 hours answers the first result again (`replayed`). */
@@ -90,8 +93,7 @@ export class ConnectionRepository {
 
   /** The environment as nodes and edges: a page of it, or one resource's neighbourhood (patterns/graph.ts). */
   graph({ scope, query }: { scope: Scope; query: GraphQuery }): Promise<Graph> {
-    const { client, tableName, pageTokenSecret, observeQuery: observe } = this.table;
-    return readGraph({ client, tableName, pageTokenSecret, observe }, scope, query);
+    return readGraph(this.table, scope, query);
   }
 
   /** A connection's changes, oldest first; kept after a delete. 404 only for an id never used here. */

@@ -9,7 +9,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isTransactionThrottled } from './database-errors.ts';
+import { attemptsOf, isThrottled, retriedByStore } from './database-errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -38,7 +38,9 @@ export class Transaction<Name extends string> {
   }
 
   async write(client: DynamoDBDocumentClient): Promise<void> {
-    await client.send(new TransactWriteCommand({ TransactItems: this.names.map((name) => this.items[name]!) }));
+    await client.send(
+      retriedByStore(new TransactWriteCommand({ TransactItems: this.names.map((name) => this.items[name]!) })),
+    );
   }
 
   /** Whether the item `name` failed its condition, with the item as it then was (if DynamoDB returned it). */
@@ -50,15 +52,52 @@ export class Transaction<Name extends string> {
   }
 }
 
-/**
- * A cancellation worth the same transaction again after a wait: it collided with another one
- * (TransactionConflict), or DynamoDB throttled it (a GSI's back-pressure), which the SDK does not
- * retry since it arrives as a 400. Once the retries are spent, both are a 503.
- */
-export const isRetryableCancellation = (error: unknown): boolean =>
-  isTransactionThrottled(error) ||
-  (cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict') ?? false);
+/** A cancellation by another transaction on the same items: worth a fresh read and another try. */
+export const isTransactionConflict = (error: unknown): boolean =>
+  cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict') ?? false;
 
-/** Short, jittered waits: contention on one item clears in milliseconds. */
-export const backOff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, 10 * attempt + Math.random() * 20));
+/** How a write DynamoDB throttles gives up: 3 tries in all (the SDK's own included), 2 reads, 1.5 s. */
+export const THROTTLED_WRITE = { attempts: 3, reads: 2, withinMs: 1500 } as const;
+
+/**
+ * What one write request has sent so far, and whether it may send more. A lost race (a condition
+ * that another writer's commit broke, a transaction conflict) is read again and retried up to
+ * CONCURRENCY_RETRIES times: each try makes progress against a real competitor. Once DynamoDB
+ * throttles the request, more load only makes the hot partition hotter: from then on it gets
+ * THROTTLED_WRITE, after which the answer is a 503 with a jittered Retry-After.
+ */
+export class WriteBudget {
+  private writes = 0;
+  private reads = 0;
+  private throttled = false;
+  private readonly started = Date.now();
+
+  /** Counts a read (or a write) from what the SDK says it sent. */
+  read(answer: unknown): void {
+    this.reads += attemptsOf(answer);
+  }
+
+  wrote(answer: unknown): void {
+    this.writes += attemptsOf(answer);
+    if (isThrottled(answer)) this.throttled = true;
+  }
+
+  /** Waits, then says whether another transaction may go (after a read, when `reading`). */
+  async retry(reading: boolean): Promise<boolean> {
+    const attempt = this.writes;
+    if (!this.throttled) {
+      if (attempt >= CONCURRENCY_RETRIES) return false;
+      await sleep(10 * attempt + Math.random() * 20);
+      return true;
+    }
+    // Full jitter on a doubling ceiling: 0-100 ms, then 0-200 ms.
+    const wait = Math.random() * 50 * 2 ** attempt;
+    const inTime = Date.now() - this.started + wait < THROTTLED_WRITE.withinMs;
+    const fits = attempt < THROTTLED_WRITE.attempts && (!reading || this.reads < THROTTLED_WRITE.reads);
+    if (!fits || !inTime) return false;
+    await sleep(wait);
+    return true;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -95,16 +95,36 @@ it('puts every /api route behind the authorizer', () => {
 });
 
 describe('default stage', () => {
-  it('deploys automatically and throttles with the rate and burst from context', () => {
+  it('deploys automatically and gives each data route a platform-sized rate and burst, from context', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
     });
-    const tuned = synthesize({ context: { throttleRateLimit: '7', throttleBurstLimit: '11' } });
+    const tuned = synthesize({ context: { throttleRateLimit: '700', throttleBurstLimit: '1400' } });
     tuned.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 11 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 700, ThrottlingBurstLimit: 1400 },
     });
+  });
+
+  it('limits every unauthenticated route and $default apart, so they cannot use up the data routes', () => {
+    const stage = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Stage'))[0]!;
+    const settings = stage.Properties!.RouteSettings as Record<string, Record<string, number>>;
+    expect(Object.keys(settings).sort()).toEqual([...PUBLIC_ROUTE_KEYS].sort());
+    for (const limits of Object.values(settings)) {
+      expect(limits).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    }
+    // The route settings name routes that must exist before the stage that holds them.
+    const routeIds = Object.entries(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'))
+      .filter(([, route]) => PUBLIC_ROUTE_KEYS.includes(String(route.Properties?.RouteKey)))
+      .map(([id]) => id);
+    expect([stage.DependsOn].flat()).toEqual(expect.arrayContaining(routeIds));
+
+    const tuned = synthesize({ context: { publicRateLimit: '5', publicBurstLimit: '10' } });
+    const tunedStage = Object.values(resourcesOfType(tuned.template, 'AWS::ApiGatewayV2::Stage'))[0]!;
+    for (const limits of Object.values(tunedStage.Properties!.RouteSettings as Record<string, unknown>)) {
+      expect(limits).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    }
   });
 
   it('writes one JSON access-log line per request to a log group with retention', () => {

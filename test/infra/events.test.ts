@@ -38,8 +38,11 @@ it('publishes to the service bus, named in its environment, with the house setti
     POWERTOOLS_SERVICE_NAME: 'resource-connections',
     POWERTOOLS_METRICS_NAMESPACE: 'ResourceConnections',
   });
-  expect(fn.Environment.Variables).not.toHaveProperty('TABLE_NAME');
+  // Details too large for the stream's images are read from the history entry that set them.
+  expect(fn.Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId() });
   expect(fn.Architectures).toEqual(['arm64']);
+  // Kept for it, so a burst of API traffic cannot starve the stream of events.
+  expect(fn.ReservedConcurrentExecutions).toBe(10);
   expect(resources[fn.LoggingConfig.LogGroup.Ref]!.Properties.RetentionInDays).toBe(30);
 });
 
@@ -68,7 +71,7 @@ it('retries a failing batch a bounded number of times, halving it to isolate a p
   ).toHaveLength(1);
 });
 
-it('may put events on its bus, read its stream and dead-letter to its queue, and nothing else', () => {
+it('may put events on its bus, read its stream and history entries, and dead-letter to its queue, nothing else', () => {
   const roleId = synth.logicalId(synth.stack.events.publisher.role!);
   const statements = Object.values(resources)
     .filter(
@@ -82,6 +85,7 @@ it('may put events on its bus, read its stream and dead-letter to its queue, and
   }
   expect([...byAction.keys()].sort()).toEqual([
     'dynamodb:DescribeStream',
+    'dynamodb:GetItem',
     'dynamodb:GetRecords',
     'dynamodb:GetShardIterator',
     'dynamodb:ListStreams',
@@ -93,6 +97,7 @@ it('may put events on its bus, read its stream and dead-letter to its queue, and
     'sqs:SendMessage',
   ]);
   expect(byAction.get('events:PutEvents')).toBe(JSON.stringify({ 'Fn::GetAtt': [busId(), 'Arn'] }));
+  expect(byAction.get('dynamodb:GetItem')).toBe(JSON.stringify({ 'Fn::GetAtt': [tableId(), 'Arn'] }));
   expect(byAction.get('sqs:SendMessage')).toBe(JSON.stringify({ 'Fn::GetAtt': [dlqId(), 'Arn'] }));
   for (const action of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']) {
     expect(byAction.get(action)).toBe(JSON.stringify({ 'Fn::GetAtt': [tableId(), 'StreamArn'] }));

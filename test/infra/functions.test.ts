@@ -60,6 +60,16 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', 
   }
 });
 
+it('caps the graph function, whose neighbourhoods send the most Queries, and no other route function', () => {
+  const capped = ROUTES.filter((route) => fnOf(route).properties.ReservedConcurrentExecutions !== undefined);
+  expect(capped.map((route) => route.id)).toEqual(['getGraph']);
+  expect(fnOf(capped[0]!).properties.ReservedConcurrentExecutions).toBe(10);
+
+  const tuned = synthesize({ context: { graphConcurrency: '4' } });
+  const graphId = tuned.logicalId(tuned.stack.functions.get('getGraph')!);
+  expect(tuned.template.toJSON().Resources[graphId].Properties.ReservedConcurrentExecutions).toBe(4);
+});
+
 it('generates the paging key in Secrets Manager', () => {
   synth.template.hasResourceProperties('AWS::SecretsManager::Secret', {
     GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },

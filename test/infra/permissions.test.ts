@@ -112,10 +112,11 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s role', (_id
 });
 
 describe('the deadline sweep’s role', () => {
-  it('holds exactly the DynamoDB actions DEADLINE_SWEEP states: Query on the deadline index alone, GetItem and PutItem', () => {
+  it('holds exactly the DynamoDB actions DEADLINE_SWEEP states: Query on the deadline index alone, reads and puts', () => {
     expect(dynamoGrants(sweepFunction())).toEqual(declared(DEADLINE_SWEEP.data));
+    // BatchGetItem: a due connection is read with its large details, as any change reads it.
     expect(declared(DEADLINE_SWEEP.data)).toEqual({
-      table: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
       indexes: ['byDeadline'],
     });
   });

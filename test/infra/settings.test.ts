@@ -38,6 +38,10 @@ describe('tuning', () => {
     expect(readSettings(node(IDP), {})).toMatchObject({
       throttleRateLimit: undefined,
       throttleBurstLimit: undefined,
+      publicRateLimit: undefined,
+      publicBurstLimit: undefined,
+      publisherReservedConcurrency: undefined,
+      graphConcurrency: undefined,
       functionMemoryMb: undefined,
       logRetention: undefined,
       alarmTopicArn: undefined,
@@ -59,6 +63,29 @@ describe('tuning', () => {
       /throttleBurstLimit must be a positive number/,
     );
     expect(() => readSettings(node({ ...IDP, logRetentionDays: 31 }), {})).toThrow(/logRetentionDays must be one of/);
+  });
+
+  it('reads the edge limits and concurrencies as whole numbers where they count requests or executions', () => {
+    const settings = readSettings(
+      node({
+        ...IDP,
+        publicRateLimit: '2.5',
+        publicBurstLimit: '5',
+        publisherReservedConcurrency: 4,
+        graphConcurrency: '3',
+      }),
+      {},
+    );
+    expect(settings).toMatchObject({
+      publicRateLimit: 2.5,
+      publicBurstLimit: 5,
+      publisherReservedConcurrency: 4,
+      graphConcurrency: 3,
+    });
+    expect(() => readSettings(node({ ...IDP, graphConcurrency: '2.5' }), {})).toThrow(
+      /graphConcurrency must be a whole number/,
+    );
+    expect(() => readSettings(node({ ...IDP, publisherReservedConcurrency: 0 }), {})).toThrow(/positive number/);
   });
 });
 

@@ -30,13 +30,20 @@ it('has the keys of the table definition, all strings', () => {
   expect(Object.keys(types)).toContain(TABLE.partitionKey);
 });
 
-it('has exactly the indexes of the table definition, each projecting what the definition says', () => {
+it('has exactly the indexes of the table definition: each the row attributes without details, the deadline index its keys', () => {
   const expected = (Object.values(TABLE.indexes) as IndexDefinition[]).map((index) => ({
     IndexName: index.indexName,
     KeySchema: keySchema(index.partitionKey, index.sortKey),
-    Projection: { ProjectionType: index.projection ?? 'ALL' },
+    Projection:
+      index.projection === 'KEYS_ONLY'
+        ? { ProjectionType: 'KEYS_ONLY' }
+        : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projection] },
   }));
   expect(table.Properties.GlobalSecondaryIndexes).toEqual(expected);
+  expect(TABLE.projection).not.toContain('details');
+  // DynamoDB allows 100 projected attributes over all of a table's indexes.
+  const including = Object.values(TABLE.indexes as Record<string, IndexDefinition>).filter((i) => !i.projection);
+  expect(including.length * TABLE.projection.length).toBeLessThanOrEqual(100);
 });
 
 it('keeps the deadline index to keys alone: a status change writes a few hundred bytes there', () => {

@@ -109,14 +109,17 @@ function laggingIndex(real: DynamoDBDocumentClient, stale: readonly Record<strin
       start = out.LastEvaluatedKey;
     } while (start);
     const sk = (item: Record<string, unknown>) => String(item[index.sortKey]);
-    const after = input.ExclusiveStartKey ? sk(input.ExclusiveStartKey) : '';
-    const prefix = String(input.ExpressionAttributeValues[':prefix'] ?? '');
-    const merged = [...stale.filter((item) => sk(item).startsWith(prefix)), ...live]
-      .filter((item) => sk(item) > after)
+    // The key conditions the store writes: a range of sort keys, either end optional.
+    const values = input.ExpressionAttributeValues;
+    const lo = values[':lo'] === undefined ? '' : String(values[':lo']);
+    const hi = values[':hi'] === undefined ? '\uffff' : String(values[':hi']);
+    const merged = [...stale, ...live]
+      .filter((item) => sk(item) >= lo && sk(item) <= hi)
       .sort((a, b) => (sk(a) < sk(b) ? -1 : 1));
     const items = merged.slice(0, input.Limit ?? merged.length);
     const last = items.at(-1);
-    const more = items.length < merged.length && last;
+    // As DynamoDB does: a Query that stops at its Limit names where it stopped.
+    const more = items.length === input.Limit && last;
     return {
       Items: items,
       Count: items.length,
@@ -148,7 +151,7 @@ describe('an index that lags behind the table', () => {
           IndexName: TABLE.indexes.byTarget.indexName,
           KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)',
           ExpressionAttributeValues: {
-            ':pk': keys.environmentPartition(scope, 'LIVE'),
+            ':pk': keys.resourcePartition(scope, 'LIVE', server('i-lag')),
             ':prefix': keys.resourcePrefix('instance', 'i-lag'),
           },
           Limit: 120,

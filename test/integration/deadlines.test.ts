@@ -22,11 +22,13 @@ import { sequencedRecord } from '../../functions/events/publisher.ts';
 import { toConnectionEvent } from '../../functions/events/events.ts';
 import { followStream, type StreamFollower } from '../../local/stream-events.ts';
 import { freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
+import { itemReader } from '#store/details.ts';
+import { DEFAULT_LAYOUT } from '#store/table-definition.ts';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT!;
 /** The sweep's client, which the tests watch and step into; the workers have their own. */
 const sweepClient = createDocumentClient(endpoint);
-const sweepTable = { client: sweepClient, tableName, pageTokenSecret };
+const sweepTable = { client: sweepClient, tableName, pageTokenSecret, layout: DEFAULT_LAYOUT };
 const sweep = (options: SweepOptions) => sweepDeadlines(sweepTable, options);
 const worker = new ConnectionRepository({ client: createDocumentClient(endpoint), tableName, pageTokenSecret });
 let stream: StreamFollower;
@@ -148,12 +150,15 @@ describe('a sweep', () => {
     await sweep({ now: later(10) });
 
     const pk = keys.connection(scope, connection.id).pk;
-    let events: ReturnType<typeof toConnectionEvent>[] = [];
+    const read = itemReader({ client: sweepClient, tableName });
+    let events: Awaited<ReturnType<typeof toConnectionEvent>>[] = [];
     for (let waited = 0; events.length < 2 && waited < 15_000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      events = records
-        .filter((r) => r.dynamodb?.Keys?.pk?.S === pk && r.dynamodb.Keys.sk?.S === 'CONNECTION')
-        .map((r) => toConnectionEvent(sequencedRecord(r as never)));
+      events = await Promise.all(
+        records
+          .filter((r) => r.dynamodb?.Keys?.pk?.S === pk && r.dynamodb.Keys.sk?.S === 'CONNECTION')
+          .map((r) => toConnectionEvent(sequencedRecord(r as never), read)),
+      );
     }
     expect(events.map((e) => e?.detailType)).toEqual(['Connection Created', 'Connection Status Changed']);
     expect(events[1]!.detail).toMatchObject({

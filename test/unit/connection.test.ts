@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diff } from '#domain/connection.ts';
-import { toConnection, toItem } from '#store/connection-item.ts';
+import { storedItems, toConnection, toItem } from '#store/connection-item.ts';
 import { type Connection, connection as connectionSchema } from '#model/representations.ts';
 import { RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
-import { KEY_ATTRIBUTES } from '#store/table-definition.ts';
+import { KEY_ATTRIBUTES, TABLE } from '#store/table-definition.ts';
 import { FIXTURE_CONNECTION } from '../../testkit/connections.ts';
 
 const REPRESENTATION_FIELDS = [
@@ -58,29 +58,49 @@ const connectionArbitrary: fc.Arbitrary<Connection> = fc
   .chain((c) => fc.boolean().map((deleted) => (deleted ? c : (({ deletedAt: _, ...live }) => live)(c))));
 
 describe('toItem and toConnection', () => {
-  it('give back the same connection after a round trip', () => {
+  it('give back the same connection after a round trip, its details in its item or beside it', () => {
     fc.assert(
       fc.property(connectionArbitrary, (c) => {
-        expect(toConnection(toItem(c))).toEqual(c);
+        const [item, detailsItem] = storedItems(c);
+
+        const details = detailsItem && (JSON.parse(String(detailsItem.detailsJson)) as Connection['details']);
+        expect(toConnection(item!, details)).toEqual(c);
       }),
     );
   });
 
+  it('keep small details in the connection item and larger ones in an item beside it', () => {
+    const small = { ...sample, details: { port: 8080 } };
+    const large = { ...sample, details: { notes: 'x'.repeat(TABLE.inlineDetailsBytes) }, version: 4 };
+
+    expect(storedItems(small)).toHaveLength(1);
+    const [item, detailsItem] = storedItems(large);
+    expect(item).not.toHaveProperty('detailsJson');
+    expect(item!.detailsVersion).toBe(4);
+    expect(detailsItem).toEqual({
+      pk: item!.pk,
+      sk: 'CONNECTION#DETAILS',
+      detailsVersion: 4,
+      detailsJson: JSON.stringify(large.details),
+    });
+    expect(() => toConnection(item!)).toThrow(/not resolved/);
+  });
+
   it('store details as JSON text and the keys beside the fields', () => {
-    const item = toItem(sample);
+    const item = toItem(sample, { detailsVersion: undefined });
 
     expect(item.detailsJson).toBe('{"port":8080,"env":["DATABASE_URL"]}');
     expect(item).not.toHaveProperty('details');
     expect(item.pk).toBe('CONN#acme#prod#01JD3Y6Q9K6V7Z5N8M2C4B1A0E');
-    expect(item.gsi1pk).toBe('ENV#acme#prod#LIVE');
+    expect(item.gsi1pk).toMatch(/^ENV#acme#prod#LIVE#\d{2}$/);
     for (const attribute of KEY_ATTRIBUTES) expect(typeof item[attribute]).toBe('string');
   });
 
   it('index a deleted connection in the DELETED partitions', () => {
-    const item = toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' });
+    const item = toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined });
 
-    expect(item.gsi1pk).toBe('ENV#acme#prod#DELETED');
-    expect(item.gsi3pk).toBe('ENV#acme#prod#DELETED#pending');
+    expect(item.gsi1pk).toMatch(/^ENV#acme#prod#DELETED#\d{2}$/);
+    expect(item.gsi3pk).toMatch(/^ENV#acme#prod#DELETED#pending#\d{2}$/);
   });
 
   it('never return storage keys or bookkeeping attributes', () => {
@@ -88,7 +108,7 @@ describe('toItem and toConnection', () => {
       fc.property(connectionArbitrary, (c) => {
         // prepare: a stored item as DynamoDB returns it, with attributes callers must never see
         const item = {
-          ...toItem(c, c.updatedAt),
+          ...toItem(c, { detailsVersion: undefined, statusSince: c.updatedAt }),
           connectionId: c.id,
           expiresAt: 1799999999,
           changesJson: '{}',
@@ -111,13 +131,13 @@ describe('toItem and toConnection', () => {
   it('give a representation that matches the response schema', () => {
     fc.assert(
       fc.property(connectionArbitrary, (c) => {
-        expect(connectionSchema.safeParse(toConnection(toItem(c))).success).toBe(true);
+        expect(connectionSchema.safeParse(toConnection(toItem(c, { detailsVersion: undefined }))).success).toBe(true);
       }),
     );
   });
 
   it('read a missing statusReason as null and a numeric string version as a number', () => {
-    const { statusReason: _, ...item } = toItem(sample);
+    const { statusReason: _, ...item } = toItem(sample, { detailsVersion: undefined });
 
     const result = toConnection({ ...item, version: '7' });
 
@@ -126,39 +146,46 @@ describe('toItem and toConnection', () => {
   });
 
   it('put a live waiting connection, and only such a one, in the deadline index', () => {
-    const waiting = toItem(sample);
+    const waiting = toItem(sample, { detailsVersion: undefined });
     expect(waiting.gsi5pk).toMatch(/^DEADLINE#\d{2}$/);
     expect(waiting.gsi5sk).toBe(`2026-11-27T13:00:00.000Z#${sample.id}`);
 
-    expect(toItem({ ...sample, status: 'connected', statusDeadline: null })).not.toHaveProperty('gsi5pk');
-    expect(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' })).not.toHaveProperty('gsi5pk');
+    expect(
+      toItem({ ...sample, status: 'connected', statusDeadline: null }, { detailsVersion: undefined }),
+    ).not.toHaveProperty('gsi5pk');
+    expect(
+      toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined }),
+    ).not.toHaveProperty('gsi5pk');
     fc.assert(
       fc.property(connectionArbitrary, (c) => {
         const inIndex = c.deletedAt === undefined && c.statusDeadline !== null;
-        expect('gsi5pk' in toItem(c) && 'gsi5sk' in toItem(c)).toBe(inIndex);
+        expect(
+          'gsi5pk' in toItem(c, { detailsVersion: undefined }) && 'gsi5sk' in toItem(c, { detailsVersion: undefined }),
+        ).toBe(inIndex);
       }),
     );
   });
 
   it('keep when the status was entered beside a connection with a deadline, never in its representation', () => {
-    const item = toItem(sample, '2026-11-27T12:00:00.000Z');
+    const item = toItem(sample, { detailsVersion: undefined, statusSince: '2026-11-27T12:00:00.000Z' });
 
     expect(item.statusSince).toBe('2026-11-27T12:00:00.000Z');
-    expect(toItem(sample)).not.toHaveProperty('statusSince');
+    expect(toItem(sample, { detailsVersion: undefined })).not.toHaveProperty('statusSince');
     expect(toConnection(item)).not.toHaveProperty('statusSince');
   });
 
   it('read a connection stored before deadlines as having none', () => {
-    const { statusDeadline: _, ...item } = toItem({ ...sample, statusDeadline: null });
+    const { statusDeadline: _, ...item } = toItem({ ...sample, statusDeadline: null }, { detailsVersion: undefined });
 
     expect(toConnection(item).statusDeadline).toBeNull();
   });
 
   it('show deletedAt only for a deleted connection', () => {
-    expect(toConnection(toItem(sample))).not.toHaveProperty('deletedAt');
-    expect(toConnection(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' })).deletedAt).toBe(
-      '2026-11-28T00:00:00.000Z',
-    );
+    expect(toConnection(toItem(sample, { detailsVersion: undefined }))).not.toHaveProperty('deletedAt');
+    expect(
+      toConnection(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined }))
+        .deletedAt,
+    ).toBe('2026-11-28T00:00:00.000Z');
   });
 });
 

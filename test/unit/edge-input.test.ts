@@ -39,7 +39,7 @@ let send: MockInstance;
 const writes = () => send.mock.calls.filter(([command]) => command instanceof TransactWriteCommand);
 
 beforeEach(() => {
-  const item = toItem(stored);
+  const item = toItem(stored, { detailsVersion: undefined });
   send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation((async (command: unknown) => {
     if (command instanceof GetCommand) {
       const key = command.input.Key ?? {};

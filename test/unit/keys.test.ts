@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
 import { DEADLINE_SHARDS, deadlineSweepKeys, keys, shardOf } from '#store/keys.ts';
 import { type Scope, RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
-import { KEY_ATTRIBUTES } from '#store/table-definition.ts';
+import { ENVIRONMENT_INDEX_NAMES, KEY_ATTRIBUTES, TABLE } from '#store/table-definition.ts';
 
 const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
 const ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';
@@ -26,14 +26,12 @@ const everyKey = (scope: Scope): string[] => {
     keys.connection(scope, ID).pk,
     keys.pairGuard(scope, APP, SERVER).pk,
     keys.history(scope, ID, 1).pk,
-    index.gsi1pk,
-    index.gsi2pk,
-    index.gsi3pk,
-    index.gsi4pk,
-    deleted.gsi1pk,
-    deleted.gsi3pk,
-    keys.environmentPartition(scope, 'LIVE'),
-    keys.statusPartition(scope, 'LIVE', 'pending'),
+    ...ENVIRONMENT_INDEX_NAMES.map((name) => TABLE.indexes[name]).flatMap((i) => [
+      index[i.partitionKey]!,
+      deleted[i.partitionKey]!,
+    ]),
+    ...keys.indexPartitions('byEnvironment', scope, 'LIVE'),
+    ...keys.indexPartitions('byStatus', scope, 'LIVE', { status: 'pending' }),
   ];
 };
 
@@ -58,22 +56,23 @@ describe('key shapes', () => {
     expect(v2.sk).not.toBe(keys.connection(ACME_PROD, ID).sk);
   });
 
-  it('builds every index attribute of a connection', () => {
+  it('builds every index attribute of a connection, each partition key ending in its shard', () => {
     const attributes = keys.indexAttributes(ACME_PROD, 'LIVE', {
       id: ID,
       status: 'connecting',
       source: APP,
       target: SERVER,
     });
+    const shard = (value: string) => String(shardOf(value, TABLE.shardCount)).padStart(2, '0');
 
     expect(attributes).toEqual({
-      gsi1pk: 'ENV#acme#prod#LIVE',
+      gsi1pk: `ENV#acme#prod#LIVE#${shard('application#app-42')}`,
       gsi1sk: `application#app-42#${ID}`,
-      gsi2pk: 'ENV#acme#prod#LIVE',
+      gsi2pk: `ENV#acme#prod#LIVE#${shard('instance#i-0abc123')}`,
       gsi2sk: `instance#i-0abc123#${ID}`,
-      gsi3pk: 'ENV#acme#prod#LIVE#connecting',
+      gsi3pk: `ENV#acme#prod#LIVE#connecting#${shard(ID)}`,
       gsi3sk: ID,
-      gsi4pk: 'ENV#acme#prod#LIVE',
+      gsi4pk: `ENV#acme#prod#LIVE#${shard(ID)}`,
       gsi4sk: ID,
     });
   });
@@ -150,15 +149,99 @@ describe('key shapes', () => {
     expect(deadlineSweepKeys.connectionOf('CONN#acme#prod')).toBeUndefined();
   });
 
-  it('builds the list partitions', () => {
-    expect(keys.environmentPartition(ACME_PROD, 'LIVE')).toBe('ENV#acme#prod#LIVE');
-    expect(keys.statusPartition(ACME_PROD, 'DELETED', 'connected')).toBe('ENV#acme#prod#DELETED#connected');
+  it('builds one partition per shard for environment-wide reads', () => {
+    expect(keys.indexPartitions('byEnvironment', ACME_PROD, 'LIVE', { shardCount: 3 })).toEqual([
+      'ENV#acme#prod#LIVE#00',
+      'ENV#acme#prod#LIVE#01',
+      'ENV#acme#prod#LIVE#02',
+    ]);
+    expect(keys.indexPartitions('byStatus', ACME_PROD, 'DELETED', { status: 'connected', shardCount: 2 })).toEqual([
+      'ENV#acme#prod#DELETED#connected#00',
+      'ENV#acme#prod#DELETED#connected#01',
+    ]);
+    expect(keys.indexPartitions('bySource', ACME_PROD, 'LIVE')).toHaveLength(TABLE.shardCount);
   });
 
-  it('gives every status its own partition', () => {
-    const partitions = STATUSES.map((status) => keys.statusPartition(ACME_PROD, 'LIVE', status));
+  it('gives every status its own partitions', () => {
+    const partitions = STATUSES.flatMap((status) => keys.indexPartitions('byStatus', ACME_PROD, 'LIVE', { status }));
 
-    expect(new Set(partitions).size).toBe(STATUSES.length);
+    expect(new Set(partitions).size).toBe(STATUSES.length * TABLE.shardCount);
+  });
+});
+
+describe('shard routing', () => {
+  const connectionArbitrary = fc.record({
+    id: fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+    status: fc.constantFrom(...STATUSES),
+    source: fc.record({ type: fc.constantFrom(...RESOURCE_TYPES), id: resourceIdArbitrary }),
+    target: fc.record({ type: fc.constantFrom(...RESOURCE_TYPES), id: resourceIdArbitrary }),
+  });
+
+  it.each([1, 2, 8, 16])('puts every entry in a partition its reads query (%i shards)', (shardCount) => {
+    fc.assert(
+      fc.property(connectionArbitrary, fc.constantFrom('LIVE', 'DELETED' as const), (c, liveness) => {
+        const attributes = keys.indexAttributes(ACME_PROD, liveness, c, shardCount);
+
+        expect(keys.indexPartitions('byEnvironment', ACME_PROD, liveness, { shardCount })).toContain(attributes.gsi4pk);
+        expect(keys.indexPartitions('byStatus', ACME_PROD, liveness, { status: c.status, shardCount })).toContain(
+          attributes.gsi3pk,
+        );
+        for (const index of ['bySource', 'byTarget'] as const) {
+          expect(keys.indexPartitions(index, ACME_PROD, liveness, { shardCount })).toContain(
+            attributes[TABLE.indexes[index].partitionKey],
+          );
+        }
+        // One Query reads every connection of a resource on each side.
+        expect(attributes.gsi1pk).toBe(keys.resourcePartition(ACME_PROD, liveness, c.source, shardCount));
+        expect(attributes.gsi2pk).toBe(keys.resourcePartition(ACME_PROD, liveness, c.target, shardCount));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('picks the shard of an environment-wide entry from the connection alone', () => {
+    fc.assert(
+      fc.property(connectionArbitrary, connectionArbitrary, (a, b) => {
+        const x = keys.indexAttributes(ACME_PROD, 'LIVE', a);
+        const y = keys.indexAttributes(ACME_PROD, 'LIVE', { ...b, id: a.id, status: a.status });
+
+        expect(y.gsi4pk).toBe(x.gsi4pk);
+        expect(y.gsi3pk).toBe(x.gsi3pk);
+      }),
+    );
+  });
+
+  it('spreads connections evenly over the shards', () => {
+    const counts = new Array<number>(TABLE.shardCount).fill(0);
+    const ids = fc.sample(fc.stringMatching(/^01J[0-9A-HJKMNP-TV-Z]{23}$/), { numRuns: 16_000, seed: 7 });
+    for (const id of ids) counts[shardOf(id, TABLE.shardCount)]!++;
+
+    for (const count of counts) expect(Math.abs(count / ids.length - 1 / TABLE.shardCount)).toBeLessThan(0.01);
+  });
+
+  it('is the same value every time, in every runtime (FNV-1a)', () => {
+    // The published FNV-1a 32-bit values of '', 'a' and 'foobar'.
+    expect([shardOf('', 1000), shardOf('a', 1000), shardOf('foobar', 1000)]).toEqual([
+      0x811c9dc5 % 1000,
+      0xe40c292c % 1000,
+      0xbf9cf968 % 1000,
+    ]);
+  });
+
+  it("keeps every key character strictly between '!' and '~', which the Query builder's ranges rely on", () => {
+    fc.assert(
+      fc.property(scopeArbitrary, connectionArbitrary, (scope, c) => {
+        const attributes = keys.indexAttributes(scope, 'LIVE', c);
+        for (const index of ENVIRONMENT_INDEX_NAMES) {
+          for (const value of [
+            attributes[TABLE.indexes[index].partitionKey]!,
+            attributes[TABLE.indexes[index].sortKey]!,
+          ]) {
+            for (const ch of value) expect(ch > '!' && ch < '~').toBe(true);
+          }
+        }
+      }),
+    );
   });
 });
 
@@ -183,8 +266,8 @@ describe('resource prefixes', () => {
       target: SERVER,
     });
 
-    expect(app10.gsi1sk.startsWith(prefix)).toBe(false);
-    expect(app1.gsi1sk.startsWith(prefix)).toBe(true);
+    expect(app10.gsi1sk!.startsWith(prefix)).toBe(false);
+    expect(app1.gsi1sk!.startsWith(prefix)).toBe(true);
   });
 
   it('match a sort key exactly when the resource is the same', () => {
@@ -202,8 +285,8 @@ describe('resource prefixes', () => {
             target: SERVER,
           }).gsi1sk;
 
-          expect(sortKey.startsWith(keys.resourcePrefix(t1, id1))).toBe(t1 === t2 && id1 === id2);
-          expect(sortKey.startsWith(keys.resourcePrefix(t1))).toBe(t1 === t2);
+          expect(sortKey!.startsWith(keys.resourcePrefix(t1, id1))).toBe(t1 === t2 && id1 === id2);
+          expect(sortKey!.startsWith(keys.resourcePrefix(t1))).toBe(t1 === t2);
         },
       ),
     );
@@ -226,7 +309,6 @@ describe('scopes never share keys', () => {
         const keysOfB = new Set(everyKey(b));
 
         for (const key of everyKey(a)) expect(keysOfB.has(key)).toBe(false);
-        expect(keys.environmentPartition(b, 'LIVE').startsWith(`${keys.environmentPartition(a, 'LIVE')}#`)).toBe(false);
       }),
       { numRuns: 500 },
     );

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Scope, RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
+import { keys } from '#store/keys.ts';
 import { planConnectionList, planResourceConnections } from '#store/list-plans.ts';
 import type { Stream } from '#store/listing.ts';
+import { TABLE } from '#store/table-definition.ts';
 import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
 
 const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
@@ -18,10 +20,20 @@ const FILTER_NAMES: FilterName[] = [
   'status',
 ];
 
-const only = (streams: Stream[]): Stream => {
-  expect(streams).toHaveLength(1);
-  return streams[0]!;
+const SHARDS = Array.from({ length: TABLE.shardCount }, (_, i) => String(i).padStart(2, '0'));
+const shardsOf = (base: string) => SHARDS.map((shard) => `${base}#${shard}`);
+
+/** The streams of a plan, which differ only in their partition: the one stream's shape, and the partitions. */
+const only = (streams: Stream[]): Stream & { partitions: string[] } => {
+  const [first] = streams;
+  for (const stream of streams) expect({ ...stream, partition: '' }).toEqual({ ...first, partition: '' });
+  return { ...first!, partition: first!.partition, partitions: streams.map((s) => s.partition) };
 };
+const shape = ({ partitions, ...stream }: Stream & { partitions: string[] }) => ({
+  ...stream,
+  partitions,
+  partition: undefined,
+});
 const filterNames = (stream: Stream) => stream.filters.map((f) => f.attribute).sort();
 
 /** Which of the query's filters a stream's partition and sort-key prefix already enforce. */
@@ -37,7 +49,7 @@ function keyCovered(stream: Stream, q: ListConnectionsQuery): FilterName[] {
       expect(id || undefined).toBe(q.targetResourceId);
       return id ? ['targetResourceType', 'targetResourceId'] : ['targetResourceType'];
     case 'byStatus':
-      expect(stream.partition.endsWith(`#${q.status}`)).toBe(true);
+      expect(stream.partition).toMatch(new RegExp(`#${q.status}#\\d{2}$`));
       return ['status'];
     case 'byEnvironment':
       return [];
@@ -68,44 +80,64 @@ const listQuery: fc.Arbitrary<ListConnectionsQuery> = fc
   }));
 
 describe('planConnectionList: which index answers', () => {
-  it('lists the whole environment from byEnvironment when there is no filter', () => {
+  it('lists the whole environment from every shard of byEnvironment when there is no filter', () => {
     const stream = only(planConnectionList(ACME_PROD, {}).streams);
 
-    expect(stream).toEqual({ index: 'byEnvironment', partition: LIVE, prefix: '', filters: [] });
+    expect(shape(stream)).toEqual({ index: 'byEnvironment', partitions: shardsOf(LIVE), prefix: '', filters: [] });
   });
 
-  it('uses bySource with the type prefix for a source type', () => {
+  it('uses every shard of bySource with the type prefix for a source type', () => {
     const stream = only(planConnectionList(ACME_PROD, { sourceResourceType: 'application' }).streams);
 
-    expect(stream).toEqual({ index: 'bySource', partition: LIVE, prefix: 'application#', filters: [] });
+    expect(shape(stream)).toEqual({
+      index: 'bySource',
+      partitions: shardsOf(LIVE),
+      prefix: 'application#',
+      filters: [],
+    });
   });
 
-  it('uses bySource with the type and id prefix for a source resource', () => {
+  it("uses the source resource's one shard of bySource with the type and id prefix for a source resource", () => {
     const stream = only(
       planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1' }).streams,
     );
 
-    expect(stream).toEqual({ index: 'bySource', partition: LIVE, prefix: 'application#app-1#', filters: [] });
+    expect(shape(stream)).toEqual({
+      index: 'bySource',
+      partitions: [keys.resourcePartition(ACME_PROD, 'LIVE', { type: 'application', id: 'app-1' })],
+      prefix: 'application#app-1#',
+      filters: [],
+    });
   });
 
-  it('uses byTarget with the type prefix for a target type', () => {
+  it('uses every shard of byTarget with the type prefix for a target type', () => {
     const stream = only(planConnectionList(ACME_PROD, { targetResourceType: 'instance' }).streams);
 
-    expect(stream).toEqual({ index: 'byTarget', partition: LIVE, prefix: 'instance#', filters: [] });
+    expect(shape(stream)).toEqual({ index: 'byTarget', partitions: shardsOf(LIVE), prefix: 'instance#', filters: [] });
   });
 
-  it('uses byTarget with the type and id prefix for a target resource', () => {
+  it("uses the target resource's one shard of byTarget with the type and id prefix for a target resource", () => {
     const stream = only(
       planConnectionList(ACME_PROD, { targetResourceType: 'instance', targetResourceId: 'i-1' }).streams,
     );
 
-    expect(stream).toEqual({ index: 'byTarget', partition: LIVE, prefix: 'instance#i-1#', filters: [] });
+    expect(shape(stream)).toEqual({
+      index: 'byTarget',
+      partitions: [keys.resourcePartition(ACME_PROD, 'LIVE', { type: 'instance', id: 'i-1' })],
+      prefix: 'instance#i-1#',
+      filters: [],
+    });
   });
 
-  it('uses the byStatus partition of that status for a status', () => {
+  it('uses every shard of the byStatus partitions of that status for a status', () => {
     const stream = only(planConnectionList(ACME_PROD, { status: 'pending' }).streams);
 
-    expect(stream).toEqual({ index: 'byStatus', partition: `${LIVE}#pending`, prefix: '', filters: [] });
+    expect(shape(stream)).toEqual({
+      index: 'byStatus',
+      partitions: shardsOf(`${LIVE}#pending`),
+      prefix: '',
+      filters: [],
+    });
   });
 
   it.each<[string, ListConnectionsQuery, Stream['index'], string, FilterName[]]>([
@@ -233,13 +265,19 @@ describe('planConnectionList: deleted connections', () => {
   it('reads the LIVE and the DELETED partitions when includeDeleted is true, with the same plan in each', () => {
     fc.assert(
       fc.property(listQuery, (q) => {
-        const [live, deleted, ...more] = planConnectionList(ACME_PROD, { ...q, includeDeleted: true }).streams;
+        const streams = planConnectionList(ACME_PROD, { ...q, includeDeleted: true }).streams;
+        const live = streams.slice(0, streams.length / 2);
+        const deleted = streams.slice(streams.length / 2);
 
-        expect(more).toEqual([]);
-        expect(live?.partition.startsWith(LIVE)).toBe(true);
-        expect(deleted?.partition.startsWith(DELETED)).toBe(true);
-        expect(deleted?.partition).toBe(live?.partition.replace(LIVE, DELETED));
-        expect({ ...deleted, partition: undefined }).toEqual({ ...live, partition: undefined });
+        const withoutDeleted = { ...q, includeDeleted: false };
+        expect(live.map((s) => s.partition)).toEqual(
+          planConnectionList(ACME_PROD, withoutDeleted).streams.map((s) => s.partition),
+        );
+        for (const [i, stream] of live.entries()) {
+          expect(stream.partition.startsWith(LIVE)).toBe(true);
+          expect(deleted[i]!.partition).toBe(stream.partition.replace(LIVE, DELETED));
+          expect({ ...deleted[i], partition: undefined }).toEqual({ ...stream, partition: undefined });
+        }
       }),
     );
   });
@@ -248,7 +286,7 @@ describe('planConnectionList: deleted connections', () => {
     for (const includeDeleted of [false, undefined]) {
       const stream = only(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted }).streams);
 
-      expect(stream.partition).toBe(`${LIVE}#pending`);
+      expect(stream.partitions).toEqual(shardsOf(`${LIVE}#pending`));
     }
   });
 });
@@ -332,12 +370,13 @@ describe('planConnectionList: token binding', () => {
 describe('planResourceConnections', () => {
   const resource = { type: 'instance', id: 'i-1' } as const;
 
-  it('reads the resource as source and as target, with its type and id as prefix', () => {
+  it('reads the resource as source and as target, in its one shard, with its type and id as prefix', () => {
     const { streams } = planResourceConnections(ACME_PROD, resource, {});
+    const partition = keys.resourcePartition(ACME_PROD, 'LIVE', resource);
 
     expect(streams).toEqual([
-      { index: 'bySource', partition: LIVE, prefix: 'instance#i-1#', filters: [] },
-      { index: 'byTarget', partition: LIVE, prefix: 'instance#i-1#', filters: [] },
+      { index: 'bySource', partition, prefix: 'instance#i-1#', filters: [] },
+      { index: 'byTarget', partition, prefix: 'instance#i-1#', filters: [] },
     ]);
   });
 
@@ -350,11 +389,13 @@ describe('planResourceConnections', () => {
   it('adds the DELETED partition for both sides when includeDeleted is true', () => {
     const { streams } = planResourceConnections(ACME_PROD, resource, { includeDeleted: true });
 
+    const live = keys.resourcePartition(ACME_PROD, 'LIVE', resource);
+    const deleted = keys.resourcePartition(ACME_PROD, 'DELETED', resource);
     expect(streams.map((s) => [s.index, s.partition])).toEqual([
-      ['bySource', LIVE],
-      ['byTarget', LIVE],
-      ['bySource', DELETED],
-      ['byTarget', DELETED],
+      ['bySource', live],
+      ['byTarget', live],
+      ['bySource', deleted],
+      ['byTarget', deleted],
     ]);
   });
 

@@ -1,21 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidNextTokenError } from '#model/errors.ts';
-import { openPageToken, sealPageToken, type StreamPosition } from '#store/page-token.ts';
+import { openPageToken, sealPageToken, type PagePositions, type StreamPosition } from '#store/page-token.ts';
 import { problemOf } from '#http/errors.ts';
 
 const SECRET = 'unit-test-page-secret';
 const BINDING = JSON.stringify(['connections', 'acme', 'prod', [['status', 'pending']]]);
-const POSITIONS: StreamPosition[] = [
-  null,
+const STREAMS: StreamPosition[] = [
+  { from: null, done: false, rows: [], share: -1 },
   {
-    pk: 'CONN#acme#prod#01JD3Y6Q9K6V7Z5N8M2C4B1A0E',
-    sk: 'CONNECTION',
-    gsi3pk: 'ENV#acme#prod#LIVE#pending',
-    gsi3sk: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E',
+    from: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E!',
+    done: false,
+    rows: [{ id: '01JD3Y6Q9K6V7Z5N8M2C4B1A0F', gsi3sk: '01JD3Y6Q9K6V7Z5N8M2C4B1A0F', projectSlug: 'acme' }],
+    share: 3,
   },
-  true,
+  { from: 'ENV#acme#prod#LIVE#pending', done: true, rows: [], share: 0 },
 ];
+const POSITIONS: PagePositions = { streams: STREAMS, readAt: 1_780_000_000_000 };
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -31,23 +32,25 @@ function expectInvalid(open: () => unknown): void {
   expect((thrown as InvalidNextTokenError).code).toBe('INVALID_NEXT_TOKEN');
 }
 
-const positionArbitrary: fc.Arbitrary<StreamPosition> = fc.oneof(
-  fc.constant(null),
-  fc.constant(true as const),
-  fc.dictionary(fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi4sk'), fc.string({ maxLength: 60 }), {
-    minKeys: 1,
+const positionArbitrary: fc.Arbitrary<StreamPosition> = fc.record({
+  from: fc.option(fc.string({ maxLength: 60 }), { nil: null }),
+  done: fc.boolean(),
+  rows: fc.array(fc.dictionary(fc.constantFrom('id', 'gsi1sk', 'status', 'version'), fc.string({ maxLength: 30 })), {
+    maxLength: 3,
   }),
-);
+  share: fc.integer({ min: -1, max: 100 }),
+});
 
 describe('page tokens', () => {
   it('open to the positions they were sealed with', () => {
     fc.assert(
-      fc.property(fc.array(positionArbitrary, { minLength: 1, maxLength: 4 }), fc.string(), (positions, binding) => {
+      fc.property(fc.array(positionArbitrary, { minLength: 1, maxLength: 4 }), fc.string(), (streams, binding) => {
         // prepare
+        const positions = { streams, readAt: 1_780_000_000_000 };
         const token = sealPageToken(positions, binding, SECRET);
 
         // act
-        const opened = openPageToken(token, binding, positions.length, SECRET);
+        const opened = openPageToken(token, binding, streams.length, SECRET);
 
         // assess
         expect(opened).toEqual(positions);
@@ -66,7 +69,7 @@ describe('page tokens', () => {
     const token = sealPageToken(POSITIONS, BINDING, SECRET);
     const raw = Buffer.from(token, 'base64url').toString('latin1');
 
-    for (const text of ['CONN#', 'acme', 'ENV#', 'gsi3pk', '01JD3Y6Q9K6V7Z5N8M2C4B1A0E']) {
+    for (const text of ['CONN#', 'acme', 'ENV#', 'gsi3sk', '01JD3Y6Q9K6V7Z5N8M2C4B1A0E']) {
       expect(token).not.toContain(text);
       expect(raw).not.toContain(text);
     }
@@ -86,7 +89,7 @@ describe('page tokens', () => {
           fc.pre(token[position] !== replacement);
           const altered = token.slice(0, position) + replacement + token.slice(position + 1);
 
-          expectInvalid(() => openPageToken(altered, BINDING, POSITIONS.length, SECRET));
+          expectInvalid(() => openPageToken(altered, BINDING, STREAMS.length, SECRET));
         },
       ),
       { numRuns: 500 },
@@ -103,7 +106,7 @@ describe('page tokens', () => {
       const altered = token.slice(0, i) + next + token.slice(i + 1);
 
       // act / assess
-      expectInvalid(() => openPageToken(altered, BINDING, POSITIONS.length, SECRET));
+      expectInvalid(() => openPageToken(altered, BINDING, STREAMS.length, SECRET));
     }
   });
 
@@ -119,7 +122,7 @@ describe('page tokens', () => {
       `${token}==`,
       ` ${token}`,
     ]) {
-      expectInvalid(() => openPageToken(altered, BINDING, POSITIONS.length, SECRET));
+      expectInvalid(() => openPageToken(altered, BINDING, STREAMS.length, SECRET));
     }
   });
 
@@ -134,7 +137,7 @@ describe('page tokens', () => {
       '',
     ];
 
-    for (const binding of others) expectInvalid(() => openPageToken(token, binding, POSITIONS.length, SECRET));
+    for (const binding of others) expectInvalid(() => openPageToken(token, binding, STREAMS.length, SECRET));
   });
 
   it('fail under any binding but their own', () => {
@@ -143,7 +146,7 @@ describe('page tokens', () => {
         fc.pre(mine !== other);
         const token = sealPageToken(POSITIONS, mine, SECRET);
 
-        expectInvalid(() => openPageToken(token, other, POSITIONS.length, SECRET));
+        expectInvalid(() => openPageToken(token, other, STREAMS.length, SECRET));
       }),
     );
   });
@@ -157,31 +160,32 @@ describe('page tokens', () => {
   it('fail under another secret, as after a rotation', () => {
     const token = sealPageToken(POSITIONS, BINDING, SECRET);
 
-    expectInvalid(() => openPageToken(token, BINDING, POSITIONS.length, `${SECRET}-rotated`));
-    expectInvalid(() => openPageToken(token, BINDING, POSITIONS.length, ''));
+    expectInvalid(() => openPageToken(token, BINDING, STREAMS.length, `${SECRET}-rotated`));
+    expectInvalid(() => openPageToken(token, BINDING, STREAMS.length, ''));
   });
 
-  it('fail when what they hold is not a list of stream positions', () => {
+  it('fail when what they hold is not stream positions', () => {
     // prepare: validly sealed contents of the wrong shape
+    const position = { from: null, done: false, rows: [], share: 1 };
     const shapes: unknown[] = [
       {},
       'x',
-      1,
-      [1],
-      ['x'],
-      [false],
-      [[]],
-      [{ pk: 1 }],
-      [{ pk: { nested: 'x' } }],
-      [null, { sk: null }],
+      [position],
+      { streams: [position] },
+      { streams: [1], readAt: 1 },
+      { streams: [{ ...position, from: 1 }], readAt: 1 },
+      { streams: [{ ...position, done: 'yes' }], readAt: 1 },
+      { streams: [{ ...position, rows: [1] }], readAt: 1 },
+      { streams: [{ ...position, rows: [[]] }], readAt: 1 },
+      { streams: [{ ...position, share: 1.5 }], readAt: 1 },
+      { streams: [position], readAt: 'now' },
     ];
 
     for (const shape of shapes) {
-      const streams = Array.isArray(shape) ? shape.length : 1;
-      const token = sealPageToken(shape as StreamPosition[], BINDING, SECRET);
+      const token = sealPageToken(shape as PagePositions, BINDING, SECRET);
 
       // act / assess
-      expectInvalid(() => openPageToken(token, BINDING, streams, SECRET));
+      expectInvalid(() => openPageToken(token, BINDING, 1, SECRET));
     }
   });
 

@@ -1,8 +1,11 @@
-/** Named transaction items: the request keeps the names' order, absent items are left out, and a cancellation is read by name. */
+/**
+ * Named transaction items: the request keeps the names' order, absent items are left out, and a
+ * cancellation is read by name. The write budget: how a throttled write gives up.
+ */
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
-import { Transaction } from '#store/transactions.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { CONCURRENCY_RETRIES, THROTTLED_WRITE, Transaction, WriteBudget } from '#store/transactions.ts';
 
 const put = (pk: string) => ({ Put: { TableName: 't', Item: { pk, sk: 'x' } } });
 
@@ -37,5 +40,55 @@ describe('Transaction', () => {
     const transaction = new Transaction({ connection: put('c'), guardClaim: undefined, guardRelease: put('g') });
 
     expect(transaction.conditionFailed(cancelled(['None', 'ConditionalCheckFailed']), 'guardRelease')).toEqual({});
+  });
+});
+
+describe('WriteBudget', () => {
+  const throttled = (attempts = 1) =>
+    Object.assign(cancelled(['ThrottlingError']), { $metadata: { attempts } }) as Error & { $metadata: object };
+  const conflict = () => cancelled(['TransactionConflict']);
+
+  it('lets a throttled write be tried 3 times in all, counting the SDK attempts each error reports', async () => {
+    const budget = new WriteBudget();
+    budget.read({ $metadata: { attempts: 1 } });
+
+    budget.wrote(throttled());
+    expect(await budget.retry(false)).toBe(true);
+    budget.wrote(throttled(2));
+    expect(await budget.retry(false)).toBe(false);
+  });
+
+  it('allows a throttled write a second read, not a third', async () => {
+    const budget = new WriteBudget();
+    budget.read({});
+    budget.wrote(throttled());
+    expect(await budget.retry(true)).toBe(true);
+    budget.read({});
+    budget.wrote(conflict());
+    expect(await budget.retry(true)).toBe(false);
+  });
+
+  it('gives a throttled write up once 1.5 s have passed', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const budget = new WriteBudget();
+      vi.setSystemTime(THROTTLED_WRITE.withinMs);
+      budget.wrote(throttled());
+
+      expect(await budget.retry(false)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('retries lost races, which make progress against a real competitor, up to CONCURRENCY_RETRIES times', async () => {
+    const budget = new WriteBudget();
+    const answers: boolean[] = [];
+    for (let i = 0; i < CONCURRENCY_RETRIES; i++) {
+      budget.wrote(conflict());
+      answers.push(await budget.retry(true));
+    }
+
+    expect(answers).toEqual([...Array<boolean>(CONCURRENCY_RETRIES - 1).fill(true), false]);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The versioned read-decide-write loop that patch, delete and restore share: read the connection
  * (consistent), decide (a pure function of what was read), then write it on the condition that the
- * version read is still current, in one transaction with its history entry and, for a delete or a
- * restore, the release or claim of its pair guard. A lost race reads again and decides anew: with
- * If-Match, the new version is then the caller's 412.
+ * version read is still current, in one transaction with its history entry, its details item when
+ * the change moved its details, and, for a delete or a restore, the release or claim of its pair
+ * guard. A lost race reads again and decides anew: with If-Match, the new version is then the
+ * caller's 412. A throttled transaction is sent again as it was, within the write budget.
  */
-import { toConnection, toItem } from '../connection-item.ts';
+import { detailsInline, detailsVersionOf, toDetailsItem, toItem, type DetailsVersion } from '../connection-item.ts';
 import type { Changes } from '#domain/connection.ts';
 import type { Connection } from '#model/representations.ts';
 import {
@@ -17,10 +18,12 @@ import {
   type VersionPrecondition,
 } from '#domain/decisions.ts';
 import { ServiceUnavailableError } from '#model/errors.ts';
+import { isThrottled } from '../database-errors.ts';
+import { withDetails } from '../details.ts';
 import { historyPut } from '../history.ts';
 import { keys } from '../keys.ts';
 import type { Scope } from '#model/vocabulary.ts';
-import { backOff, CONCURRENCY_RETRIES, isRetryableCancellation, Transaction } from '../transactions.ts';
+import { isTransactionConflict, Transaction, WriteBudget, type TransactItem } from '../transactions.ts';
 import { guardClaim, guardRelease, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';
 
@@ -37,26 +40,36 @@ export interface Changed {
   readonly changes: Changes;
 }
 
+/**
+ * A connection as stored: its representation, which version's details item holds its details, and
+ * when it entered its status (kept while it has a deadline; unknown for a connection a listing read).
+ */
+export interface Stored {
+  readonly connection: Connection;
+  readonly detailsVersion: DetailsVersion;
+  readonly statusSince?: string | undefined;
+}
+
 export interface ChangeTarget {
   /** Which connections the change applies to: live ones, or (restore) deleted ones. */
   readonly deleted: boolean;
   /** The connection as a listing just read it: the first attempt skips the read. */
-  readonly known?: Connection | undefined;
+  readonly known?: Stored | undefined;
 }
 
-/** A connection as stored: its representation, and when it entered its status (kept while it has a deadline). */
-interface Stored {
-  readonly connection: Connection;
-  readonly statusSince?: string | undefined;
-}
-
-async function readStored(
+export async function readStored(
   table: StoreTable,
   { scope, id, includeDeleted = false }: { scope: Scope; id: string; includeDeleted?: boolean | undefined },
+  budget?: WriteBudget,
 ): Promise<Stored> {
-  const item = await getItem(table, keys.connection(scope, id));
+  const item = await getItem(table, keys.connection(scope, id), budget);
   if (!item || (item.deletedAt !== undefined && !includeDeleted)) throw notFound();
-  return { connection: toConnection(item), statusSince: item.statusSince as string | undefined };
+  const [connection] = await withDetails(table, [item], { consistent: true, budget });
+  return {
+    connection: connection!,
+    detailsVersion: detailsVersionOf(item),
+    statusSince: item.statusSince as string | undefined,
+  };
 }
 
 export async function readConnection(
@@ -73,38 +86,73 @@ export async function change(
   /** `since`: when `current` entered its status, as stored (unknown for a `known` connection). */
   decide: (current: Connection, now: string, since: string | undefined) => Decision,
 ): Promise<Changed> {
-  for (let attempt = 1; ; attempt++) {
-    const stored =
-      known && attempt === 1 ? { connection: known } : await readStored(table, { scope, id, includeDeleted: true });
-    const current = stored.connection;
-    checkApplicable(current, { deleted, ifMatch });
+  const budget = new WriteBudget();
+  let current = known ?? (await readStored(table, { scope, id, includeDeleted: true }, budget));
+  for (;;) {
+    checkApplicable(current.connection, { deleted, ifMatch });
     const now = new Date().toISOString();
-    const decision = decide(current, now, stored.statusSince);
-    const { next, changes } = nextVersion(current, decision, { actor, now });
-    if (next === current) return { connection: current, changes };
+    const decision = decide(current.connection, now, current.statusSince);
+    const { next, changes } = nextVersion(current.connection, decision, { actor, now });
+    if (next === current.connection) return { connection: next, changes };
+    const { detailsVersion, details } = placeDetails(table, current, next, changes);
     const transaction = new Transaction({
       connection: {
         Put: {
           TableName: table.tableName,
-          Item: toItem(next, statusSince(current, next, stored.statusSince)),
+          Item: toItem(
+            next,
+            { detailsVersion, statusSince: statusSince(current.connection, next, current.statusSince) },
+            table.layout,
+          ),
           ConditionExpression: `version = :version AND ${deleted ? 'attribute_exists' : 'attribute_not_exists'}(deletedAt)`,
-          ExpressionAttributeValues: { ':version': current.version },
+          ExpressionAttributeValues: { ':version': current.connection.version },
         },
       },
+      details,
       guardClaim: decision.guard === 'claim' ? guardClaim(table, next) : undefined,
-      guardRelease: decision.guard === 'release' ? guardRelease(table, current) : undefined,
-      history: historyPut(table.tableName, current, next, decision.action, changes),
+      guardRelease: decision.guard === 'release' ? guardRelease(table, current.connection) : undefined,
+      history: historyPut(table.tableName, current.connection, next, decision.action, changes),
     });
     try {
       await transaction.write(table.client);
       return { connection: next, changes };
     } catch (error) {
+      budget.wrote(error);
       const guardTaken = transaction.conditionFailed(error, 'guardClaim');
-      if (guardTaken) await throwIfHeldByAnother(table, guardTaken, next);
-      else if (!transaction.conditionFailed(error, 'connection') && !isRetryableCancellation(error)) throw error;
+      if (guardTaken) await throwIfHeldByAnother(table, guardTaken, next, budget);
+      else if (isThrottled(error)) {
+        // Nothing was written: the same change goes again, on the same reading.
+        if (await budget.retry(false)) continue;
+        throw new ServiceUnavailableError();
+      } else if (!transaction.conditionFailed(error, 'connection') && !isTransactionConflict(error)) throw error;
       // Lost a race: the next read decides again (404, 409, 412 against If-Match, or a fresh attempt).
-      if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
-      await backOff(attempt);
+      if (!(await budget.retry(true))) throw new ServiceUnavailableError();
+      current = await readStored(table, { scope, id, includeDeleted: true }, budget);
     }
   }
+}
+
+/**
+ * Where the next version's details go. Unchanged details stay where they are (no details write);
+ * changed ones go into the connection item when small, else into a details item this version
+ * writes; a details item left behind by smaller details is deleted.
+ */
+function placeDetails(
+  table: StoreTable,
+  current: Stored,
+  next: Connection,
+  changes: Changes,
+): { detailsVersion: DetailsVersion; details?: TransactItem } {
+  if (changes.details === undefined) return { detailsVersion: current.detailsVersion };
+  if (!detailsInline(next.details, table.layout)) {
+    return {
+      detailsVersion: next.version,
+      details: { Put: { TableName: table.tableName, Item: toDetailsItem(next, next.version) } },
+    };
+  }
+  if (current.detailsVersion === undefined) return { detailsVersion: undefined };
+  return {
+    detailsVersion: undefined,
+    details: { Delete: { TableName: table.tableName, Key: keys.details(next, next.id) } },
+  };
 }

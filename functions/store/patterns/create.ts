@@ -3,7 +3,8 @@
  * entry and, with an Idempotency-Key, the key's record. A repeat of the same key answers the first
  * result; the record commits with the connection, so there is no window with one and not the other.
  */
-import { toItem } from '../connection-item.ts';
+import { detailsInline, toDetailsItem, toItem } from '../connection-item.ts';
+import { isThrottled } from '../database-errors.ts';
 import type { Connection } from '#model/representations.ts';
 import { checkPair, newConnection, statusSince } from '#domain/decisions.ts';
 import { newConnectionId } from '#domain/ids.ts';
@@ -12,7 +13,7 @@ import type { CreateConnectionInput } from '#model/inputs.ts';
 import { historyPut } from '../history.ts';
 import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from '../idempotency.ts';
 import { DEFAULT_DEADLINE_SECONDS, type Scope } from '#model/vocabulary.ts';
-import { backOff, CONCURRENCY_RETRIES, isRetryableCancellation, Transaction } from '../transactions.ts';
+import { isTransactionConflict, Transaction, WriteBudget } from '../transactions.ts';
 import { checkPairFree, guardClaim, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';
 
@@ -41,39 +42,52 @@ export async function create(
   const now = new Date().toISOString();
   const deadlines = table.deadlines ?? DEFAULT_DEADLINE_SECONDS;
   const connection = newConnection(scope, input, { id: newConnectionId(), actor, now, deadlines });
+  const inline = detailsInline(connection.details, table.layout);
   const transaction = new Transaction({
     connection: {
       Put: {
         TableName: table.tableName,
-        Item: toItem(connection, statusSince(undefined, connection)),
+        Item: toItem(
+          connection,
+          { detailsVersion: inline ? undefined : connection.version, statusSince: statusSince(undefined, connection) },
+          table.layout,
+        ),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
+    details: inline
+      ? undefined
+      : { Put: { TableName: table.tableName, Item: toDetailsItem(connection, connection.version) } },
     guard: guardClaim(table, connection),
     history: historyPut(table.tableName, undefined, connection, 'created'),
     idempotency: idempotency && idempotencyPut(table.tableName, idempotency, connection),
   });
-  for (let attempt = 1; ; attempt++) {
+  const budget = new WriteBudget();
+  for (;;) {
     try {
       await transaction.write(table.client);
       return { connection, replayed: false };
     } catch (error) {
+      budget.wrote(error);
       // The same key won a race with this request: answer what it answered.
       const replayed =
-        idempotency && transaction.conditionFailed(error, 'idempotency') && (await replay(table, idempotency));
+        idempotency && transaction.conditionFailed(error, 'idempotency') && (await replay(table, idempotency, budget));
       if (replayed) return replayed;
       const guardTaken = transaction.conditionFailed(error, 'guard');
-      if (guardTaken) await throwIfHeldByAnother(table, guardTaken, connection);
-      else if (!isRetryableCancellation(error)) throw error;
+      if (guardTaken) await throwIfHeldByAnother(table, guardTaken, connection, budget);
+      else if (isThrottled(error)) {
+        // Nothing was written: the same transaction goes again, without reading anything.
+        if (await budget.retry(false)) continue;
+        throw new ServiceUnavailableError();
+      } else if (!isTransactionConflict(error)) throw error;
       else {
         // Cancelled by a concurrent write, most often the winner of this very pair: once it has
         // committed, answer as if it had come first (its replay, or 409) rather than spend retries.
-        const replayedNow = idempotency && (await replay(table, idempotency));
+        const replayedNow = idempotency && (await replay(table, idempotency, budget));
         if (replayedNow) return replayedNow;
-        await checkPairFree(table, scope, input);
+        await checkPairFree(table, scope, input, budget);
       }
-      if (attempt >= CONCURRENCY_RETRIES) throw new ServiceUnavailableError(1);
-      await backOff(attempt);
+      if (!(await budget.retry(true))) throw new ServiceUnavailableError();
     }
   }
 }
@@ -88,8 +102,12 @@ export async function checkCreate(
 }
 
 /** The first answer to this idempotency key, if it is still kept; 422 if the body differs. */
-async function replay(table: StoreTable, request: IdempotencyRequest): Promise<Created | undefined> {
-  const recorded = recordedConnection(await getItem(table, request.key));
+async function replay(
+  table: StoreTable,
+  request: IdempotencyRequest,
+  budget?: WriteBudget,
+): Promise<Created | undefined> {
+  const recorded = recordedConnection(await getItem(table, request.key, budget));
   if (!recorded) return undefined;
   if (recorded.fingerprint !== request.fingerprint) throw new IdempotencyKeyReusedError();
   return { connection: recorded.connection, replayed: true };

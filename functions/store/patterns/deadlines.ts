@@ -16,7 +16,6 @@ import { DEADLINE_ACTOR, expire } from '#domain/decisions.ts';
 import { NotFoundError, ServiceUnavailableError } from '#model/errors.ts';
 import { isDatabaseUnavailable } from '../database-errors.ts';
 import { deadlineSweepKeys } from '../keys.ts';
-import type { StreamKey } from '../page-token.ts';
 import { TABLE } from '../table-definition.ts';
 import { change } from './change.ts';
 import type { StoreTable } from './table.ts';
@@ -58,7 +57,7 @@ export interface SweepResult {
 
 interface Shard {
   readonly partition: string;
-  start?: StreamKey | undefined;
+  start?: Record<string, string> | undefined;
   done: boolean;
 }
 
@@ -135,7 +134,7 @@ async function readShard(
   );
   tally.queries++;
   tally.examined += out.Count ?? 0;
-  shard.start = out.LastEvaluatedKey as StreamKey | undefined;
+  shard.start = out.LastEvaluatedKey as Record<string, string> | undefined;
   shard.done = shard.start === undefined;
   return out.Items ?? [];
 }

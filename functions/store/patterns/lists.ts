@@ -1,12 +1,14 @@
 /** The lists: connections by filter, a resource's connections, and a connection's history, each a sealed-token page. */
-import { toConnection } from '../connection-item.ts';
 import type { Connection, HistoryEntry } from '#model/representations.ts';
 import { notFound } from '#domain/decisions.ts';
 import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
+import { detailsVersionOf } from '../connection-item.ts';
+import { withDetails } from '../details.ts';
 import { toHistoryEntry } from '../history.ts';
 import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import { planConnectionList, planHistory, planResourceConnections, type ListPlan } from '../list-plans.ts';
 import { queryPage, type Page } from '../listing.ts';
+import type { Stored } from './change.ts';
 import type { StoreTable } from './table.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -16,18 +18,33 @@ export interface PageQuery {
   readonly nextToken?: string | undefined;
 }
 
-export function listConnections(
+export async function listConnections(
   table: StoreTable,
   { scope, query }: { scope: Scope; query: ListConnectionsQuery },
 ): Promise<Page<Connection>> {
-  return page(table, planConnectionList(scope, query), query, toConnection);
+  const page = await rows(table, planConnectionList(scope, query, table.layout), query);
+  return { items: await withDetails(table, page.items), nextToken: page.nextToken };
 }
 
-export function listResourceConnections(
+/** A resource's connections as stored (with where their details are): the cascade deletes them from here. */
+export async function listResourceStored(
   table: StoreTable,
   { scope, resource, query }: { scope: Scope; resource: ResourceRef; query: ResourceConnectionsQuery },
+): Promise<Page<Stored>> {
+  const page = await rows(table, planResourceConnections(scope, resource, query, table.layout), query);
+  const connections = await withDetails(table, page.items);
+  return {
+    items: connections.map((connection, i) => ({ connection, detailsVersion: detailsVersionOf(page.items[i]!) })),
+    nextToken: page.nextToken,
+  };
+}
+
+export async function listResourceConnections(
+  table: StoreTable,
+  options: { scope: Scope; resource: ResourceRef; query: ResourceConnectionsQuery },
 ): Promise<Page<Connection>> {
-  return page(table, planResourceConnections(scope, resource, query), query, toConnection);
+  const page = await listResourceStored(table, options);
+  return { items: page.items.map((stored) => stored.connection), nextToken: page.nextToken };
 }
 
 /** A connection's changes, oldest first; kept after a delete. 404 only for an id never used here. */
@@ -35,25 +52,16 @@ export async function listHistory(
   table: StoreTable,
   { scope, id, query }: { scope: Scope; id: string; query: PageQuery },
 ): Promise<Page<HistoryEntry>> {
-  const result = await page(table, planHistory(scope, id), query, toHistoryEntry);
+  const page = await rows(table, planHistory(scope, id), query);
   // Every connection has a first entry, so an empty first page means no such connection.
-  if (result.items.length === 0 && !query.nextToken) throw notFound();
-  return result;
+  if (page.items.length === 0 && !query.nextToken) throw notFound();
+  return { items: page.items.map(toHistoryEntry), nextToken: page.nextToken };
 }
 
-function page<T>(
-  table: StoreTable,
-  plan: ListPlan,
-  query: PageQuery,
-  map: (item: Record<string, unknown>) => T,
-): Promise<Page<T>> {
-  return queryPage(
-    table.client,
-    table.tableName,
-    plan.streams,
-    { limit: query.limit ?? DEFAULT_PAGE_SIZE, nextToken: query.nextToken, binding: plan.binding },
-    table.pageTokenSecret,
-    map,
-    table.observeQuery,
-  );
+function rows(table: StoreTable, plan: ListPlan, query: PageQuery): Promise<Page<Record<string, unknown>>> {
+  return queryPage({ ...table, observe: table.observeQuery }, plan.streams, {
+    limit: query.limit ?? DEFAULT_PAGE_SIZE,
+    nextToken: query.nextToken,
+    binding: plan.binding,
+  });
 }

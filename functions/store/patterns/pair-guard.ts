@@ -9,7 +9,7 @@ import { DuplicateConnectionError } from '#model/errors.ts';
 import type { CreateConnectionInput } from '#model/inputs.ts';
 import { keys } from '../keys.ts';
 import type { Scope } from '#model/vocabulary.ts';
-import type { TransactItem } from '../transactions.ts';
+import type { TransactItem, WriteBudget } from '../transactions.ts';
 import { getItem, type StoreTable } from './table.ts';
 
 type Pair = Pick<
@@ -47,8 +47,8 @@ export function guardRelease(table: StoreTable, c: Connection): TransactItem {
 }
 
 /** 409 naming the live connection that holds the pair, if there is one. */
-export async function checkPairFree(table: StoreTable, scope: Scope, pair: Pair): Promise<void> {
-  const guard = await getItem(table, guardKey(scope, pair));
+export async function checkPairFree(table: StoreTable, scope: Scope, pair: Pair, budget?: WriteBudget): Promise<void> {
+  const guard = await getItem(table, guardKey(scope, pair), budget);
   if (guard) throw new DuplicateConnectionError(String(guard.connectionId));
 }
 
@@ -62,7 +62,8 @@ export async function throwIfHeldByAnother(
   table: StoreTable,
   failed: { item?: Record<string, unknown> },
   c: Connection,
+  budget?: WriteBudget,
 ): Promise<void> {
-  const holder = failed.item ?? (await getItem(table, guardKey(scopeOf(c), c)));
+  const holder = failed.item ?? (await getItem(table, guardKey(scopeOf(c), c), budget));
   if (holder && holder.connectionId !== c.id) throw new DuplicateConnectionError(String(holder.connectionId));
 }

@@ -2,12 +2,17 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeadlineDefaults } from '#model/vocabulary.ts';
 import type { QueryObserver } from '../listing.ts';
+import type { Layout } from '../table-definition.ts';
+import type { WriteBudget } from '../transactions.ts';
+import { retriedByStore } from '../database-errors.ts';
 
 export interface StoreTable {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   /** Seals paging tokens. */
   readonly pageTokenSecret: string;
+  /** Shards and where details go; the table definition's unless a benchmark compares layouts. */
+  readonly layout: Layout;
   /** Sees the figures of every Query (the benchmarks' read-amplification budget). */
   readonly observeQuery?: QueryObserver | undefined;
   /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
@@ -16,10 +21,14 @@ export interface StoreTable {
   readonly deadlines?: DeadlineDefaults | undefined;
 }
 
+/** One item, read consistently; a write's reads count against its budget. */
 export async function getItem(
   table: StoreTable,
   key: Record<string, string>,
+  budget?: WriteBudget,
 ): Promise<Record<string, unknown> | undefined> {
-  const out = await table.client.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }));
+  const command = new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true });
+  const out = await table.client.send(budget ? retriedByStore(command) : command);
+  budget?.read(out);
   return out.Item;
 }

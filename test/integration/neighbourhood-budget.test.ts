@@ -1,0 +1,108 @@
+/**
+ * A neighbourhood's work is bounded (contract §5): one request examines at most 2,000 stored items
+ * and sends at most 256 Queries, measured by the metered client; what a budget cuts is answered
+ * `truncated: true`, with the nearest hops kept whole.
+ */
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { attachMeter, sumScanned } from '../../testkit/meter.ts';
+import { seedConnections } from '../../testkit/seed.ts';
+import type { Connection } from '#model/representations.ts';
+import type { ResourceType, Scope } from '#model/vocabulary.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { ConnectionRepository } from '#store/repository.ts';
+import { client, freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
+
+const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
+const meter = attachMeter(metered);
+const repo = new ConnectionRepository({ client: metered, tableName, pageTokenSecret });
+
+const link = (scope: Scope, [st, si]: [ResourceType, string], [tt, ti]: [ResourceType, string]): Connection => {
+  const at = new Date().toISOString();
+  return {
+    id: ulid(),
+    ...scope,
+    sourceResourceType: st,
+    sourceResourceId: si,
+    targetResourceType: tt,
+    targetResourceId: ti,
+    status: 'connected',
+    statusReason: null,
+    statusDeadline: null,
+    details: {},
+    createdAt: at,
+    updatedAt: at,
+    createdBy: 'test',
+    updatedBy: 'test',
+    version: 1,
+  };
+};
+
+/** The contract's figures, written out: the store's constants are what is being checked. */
+function expectWithinBudget(): void {
+  expect(meter.calls.every((call) => call.operation === 'Query')).toBe(true);
+  expect(meter.calls.length).toBeLessThanOrEqual(256);
+  expect(sumScanned(meter.calls)).toBeLessThanOrEqual(2000);
+}
+
+describe('a second hop of many busy resources', () => {
+  // A firewall in front of 12 servers, each with 400 applications: 4,812 edges within two hops.
+  const scope = freshScope();
+  const servers = Array.from({ length: 12 }, (_, i) => `i-${i}`);
+  const nearest = servers.map((server) => link(scope, ['instance', server], ['firewall', 'fw-root']));
+  const far = servers.flatMap((server) =>
+    Array.from({ length: 400 }, (_, a) => link(scope, ['application', `${server}-app-${a}`], ['instance', server])),
+  );
+
+  beforeAll(async () => {
+    await seedConnections(client, tableName, [...nearest, ...far]);
+  }, 60_000);
+
+  it('examines at most 2,000 items, answers 1,000 edges truncated, the first hop whole', async () => {
+    meter.reset();
+
+    const graph = await repo.graph({ scope, query: { resourceType: 'firewall', resourceId: 'fw-root', depth: 2 } });
+
+    expectWithinBudget();
+    expect(graph.truncated).toBe(true);
+    expect(graph.edges).toHaveLength(1000);
+    const ids = new Set(graph.edges.map((e) => e.id));
+    for (const edge of nearest) expect(ids.has(edge.id)).toBe(true);
+    const reachable = new Set([...nearest, ...far].map((c) => c.id));
+    for (const id of ids) expect(reachable.has(id)).toBe(true);
+  });
+});
+
+describe('a second hop wider than the Queries left', () => {
+  // A database reached by 300 servers, each with its own application: 600 edges within two hops,
+  // but the second hop alone would be 600 Queries (each server as source and as target).
+  const scope = freshScope();
+  const servers = Array.from({ length: 300 }, (_, i) => `i-${i}`);
+  const first = servers.map((server) => link(scope, ['instance', server], ['database', 'db-root']));
+  const second = servers.map((server) => link(scope, ['application', `${server}-app`], ['instance', server]));
+
+  beforeAll(async () => {
+    await seedConnections(client, tableName, [...first, ...second]);
+  }, 60_000);
+
+  it('sends at most 256 Queries and answers what the nearer hops reached, truncated', async () => {
+    meter.reset();
+
+    const graph = await repo.graph({ scope, query: { resourceType: 'database', resourceId: 'db-root', depth: 2 } });
+
+    expectWithinBudget();
+    expect(graph.truncated).toBe(true);
+    const ids = new Set(graph.edges.map((e) => e.id));
+    for (const edge of first) expect(ids.has(edge.id)).toBe(true);
+  });
+
+  it('answers the first hop whole when that is all it is asked for', async () => {
+    meter.reset();
+
+    const graph = await repo.graph({ scope, query: { resourceType: 'database', resourceId: 'db-root', depth: 1 } });
+
+    expectWithinBudget();
+    expect(graph.truncated).toBe(false);
+    expect(graph.edges.map((e) => e.id).sort()).toEqual(first.map((c) => c.id).sort());
+  });
+});

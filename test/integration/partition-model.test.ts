@@ -1,0 +1,110 @@
+/**
+ * The partition model (testkit/partition-model.ts) against DynamoDB Local: it charges by AWS's
+ * rules, and the store meets the issue's capacity budgets under it; it throttles a partition past
+ * its rate, as DynamoDB does, and a throttled request writes nothing.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { ServiceUnavailableError } from '#model/errors.ts';
+import { createDocumentClient } from '#store/client.ts';
+import { ConnectionRepository } from '#store/repository.ts';
+import { TABLE } from '#store/table-definition.ts';
+import { attachPartitionModel, totals } from '../../testkit/partition-model.ts';
+import { freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
+
+const client = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
+const model = attachPartitionModel(client, { projection: TABLE.projection });
+model.throttling = false;
+const repo = new ConnectionRepository({ client, tableName, pageTokenSecret });
+afterAll(() => model.detach());
+
+/** JSON details of exactly `bytes` bytes. */
+const detailsOf = (bytes: number) => (bytes === 0 ? {} : { notes: 'x'.repeat(bytes - '{"notes":""}'.length) });
+const pair = (app: string) => ({
+  sourceResourceType: 'application' as const,
+  sourceResourceId: app,
+  targetResourceType: 'instance' as const,
+  targetResourceId: `${app}-server`,
+});
+
+async function cost<T>(work: () => Promise<T>) {
+  model.reset();
+  await work();
+  return { ...totals(model.charges), charges: model.charges };
+}
+
+describe.each([0, 1024, 4096])('with %i bytes of details', (bytes) => {
+  it('changes a status for at most 11 WRU (13 at 4 KB), the details untouched', async () => {
+    const scope = freshScope();
+    const { connection } = await repo.create({
+      scope,
+      input: { ...pair('app-1'), details: detailsOf(bytes) },
+      actor: 'u',
+    });
+
+    const change = await cost(() =>
+      repo.update({ scope, id: connection.id, patch: { status: 'connecting' }, actor: 'u' }),
+    );
+
+    expect(change.write).toBeLessThanOrEqual(bytes > 1024 ? 13 : 11);
+    // The connection item twice and its history entry twice; four index entries, byStatus moving.
+    const written = change.charges.find((c) => c.operation === 'TransactWriteItems')!;
+    const byIndex = (name: string) => [...written.partitions].filter(([p]) => p.startsWith(`${name}|`));
+    expect(byIndex('byStatus')).toHaveLength(2);
+    for (const index of ['bySource', 'byTarget', 'byEnvironment']) expect(byIndex(index)).toHaveLength(1);
+  });
+
+  it('creates with an Idempotency-Key for less than the 22 WRU it cost before', async () => {
+    const create = await cost(() =>
+      repo.create({
+        scope: freshScope(),
+        input: { ...pair('app-2'), details: detailsOf(bytes) },
+        actor: 'u',
+        idempotencyKey: 'k',
+      }),
+    );
+
+    if (bytes <= 1024) expect(create.write).toBeLessThan(22);
+  });
+});
+
+it('reads a whole-environment graph page for at most 0.12 RRU per edge at 1 KB of details', async () => {
+  const scope = freshScope();
+  for (let i = 0; i < 120; i++)
+    await repo.create({ scope, input: { ...pair(`app-${i}`), details: detailsOf(1024) }, actor: 'u' });
+
+  const page = await cost(() => repo.graph({ scope, query: { limit: 100 } }));
+
+  expect(page.read / 100).toBeLessThanOrEqual(0.12);
+});
+
+it('throttles a partition past its rate; the store gives up on what it throttled, and that wrote nothing', async () => {
+  const scope = freshScope();
+  // The design before: one partition per environment, details in every index entry.
+  const slowClient = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
+  const slow = attachPartitionModel(slowClient, { projection: 'ALL', writeUnitsPerSecond: 10 });
+  slow.throttling = false;
+  const before = new ConnectionRepository({
+    client: slowClient,
+    tableName,
+    pageTokenSecret,
+    layout: { shardCount: 1, inlineDetailsBytes: Infinity },
+  });
+  const made = [];
+  for (let i = 0; i < 30; i++)
+    made.push((await before.create({ scope, input: pair(`app-${i}`), actor: 'u' })).connection);
+  slow.throttling = true;
+  slow.reset();
+
+  const results = await Promise.allSettled(
+    made.map((c) => before.update({ scope, id: c.id, patch: { status: 'connecting' }, actor: 'u' })),
+  );
+
+  const refused = results.filter((r) => r.status === 'rejected');
+  expect(refused.length).toBeGreaterThan(0);
+  for (const r of refused) expect(r.reason).toBeInstanceOf(ServiceUnavailableError);
+  expect(slow.charges.some((c) => c.throttled)).toBe(true);
+  slow.throttling = false;
+  const after = await Promise.all(made.map((c) => before.get({ scope, id: c.id })));
+  expect(after.filter((c) => c.version === 2)).toHaveLength(results.length - refused.length);
+  slow.detach();
+});
