@@ -7,7 +7,8 @@ import { ValidationError } from '#model/errors.ts';
 import { endpoint, json } from '#http/http.ts';
 import { count } from '#http/observability.ts';
 import { etag } from '#http/preconditions.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { create } from '#store/patterns/create.ts';
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
 
@@ -16,7 +17,7 @@ export const handler = endpoint('createConnection', async ({ path, body, princip
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
   }
-  const { connection, replayed } = await connections.create({
+  const { connection, replayed } = await create(table, {
     scope: path,
     input: body,
     actor: principal.subject,

@@ -5,10 +5,11 @@
 import { endpoint, noContent } from '#http/http.ts';
 import { count } from '#http/observability.ts';
 import { parseIfMatch } from '#http/preconditions.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { deleteConnection } from '#store/patterns/changes.ts';
 
 export const handler = endpoint('deleteConnection', async ({ path, principal, headers }) => {
-  await connections.delete({
+  await deleteConnection(table, {
     scope: path,
     id: path.connectionId,
     actor: principal.subject,

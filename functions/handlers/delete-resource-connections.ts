@@ -6,10 +6,11 @@
  */
 import { endpoint, json } from '#http/http.ts';
 import { count } from '#http/observability.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { deleteAllForResource } from '#store/patterns/cascade.ts';
 
 export const handler = endpoint('deleteResourceConnections', async ({ path, principal }) => {
-  const { deleted, complete } = await connections.deleteAllForResource({
+  const { deleted, complete } = await deleteAllForResource(table, {
     scope: path,
     resource: { type: path.resourceType, id: path.resourceId },
     actor: principal.subject,

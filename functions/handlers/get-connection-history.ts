@@ -3,8 +3,9 @@
  * change of the connection, oldest first; still readable after it is deleted.
  */
 import { endpoint, json } from '#http/http.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { listHistory } from '#store/patterns/lists.ts';
 
 export const handler = endpoint('getConnectionHistory', async ({ path, query }) =>
-  json(200, await connections.history({ scope: path, id: path.connectionId, query })),
+  json(200, await listHistory(table, { scope: path, id: path.connectionId, query })),
 );

@@ -3,8 +3,7 @@
  * time, or the neighbourhood of one resource (contract §5).
  */
 import { endpoint, json } from '#http/http.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { readGraph } from '#store/patterns/graph.ts';
 
-export const handler = endpoint('getGraph', async ({ path, query }) =>
-  json(200, await connections.graph({ scope: path, query })),
-);
+export const handler = endpoint('getGraph', async ({ path, query }) => json(200, await readGraph(table, path, query)));

@@ -3,12 +3,13 @@
  * connection in which the resource is the source or the target.
  */
 import { endpoint, json } from '#http/http.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { listResourceConnections } from '#store/patterns/lists.ts';
 
 export const handler = endpoint('listResourceConnections', async ({ path, query }) =>
   json(
     200,
-    await connections.listForResource({
+    await listResourceConnections(table, {
       scope: path,
       resource: { type: path.resourceType, id: path.resourceId },
       query,

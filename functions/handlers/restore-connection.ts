@@ -5,10 +5,11 @@
 import { endpoint, json } from '#http/http.ts';
 import { count } from '#http/observability.ts';
 import { etag, parseIfMatch } from '#http/preconditions.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { restoreConnection } from '#store/patterns/changes.ts';
 
 export const handler = endpoint('restoreConnection', async ({ path, principal, headers }) => {
-  const { connection } = await connections.restore({
+  const { connection } = await restoreConnection(table, {
     scope: path,
     id: path.connectionId,
     actor: principal.subject,

@@ -5,10 +5,11 @@
 import { endpoint, json } from '#http/http.ts';
 import { count } from '#http/observability.ts';
 import { etag, parseIfMatch } from '#http/preconditions.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { updateConnection } from '#store/patterns/changes.ts';
 
 export const handler = endpoint('updateConnection', async ({ path, body, principal, headers }) => {
-  const { connection, changes } = await connections.update({
+  const { connection, changes } = await updateConnection(table, {
     scope: path,
     id: path.connectionId,
     patch: body,

@@ -8,12 +8,13 @@ import { problemOf } from '#http/errors.ts';
 import { endpoint, json, problemDocument } from '#http/http.ts';
 import { readJsonBody } from '#http/request-body.ts';
 import type { CreateConnectionInput } from '#model/inputs.ts';
-import { connections } from '#store/connections.ts';
+import { table } from '#store/connections.ts';
+import { checkCreate } from '#store/patterns/create.ts';
 
 export const handler = endpoint('validateConnection', async ({ path }, event) => {
   try {
     const body = readJsonBody(event, ENDPOINTS.validateConnection.body) as CreateConnectionInput;
-    await connections.checkCreate({ scope: path, input: body });
+    await checkCreate(table, { scope: path, input: body });
     return json(200, { valid: true });
   } catch (error) {
     const problem = problemOf(error);

@@ -6,7 +6,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, readConfig, type Config } from './client.ts';
 import type { StoreTable } from './patterns/table.ts';
-import { ConnectionRepository } from './repository.ts';
 import { DEFAULT_LAYOUT } from './table-definition.ts';
 
 export const config: Config = readConfig();
@@ -15,8 +14,8 @@ export const config: Config = readConfig();
 export const documentClient: DynamoDBDocumentClient = createDocumentClient(config.dynamoDbEndpoint);
 
 /**
- * The table as the access patterns see it. The deadline sweep runs its pattern on it directly
- * (patterns/deadlines.ts): as a repository method it would weigh on every function's bundle.
+ * The table as the access patterns see it. Each handler calls the one pattern its route needs
+ * (patterns/) on it, never the repository, so its bundle carries that pattern and nothing else.
  */
 export const table: StoreTable = {
   client: documentClient,
@@ -26,5 +25,3 @@ export const table: StoreTable = {
   deadlines: config.deadlines,
   layout: DEFAULT_LAYOUT,
 };
-
-export const connections = new ConnectionRepository(table);

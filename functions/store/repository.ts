@@ -1,6 +1,7 @@
 /**
- * The connections repository: the entry point to every read and write of the table. Each method is
- * one named access pattern in ./patterns/ (create, the versioned change that patch, delete and
+ * The connections repository: every read and write of the table behind one object, for tests,
+ * benchmarks and scripts (a function calls the one pattern its route needs, so that its bundle
+ * carries nothing else). Each method is one named access pattern in ./patterns/ (create, the versioned change that patch, delete and
  * restore share, the pair guard, lists, history, cascade); the decisions they make are the pure
  * functions of ../domain/decisions.ts. Each change is one conditional transaction that writes the
  * connection with its pair guard and its history entry, so no partial change is ever visible and a
@@ -8,7 +9,6 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CascadeResult, Connection, Graph, HistoryEntry } from '#model/representations.ts';
-import { applyPatch, restore, softDelete, type Timing } from '#domain/decisions.ts';
 import type {
   GraphQuery,
   ListConnectionsQuery,
@@ -16,10 +16,11 @@ import type {
   UpdateConnectionInput,
 } from '#model/inputs.ts';
 import { readGraph } from './patterns/graph.ts';
-import { DEFAULT_DEADLINE_SECONDS, type DeadlineDefaults, type ResourceRef, type Scope } from '#model/vocabulary.ts';
+import type { DeadlineDefaults, ResourceRef, Scope } from '#model/vocabulary.ts';
 import type { Page, QueryObserver } from './listing.ts';
 import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
-import { change, readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
+import { readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
+import { deleteConnection, restoreConnection, updateConnection } from './patterns/changes.ts';
 import { checkCreate, create, type CreateOptions, type Created } from './patterns/create.ts';
 import { listConnections, listHistory, listResourceConnections, type PageQuery } from './patterns/lists.ts';
 import type { StoreTable } from './patterns/table.ts';
@@ -61,22 +62,18 @@ export class ConnectionRepository {
     return readConnection(this.table, options);
   }
 
-  update({ patch, ...options }: ChangeOptions & { patch: UpdateConnectionInput }): Promise<Changed> {
-    return change(this.table, options, { deleted: false }, (current, now) => applyPatch(current, patch, this.at(now)));
+  update(options: ChangeOptions & { patch: UpdateConnectionInput }): Promise<Changed> {
+    return updateConnection(this.table, options);
   }
 
   /** Soft delete: the record and its history stay; the pair guard is released. */
   delete(options: ChangeOptions): Promise<Changed> {
-    return change(this.table, options, { deleted: false }, softDelete);
+    return deleteConnection(this.table, options);
   }
 
   /** Undoes a soft delete: back to `pending`, its resources must be connected again. */
   restore(options: ChangeOptions): Promise<Changed> {
-    return change(this.table, options, { deleted: true }, (current, now) => restore(current, this.at(now)));
-  }
-
-  private at(now: string): Timing {
-    return { now, deadlines: this.table.deadlines ?? DEFAULT_DEADLINE_SECONDS };
+    return restoreConnection(this.table, options);
   }
 
   list(options: { scope: Scope; query: ListConnectionsQuery }): Promise<Page<Connection>> {
