@@ -4,12 +4,16 @@
  * `pending` (created, restored, or moved back), claims it (`connecting`), does its work, and reports
  * `connected` or `failed` with a reason. Every write is a `modify`, a read-modify-write under
  * If-Match, so workers racing on one event never lose an update: exactly one claims it, the others
- * see the claim and move on. A connection deleted since its event is skipped.
+ * see the claim and move on. A connection deleted since its event is skipped. While it works, the
+ * worker keeps the connection's deadline ahead with heartbeats; a worker that dies stops sending
+ * them, and the service fails the connection when its deadline passes instead of letting it say
+ * `connecting` forever.
  *
  * Run it beside `npm start` (docs/cli.md); it follows the file from its end, `--from-start` replays it:
  *
  *   RC_PROJECT=acme RC_ENV=dev RC_TOKEN=$(npm run -s token -- --project acme --env dev) \
- *     node --import tsx examples/provisioning-worker.ts [--from-start] [--name w1] [--events-file F]
+ *     node --import tsx examples/provisioning-worker.ts [--from-start] [--name w1] [--events-file F] \
+ *       [--work-seconds 1] [--heartbeat-seconds 60]
  */
 import { open, stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
@@ -30,6 +34,8 @@ export interface WorkerOptions {
   readonly fromStart?: boolean;
   /** One line per connection handled or skipped. */
   readonly log?: (line: string) => void;
+  /** The deadline the claim sets and each heartbeat moves on, a third of it apart. @default 60 */
+  readonly heartbeatSeconds?: number;
 }
 
 interface Envelope {
@@ -57,22 +63,44 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   }
 }
 
-async function provision({ client, name, work, log = () => undefined }: WorkerOptions, connection: Connection) {
+async function provision(options: WorkerOptions, connection: Connection) {
+  const { client, name, work, log = () => undefined, heartbeatSeconds = 60 } = options;
   let mine = false;
   const claimed = await client.connections.modify(connection.id, (c) => {
     mine = c.status === 'pending'; // called again after a 412: the last call is the one that wrote
-    return mine ? { status: 'connecting', details: { worker: name } } : undefined;
+    return mine ? { status: 'connecting', details: { worker: name }, deadlineSeconds: heartbeatSeconds } : undefined;
   });
   if (!mine) return; // another worker has it, or it moved on
   log(`claimed ${describe(claimed)}`);
-  const outcome = await work(claimed).then(
-    () => ({ status: 'connected' as const, statusReason: `provisioned by ${name}` }),
-    (error: Error) => ({ status: 'failed' as const, statusReason: error.message }),
-  );
+  const beats = heartbeats(client, claimed.id, heartbeatSeconds, log);
+  const outcome = await work(claimed)
+    .then(
+      () => ({ status: 'connected' as const, statusReason: `provisioned by ${name}` }),
+      (error: Error) => ({ status: 'failed' as const, statusReason: error.message }),
+    )
+    .finally(() => beats.stop());
   const reported = await client.connections.modify(connection.id, (c) =>
     c.status === 'connecting' && c.details.worker === name ? outcome : undefined,
   );
   log(`${reported.status} ${describe(reported)}${reported.statusReason ? `: ${reported.statusReason}` : ''}`);
+}
+
+/**
+ * Moves the deadline `seconds` ahead every third of it, while the work runs. A heartbeat the service
+ * refuses (the connection is no longer connecting: failed by its deadline, or moved by someone else)
+ * ends them: the report that follows finds out what happened.
+ */
+function heartbeats(client: ResourceConnections, id: string, seconds: number, log: (line: string) => void) {
+  const timer = setInterval(
+    () => {
+      client.connections.heartbeat(id, seconds).catch((error: Error) => {
+        log(`heartbeat of ${id} refused: ${error.message}`);
+        clearInterval(timer);
+      });
+    },
+    (seconds * 1000) / 3,
+  );
+  return { stop: () => clearInterval(timer) };
 }
 
 const describe = (c: Connection) =>
@@ -126,12 +154,23 @@ async function main() {
       name: { type: 'string', default: `worker-${process.pid}` },
       'from-start': { type: 'boolean', default: false },
       'work-seconds': { type: 'string', default: '1' },
+      'heartbeat-seconds': { type: 'string', default: '60' },
     },
   });
   const { RC_URL = 'http://localhost:3000', RC_TOKEN, RC_PROJECT, RC_ENV } = process.env;
   const workMs = Number(values['work-seconds']) * 1000;
-  if (!RC_TOKEN || !RC_PROJECT || !RC_ENV || !(workMs >= 0)) {
-    console.error('set RC_TOKEN, RC_PROJECT and RC_ENV (RC_URL if not http://localhost:3000); --work-seconds >= 0');
+  const heartbeatSeconds = Number(values['heartbeat-seconds']);
+  if (
+    !RC_TOKEN ||
+    !RC_PROJECT ||
+    !RC_ENV ||
+    !(workMs >= 0) ||
+    !(Number.isInteger(heartbeatSeconds) && heartbeatSeconds >= 5 && heartbeatSeconds <= 604_800)
+  ) {
+    console.error(
+      'set RC_TOKEN, RC_PROJECT and RC_ENV (RC_URL if not http://localhost:3000); --work-seconds >= 0; ' +
+        '--heartbeat-seconds a whole number from 5 to 604800',
+    );
     process.exit(2);
   }
   const client = new ResourceConnections({
@@ -150,6 +189,7 @@ async function main() {
     name: values.name,
     fromStart: values['from-start'],
     signal: stop.signal,
+    heartbeatSeconds,
     work: async () => {
       await sleep(workMs);
     },

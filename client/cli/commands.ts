@@ -60,12 +60,13 @@ function pair(source: string, target: string): CreateConnection {
   };
 }
 
-const CONNECTION_HEAD = ['ID', 'SOURCE', 'TARGET', 'STATUS', 'VERSION', 'UPDATED', 'REASON'];
+const CONNECTION_HEAD = ['ID', 'SOURCE', 'TARGET', 'STATUS', 'DEADLINE', 'VERSION', 'UPDATED', 'REASON'];
 const connectionRow = (c: Connection) => [
   c.id,
   `${c.sourceResourceType}/${c.sourceResourceId}`,
   `${c.targetResourceType}/${c.targetResourceId}`,
   c.deletedAt ? `${c.status} (deleted)` : c.status,
+  c.statusDeadline,
   c.version,
   c.updatedAt,
   c.statusReason,
@@ -103,6 +104,21 @@ const seconds = (value: string, option: string, min: number, max: number) => {
   return n;
 };
 
+/** The service's bounds of `deadlineSeconds` (contract §5, Deadlines): checked here, so a mistake sends nothing. */
+const deadlineSeconds = (value: string | undefined): { deadlineSeconds?: number } => {
+  if (value === undefined) return {};
+  const n = seconds(value, '--deadline', 5, 604_800);
+  if (!Number.isInteger(n)) throw new UsageError(`--deadline takes whole seconds, not '${value}'`);
+  return { deadlineSeconds: n };
+};
+const DEADLINE_HELP = "fail it unless it moves on within this many seconds (5-604800; default: the service's)";
+
+/** The deadline sweep's actor (contract §5, Deadlines): a failure it recorded is the deadline's. */
+const DEADLINE_ACTOR = 'system:deadline';
+
+/** `--if-match`: a version number, or the entity tag as given. */
+const version = (value: string | undefined) => (value && /^\d+$/.test(value) ? Number(value) : value);
+
 /** Wraps a command's work: its context from the parsed command, its failures as exit codes. */
 export type Act = <A extends unknown[]>(
   fn: (context: Context, ...args: A) => Promise<void>,
@@ -129,12 +145,20 @@ export function defineCommands(program: Command, act: Act): void {
     .description('connect two resources, each written type/id')
     .option('--details <json>', 'details, a JSON object')
     .option('--idempotency-key <key>', 'a key that makes retries of this create safe (default: a new one)')
+    .option('--deadline <seconds>', DEADLINE_HELP)
     .action(
-      act(async (context, source: string, target: string, options: { details?: string; idempotencyKey?: string }) => {
-        const body = pair(source, target);
-        if (options.details !== undefined) body.details = parseJsonObject(options.details, '--details');
-        printConnection(context, await context.client.connections.create(body, options));
-      }),
+      act(
+        async (
+          context,
+          source: string,
+          target: string,
+          options: { details?: string; idempotencyKey?: string; deadline?: string },
+        ) => {
+          const body = { ...pair(source, target), ...deadlineSeconds(options.deadline) };
+          if (options.details !== undefined) body.details = parseJsonObject(options.details, '--details');
+          printConnection(context, await context.client.connections.create(body, options));
+        },
+      ),
     );
 
   program
@@ -177,18 +201,43 @@ export function defineCommands(program: Command, act: Act): void {
     .command('status <id> <status>')
     .description('move a connection to a status')
     .option('--reason <text>', 'why (statusReason)')
+    .option('--deadline <seconds>', `${DEADLINE_HELP}; pending and connecting only`)
     .option('--if-match <version>', 'only if the connection is at this version')
     .action(
-      act(async (context, id: string, status: string, options: { reason?: string; ifMatch?: string }) => {
-        if (!(STATUSES as readonly string[]).includes(status)) {
-          throw new UsageError(`'${status}' is not a status: one of ${STATUSES.join(', ')}`);
-        }
-        const patch = {
-          status: status as Status,
-          ...(options.reason !== undefined && { statusReason: options.reason }),
-        };
-        const ifMatch = options.ifMatch && /^\d+$/.test(options.ifMatch) ? Number(options.ifMatch) : options.ifMatch;
-        printConnection(context, await context.client.connections.update(id, patch, { ifMatch }));
+      act(
+        async (
+          context,
+          id: string,
+          status: string,
+          options: { reason?: string; deadline?: string; ifMatch?: string },
+        ) => {
+          if (!(STATUSES as readonly string[]).includes(status)) {
+            throw new UsageError(`'${status}' is not a status: one of ${STATUSES.join(', ')}`);
+          }
+          const patch = {
+            status: status as Status,
+            ...(options.reason !== undefined && { statusReason: options.reason }),
+            ...deadlineSeconds(options.deadline),
+          };
+          printConnection(
+            context,
+            await context.client.connections.update(id, patch, { ifMatch: version(options.ifMatch) }),
+          );
+        },
+      ),
+    );
+
+  program
+    .command('heartbeat <id> <seconds>')
+    .description("a worker's heartbeat: move the deadline of a pending or connecting connection to now + seconds")
+    .option('--if-match <version>', 'only if the connection is at this version')
+    .action(
+      act(async (context, id: string, value: string, options: { ifMatch?: string }) => {
+        const { deadlineSeconds: due } = deadlineSeconds(value);
+        printConnection(
+          context,
+          await context.client.connections.heartbeat(id, due!, { ifMatch: version(options.ifMatch) }),
+        );
       }),
     );
 
@@ -275,11 +324,15 @@ export function defineCommands(program: Command, act: Act): void {
           const c = await context.client.connections.get(id);
           if (c.status === 'connected' || c.status === 'failed') {
             printConnection(context, c);
-            return context.exit(c.status === 'connected' ? EXIT.ok : EXIT.waitFailed);
+            if (c.status === 'connected') return context.exit(EXIT.ok);
+            const by = c.updatedBy === DEADLINE_ACTOR ? ' (the service failed it: its deadline passed)' : '';
+            context.output.err(printable(`failed: ${c.statusReason ?? 'no reason given'}${by}`));
+            return context.exit(EXIT.waitFailed);
           }
           const left = deadline - Date.now();
           if (left <= 0) {
-            context.output.err(printable(`timed out: ${id} is still ${c.status} after ${options.timeout} s`));
+            const due = c.statusDeadline ? `; its deadline is ${c.statusDeadline}` : '';
+            context.output.err(printable(`timed out: ${id} is still ${c.status} after ${options.timeout} s${due}`));
             return context.exit(EXIT.waitTimedOut);
           }
           await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, left)));

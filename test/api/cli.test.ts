@@ -146,9 +146,9 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
     const created = await cli(['create', 'application/app-1', 'instance/i-1', '--details', '{"port":8080}'], env);
     expect(created.code, created.stderr).toBe(0);
     const [head, row] = lines(created.stdout);
-    expect(head).toMatch(/^ID\s+SOURCE\s+TARGET\s+STATUS\s+VERSION\s+UPDATED\s+REASON$/);
+    expect(head).toMatch(/^ID\s+SOURCE\s+TARGET\s+STATUS\s+DEADLINE\s+VERSION\s+UPDATED\s+REASON$/);
     const id = row!.split(/\s+/)[0]!;
-    expect(row).toMatch(new RegExp(`^${id}\\s+application/app-1\\s+instance/i-1\\s+pending\\s+1\\s+`));
+    expect(row).toMatch(new RegExp(`^${id}\\s+application/app-1\\s+instance/i-1\\s+pending\\s+\\S+Z\\s+1\\s+`));
     // Columns line up: every cell of the row starts where its header does.
     expect(row!.indexOf('application/app-1')).toBe(head!.indexOf('SOURCE'));
 
@@ -157,7 +157,7 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
 
     const moved = await cli(['status', id, 'connecting', '--reason', 'provisioning', '--if-match', '1'], env);
     expect(moved.code, moved.stderr).toBe(0);
-    expect(moved.stdout).toMatch(/connecting\s+2\s+\S+\s+provisioning/);
+    expect(moved.stdout).toMatch(/connecting\s+\S+Z\s+2\s+\S+\s+provisioning/);
 
     const patched = await cli(['details', id, '{"port":null,"tls":true}', '--json'], env);
     expect(JSON.parse(patched.stdout).details).toEqual({ tls: true });
@@ -280,6 +280,31 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
     await cli(['status', b, 'failed', '--reason', 'no capacity'], env);
     const failed = await cli(['wait', b], env);
     expect([failed.code, failed.stdout]).toEqual([7, expect.stringMatching(/failed\s+2\s+\S+\s+no capacity/)]);
+  });
+
+  it('sets and moves deadlines, shows them, and says when wait ends because one passed', async () => {
+    const env = { RC_ENV: freshEnvironment() };
+    const refused = await cli(['create', 'application/app-a', 'instance/i-1', '--deadline', '4'], env);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringMatching(/--deadline takes seconds from 5/)]);
+
+    const created = JSON.parse(
+      (await cli(['create', 'application/app-a', 'instance/i-1', '--deadline', '5', '--json'], env)).stdout,
+    );
+    const shown = await cli(['get', created.id], env);
+    expect(shown.stdout).toMatch(/DEADLINE/);
+    expect(shown.stdout).toContain(created.statusDeadline);
+    const moved = JSON.parse((await cli(['heartbeat', created.id, '3600', '--json'], env)).stdout);
+    expect([moved.version, Date.parse(moved.statusDeadline) > Date.now() + 3000_000]).toEqual([2, true]);
+    const connecting = await cli(['status', created.id, 'connecting', '--deadline', '5', '--json'], env);
+    expect(JSON.parse(connecting.stdout).status).toBe('connecting');
+
+    // The local server's sweep fails it within seconds of its deadline.
+    const [failed, took] = await timed(cli(['wait', created.id, '--timeout', '30', '--interval', '0.5'], env));
+    expect(failed.code).toBe(7);
+    expect(failed.stderr).toMatch(
+      /failed: deadline passed: connecting since \S+ \(the service failed it: its deadline passed\)/,
+    );
+    expect(took).toBeLessThan(20_000);
   });
 
   it('sleeps to the deadline and reads once more there before it times out', async () => {

@@ -91,6 +91,38 @@ describe.runIf(eventsFile !== undefined)('the example provisioning worker', () =
     }
   });
 
+  it('keeps a long job alive with heartbeats: the deadline never passes while it works', async () => {
+    const client = new ResourceConnections({ baseUrl, project, environment: freshEnvironment(), token: () => token() });
+    const stop = new AbortController();
+    // A 5 s deadline against 9 s of work: only the heartbeats (every 5/3 s) keep the local sweep,
+    // which runs every 2 s, from failing it.
+    const worker = runWorker({
+      client,
+      eventsFile: eventsFile!,
+      name: 'slow',
+      signal: stop.signal,
+      heartbeatSeconds: 5,
+      work: async () => void (await pause(9_000)),
+    });
+    const created = await client.connections.create(link('app-slow'));
+    const done = await until(
+      'the slow job to end',
+      async () => {
+        const c = await client.connections.get(created.id);
+        return c.status === 'connected' || c.status === 'failed' ? c : undefined;
+      },
+      30_000,
+    );
+    stop.abort();
+    await worker;
+
+    expect(done).toMatchObject({ status: 'connected', statusReason: 'provisioned by slow', statusDeadline: null });
+    const history = await client.connections.history(created.id).toArray();
+    const beats = history.filter((h) => h.changes.statusDeadline && !h.changes.status);
+    expect(beats.length).toBeGreaterThanOrEqual(3);
+    expect(history.some((h) => h.actor === 'system:deadline')).toBe(false);
+  }, 45_000);
+
   it('follows the file from its end: what happened before it started is not replayed', async () => {
     const client = new ResourceConnections({ baseUrl, project, environment: freshEnvironment(), token: () => token() });
     const before = await client.connections.create(link('app-before'));
