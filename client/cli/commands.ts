@@ -105,10 +105,10 @@ const seconds = (value: string, option: string, min: number, max: number) => {
 };
 
 /** The service's bounds of `deadlineSeconds` (contract §5, Deadlines): checked here, so a mistake sends nothing. */
-const deadlineSeconds = (value: string | undefined): { deadlineSeconds?: number } => {
+const deadlineSeconds = (value: string | undefined, name = '--deadline'): { deadlineSeconds?: number } => {
   if (value === undefined) return {};
-  const n = seconds(value, '--deadline', 5, 604_800);
-  if (!Number.isInteger(n)) throw new UsageError(`--deadline takes whole seconds, not '${value}'`);
+  const n = seconds(value, name, 5, 604_800);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} takes whole seconds, not '${value}'`);
   return { deadlineSeconds: n };
 };
 const DEADLINE_HELP = "fail it unless it moves on within this many seconds (5-604800; default: the service's)";
@@ -233,7 +233,7 @@ export function defineCommands(program: Command, act: Act): void {
     .option('--if-match <version>', 'only if the connection is at this version')
     .action(
       act(async (context, id: string, value: string, options: { ifMatch?: string }) => {
-        const { deadlineSeconds: due } = deadlineSeconds(value);
+        const { deadlineSeconds: due } = deadlineSeconds(value, 'heartbeat');
         printConnection(
           context,
           await context.client.connections.heartbeat(id, due!, { ifMatch: version(options.ifMatch) }),
@@ -325,7 +325,7 @@ export function defineCommands(program: Command, act: Act): void {
           if (c.status === 'connected' || c.status === 'failed') {
             printConnection(context, c);
             if (c.status === 'connected') return context.exit(EXIT.ok);
-            const by = c.updatedBy === DEADLINE_ACTOR ? ' (the service failed it: its deadline passed)' : '';
+            const by = c.updatedBy === DEADLINE_ACTOR ? " (by the service's deadline sweep)" : '';
             context.output.err(printable(`failed: ${c.statusReason ?? 'no reason given'}${by}`));
             return context.exit(EXIT.waitFailed);
           }
