@@ -202,6 +202,10 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s bundle', (i
 });
 
 it('bundles a publisher that loads and answers an empty stream batch', () => {
-  const answer = invoke(bundleOf('Events/Publisher'), { Records: [] }, { EVENT_BUS_NAME: 'no-such-bus' });
+  const answer = invoke(
+    bundleOf('Events/Publisher'),
+    { Records: [] },
+    { EVENT_BUS_NAME: 'no-such-bus', TABLE_NAME: 'no-such-table' },
+  );
   expect(answer).toEqual({ batchItemFailures: [] });
 });

@@ -260,9 +260,10 @@ describe('a run that meets errors', () => {
 
     const result = await failingWrites(throttled, 1000, () => sweep({ now: later(60) }));
 
-    // The first batch (25 at a time) met the throttling; no second batch was started.
+    // The first batch (25 at a time) met the throttling; no second batch was started. Each write
+    // gave up within its budget (3 tries), as any throttled write does: 503 for a caller.
     expect(result).toMatchObject({ failed: 0, errors: 25, backlog: 30 });
-    expect((result.firstError as Error).name).toBe('ThrottlingException');
+    expect((result.firstError as Error).name).toBe('ServiceUnavailableError');
     expect(await sweep({ now: later(60) })).toMatchObject({ failed: 30, errors: 0, backlog: 0 });
   });
 

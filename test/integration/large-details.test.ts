@@ -132,7 +132,11 @@ describe('details over the inline size', () => {
     expect(statusChanged?.detailType).toBe('Connection Status Changed');
     expect(statusChanged?.detail.previousStatus).toBe('pending');
     expect(statusChanged?.detail.connection.details).toEqual(large('e'));
-    expect(statusChanged?.detail.changes).toEqual({ status: { from: 'pending', to: 'connecting' } });
+    expect(statusChanged?.detail.changes).toEqual({
+      status: { from: 'pending', to: 'connecting' },
+      // Entering connecting sets its own deadline.
+      statusDeadline: { from: before.statusDeadline, to: afterStatus.statusDeadline },
+    });
     expect(updated?.detailType).toBe('Connection Updated');
     expect(updated?.detail.changes).toEqual({ details: { from: large('e'), to: large('f') } });
   });
