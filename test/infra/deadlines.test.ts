@@ -3,6 +3,7 @@
  * is not retried (the next one resumes), the backlog is alarmed, and the functions that enter
  * pending or connecting get the per-status default deadlines of the stack's settings.
  */
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_SWEEP, ROUTES, writes } from '../../functions/routes.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
@@ -14,9 +15,7 @@ beforeAll(() => {
   sweepId = synth.logicalId(synth.stack.deadlines.function);
 }, SYNTH_TIMEOUT);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON
-const resource = (s: Synthesized, id: string): { Type: string; Properties: Record<string, any> } =>
-  s.template.toJSON().Resources[id];
+const LAMBDA = 'AWS::Lambda::Function';
 
 describe('the schedule', () => {
   it('runs the sweep function every minute from an EventBridge rule', () => {
@@ -54,43 +53,42 @@ describe('the schedule', () => {
 
 describe('the sweep function', () => {
   it('runs the sweep handler on arm64 within its timeout, with the table and nothing to configure deadlines', () => {
-    const { Properties } = resource(synth, sweepId);
-    expect(Properties).toMatchObject({
+    const sweep = synth.stack.deadlines.function;
+    synth.of(sweep).hasResourceProperties(LAMBDA, {
       Architectures: ['arm64'],
       Timeout: DEADLINE_SWEEP.timeoutSeconds,
       Handler: 'index.handler',
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: synth.logicalId(synth.stack.table.table) },
+          PENDING_DEADLINE_SECONDS: Match.absent(),
+        },
+      },
+      LoggingConfig: { LogGroup: { Ref: synth.logicalId(sweep.logGroup) } },
     });
-    expect(Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: synth.logicalId(synth.stack.table.table) });
-    expect(Properties.Environment.Variables).not.toHaveProperty('PENDING_DEADLINE_SECONDS');
-    const logGroup = resource(synth, Properties.LoggingConfig.LogGroup.Ref);
-    expect(logGroup.Properties.RetentionInDays).toBe(30);
+    synth.of(sweep.logGroup).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 });
 
 describe('the default deadlines', () => {
-  const variables = (s: Synthesized, routeId: string) =>
-    resource(s, s.logicalId(s.stack.functions.get(routeId)!)).Properties.Environment.Variables as Record<
-      string,
-      unknown
-    >;
+  const defaults = (s: Synthesized, routeId: string, variables: Record<string, unknown>) =>
+    s.of(s.stack.functions.get(routeId)!).hasResourceProperties(LAMBDA, { Environment: { Variables: variables } });
 
   it('reach every function that writes, as 3,600 s pending and 900 s connecting unless set', () => {
     for (const route of ROUTES) {
-      const env = variables(synth, route.id);
-      if (writes(route.data)) {
-        expect(env, route.id).toMatchObject({ PENDING_DEADLINE_SECONDS: '3600', CONNECTING_DEADLINE_SECONDS: '900' });
-      } else {
-        expect(env, route.id).not.toHaveProperty('PENDING_DEADLINE_SECONDS');
-      }
+      defaults(
+        synth,
+        route.id,
+        writes(route.data)
+          ? { PENDING_DEADLINE_SECONDS: '3600', CONNECTING_DEADLINE_SECONDS: '900' }
+          : { PENDING_DEADLINE_SECONDS: Match.absent(), CONNECTING_DEADLINE_SECONDS: Match.absent() },
+      );
     }
   });
 
   it('come from -c pendingDeadlineSeconds and -c connectingDeadlineSeconds', () => {
     const tuned = synthesize({ context: { pendingDeadlineSeconds: '600', connectingDeadlineSeconds: 120 } });
-    expect(variables(tuned, 'updateConnection')).toMatchObject({
-      PENDING_DEADLINE_SECONDS: '600',
-      CONNECTING_DEADLINE_SECONDS: '120',
-    });
+    defaults(tuned, 'updateConnection', { PENDING_DEADLINE_SECONDS: '600', CONNECTING_DEADLINE_SECONDS: '120' });
   });
 });
 

@@ -2,6 +2,7 @@
  * The functions: one per route of the route table, all made by the house construct (runtime,
  * architecture, timeout, log group) with the environment their handler reads.
  */
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, touchesTable, type Route } from '../../functions/routes.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
@@ -11,63 +12,74 @@ beforeAll(() => {
   synth = synthesize();
 }, SYNTH_TIMEOUT);
 
-const fnOf = (route: Route) => {
-  const id = synth.logicalId(synth.stack.functions.get(route.id)!);
-  return { id, properties: synth.template.toJSON().Resources[id].Properties as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- template JSON
-};
+const LAMBDA = 'AWS::Lambda::Function';
+/** The template of the route's function alone. */
+const fnOf = (route: Route, of = synth) => of.of(of.stack.functions.get(route.id)!);
 
 describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', (_id, route) => {
   it('runs Node.js 22 or newer on arm64, with a timeout under API Gateway’s 30 s', () => {
-    const { properties } = fnOf(route);
-    expect(properties.Runtime).toMatch(/^nodejs(\d+)\.x$/);
-    expect(Number(/^nodejs(\d+)/.exec(properties.Runtime)![1])).toBeGreaterThanOrEqual(22);
-    expect(properties.Architectures).toEqual(['arm64']);
-    expect(properties.Timeout).toBeLessThan(30);
-    expect(properties.MemorySize).toBe(1024);
-    expect(properties.Handler).toBe('index.handler');
+    fnOf(route).hasResourceProperties(LAMBDA, {
+      Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'),
+      Architectures: ['arm64'],
+      MemorySize: 1024,
+      Handler: 'index.handler',
+    });
+    const timeout = (route as Route).timeoutSeconds ?? 10;
+    expect(timeout).toBeLessThan(30);
+    fnOf(route).hasResourceProperties(LAMBDA, { Timeout: timeout });
   });
 
   it('logs to its own log group, which has a retention period', () => {
-    const { properties } = fnOf(route);
-    const logGroupId = (properties.LoggingConfig.LogGroup as { Ref: string }).Ref;
-    const logGroup = synth.template.toJSON().Resources[logGroupId];
-    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
-    expect(logGroup.Properties.RetentionInDays).toBe(30);
+    const fn = synth.stack.functions.get(route.id)!;
+    fnOf(route).hasResourceProperties(LAMBDA, { LoggingConfig: { LogGroup: { Ref: synth.logicalId(fn.logGroup) } } });
+    synth.of(fn.logGroup).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
   it('reports as the service in logs and metrics', () => {
-    expect(fnOf(route).properties.Environment.Variables).toMatchObject({
-      POWERTOOLS_SERVICE_NAME: 'resource-connections',
-      POWERTOOLS_METRICS_NAMESPACE: 'ResourceConnections',
+    fnOf(route).hasResourceProperties(LAMBDA, {
+      Environment: {
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: 'resource-connections',
+          POWERTOOLS_METRICS_NAMESPACE: 'ResourceConnections',
+        },
+      },
     });
   });
 
   if (!touchesTable(route.data)) {
     it('gets no table and no paging key: it never reads data', () => {
-      const variables = fnOf(route).properties.Environment.Variables;
-      expect(variables).not.toHaveProperty('TABLE_NAME');
-      expect(variables).not.toHaveProperty('PAGE_TOKEN_SECRET');
+      fnOf(route).hasResourceProperties(LAMBDA, {
+        Environment: { Variables: { TABLE_NAME: Match.absent(), PAGE_TOKEN_SECRET: Match.absent() } },
+      });
     });
   } else {
     it('gets the table name and the paging key as a Secrets Manager dynamic reference, not a literal', () => {
-      const variables = fnOf(route).properties.Environment.Variables;
-      expect(variables.TABLE_NAME).toEqual({ Ref: synth.logicalId(synth.stack.table.table) });
       const secretId = synth.logicalId(synth.stack.node.findChild('PageTokenSecret').node.findChild('Secret'));
-      expect(variables.PAGE_TOKEN_SECRET).toEqual({
-        'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+      fnOf(route).hasResourceProperties(LAMBDA, {
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: synth.logicalId(synth.stack.table.table) },
+            PAGE_TOKEN_SECRET: {
+              'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+            },
+          },
+        },
       });
     });
   }
 });
 
 it('caps the graph function, whose neighbourhoods send the most Queries, and no other route function', () => {
-  const capped = ROUTES.filter((route) => fnOf(route).properties.ReservedConcurrentExecutions !== undefined);
+  const capped = ROUTES.filter(
+    (route) =>
+      Object.keys(fnOf(route).findResources(LAMBDA, { Properties: { ReservedConcurrentExecutions: Match.anyValue() } }))
+        .length > 0,
+  );
   expect(capped.map((route) => route.id)).toEqual(['getGraph']);
-  expect(fnOf(capped[0]!).properties.ReservedConcurrentExecutions).toBe(10);
+  fnOf(capped[0]!).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 10 });
 
   const tuned = synthesize({ context: { graphConcurrency: '4' } });
-  const graphId = tuned.logicalId(tuned.stack.functions.get('getGraph')!);
-  expect(tuned.template.toJSON().Resources[graphId].Properties.ReservedConcurrentExecutions).toBe(4);
+  fnOf(capped[0]!, tuned).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 4 });
 });
 
 it('generates the paging key in Secrets Manager', () => {
@@ -78,12 +90,11 @@ it('generates the paging key in Secrets Manager', () => {
 
 it('points the functions at another DynamoDB only when asked (LocalStack)', () => {
   const data = ROUTES.find((route) => touchesTable(route.data))!;
-  expect(fnOf(data).properties.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
+  fnOf(data).hasResourceProperties(LAMBDA, { Environment: { Variables: { DYNAMODB_ENDPOINT: Match.absent() } } });
   const local = synthesize({ context: { dynamoDbEndpoint: 'http://localhost.localstack.cloud:4566' } });
-  const id = local.logicalId(local.stack.functions.get(data.id)!);
-  expect(local.template.toJSON().Resources[id].Properties.Environment.Variables.DYNAMODB_ENDPOINT).toBe(
-    'http://localhost.localstack.cloud:4566',
-  );
+  fnOf(data, local).hasResourceProperties(LAMBDA, {
+    Environment: { Variables: { DYNAMODB_ENDPOINT: 'http://localhost.localstack.cloud:4566' } },
+  });
 });
 
 it('adds a function, a route and its grants for a route added to the route table', () => {

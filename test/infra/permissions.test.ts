@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { DEADLINE_SWEEP, ROUTES, type DataAccess } from '../../functions/routes.ts';
@@ -44,9 +45,10 @@ const sweepFunction = (): IFunction => synth.stack.deadlines.function;
 /** Every statement of every policy attached to the function's role. */
 function statementsOf(fn: IFunction): Statement[] {
   const roleId = synth.logicalId(fn.role!);
-  const role = synth.template.toJSON().Resources[roleId];
-  expect(role.Properties.ManagedPolicyArns, 'no managed policy').toBeUndefined();
-  expect(role.Properties.Policies, 'no inline role policy').toBeUndefined();
+  synth.of(fn.role!).hasResourceProperties('AWS::IAM::Role', {
+    ManagedPolicyArns: Match.absent(),
+    Policies: Match.absent(),
+  });
   return Object.values(synth.template.findResources('AWS::IAM::Policy'))
     .filter((policy) =>
       list(policy.Properties.Roles).some((r: unknown) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })),

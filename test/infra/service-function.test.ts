@@ -5,6 +5,7 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SYNTH_TIMEOUT } from './support/synth.ts';
 import { beforeAll, expect, it } from 'vitest';
 import { ServiceFunction } from '../../lib/service-function.ts';
 
@@ -17,7 +18,7 @@ beforeAll(() => {
   stack = new Stack(app, 'Bare');
   fn = new ServiceFunction(stack, 'Health', { handlerModule: 'health', description: 'GET /health' });
   template = Template.fromStack(stack);
-});
+}, SYNTH_TIMEOUT);
 
 const ref = (construct: { node: { defaultChild?: unknown } }) => ({
   Ref: stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string,

@@ -1,72 +1,96 @@
 /**
- * The table as deployed: built from the one table definition, on demand, recoverable, protected
- * from deletion, kept when the stack goes, with the change stream and TTL the service relies on.
+ * The table construct on its own, in a bare stack: built from the one table definition, on demand,
+ * recoverable, protected from deletion, kept when the stack goes, with the change stream and TTL the
+ * service relies on, and index entries that hold the list row (never `details`) or, for the
+ * deadline index, the keys alone.
  */
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SYNTH_TIMEOUT } from './support/synth.ts';
 import { beforeAll, expect, it } from 'vitest';
 import { TABLE, type IndexDefinition } from '#store/table-definition.ts';
-import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
+import { ConnectionsTable } from '../../lib/connections-table.ts';
 
-let synth: Synthesized;
-let table: { Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any -- template JSON
+let stack: Stack;
+let construct: ConnectionsTable;
+let template: Template;
 beforeAll(() => {
-  synth = synthesize();
-  table = synth.template.toJSON().Resources[synth.logicalId(synth.stack.table.table)];
+  stack = new Stack(new App(), 'Bare');
+  construct = new ConnectionsTable(stack, 'Connections');
+  template = Template.fromStack(stack);
 }, SYNTH_TIMEOUT);
 
+const TYPE = 'AWS::DynamoDB::Table';
 const keySchema = (partitionKey: string, sortKey: string) => [
   { AttributeName: partitionKey, KeyType: 'HASH' },
   { AttributeName: sortKey, KeyType: 'RANGE' },
 ];
+const indexes = Object.values(TABLE.indexes) as IndexDefinition[];
 
-it('has the keys of the table definition, all strings', () => {
-  expect(table.Properties.KeySchema).toEqual(keySchema(TABLE.partitionKey, TABLE.sortKey));
-  const types = Object.fromEntries(
-    (table.Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[]).map((a) => [
-      a.AttributeName,
-      a.AttributeType,
-    ]),
-  );
-  for (const type of Object.values(types)) expect(type).toBe('S');
-  expect(Object.keys(types)).toContain(TABLE.partitionKey);
+it('is one table, with the keys of the table definition, every key attribute a string', () => {
+  template.resourceCountIs(TYPE, 1);
+  template.hasResourceProperties(TYPE, {
+    KeySchema: keySchema(TABLE.partitionKey, TABLE.sortKey),
+    AttributeDefinitions: Match.arrayWith([{ AttributeName: TABLE.partitionKey, AttributeType: 'S' }]),
+  });
+  const definitions = template.findResources(TYPE)[stack.getLogicalId(construct.table.node.defaultChild as never)]!
+    .Properties.AttributeDefinitions as { AttributeType: string }[];
+  expect(new Set(definitions.map((d) => d.AttributeType))).toEqual(new Set(['S']));
 });
 
 it('has exactly the indexes of the table definition: each the row attributes without details, the deadline index its keys', () => {
-  const expected = (Object.values(TABLE.indexes) as IndexDefinition[]).map((index) => ({
-    IndexName: index.indexName,
-    KeySchema: keySchema(index.partitionKey, index.sortKey),
-    Projection:
-      index.projection === 'KEYS_ONLY'
-        ? { ProjectionType: 'KEYS_ONLY' }
-        : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projection] },
-  }));
-  expect(table.Properties.GlobalSecondaryIndexes).toEqual(expected);
+  template.hasResourceProperties(TYPE, {
+    GlobalSecondaryIndexes: indexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: keySchema(index.partitionKey, index.sortKey),
+      Projection:
+        index.projection === 'KEYS_ONLY'
+          ? { ProjectionType: 'KEYS_ONLY' }
+          : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.projection] },
+    })),
+  });
   expect(TABLE.projection).not.toContain('details');
   // DynamoDB allows 100 projected attributes over all of a table's indexes.
-  const including = Object.values(TABLE.indexes as Record<string, IndexDefinition>).filter((i) => !i.projection);
-  expect(including.length * TABLE.projection.length).toBeLessThanOrEqual(100);
+  expect(indexes.filter((index) => !index.projection).length * TABLE.projection.length).toBeLessThanOrEqual(100);
 });
 
 it('keeps the deadline index to keys alone: a status change writes a few hundred bytes there', () => {
-  const byDeadline = (table.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]).find(
-    (index) => index.IndexName === 'byDeadline',
-  );
-  expect(byDeadline?.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
+  template.hasResourceProperties(TYPE, {
+    GlobalSecondaryIndexes: Match.arrayWith([
+      Match.objectLike({ IndexName: 'byDeadline', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+    ]),
+  });
 });
 
 it('is on demand, with point-in-time recovery and deletion protection', () => {
-  expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-  expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-  expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+  template.hasResourceProperties(TYPE, {
+    BillingMode: 'PAY_PER_REQUEST',
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    DeletionProtectionEnabled: true,
+  });
 });
 
 it('is retained when the stack is deleted or the table replaced, and has no fixed name', () => {
-  expect(table.DeletionPolicy).toBe('Retain');
-  expect(table.UpdateReplacePolicy).toBe('Retain');
-  expect(table.Properties.TableName).toBeUndefined();
+  template.hasResource(TYPE, {
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: Match.objectLike({ TableName: Match.absent() }),
+  });
 });
 
 it('streams new and old images, and expires items by expiresAt', () => {
-  expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: TABLE.stream });
   expect(TABLE.stream).toBe('NEW_AND_OLD_IMAGES');
-  expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  template.hasResourceProperties(TYPE, {
+    StreamSpecification: { StreamViewType: TABLE.stream },
+    TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+  });
+});
+
+it('names an index ARN per index for Query grants, never index/*', () => {
+  expect(stack.resolve(construct.indexArn('bySource'))).toEqual({
+    'Fn::Join': [
+      '',
+      [{ 'Fn::GetAtt': [stack.getLogicalId(construct.table.node.defaultChild as never), 'Arn'] }, '/index/bySource'],
+    ],
+  });
 });

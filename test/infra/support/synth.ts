@@ -37,6 +37,11 @@ export interface Synthesized {
   readonly template: Template;
   /** The template's logical id of a construct's CloudFormation resource. */
   logicalId(construct: { node: { defaultChild?: unknown } } | object): string;
+  /**
+   * The template of one construct's resource alone, for `hasResourceProperties` about that resource
+   * (where the whole template holds many of its type, a function say).
+   */
+  of(construct: { node: { defaultChild?: unknown } } | object): Template;
 }
 
 export function synthesize(options: SynthOptions = {}): Synthesized {
@@ -59,14 +64,20 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
   const template = Template.fromStack(stack);
   // The template is in memory now; the cloud assembly on disk is not needed again.
   rmSync(outdir, { recursive: true, force: true });
+  const logicalId = (construct: { node: { defaultChild?: unknown } } | object): string => {
+    const node = (construct as { node: { defaultChild?: unknown } }).node;
+    const resource = (node.defaultChild ?? construct) as Parameters<Stack['getLogicalId']>[0];
+    return stack.resolve(stack.getLogicalId(resource)) as string;
+  };
   return {
     app,
     stack,
     template,
-    logicalId: (construct) => {
-      const node = (construct as { node: { defaultChild?: unknown } }).node;
-      const resource = (node.defaultChild ?? construct) as Parameters<Stack['getLogicalId']>[0];
-      return stack.resolve(stack.getLogicalId(resource)) as string;
+    logicalId,
+    of: (construct) => {
+      const id = logicalId(construct);
+      const resources = (template.toJSON() as { Resources: Record<string, unknown> }).Resources;
+      return Template.fromJSON({ Resources: { [id]: resources[id] } });
     },
   };
 }
