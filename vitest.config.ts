@@ -5,6 +5,11 @@ import { defineConfig } from 'vitest/config';
  * run, a table per file), api (real HTTP against the local server, or API_URL), deployed (the bundles of `cdk synth`
  * run as Lambda runs them), browser (the topology page in headless Chromium) and infra (the
  * synthesized template).
+ *
+ * They run in three waves (`sequence.groupOrder`): the CPU-only suites, then integration alone,
+ * then the suites behind a server. All at once, on a two-core CI machine, DynamoDB Local starved
+ * and requests passed the functions' 2 s DynamoDB timeout: tests then failed on the machine, not
+ * on the code.
  */
 // These machines run Node 20; the SDK's notice about its future Node 22 floor is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -17,6 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts'],
           setupFiles: ['test/support/env.ts'],
         },
@@ -24,6 +30,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
           setupFiles: ['test/support/env.ts', 'test/support/own-table.ts'],
@@ -34,6 +41,7 @@ export default defineConfig({
       {
         test: {
           name: 'api',
+          sequence: { groupOrder: 2 },
           include: ['test/api/**/*.test.ts'],
           globalSetup: ['test/support/api-global-setup.ts'],
           testTimeout: 30_000,
@@ -44,6 +52,7 @@ export default defineConfig({
         test: {
           // The bundles of one `cdk synth` per run, each in its own process, as Lambda runs them.
           name: 'deployed',
+          sequence: { groupOrder: 2 },
           include: ['test/deployed/**/*.test.ts'],
           globalSetup: ['test/deployed/support/global-setup.ts'],
           setupFiles: ['test/deployed/support/env.ts'],
@@ -55,6 +64,7 @@ export default defineConfig({
         test: {
           // The topology page in headless Chromium, against its own local server.
           name: 'browser',
+          sequence: { groupOrder: 2 },
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/support/api-global-setup.ts'],
           testTimeout: 60_000,
@@ -64,6 +74,7 @@ export default defineConfig({
       {
         test: {
           name: 'infra',
+          sequence: { groupOrder: 0 },
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 120_000,
         },
