@@ -262,6 +262,7 @@ export interface components {
                 version: number;
                 /** Format: date-time */
                 updatedAt: string;
+                statusDeadline: string | null;
                 /** Format: date-time */
                 deletedAt?: string;
             }[];

@@ -51,6 +51,8 @@ export const graphEdge = z.object({
   status,
   version: z.number().check(z.int(), z.minimum(1)),
   updatedAt: timestamp,
+  /** The connection's `statusDeadline`: when a pending or connecting connection fails; null otherwise. */
+  statusDeadline: z.nullable(timestamp),
   /** Only on soft-deleted connections, which only `includeDeleted=true` pages hold. */
   deletedAt: z.optional(timestamp),
 });

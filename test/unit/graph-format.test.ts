@@ -18,6 +18,7 @@ const edge = (id: string, source: string, target: string, status: GraphEdge['sta
   status,
   version: 1,
   updatedAt: '2026-12-02T00:00:00.000Z',
+  statusDeadline: null,
   ...(deleted && { deletedAt: '2026-12-02T00:00:01.000Z' }),
 });
 

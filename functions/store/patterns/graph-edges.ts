@@ -16,6 +16,7 @@ export const EDGE_ATTRIBUTES = [
   'status',
   'version',
   'updatedAt',
+  'statusDeadline',
   'deletedAt',
 ] as const;
 
@@ -29,6 +30,8 @@ export function toEdge(item: Record<string, unknown>): GraphEdge {
     status: item.status as Status,
     version: Number(item.version),
     updatedAt: String(item.updatedAt),
+    // Stored before deadlines existed, or deleted: none (as on the connection itself).
+    statusDeadline: typeof item.statusDeadline === 'string' ? item.statusDeadline : null,
   };
   return item.deletedAt === undefined ? edge : { ...edge, deletedAt: String(item.deletedAt) };
 }
