@@ -44,14 +44,23 @@ export function topologySeed(count: number): SeedLink[] {
  * would take too long.
  */
 export function graphPage(links: readonly SeedLink[], offset: number, limit: number) {
-  const edges = links.slice(offset, offset + limit).map((link, i) => ({
-    id: `C${String(offset + i).padStart(25, '0')}`,
-    source: link.source,
-    target: link.target,
-    status: link.statuses.at(-1) ?? 'pending',
-    version: 1 + link.statuses.length,
-    updatedAt: '2026-12-01T12:00:00.000Z',
-  }));
+  // Waiting ones wait as long as the service's defaults allow them from now: none is near its deadline.
+  const deadlines: Record<string, string> = {
+    pending: new Date(Date.now() + 3600_000).toISOString(),
+    connecting: new Date(Date.now() + 900_000).toISOString(),
+  };
+  const edges = links.slice(offset, offset + limit).map((link, i) => {
+    const status = link.statuses.at(-1) ?? 'pending';
+    return {
+      id: `C${String(offset + i).padStart(25, '0')}`,
+      source: link.source,
+      target: link.target,
+      status,
+      version: 1 + link.statuses.length,
+      updatedAt: '2026-12-01T12:00:00.000Z',
+      statusDeadline: deadlines[status] ?? null,
+    };
+  });
   const keys = [...new Set(edges.flatMap((edge) => [edge.source, edge.target]))];
   const nodes = keys.map((key) => {
     const slash = key.indexOf('/');

@@ -283,6 +283,45 @@ describe('the topology page', () => {
     await expect.poll(() => page.locator('#status-filters input[value="disconnected"]').isChecked()).toBe(true);
   });
 
+  it('keeps a waiting connection near its deadline under "problems only", and shows how far off each deadline is', async () => {
+    const waiting = freshEnvironment();
+    const create = async (source: string, body: Record<string, unknown> = {}) => {
+      const [sourceResourceType, sourceResourceId] = source.split('/');
+      const created = await call('POST', connectionsPath(waiting), {
+        json: {
+          sourceResourceType,
+          sourceResourceId,
+          targetResourceType: 'instance',
+          targetResourceId: 'i-1',
+          ...body,
+        },
+      });
+      expect(created.status, created.text).toBe(201);
+      return created.body.id as string;
+    };
+    // Within a minute of its deadline from the start (and failed by the sweep if the test is slow:
+    // a problem either way); the pending default is an hour off, so that one is not.
+    const late = await create('application/app-late', { deadlineSeconds: 50 });
+    const calm = await create('application/app-calm');
+    const working = await create('terminal/ssh-ops');
+    const moved = await call('PATCH', `${connectionsPath(waiting)}/${working}`, { json: { status: 'connecting' } });
+    expect(moved.status, moved.text).toBe(200);
+
+    const { page } = await open(`project=${project}&env=${waiting}&view=table&token=${bearer}`);
+    const rows = page.locator('[data-testid="graph-table"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(3);
+    const deadlineOf = (id: string) => page.locator(`tr[data-edge-id="${id}"] td:nth-child(4)`).textContent();
+    // Read a few seconds (or, on a slow machine, a minute) after the moves that set them.
+    await expect(deadlineOf(calm)).resolves.toMatch(/^in (1 h|5\d min)$/);
+    await expect(deadlineOf(working)).resolves.toMatch(/^in 1[45] min$/);
+
+    await page.locator('#problems-only').check();
+    await expect.poll(() => rows.count()).toBe(2);
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-edge-id')));
+    expect(ids.sort()).toEqual([late, working].sort());
+    expect(page.url()).toContain('problems=1');
+  });
+
   it('lists one table row per edge, sortable from the keyboard', async () => {
     const { page } = await open(`project=${project}&env=${env}&view=table&token=${bearer}`);
     const rows = page.locator('[data-testid="graph-table"] tbody tr');

@@ -1,6 +1,10 @@
-/** The page's pure parts: which edges the filters let through, the overview of big graphs, placement, the fragment. */
+/**
+ * The page's pure parts: which edges the filters let through (deadlines included), the overview of
+ * big graphs, placement, the fragment, and how times read.
+ */
 import { describe, expect, it } from 'vitest';
 import {
+  isProblem,
   PROBLEM_STATUSES,
   RESOURCE_TYPES,
   STATUSES,
@@ -15,22 +19,32 @@ import { SLUG_PATTERN } from '#model/inputs.ts';
 import { fullDrawing, Hierarchy, OVERVIEW_MAX, overviewDrawing } from '../../web/topology/src/overview.ts';
 import { nearPoint, placeNew, type Box } from '../../web/topology/src/placement.ts';
 import { fragmentOf, parseFragment, SLUG } from '../../web/topology/src/view-state.ts';
+import { relativeTime } from '../../web/topology/src/times.ts';
 
-function graphOf(links: [string, string, Status][]): Graph {
+/** When the test graphs were read: deadlines are given in seconds from it. */
+const READ_AT = Date.parse('2026-12-01T12:00:00.000Z');
+const at = (seconds: number) => new Date(READ_AT + seconds * 1000).toISOString();
+
+/** [source, target, status, its deadline in seconds from READ_AT (pending and connecting only)]. */
+type Link = [string, string, Status, number?];
+
+function graphOf(links: Link[], readAt = READ_AT): Graph {
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
-  links.forEach(([source, target, status], i) => {
+  links.forEach(([source, target, status, deadline], i) => {
     for (const key of [source, target]) {
       const [resourceType, resourceId] = key.split('/') as [ResourceType, string];
       nodes.set(key, { key, resourceType, resourceId });
     }
-    edges.set(`c${i}`, { id: `c${i}`, source, target, status, version: 1, updatedAt: '2026-12-01T00:00:00.000Z' });
+    const statusDeadline = deadline === undefined ? null : at(deadline);
+    edges.set(`c${i}`, { id: `c${i}`, source, target, status, version: 1, updatedAt: at(-600), statusDeadline });
   });
-  return { nodes, edges, truncated: false };
+  return { nodes, edges, truncated: false, readAt };
 }
 
 const all = { statuses: new Set(STATUSES), types: new Set(RESOURCE_TYPES), problemsOnly: false };
-const servers = (n: number, status: (i: number) => Status): [string, string, Status][] =>
+const overviewOptions = { budget: 60, perColumn: 20, open: new Set<string>() };
+const servers = (n: number, status: (i: number) => Status): Link[] =>
   Array.from({ length: n }, (_, i) => [`application/app-${i}`, `instance/i-${i % 10}`, status(i)]);
 
 describe('visibleEdges', () => {
@@ -54,15 +68,92 @@ describe('visibleEdges', () => {
   });
 });
 
+describe('"problems only" and deadlines', () => {
+  const graph = graphOf([
+    ['application/a', 'instance/i', 'pending', 3600],
+    ['application/b', 'instance/i', 'pending', 61],
+    ['application/c', 'instance/i', 'pending', 60],
+    ['application/d', 'instance/i', 'pending', 5],
+    ['application/e', 'instance/i', 'pending', -90],
+    ['terminal/t', 'instance/i', 'connecting', 600],
+    ['terminal/u', 'instance/i', 'connecting', 30],
+    ['instance/i', 'database/db', 'connected'],
+    // Stored before deadlines existed: none to judge by.
+    ['instance/i', 'firewall/fw', 'pending'],
+  ]);
+  const problems = (g: Graph) => visibleEdges(g, { ...all, problemsOnly: true }).map((e) => e.id);
+
+  it('keeps a waiting connection within a minute of its deadline or past it, and connecting ones whatever their deadline', () => {
+    expect(problems(graph)).toEqual(['c2', 'c3', 'c4', 'c5', 'c6']);
+  });
+
+  it('judges deadlines against the time the graph was read: the same read, the same picture; a later read, more', () => {
+    expect(problems(graph)).toEqual(problems(graph));
+    expect(problems({ ...graph, readAt: READ_AT + 2 * 60_000 })).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
+    expect(isProblem(graph.edges.get('c0')!, READ_AT + 3540_000)).toBe(true);
+    expect(isProblem(graph.edges.get('c0')!, READ_AT + 3539_000)).toBe(false);
+  });
+
+  it('still lets the status filter decide: a near deadline does not bring back a status filtered out', () => {
+    const statuses = new Set<Status>(['connecting', 'connected']);
+    expect(visibleEdges(graph, { ...all, statuses, problemsOnly: true }).map((e) => e.id)).toEqual(['c5', 'c6']);
+  });
+
+  it('draws the ends of a connection near its deadline singly in an overview when they are few', () => {
+    const big = graphOf([...servers(300, () => 'connected'), ['application/app-late', 'instance/i-3', 'pending', 20]]);
+    const drawing = overviewDrawing(new Hierarchy(big, [...big.edges.values()]), overviewOptions);
+    for (const key of ['application/app-late', 'instance/i-3']) expect(drawing.drawnOf.get(key)).toBe(key);
+  });
+
+  it('counts the connections near their deadline on every group of an overview', () => {
+    // Too many to pull out: every tenth application's connection is pending, 30 s from its deadline.
+    const big = graphOf(
+      servers(300, (i) => (i % 10 === 0 ? 'pending' : 'connected')).map(([s, t, status]): Link => [
+        s,
+        t,
+        status,
+        status === 'pending' ? 30 : undefined,
+      ]),
+    );
+    const drawing = overviewDrawing(new Hierarchy(big, [...big.edges.values()]), overviewOptions);
+    const groups = drawing.nodes.filter((n) => n.group);
+    const near = (group: string) => {
+      const members = new Set([...drawing.drawnOf].filter(([, drawn]) => drawn === group).map(([key]) => key));
+      return [...big.edges.values()].filter(
+        (e) => e.status === 'pending' && (members.has(e.source) || members.has(e.target)),
+      ).length;
+    };
+    expect(groups.some((g) => near(g.id) > 0)).toBe(true);
+    for (const group of groups) {
+      const line = group.label.split('\n')[1]!;
+      if (near(group.id) > 0) expect(line).toContain(`${near(group.id)} near deadline`);
+      else expect(line).not.toContain('near deadline');
+    }
+  });
+});
+
+describe('relative times', () => {
+  const now = READ_AT;
+  it.each([
+    [0, 'now'],
+    [40, 'in 40 s'],
+    [-59, '59 s ago'],
+    [4 * 60 + 10, 'in 4 min'],
+    [-3 * 60, '3 min ago'],
+    [59 * 60 + 50, 'in 1 h'],
+    [-5 * 3600, '5 h ago'],
+    [47 * 3600, 'in 47 h'],
+    [7 * 86400, 'in 7 d'],
+  ])('%i s from now reads "%s"', (seconds, words) => {
+    expect(relativeTime(at(seconds), now)).toBe(words);
+  });
+});
+
 describe('the overview', () => {
   // 300 applications on 30 servers behind 3 firewalls; a few connections in trouble.
-  const links: [string, string, Status][] = [
+  const links: Link[] = [
     ...servers(300, (i) => (i % 97 === 0 ? 'failed' : i % 89 === 1 ? 'connecting' : 'connected')),
-    ...Array.from({ length: 10 }, (_, i): [string, string, Status] => [
-      `instance/i-${i}`,
-      `firewall/fw-${i % 3}`,
-      'connected',
-    ]),
+    ...Array.from({ length: 10 }, (_, i): Link => [`instance/i-${i}`, `firewall/fw-${i % 3}`, 'connected']),
   ];
   const graph = graphOf(links);
   const hierarchy = new Hierarchy(graph, [...graph.edges.values()]);

@@ -62,10 +62,10 @@ export async function fetchGraph(
   } else {
     for await (const page of client.graph.edges({ limit: 1000, signal }).pages()) {
       merge(page);
-      if (page.nextToken) onPage({ nodes, edges, truncated }, false);
+      if (page.nextToken) onPage({ nodes, edges, truncated, readAt: Date.now() }, false);
     }
   }
-  const graph = { nodes, edges, truncated };
+  const graph = { nodes, edges, truncated, readAt: Date.now() };
   onPage(graph, true);
   return graph;
 }

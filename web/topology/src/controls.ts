@@ -70,6 +70,12 @@ export function buildControls(): FilterInputs {
   byId('legend-statuses').append(
     el('span', { class: 'legend-title' }, 'Connections (arrow: source → target):'),
     ...STATUSES.map((status) => statusChip(status)),
+    el(
+      'span',
+      { class: 'legend-item' },
+      el('span', { class: 'deadline-mark', 'aria-hidden': 'true' }, '◆'),
+      'near or past its deadline',
+    ),
   );
   return { statuses, types };
 }

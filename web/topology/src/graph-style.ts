@@ -3,6 +3,8 @@ import type cytoscape from 'cytoscape';
 import { STATUS_LOOK, STATUSES, TYPE_LOOK, RESOURCE_TYPES } from './model.ts';
 
 const FONT_FAMILY = 'system-ui, sans-serif';
+/** The mark of a connection past or within a minute of its deadline (the legend draws it too). */
+export const DEADLINE_MARK = STATUS_LOOK.failed.color;
 /** Shape size and label font of a single resource and of a group (the layout's boxes are made from them). */
 export const LOOK = {
   single: { shape: 26, font: 11, weight: 'normal' },
@@ -82,6 +84,16 @@ export function stylesheet(): cytoscape.StylesheetJson {
       },
     })),
     { selector: 'edge[status = "failed"]', style: { 'z-index': 10, 'target-arrow-shape': 'tee' } },
+    // About to fail: a diamond in the middle, whatever the status (the legend says so).
+    {
+      selector: 'edge[nearDeadline > 0]',
+      style: {
+        'mid-target-arrow-shape': 'diamond',
+        'mid-target-arrow-color': DEADLINE_MARK,
+        'mid-target-arrow-fill': 'filled',
+        'z-index': 9,
+      },
+    },
     { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#111827', 'z-index': 20 } },
     {
       selector: 'edge:selected',

@@ -163,7 +163,10 @@ export class GraphView {
         const data = {
           ...edge,
           statuses: undefined,
-          label: edge.statuses.map(([status, n]) => (edge.count > 1 ? `${n} ${status}` : status)).join(', '),
+          label: [
+            ...edge.statuses.map(([status, n]) => (edge.count > 1 ? `${n} ${status}` : status)),
+            ...(edge.nearDeadline ? [edge.count > 1 ? `${edge.nearDeadline} near deadline` : 'near deadline'] : []),
+          ].join(', '),
           width: STATUS_LOOK[edge.status].width * (edge.count > 1 ? 1 + Math.log10(edge.count) : 1),
         };
         const existing = cy.getElementById(edge.id);

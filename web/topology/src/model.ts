@@ -5,15 +5,29 @@ import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from '../../
 import type { GraphEdge, GraphNode } from '../../../client/src/client.ts';
 
 export { RESOURCE_TYPES, STATUSES, type ResourceType, type Status, type GraphEdge, type GraphNode };
-/** What "problems only" keeps: a connection that is not working and not merely waiting. */
+/** Statuses "problems only" keeps whatever the deadline: not working, or not settled yet. */
 export const PROBLEM_STATUSES: readonly Status[] = ['failed', 'connecting', 'disconnected'];
-export const isProblem = (status: Status): boolean => PROBLEM_STATUSES.includes(status);
+/** A waiting connection this close to its deadline, or past it, fails unless someone acts. */
+export const DEADLINE_NEAR_MS = 60_000;
+
+/** Whether a pending or connecting connection is past its deadline or within a minute of it, at `now`. */
+export const nearDeadline = (edge: Pick<GraphEdge, 'statusDeadline'>, now: number): boolean =>
+  edge.statusDeadline != null && Date.parse(edge.statusDeadline) - now <= DEADLINE_NEAR_MS;
+
+/** What "problems only" keeps: a connection in a problem status, or one about to fail by its deadline. */
+export const isProblem = (edge: Pick<GraphEdge, 'status' | 'statusDeadline'>, now: number): boolean =>
+  PROBLEM_STATUSES.includes(edge.status) || nearDeadline(edge, now);
 
 /** Every page of the environment (or one neighbourhood), merged by key. */
 export interface Graph {
   readonly nodes: Map<string, GraphNode>;
   readonly edges: Map<string, GraphEdge>;
   readonly truncated: boolean;
+  /**
+   * When it was read (epoch ms, this browser's clock): deadlines are judged against it, so one read
+   * always gives the same picture; auto-refresh judges them again with every read.
+   */
+  readonly readAt: number;
 }
 
 /** Shapes tell the types apart without colour; the legend draws the same shapes. */
@@ -57,7 +71,7 @@ export function visibleEdges(graph: Graph, filters: Filters): GraphEdge[] {
   return [...graph.edges.values()].filter(
     (edge) =>
       filters.statuses.has(edge.status) &&
-      (!filters.problemsOnly || isProblem(edge.status)) &&
+      (!filters.problemsOnly || isProblem(edge, graph.readAt)) &&
       filters.types.has(typeOf(edge.source)!) &&
       filters.types.has(typeOf(edge.target)!),
   );

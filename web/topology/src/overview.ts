@@ -8,12 +8,15 @@
  * on i-0003"), then by key range, never into more than SPLIT_MAX parts; a group that small is drawn
  * as single resources. The overview starts from one group per type and opens the biggest groups
  * while the drawing stays within the budget the drawing area can show readably; resources at the
- * end of a failed, connecting or disconnected connection come out of their groups when there are
- * few enough, and every group says how many of its connections are in trouble.
+ * end of a problem connection (failed, connecting, disconnected, or near its deadline) come out of
+ * their groups when there are few enough, and every group says how many of its connections are in
+ * trouble.
  */
 import {
   breakdown,
   isProblem,
+  nearDeadline,
+  PROBLEM_STATUSES,
   RESOURCE_TYPES,
   splitKey,
   TYPE_LOOK,
@@ -51,6 +54,8 @@ export interface DrawnEdge {
   readonly status: Status;
   readonly count: number;
   readonly statuses: [Status, number][];
+  /** Of the connections it stands for, those waiting past or within a minute of their deadline. */
+  readonly nearDeadline: number;
 }
 export interface Drawing {
   readonly nodes: DrawnNode[];
@@ -312,12 +317,13 @@ export function overviewDrawing(hierarchy: Hierarchy, options: OverviewOptions):
 }
 
 /**
- * The resources at the end of a failed, connecting or disconnected connection, drawn singly when
- * they take at most a third of the budget; the rest are grouped.
+ * The resources at the end of a problem connection (failed, connecting, disconnected, or near its
+ * deadline), drawn singly when they take at most a third of the budget; the rest are grouped.
  */
 export function pullProblems(hierarchy: Hierarchy, budget: number): { pulled: string[]; grouped: string[] } {
   const problems = new Set<string>();
-  for (const edge of hierarchy.edges) if (isProblem(edge.status)) problems.add(edge.source).add(edge.target);
+  for (const edge of hierarchy.edges)
+    if (isProblem(edge, hierarchy.graph.readAt)) problems.add(edge.source).add(edge.target);
   if (problems.size === 0 || problems.size > Math.floor(budget / 3))
     return { pulled: [], grouped: hierarchy.resources };
   return { pulled: [...problems].sort(), grouped: hierarchy.resources.filter((key) => !problems.has(key)) };
@@ -340,31 +346,38 @@ function drawingOf(
   for (const group of groups) for (const member of group.members) drawnOf.set(member, group.id);
 
   const statusesOf = new Map<string, Status[]>();
-  const note = (id: string, status: Status) => {
+  /** Per drawn node, its connections near or past their deadline (a group's label counts them). */
+  const nearOf = new Map<string, number>();
+  const note = (id: string, edge: GraphEdge, near: number) => {
     const list = statusesOf.get(id);
-    if (list) list.push(status);
-    else statusesOf.set(id, [status]);
+    if (list) list.push(edge.status);
+    else statusesOf.set(id, [edge.status]);
+    if (near) nearOf.set(id, (nearOf.get(id) ?? 0) + near);
   };
-  const aggregated = new Map<string, { source: string; target: string; statuses: Status[] }>();
+  const aggregated = new Map<string, { source: string; target: string; statuses: Status[]; near: number }>();
   const edges: DrawnEdge[] = [];
   for (const edge of hierarchy.edges) {
     const [source, target] = [drawnOf.get(edge.source)!, drawnOf.get(edge.target)!];
-    note(source, edge.status);
-    if (target !== source) note(target, edge.status);
+    const near = nearDeadline(edge, hierarchy.graph.readAt) ? 1 : 0;
+    note(source, edge, near);
+    if (target !== source) note(target, edge, near);
     if (source === target) continue;
     if (source === edge.source && target === edge.target) {
-      edges.push({ id: edge.id, source, target, status: edge.status, count: 1, statuses: [[edge.status, 1]] });
+      const statuses: [Status, number][] = [[edge.status, 1]];
+      edges.push({ id: edge.id, source, target, status: edge.status, count: 1, statuses, nearDeadline: near });
       continue;
     }
     const id = `${source}→${target}`;
     const entry = aggregated.get(id);
-    if (entry) entry.statuses.push(edge.status);
-    else aggregated.set(id, { source, target, statuses: [edge.status] });
+    if (entry) {
+      entry.statuses.push(edge.status);
+      entry.near += near;
+    } else aggregated.set(id, { source, target, statuses: [edge.status], near });
   }
-  for (const [id, { source, target, statuses }] of aggregated) {
+  for (const [id, { source, target, statuses, near }] of aggregated) {
     const counted = breakdown(statuses);
     const most = counted.reduce((best, entry) => (entry[1] > best[1] ? entry : best));
-    edges.push({ id, source, target, status: most[0], count: statuses.length, statuses: counted });
+    edges.push({ id, source, target, status: most[0], count: statuses.length, statuses: counted, nearDeadline: near });
   }
   const nodes: DrawnNode[] = [
     ...singles.map((key) => ({
@@ -377,16 +390,20 @@ function drawingOf(
     })),
     ...groups.map((group) => {
       const statuses = breakdown(statusesOf.get(group.id) ?? []);
-      const problems = statuses.filter(([status]) => isProblem(status));
+      const near = nearOf.get(group.id) ?? 0;
+      const problems = [
+        ...statuses
+          .filter(([status]) => PROBLEM_STATUSES.includes(status))
+          .map(([status, n]) => `${n.toLocaleString('en')} ${status}`),
+        ...(near ? [`${near.toLocaleString('en')} near deadline`] : []),
+      ];
       const look = TYPE_LOOK[group.type];
       return {
         id: group.id,
         resourceType: group.type,
         label: [
           `${group.members.length.toLocaleString('en')} ${look.plural}${group.qualifier ? ` ${group.qualifier}` : ''}`,
-          problems.length
-            ? problems.map(([status, n]) => `${n.toLocaleString('en')} ${status}`).join(' · ')
-            : 'no problems',
+          problems.length ? problems.join(' · ') : 'no problems',
         ].join('\n'),
         count: group.members.length,
         group: true,

@@ -1,10 +1,11 @@
 /**
  * The side panel, beside the drawing (never on it): a resource's connections grouped by status,
- * worst first; a connection as it is now (status, reason, details, version) above its history; or
- * the connections one overview edge stands for.
+ * worst first; a connection as it is now (status, deadline, reason, details, version) above its
+ * history; or the connections one overview edge stands for.
  */
 import { describe, fetchConnection, fetchHistory, type Connection, type HistoryEntry, type Scope } from './api.ts';
-import { byId, el, statusChip, when } from './dom.ts';
+import { byId, deadlineView, el, refreshDeadlines, statusChip } from './dom.ts';
+import { when } from './times.ts';
 import { SEVERITY, type Graph, type GraphEdge } from './model.ts';
 
 export interface PanelActions {
@@ -15,6 +16,8 @@ export interface PanelActions {
 
 /** Connections listed per status before "and n more". */
 const LISTED = 100;
+/** How often an open panel's "in 4 min" is brought up to date. */
+const DEADLINE_TICK_MS = 10_000;
 
 export class Panel {
   private shown = '';
@@ -27,6 +30,9 @@ export class Panel {
     onClose: () => void,
   ) {
     byId('panel-close').addEventListener('click', onClose);
+    setInterval(() => {
+      if (this.open) refreshDeadlines(byId('panel-body'));
+    }, DEADLINE_TICK_MS);
   }
 
   get open(): boolean {
@@ -107,16 +113,19 @@ export class Panel {
     );
   }
 
-  /** Status, reason, details and version: from the graph at once, from the connection itself once read. */
+  /** Status, deadline, reason, details and version: from the graph at once, from the connection itself once read. */
   private facts(edge: GraphEdge, connection?: Connection): HTMLElement[] {
     const row = (term: string, ...value: (Node | string)[]) => [el('dt', {}, term), el('dd', {}, ...value)];
     const current = connection ?? edge;
-    // Not in every version of the API yet (contract §3): shown when the service sends it.
-    const deadline = (connection as { statusDeadline?: string | null } | undefined)?.statusDeadline;
+    const waiting = current.status === 'pending' || current.status === 'connecting';
+    // A waiting connection stored before deadlines existed has none (docs/deadlines.md).
+    const deadline = current.statusDeadline
+      ? deadlineView(current.statusDeadline, Date.now())
+      : 'none (stored before deadlines existed)';
     return [
       ...row('Status', statusChip(current.status)),
+      ...(waiting || current.statusDeadline ? row('Deadline', deadline) : []),
       ...row('Reason', connection ? (connection.statusReason ?? '—') : '…'),
-      ...(deadline ? row('Deadline', el('time', { datetime: deadline }, when(deadline))) : []),
       ...row(
         'Details',
         connection
@@ -159,7 +168,15 @@ export class Panel {
               ),
           open,
           el('br'),
-          el('small', {}, 'updated ', el('time', { datetime: edge.updatedAt }, when(edge.updatedAt))),
+          el(
+            'small',
+            {},
+            'updated ',
+            el('time', { datetime: edge.updatedAt }, when(edge.updatedAt)),
+            ...(edge.statusDeadline
+              ? [el('br'), 'deadline ', deadlineView(edge.statusDeadline, Date.now(), true)]
+              : []),
+          ),
         );
       });
       const more = list.length > LISTED ? [el('li', { class: 'note' }, `and ${list.length - LISTED} more`)] : [];
@@ -198,5 +215,7 @@ function historyItem(entry: HistoryEntry): HTMLElement {
 
 function show(value: unknown): string {
   if (value === undefined || value === null) return '—';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value !== 'string') return JSON.stringify(value);
+  // Timestamps (a deadline, deletedAt) read as everywhere else on the page.
+  return /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(value) ? when(value) : value;
 }

@@ -1,8 +1,9 @@
 /** The same edges as a sortable table: for keyboards, screen readers and anyone who prefers a list. */
-import { byId, el, statusChip, when } from './dom.ts';
+import { byId, deadlineView, el, statusChip } from './dom.ts';
+import { when } from './times.ts';
 import type { GraphEdge } from './model.ts';
 
-type Column = 'source' | 'target' | 'status' | 'updatedAt' | 'version';
+type Column = 'source' | 'target' | 'status' | 'statusDeadline' | 'updatedAt' | 'version';
 
 const ROWS_PER_FRAME = 150;
 const afterNextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -33,6 +34,8 @@ export class TableView {
   private render(): void {
     const key = (row: (typeof this.rows)[number]): string | number => {
       if (this.sortBy === 'source' || this.sortBy === 'target') return row[this.sortBy];
+      // Connections without a deadline after every deadline, whichever way the column sorts.
+      if (this.sortBy === 'statusDeadline') return row.edge.statusDeadline ?? (this.ascending ? '~' : '');
       return row.edge[this.sortBy];
     };
     const sorted = [...this.rows].sort((a, b) => {
@@ -44,7 +47,7 @@ export class TableView {
       if (th.dataset.sort === this.sortBy) th.setAttribute('aria-sort', this.ascending ? 'ascending' : 'descending');
       else th.removeAttribute('aria-sort');
     }
-    void this.fill(byId('graph-table').querySelector('tbody')!, sorted, ++this.rendering);
+    void this.fill(byId('graph-table').querySelector('tbody')!, sorted, ++this.rendering, Date.now());
   }
 
   /**
@@ -52,20 +55,20 @@ export class TableView {
    * half a second, mostly the table's layout. Rows are replaced in place, so a refresh keeps the
    * table's height and scroll position. A newer render() (a sort, a refresh) stops this one.
    */
-  private async fill(body: HTMLTableSectionElement, rows: typeof this.rows, mine: number): Promise<void> {
+  private async fill(body: HTMLTableSectionElement, rows: typeof this.rows, mine: number, now: number): Promise<void> {
     for (let i = 0; i < rows.length; i += ROWS_PER_FRAME) {
       if (i > 0) await afterNextFrame();
       if (mine !== this.rendering) return;
       rows.slice(i, i + ROWS_PER_FRAME).forEach((row, j) => {
         const old = body.rows[i + j];
-        if (old) old.replaceWith(this.row(row));
-        else body.append(this.row(row));
+        if (old) old.replaceWith(this.row(row, now));
+        else body.append(this.row(row, now));
       });
     }
     while (body.rows.length > rows.length) body.rows[body.rows.length - 1]!.remove();
   }
 
-  private row({ edge, source, target }: (typeof this.rows)[number]): HTMLTableRowElement {
+  private row({ edge, source, target }: (typeof this.rows)[number], now: number): HTMLTableRowElement {
     const link = el('button', { type: 'button', class: 'link' }, source);
     link.addEventListener('click', () => this.onSelect(edge.id));
     return el(
@@ -74,6 +77,7 @@ export class TableView {
       el('td', {}, link),
       el('td', {}, target),
       el('td', {}, statusChip(edge.status)),
+      el('td', {}, edge.statusDeadline ? deadlineView(edge.statusDeadline, now, true) : '—'),
       el('td', {}, el('time', { datetime: edge.updatedAt }, when(edge.updatedAt))),
       el('td', { class: 'number' }, String(edge.version)),
     );

@@ -1,6 +1,6 @@
 /** The lines above the graph: what the view shows and why (focus, truncation, overview, a layout to tidy). */
 import { el } from './dom.ts';
-import type { Graph } from './model.ts';
+import { nearDeadline, type Graph } from './model.ts';
 import type { Drawing } from './overview.ts';
 import type { ViewState } from './view-state.ts';
 
@@ -51,12 +51,17 @@ export function bannerLines(
   return lines;
 }
 
-/** "Showing 17 resources and 15 of 15 connections (9 connected, 2 failed, …)." */
+/** "Showing 17 resources and 15 of 15 connections (9 connected, 2 failed, …; 1 near its deadline)." */
 export function summary(current: Graph, edges: number, nodes: number): string {
   const byStatus = new Map<string, number>();
-  for (const edge of current.edges.values()) byStatus.set(edge.status, (byStatus.get(edge.status) ?? 0) + 1);
+  let near = 0;
+  for (const edge of current.edges.values()) {
+    byStatus.set(edge.status, (byStatus.get(edge.status) ?? 0) + 1);
+    if (nearDeadline(edge, current.readAt)) near++;
+  }
   const parts = [...byStatus]
     .sort((a, b) => b[1] - a[1])
     .map(([status, count]) => `${count.toLocaleString('en')} ${status}`);
-  return `Showing ${nodes.toLocaleString('en')} resources and ${edges.toLocaleString('en')} of ${current.edges.size.toLocaleString('en')} connections${parts.length ? ` (${parts.join(', ')})` : ''}.`;
+  const deadlines = near ? `; ${near.toLocaleString('en')} near ${near === 1 ? 'its deadline' : 'their deadline'}` : '';
+  return `Showing ${nodes.toLocaleString('en')} resources and ${edges.toLocaleString('en')} of ${current.edges.size.toLocaleString('en')} connections${parts.length ? ` (${parts.join(', ')}${deadlines})` : ''}.`;
 }
