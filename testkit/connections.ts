@@ -1,5 +1,7 @@
 /** The connection the fixture events name (acme/prod, its id; update-connection's If-Match is "3"), as stored. */
+import { ulid } from 'ulid';
 import type { Connection } from '#model/representations.ts';
+import type { ResourceType, Scope } from '#model/vocabulary.ts';
 
 export const FIXTURE_CONNECTION: Connection = {
   id: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E',
@@ -19,3 +21,31 @@ export const FIXTURE_CONNECTION: Connection = {
   updatedBy: 'user-7',
   version: 3,
 };
+
+/** A connected connection between two resources, made now, as tests seed the store directly. */
+export function connectedLink(
+  scope: Scope,
+  [sourceResourceType, sourceResourceId]: [ResourceType, string],
+  [targetResourceType, targetResourceId]: [ResourceType, string],
+  deleted = false,
+): Connection {
+  const at = new Date().toISOString();
+  return {
+    id: ulid(),
+    ...scope,
+    sourceResourceType,
+    sourceResourceId,
+    targetResourceType,
+    targetResourceId,
+    status: 'connected',
+    statusReason: null,
+    statusDeadline: null,
+    details: {},
+    createdAt: at,
+    updatedAt: at,
+    createdBy: 'test',
+    updatedBy: 'test',
+    version: 1,
+    ...(deleted && { deletedAt: at }),
+  };
+}

@@ -7,21 +7,14 @@
  * disconnected, solid connected, thick failed.
  */
 import { createHash } from 'node:crypto';
-import type { GraphEdge, GraphNode, ResourceType, Status } from '../src/index.ts';
+import type { GraphEdge, GraphNode, ResourceType } from '../src/index.ts';
+import { STATUS_LOOK } from '../src/status-look.ts';
 
 export interface GraphText {
   readonly nodes: readonly GraphNode[];
   readonly edges: readonly GraphEdge[];
 }
 
-/** The topology page's legend (web/topology/src/model.ts STATUS_LOOK; a unit test keeps them equal). */
-export const STATUS_LOOK: Record<Status, { color: string; line: 'solid' | 'dashed' | 'dotted'; width: number }> = {
-  pending: { color: '#8b919c', line: 'dotted', width: 1.5 },
-  connecting: { color: '#c27c00', line: 'dashed', width: 2 },
-  connected: { color: '#2f8f46', line: 'solid', width: 1.5 },
-  failed: { color: '#d1242f', line: 'solid', width: 3.5 },
-  disconnected: { color: '#6d5a9e', line: 'dashed', width: 2 },
-};
 /** A deleted connection (--include-deleted) keeps its status look, faded. */
 const DELETED_OPACITY = 0.45;
 

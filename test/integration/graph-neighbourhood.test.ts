@@ -5,12 +5,12 @@
  * seeded data, for several start resources at depths 1 to 3 in each direction. The metered client
  * shows the rounds: calls that depend on earlier answers form a chain no longer than the depth.
  */
-import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachMeter, roundsOf } from '../../testkit/meter.ts';
+import { connectedLink as connection } from '../../testkit/connections.ts';
 import { seedConnections } from '../../testkit/seed.ts';
 import type { Connection } from '#model/representations.ts';
-import { RESOURCE_TYPES, type ResourceType, type Scope } from '#model/vocabulary.ts';
+import { RESOURCE_TYPES, type ResourceType } from '#model/vocabulary.ts';
 import { createDocumentClient } from '#store/client.ts';
 import type { Direction } from '#store/patterns/neighbourhood.ts';
 import { ConnectionRepository } from '#store/repository.ts';
@@ -34,29 +34,6 @@ function random(seed: number): () => number {
 const key = (type: string, id: string) => `${type}/${id}`;
 const sourceOf = (c: Connection) => key(c.sourceResourceType, c.sourceResourceId);
 const targetOf = (c: Connection) => key(c.targetResourceType, c.targetResourceId);
-
-function connection(scope: Scope, [st, si]: [ResourceType, string], [tt, ti]: [ResourceType, string], deleted = false) {
-  const at = new Date().toISOString();
-  const c: Connection = {
-    id: ulid(),
-    ...scope,
-    sourceResourceType: st,
-    sourceResourceId: si,
-    targetResourceType: tt,
-    targetResourceId: ti,
-    status: 'connected',
-    statusReason: null,
-    statusDeadline: null,
-    details: {},
-    createdAt: at,
-    updatedAt: at,
-    createdBy: 'test',
-    updatedBy: 'test',
-    version: 1,
-    ...(deleted ? { deletedAt: at } : {}),
-  };
-  return c;
-}
 
 /** Reference: the edges a BFS of `depth` hops reaches, and the rounds of queries it needs. */
 function reference(edges: readonly Connection[], start: string, depth: number, direction: Direction) {

@@ -3,12 +3,10 @@
  * and sends at most 256 Queries, measured by the metered client; what a budget cuts is answered
  * `truncated: true`, with the nearest hops kept whole.
  */
-import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachMeter, sumScanned } from '../../testkit/meter.ts';
+import { connectedLink as link } from '../../testkit/connections.ts';
 import { seedConnections } from '../../testkit/seed.ts';
-import type { Connection } from '#model/representations.ts';
-import type { ResourceType, Scope } from '#model/vocabulary.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { client, freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
@@ -16,27 +14,6 @@ import { client, freshScope, pageTokenSecret, tableName } from '../support/integ
 const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
 const meter = attachMeter(metered);
 const repo = new ConnectionRepository({ client: metered, tableName, pageTokenSecret });
-
-const link = (scope: Scope, [st, si]: [ResourceType, string], [tt, ti]: [ResourceType, string]): Connection => {
-  const at = new Date().toISOString();
-  return {
-    id: ulid(),
-    ...scope,
-    sourceResourceType: st,
-    sourceResourceId: si,
-    targetResourceType: tt,
-    targetResourceId: ti,
-    status: 'connected',
-    statusReason: null,
-    statusDeadline: null,
-    details: {},
-    createdAt: at,
-    updatedAt: at,
-    createdBy: 'test',
-    updatedBy: 'test',
-    version: 1,
-  };
-};
 
 /** The contract's figures, written out: the store's constants are what is being checked. */
 function expectWithinBudget(): void {

@@ -3,8 +3,7 @@
  * the data (so a new connection changes a line or two), status in words and as the page's legend.
  */
 import { describe, expect, it } from 'vitest';
-import { mermaidNodeId, STATUS_LOOK, toDot, toMermaid, type GraphText } from '../../client/cli/graph-format.ts';
-import { STATUS_LOOK as PAGE_STATUS_LOOK } from '../../web/topology/src/model.ts';
+import { mermaidNodeId, toDot, toMermaid, type GraphText } from '../../client/cli/graph-format.ts';
 import type { GraphEdge, GraphNode } from '../../client/src/index.ts';
 
 const node = (key: string): GraphNode => {
@@ -129,9 +128,5 @@ describe('graph text', () => {
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_]+$/);
     expect(ids.slice(0, 1).concat(ids.slice(-1))).toEqual(['instance_i_1', 'storage_bucket_b_1']);
     expect(mermaidNodeId('instance/i.1')).toBe(mermaidNodeId('instance/i.1')); // the same key, the same id
-  });
-
-  it("uses the topology page's legend: the same colour, line and width for every status", () => {
-    expect(STATUS_LOOK).toEqual(PAGE_STATUS_LOOK);
   });
 });

@@ -3,8 +3,10 @@
 // The vocabulary is the service's own, bundled into the page: never restated here.
 import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from '../../../functions/model/vocabulary.ts';
 import type { GraphEdge, GraphNode } from '../../../client/src/client.ts';
+// Drawn as the CLI's DOT and Mermaid draw it.
+import { STATUS_LOOK } from '../../../client/src/status-look.ts';
 
-export { RESOURCE_TYPES, STATUSES, type ResourceType, type Status, type GraphEdge, type GraphNode };
+export { RESOURCE_TYPES, STATUSES, STATUS_LOOK, type ResourceType, type Status, type GraphEdge, type GraphNode };
 /** Statuses "problems only" keeps whatever the deadline: not working, or not settled yet. */
 export const PROBLEM_STATUSES: readonly Status[] = ['failed', 'connecting', 'disconnected'];
 /** A waiting connection this close to its deadline, or past it, fails unless someone acts. */
@@ -45,15 +47,6 @@ export const TYPE_LOOK: Record<ResourceType, { shape: string; color: string; lab
     plural: 'bucket explorers',
   },
   static_website: { shape: 'round-pentagon', color: '#4d7c0f', label: 'static website', plural: 'static websites' },
-};
-
-/** Colour and line style both tell the status. */
-export const STATUS_LOOK: Record<Status, { color: string; line: 'solid' | 'dashed' | 'dotted'; width: number }> = {
-  pending: { color: '#8b919c', line: 'dotted', width: 1.5 },
-  connecting: { color: '#c27c00', line: 'dashed', width: 2 },
-  connected: { color: '#2f8f46', line: 'solid', width: 1.5 },
-  failed: { color: '#d1242f', line: 'solid', width: 3.5 },
-  disconnected: { color: '#6d5a9e', line: 'dashed', width: 2 },
 };
 
 /** Worst first: an aggregated edge takes the colour of the worst connection it stands for. */
