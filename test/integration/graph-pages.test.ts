@@ -11,11 +11,15 @@ import type { Status } from '#model/vocabulary.ts';
 import { InvalidNextTokenError } from '#model/errors.ts';
 import type { GraphQuery } from '#model/inputs.ts';
 import { TABLE } from '#store/table-definition.ts';
-import { client, freshScope, newRepository, tableName } from '../support/integration.ts';
+import { freshScope, newRepository, tableName, seeder } from '../support/integration.ts';
 
 const SIZE = 1200;
 const scope = freshScope();
-const seeded = generateConnections(scope, SIZE, true);
+// Live waiting ones with a deadline weeks ahead (a delete clears it, as the service does): none is due.
+const DEADLINE = '2026-12-31T00:00:00.000Z';
+const seeded = generateConnections(scope, SIZE, true).map((c) =>
+  !c.deletedAt && (c.status === 'pending' || c.status === 'connecting') ? { ...c, statusDeadline: DEADLINE } : c,
+);
 const reads = { scanned: 0, count: 0, queries: 0 };
 const repo = newRepository(({ scannedCount, count }) => {
   reads.scanned += scannedCount;
@@ -24,8 +28,8 @@ const repo = newRepository(({ scannedCount, count }) => {
 });
 
 beforeAll(async () => {
-  await seedConnections(client, tableName, seeded);
-}, 60_000);
+  await seedConnections(seeder, tableName, seeded);
+}, 180_000);
 
 const key = (type: string, id: string) => `${type}/${id}`;
 
@@ -88,9 +92,13 @@ describe('whole-environment pages', () => {
         status: c.status,
         version: c.version,
         updatedAt: c.updatedAt,
+        statusDeadline: c.statusDeadline,
         ...(c.deletedAt ? { deletedAt: c.deletedAt } : {}),
       });
     }
+    expect(pages.flatMap((p) => p.edges).filter((edge) => edge.statusDeadline === DEADLINE).length).toBeGreaterThan(
+      100,
+    );
   });
 
   it('pages 500 edges by default and up to 1,000 when asked, a Query or two per shard', async () => {
