@@ -41,6 +41,8 @@ export function useLocalEnvironment(settings: LocalSettings): void {
   process.env.AWS_REGION ??= 'local';
   process.env.AWS_ACCESS_KEY_ID ??= 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  // DynamoDB Local's JVM stalls for seconds on a busy machine, where DynamoDB answers in milliseconds.
+  process.env.DYNAMODB_REQUEST_TIMEOUT_MS ??= '10000';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }

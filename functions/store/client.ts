@@ -91,14 +91,26 @@ const retryStrategy = {
   recordSuccess: () => undefined,
 };
 
+/**
+ * How long one DynamoDB request may take: `DYNAMODB_REQUEST_TIMEOUT_MS`, else 2 s. Three tries of
+ * 2 s end well inside the functions' 10 s timeout, so a database that hangs becomes a 503, never a
+ * timed-out function. DynamoDB Local is no DynamoDB: on a busy two-core machine its JVM stalls for
+ * seconds, so local runs and the test suites set more (local/environment.ts).
+ */
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const given = env.DYNAMODB_REQUEST_TIMEOUT_MS;
+  if (!given) return 2000;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value <= 0) throw new Error('DYNAMODB_REQUEST_TIMEOUT_MS must be a positive integer');
+  return value;
+}
+
 export function createDocumentClient(endpoint: string | undefined): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local' } : {}),
-    // Bounded: three tries of at most 2 s each end well inside the functions' 10 s timeout, so a
-    // database that hangs becomes a 503, never a timed-out function.
     maxAttempts: SDK_ATTEMPTS.TRANSIENT,
     retryStrategy,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: 1000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

@@ -14,7 +14,7 @@ import { RESOURCE_TYPES, type ResourceType } from '#model/vocabulary.ts';
 import { createDocumentClient } from '#store/client.ts';
 import type { Direction } from '#store/patterns/neighbourhood.ts';
 import { ConnectionRepository } from '#store/repository.ts';
-import { client, freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
+import { freshScope, pageTokenSecret, tableName, seeder } from '../support/integration.ts';
 
 const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
 const meter = attachMeter(metered);
@@ -84,7 +84,7 @@ describe('on a random graph with cycles', () => {
   edges.push(connection(scope, ['application', 'far-1'], ['instance', 'far-2']));
 
   beforeAll(async () => {
-    await seedConnections(client, tableName, edges);
+    await seedConnections(seeder, tableName, edges);
   });
 
   const cases = ['n-0', 'n-5', 'n-13'].flatMap((id) =>
@@ -150,8 +150,8 @@ describe('past 1,000 edges', () => {
   const beyond = connection(scope, ['instance', 'i-over'], ['database', 'db-1']);
 
   beforeAll(async () => {
-    await seedConnections(client, tableName, [...exact, ...over, beyond]);
-  }, 60_000);
+    await seedConnections(seeder, tableName, [...exact, ...over, beyond]);
+  }, 180_000);
 
   it('answers exactly 1,000 edges whole', async () => {
     const graph = await repo.graph({ scope, query: { resourceType: 'instance', resourceId: 'i-exact' } });

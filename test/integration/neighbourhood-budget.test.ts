@@ -9,7 +9,7 @@ import { connectedLink as link } from '../../testkit/connections.ts';
 import { seedConnections } from '../../testkit/seed.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';
-import { client, freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
+import { freshScope, pageTokenSecret, tableName, seeder } from '../support/integration.ts';
 
 const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
 const meter = attachMeter(metered);
@@ -32,8 +32,8 @@ describe('a second hop of many busy resources', () => {
   );
 
   beforeAll(async () => {
-    await seedConnections(client, tableName, [...nearest, ...far]);
-  }, 60_000);
+    await seedConnections(seeder, tableName, [...nearest, ...far]);
+  }, 180_000);
 
   it('examines at most 2,000 items, answers 1,000 edges truncated, the first hop whole', async () => {
     meter.reset();
@@ -59,8 +59,8 @@ describe('a second hop wider than the Queries left', () => {
   const second = servers.map((server) => link(scope, ['application', `${server}-app`], ['instance', server]));
 
   beforeAll(async () => {
-    await seedConnections(client, tableName, [...first, ...second]);
-  }, 60_000);
+    await seedConnections(seeder, tableName, [...first, ...second]);
+  }, 180_000);
 
   it('sends at most 256 Queries and answers what the nearer hops reached, truncated', async () => {
     meter.reset();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { createDocumentClient } from '#store/client.ts';
+import { seedingClient } from '../../testkit/seed.ts';
 import type { Scope } from '#model/vocabulary.ts';
 import type { QueryObserver } from '#store/listing.ts';
 import { ConnectionRepository } from '#store/repository.ts';
@@ -17,6 +18,8 @@ export const externalDatabase = inject('externalDynamoDb') === true;
 export const NEEDS_OWN_DATABASE = '(needs a DynamoDB Local of its own: skipped when DYNAMODB_ENDPOINT is given)';
 export const pageTokenSecret = process.env.PAGE_TOKEN_SECRET!;
 export const client = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
+/** For seeding thousands of items: patient, where the store's client gives up within seconds. */
+export const seeder = seedingClient(process.env.DYNAMODB_ENDPOINT!);
 
 /** A project slug no other test uses: tests share one table and never see each other's data. */
 export const freshScope = (environmentSlug = 'test'): Scope => ({

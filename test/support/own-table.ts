@@ -1,11 +1,17 @@
 /**
  * Each integration test file gets a table of its own, made from the one table definition before the
- * file's modules load (the functions read TABLE_NAME once, at import): files never share data. Its
- * name carries the run's prefix, by which the global setup removes it at the end of the run.
+ * file's modules load (the functions read TABLE_NAME once, at import): files never share data. It is
+ * dropped when the file ends, so DynamoDB Local holds one file's data at a time; its name carries the
+ * run's prefix, by which the global setup removes whatever a crashed file left.
  */
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { startLocalDatabase } from '../../local/environment.ts';
 import { runTableName } from './run-tables.ts';
 
-const database = await startLocalDatabase({ endpoint: inject('dynamoDbEndpoint'), tableName: runTableName('file') });
+const database = await startLocalDatabase({
+  endpoint: inject('dynamoDbEndpoint'),
+  tableName: runTableName('file'),
+  dropTable: true,
+});
 process.env.TABLE_NAME = database.tableName;
+afterAll(() => database.stop());
