@@ -105,12 +105,15 @@ export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return value;
 }
 
-export function createDocumentClient(endpoint: string | undefined): DynamoDBDocumentClient {
+export function createDocumentClient(
+  endpoint: string | undefined,
+  timeoutMs: number = requestTimeoutMs(),
+): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local' } : {}),
     maxAttempts: SDK_ATTEMPTS.TRANSIENT,
     retryStrategy,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: requestTimeoutMs(), throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: 1000, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

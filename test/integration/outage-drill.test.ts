@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/environment.ts';
 import { mintToken } from '../../local/jwt.ts';
 import { isDatabaseUnavailable } from '#store/database-errors.ts';
-import { createDocumentClient } from '#store/client.ts';
+import { createDocumentClient, requestTimeoutMs } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { spawnLocalServer, type RunningServer } from '../../local/child-server.ts';
 import { externalDatabase, NEEDS_OWN_DATABASE } from '../support/integration.ts';
@@ -106,7 +106,8 @@ describe('a database that accepts connections but never answers', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     const repo = new ConnectionRepository({
-      client: createDocumentClient(`http://127.0.0.1:${port}`),
+      // AWS's timeout, not the patient one the suites give DynamoDB Local: this is the drill of the deployed function.
+      client: createDocumentClient(`http://127.0.0.1:${port}`, requestTimeoutMs({})),
       tableName: 'any',
       pageTokenSecret: 'secret',
     });
