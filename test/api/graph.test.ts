@@ -47,7 +47,15 @@ async function graph(query: string) {
   expect(answer.headers.get('content-type')).toBe('application/json');
   return answer.body as {
     nodes: { key: string; resourceType: string; resourceId: string }[];
-    edges: { id: string; source: string; target: string; status: string; version: number; updatedAt: string }[];
+    edges: {
+      id: string;
+      source: string;
+      target: string;
+      status: string;
+      version: number;
+      updatedAt: string;
+      statusDeadline?: string;
+    }[];
     nextToken: string | null;
     truncated: boolean;
   };
@@ -77,7 +85,10 @@ describe('GET /graph, whole environment', () => {
       status: 'connecting',
       version: 2,
       updatedAt: expect.stringMatching(/Z$/),
+      statusDeadline: expect.stringMatching(/Z$/),
     });
+    // Waiting on a worker since its last change: the contract's default 900 s for `connecting`.
+    expect(Date.parse(app1.statusDeadline!) - Date.parse(app1.updatedAt)).toBe(900_000);
   });
 
   it.each([
