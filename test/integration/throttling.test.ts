@@ -4,8 +4,8 @@
  * is tried at most 3 times in all (the SDK's own retries counted), with at most 2 reads, then
  * answered 503 SERVICE_UNAVAILABLE with a jittered Retry-After, never 500, changing nothing. The
  * handlers run against a stand-in endpoint that answers TransactWriteItems with those errors; the
- * cascade, throttled by a partition that takes only a few transactions at once, slows down and
- * finishes instead of failing.
+ * cascade, throttled (or failed with 500s) by a partition that takes only a few transactions at
+ * once, slows down and finishes instead of failing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayEvent } from '#http/http.ts';
@@ -143,26 +143,32 @@ describe('the cascade', () => {
     expect(items).toHaveLength(3);
   });
 
-  it('throttled past a few transactions at once: sends fewer at once and deletes every connection', async () => {
-    const serverId = 'i-hot-partition';
-    for (let i = 0; i < 60; i++) await repo.create({ scope, input: pair(`app-h${i}`, serverId), actor: 'seed' });
-    endpoint.reset();
-    endpoint.form = 'ThrottlingError';
-    endpoint.maxInFlight = 4;
-    try {
-      const answers: Answer[] = [];
-      do {
-        answers.push(await request('deleteResourceConnections', { resourceType: 'instance', resourceId: serverId }));
-      } while (answers.at(-1)!.statusCode === 202 && answers.length < 10);
+  it.each([
+    ['throttled', 'ThrottlingError'],
+    ['failing with 500s', 'InternalServerError'],
+  ] as const)(
+    '%s past a few transactions at once: sends fewer at once and deletes every connection',
+    async (_, form) => {
+      const serverId = `i-hot-partition-${form}`;
+      for (let i = 0; i < 60; i++) await repo.create({ scope, input: pair(`app-h${i}`, serverId), actor: 'seed' });
+      endpoint.reset();
+      endpoint.form = form;
+      endpoint.maxInFlight = 4;
+      try {
+        const answers: Answer[] = [];
+        do {
+          answers.push(await request('deleteResourceConnections', { resourceType: 'instance', resourceId: serverId }));
+        } while (answers.at(-1)!.statusCode === 202 && answers.length < 10);
 
-      expect(answers.map((a) => a.statusCode)).not.toContain(503);
-      expect(answers.at(-1)!.body).toMatchObject({ complete: true });
-      expect(answers.reduce((sum, a) => sum + Number(a.body.deleted), 0)).toBe(60);
-      expect(endpoint.throttled).toBeGreaterThan(0);
-    } finally {
-      endpoint.maxInFlight = Infinity;
-    }
-    const { items } = await repo.listForResource({ scope, resource: { type: 'instance', id: serverId }, query: {} });
-    expect(items).toEqual([]);
-  });
+        expect(answers.map((a) => a.statusCode)).not.toContain(503);
+        expect(answers.at(-1)!.body).toMatchObject({ complete: true });
+        expect(answers.reduce((sum, a) => sum + Number(a.body.deleted), 0)).toBe(60);
+        expect(endpoint.throttled).toBeGreaterThan(0);
+      } finally {
+        endpoint.maxInFlight = Infinity;
+      }
+      const { items } = await repo.listForResource({ scope, resource: { type: 'instance', id: serverId }, query: {} });
+      expect(items).toEqual([]);
+    },
+  );
 });

@@ -3,14 +3,16 @@
  * that it answers TransactWriteItems as DynamoDB does when it throttles them, in any of its forms:
  * a transaction cancelled by a GSI's back-pressure (HTTP 400, TransactionCanceledException, one
  * cancellation reason per item, the first `ThrottlingError`), or the request refused outright
- * (ThrottlingException on an on-demand table, ProvisionedThroughputExceededException). It throttles
+ * (ThrottlingException on an on-demand table, ProvisionedThroughputExceededException), or, as an
+ * overloaded database does, fails it with a 500 InternalServerError (which the SDK retries). It throttles
  * every transaction while `throttling` is set, or only those beyond `maxInFlight` at once (a hot
  * partition's limit). The SDK parses each answer itself, so the code under test sees the very
  * error the cloud would throw. It counts what it was sent.
  */
 import { createServer, type Server } from 'node:http';
 
-export type ThrottleForm = 'ThrottlingError' | 'ThrottlingException' | 'ProvisionedThroughputExceededException';
+export type ThrottleForm =
+  'ThrottlingError' | 'ThrottlingException' | 'ProvisionedThroughputExceededException' | 'InternalServerError';
 
 export interface ThrottlingEndpoint {
   readonly url: string;
@@ -75,7 +77,10 @@ export async function startThrottlingEndpoint(upstream: string): Promise<Throttl
       if (transact && (state.throttling || inFlight >= state.maxInFlight)) {
         state.throttled++;
         const { type, extra } = throttleAnswer(state.form, body);
-        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'stub' });
+        response.writeHead(state.form === 'InternalServerError' ? 500 : 400, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-requestid': 'stub',
+        });
         response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, ...extra }));
         return;
       }

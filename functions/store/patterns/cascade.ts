@@ -9,14 +9,15 @@
  * after a full pass over the index in which every entry proved, by that consistent read, to be
  * already deleted.
  *
- * When DynamoDB throttles it, it does not give up: it halves how many deletes it sends at once and
- * tries the throttled ones again, down to one at a time; it grows back by one per clean batch. Only
- * a delete throttled even alone, with nothing deleted yet, answers 503 (otherwise: 202, repeat).
+ * When DynamoDB throttles it or fails to answer in time, it does not give up: it halves how many
+ * deletes it sends at once and tries the failed ones again, down to one at a time; it grows back by
+ * one per clean batch. Only a delete that fails even alone, with nothing deleted yet, answers 503
+ * (otherwise: 202, repeat). A delete that timed out yet committed is found deleted on its retry.
  */
 import { softDelete } from '#domain/decisions.ts';
 import { NotFoundError, ServiceUnavailableError } from '#model/errors.ts';
 import type { ResourceRef, Scope } from '#model/vocabulary.ts';
-import { isThrottled } from '../database-errors.ts';
+import { isDatabaseUnavailable } from '../database-errors.ts';
 import { change, type Stored } from './change.ts';
 import { listResourceStored } from './lists.ts';
 import type { StoreTable } from './table.ts';
@@ -34,7 +35,7 @@ export interface CascadeOptions {
   readonly actor: string;
 }
 
-/** How a cascade stops early: out of time (202), or throttled even one at a time. */
+/** How a cascade stops early: out of time (202), or pushed back even one at a time. */
 class Stop extends Error {}
 
 export async function deleteAllForResource(
@@ -60,15 +61,15 @@ export async function deleteAllForResource(
           change(table, { scope, id: known.connection.id, actor }, { deleted: false, known }, softDelete),
         ),
       );
-      const throttled = batch.filter((_, i) => isThrottledResult(results[i]!));
+      const pushedBack = batch.filter((_, i) => isPushBack(results[i]!));
       for (const result of results) {
         if (result.status === 'fulfilled') deleted++;
-        else if (!(result.reason instanceof NotFoundError) && !isThrottledResult(result)) throw result.reason; // 404: a stale entry
+        else if (!(result.reason instanceof NotFoundError) && !isPushBack(result)) throw result.reason; // 404: a stale entry
       }
-      if (throttled.length === 0) parallelism = Math.min(CASCADE_PARALLELISM, parallelism + 1);
+      if (pushedBack.length === 0) parallelism = Math.min(CASCADE_PARALLELISM, parallelism + 1);
       else if (batch.length === 1) throw new Stop();
       else parallelism = Math.max(1, Math.floor(batch.length / 2));
-      left = [...throttled, ...left.slice(batch.length)];
+      left = [...pushedBack, ...left.slice(batch.length)];
     }
   };
 
@@ -92,6 +93,7 @@ export async function deleteAllForResource(
   }
 }
 
-/** A delete the write budget gave up on because DynamoDB kept throttling it. */
-const isThrottledResult = (result: PromiseSettledResult<unknown>): boolean =>
-  result.status === 'rejected' && (result.reason instanceof ServiceUnavailableError || isThrottled(result.reason));
+/** A delete the database pushed back on: throttled past the write budget, or not answered in time. */
+const isPushBack = (result: PromiseSettledResult<unknown>): boolean =>
+  result.status === 'rejected' &&
+  (result.reason instanceof ServiceUnavailableError || isDatabaseUnavailable(result.reason));
