@@ -13,6 +13,8 @@ export interface MeteredCall {
   readonly capacity: number | undefined;
   /** Items a Query or Scan examined (its ScannedCount); undefined for other calls. */
   readonly scanned: number | undefined;
+  /** The error's name when the call failed (after the SDK's own retries). */
+  readonly failed?: string;
   /** When it was sent and answered, as ticks of one counter: overlapping calls ran in parallel. */
   readonly sent: number;
   readonly answered: number;
@@ -38,6 +40,7 @@ export function attachMeter(client: DynamoDBDocumentClient): Meter {
       const sent = tick++;
       let capacity: number | undefined;
       let scanned: number | undefined;
+      let failed: string | undefined;
       try {
         const out = await next(args);
         const output = out.output as {
@@ -47,9 +50,12 @@ export function attachMeter(client: DynamoDBDocumentClient): Meter {
         capacity = totalCapacity(output.ConsumedCapacity);
         scanned = output.ScannedCount;
         return out;
+      } catch (error) {
+        failed = error instanceof Error ? error.name : String(error);
+        throw error;
       } finally {
         // Refused calls count too: they are requests DynamoDB answered (and, for writes, bills).
-        calls.push({ operation, capacity, scanned, sent, answered: tick++ });
+        calls.push({ operation, capacity, scanned, sent, answered: tick++, ...(failed ? { failed } : {}) });
       }
     },
     // Serialize step, first: the document client has marshalled the input by then, and a retry of

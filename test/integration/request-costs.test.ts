@@ -47,7 +47,8 @@ it.each(EXPECTED)('%s: answers %i with exactly %j', (name, status, calls) => {
   const cost = costs.get(name);
 
   expect(cost, `no figures for ${name}`).toBeDefined();
-  expect(cost!.status).toBe(status);
+  const failures = cost!.calls.filter((call) => call.failed).map((call) => `${call.operation}: ${call.failed}`);
+  expect(cost!.status, `failed calls: ${failures.join(', ') || 'none'}`).toBe(status);
   expect(cost!.byOperation).toEqual(calls);
 });
 
