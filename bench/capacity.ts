@@ -25,14 +25,8 @@ import { itemSize } from '../testkit/item-size.ts';
 import { platformConnections } from '../testkit/platform.ts';
 import { measureRoutes, type Design, type RouteCost } from './capacity-routes.ts';
 import { massChange, type MassChange } from './mass-change.ts';
-import { machine, ratio, table } from './report.ts';
+import { machine, ratio, setting, table } from './report.ts';
 import { measureShardedReads, type ShardedRead } from './sharded-reads.ts';
-
-const setting = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
 
 export const DESIGNS: readonly Design[] = [
   { name: 'before', layout: { shardCount: 1, inlineDetailsBytes: Infinity }, projection: 'ALL' },

@@ -12,6 +12,14 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
   ].join('\n');
 }
 
+/** A benchmark's setting from the environment, `fallback` when unset: a positive number (or zero, if allowed). */
+export function setting(name: string, fallback: number, { zero = false } = {}): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero))
+    throw new Error(`${name} must be a ${zero ? 'non-negative' : 'positive'} number`);
+  return value;
+}
+
 export const machine = (): string =>
   `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
 

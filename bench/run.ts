@@ -40,15 +40,10 @@ import { measureColdStart, type ColdStartResults } from './cold-start.ts';
 import type { BudgetResults } from './budget-sections.ts';
 import type { DataResults } from './data-sections.ts';
 import { measureHttp } from './http.ts';
-import { machine } from './report.ts';
+import { machine, setting } from './report.ts';
 import { budgetsHold, printAll, type Results } from './tables.ts';
 import { measureTopologyPage, printTopology } from './topology-page.ts';
 
-const setting = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
 const settings = {
   large: setting('BENCH_LARGE', 100_000),
   small: setting('BENCH_SMALL', 1000),
