@@ -13,6 +13,8 @@ export interface MeteredCall {
   readonly capacity: number | undefined;
   /** Items a Query or Scan examined (its ScannedCount); undefined for other calls. */
   readonly scanned: number | undefined;
+  /** Items the answer carried: a Query's or Scan's, a GetItem's one (or none), a BatchGetItem's. */
+  readonly returned: number;
   /** The error's name when the call failed (after the SDK's own retries). */
   readonly failed?: string;
   /** When it was sent and answered, as ticks of one counter: overlapping calls ran in parallel. */
@@ -40,22 +42,29 @@ export function attachMeter(client: DynamoDBDocumentClient): Meter {
       const sent = tick++;
       let capacity: number | undefined;
       let scanned: number | undefined;
+      let returned = 0;
       let failed: string | undefined;
       try {
         const out = await next(args);
         const output = out.output as {
           ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
           ScannedCount?: number;
+          Items?: unknown[];
+          Item?: unknown;
+          Responses?: Record<string, unknown[]>;
         };
         capacity = totalCapacity(output.ConsumedCapacity);
         scanned = output.ScannedCount;
+        returned =
+          (output.Items?.length ?? (output.Item ? 1 : 0)) +
+          Object.values(output.Responses ?? {}).reduce((sum, items) => sum + items.length, 0);
         return out;
       } catch (error) {
         failed = error instanceof Error ? error.name : String(error);
         throw error;
       } finally {
         // Refused calls count too: they are requests DynamoDB answered (and, for writes, bills).
-        calls.push({ operation, capacity, scanned, sent, answered: tick++, ...(failed ? { failed } : {}) });
+        calls.push({ operation, capacity, scanned, returned, sent, answered: tick++, ...(failed ? { failed } : {}) });
       }
     },
     // Serialize step, first: the document client has marshalled the input by then, and a retry of
