@@ -25,12 +25,14 @@
 import { ThrottlingException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { TABLE, type IndexName } from '#store/table-definition.ts';
+import { projectionOf, TABLE, type IndexName } from '#store/table-definition.ts';
 import { itemSize, readUnits, writeUnits, type Item } from './item-size.ts';
 
 export interface ModelOptions {
   /** What every index projects: the table definition's attributes, or (the design before) ALL. */
   readonly projection: 'ALL' | readonly string[];
+  /** The indexes the design has (a design from before an index was added lacks it). @default all of TABLE's */
+  readonly indexes?: readonly IndexName[];
   /** @default 10 (AWS's 1,000 per partition, 1:100) */
   readonly writeUnitsPerSecond?: number;
   /** @default 30 (AWS's 3,000 per partition, 1:100) */
@@ -123,7 +125,8 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
     const { partitionKey, sortKey } = TABLE.indexes[index];
     if (!item?.[partitionKey] || !item[sortKey]) return undefined;
     if (options.projection === 'ALL') return item;
-    const kept = new Set([partitionKey, sortKey, TABLE.partitionKey, TABLE.sortKey, ...options.projection]);
+    const projected = projectionOf(TABLE.indexes[index]).type === 'KEYS_ONLY' ? [] : options.projection;
+    const kept = new Set([partitionKey, sortKey, TABLE.partitionKey, TABLE.sortKey, ...projected]);
     return Object.fromEntries(Object.entries(item).filter(([name]) => kept.has(name)));
   };
 
@@ -135,7 +138,7 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
       `table|${pk}`,
       writeUnits(Math.max(itemSize(before ?? {}), itemSize(after ?? {}))) * (transactional ? 2 : 1),
     ]);
-    for (const index of Object.keys(TABLE.indexes) as IndexName[]) {
+    for (const index of options.indexes ?? (Object.keys(TABLE.indexes) as IndexName[])) {
       const { partitionKey, sortKey } = TABLE.indexes[index];
       const old = entryOf(before, index);
       const next = entryOf(after, index);

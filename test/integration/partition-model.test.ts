@@ -53,6 +53,20 @@ describe.each([0, 1024, 4096])('with %i bytes of details', (bytes) => {
     for (const index of ['bySource', 'byTarget', 'byEnvironment']) expect(byIndex(index)).toHaveLength(1);
   });
 
+  it('changes only the details of a waiting connection without writing its keys-only deadline entry', async () => {
+    const scope = freshScope();
+    const { connection } = await repo.create({ scope, input: pair('app-3'), actor: 'u' });
+
+    const change = await cost(() =>
+      repo.update({ scope, id: connection.id, patch: { details: detailsOf(bytes || 16) }, actor: 'u' }),
+    );
+
+    const written = change.charges.find((c) => c.operation === 'TransactWriteItems')!;
+    const partitions = [...written.partitions].map(([p]) => p.split('|')[0]);
+    expect(partitions).toContain('byStatus');
+    expect(partitions).not.toContain('byDeadline');
+  });
+
   it('creates with an Idempotency-Key for less than the 22 WRU it cost before', async () => {
     const create = await cost(() =>
       repo.create({
