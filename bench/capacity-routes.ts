@@ -17,6 +17,7 @@ export interface Design {
   readonly name: string;
   readonly layout: Layout;
   readonly projection: ModelOptions['projection'];
+  readonly indexes?: ModelOptions['indexes'];
 }
 
 export interface RouteCost {
@@ -37,7 +38,7 @@ export async function measureRoutes(
   detailsBytes: number,
 ): Promise<RouteCost[]> {
   const client = createDocumentClient(endpoint);
-  const model = attachPartitionModel(client, { projection: design.projection });
+  const model = attachPartitionModel(client, { projection: design.projection, indexes: design.indexes });
   model.throttling = false;
   const repo = new ConnectionRepository({ client, tableName, pageTokenSecret: secret, layout: design.layout });
   const scope: Scope = {

@@ -20,7 +20,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { startLocalDatabase } from '../local/environment.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { storedItems } from '#store/connection-item.ts';
-import { DEFAULT_LAYOUT, TABLE } from '#store/table-definition.ts';
+import { DEFAULT_LAYOUT, projectionOf, TABLE, type IndexName } from '#store/table-definition.ts';
 import { itemSize } from '../testkit/item-size.ts';
 import { platformConnections } from '../testkit/platform.ts';
 import { measureRoutes, type Design, type RouteCost } from './capacity-routes.ts';
@@ -29,7 +29,13 @@ import { machine, ratio, setting, table } from './report.ts';
 import { measureShardedReads, type ShardedRead } from './sharded-reads.ts';
 
 export const DESIGNS: readonly Design[] = [
-  { name: 'before', layout: { shardCount: 1, inlineDetailsBytes: Infinity }, projection: 'ALL' },
+  // Before the store's rework, and before deadlines: no byDeadline index.
+  {
+    name: 'before',
+    layout: { shardCount: 1, inlineDetailsBytes: Infinity },
+    projection: 'ALL',
+    indexes: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'],
+  },
   { name: 'after', layout: DEFAULT_LAYOUT, projection: TABLE.projection },
 ];
 const SIZES = [0, 1024, 4096] as const;
@@ -114,23 +120,28 @@ const routeTables = DESIGNS.map((design) =>
 
 /** Bytes stored per live connection: its items, its index entries, and AWS's 100 bytes of overhead each. */
 function storedBytes(design: Design): number {
-  const [c] = platformConnections({ projectSlug: 'p', environmentSlug: 'e' }, 1, 1024);
+  // Most live connections of a platform are connected: no deadline, so no byDeadline entry.
+  const [c] = platformConnections({ projectSlug: 'p', environmentSlug: 'e' }, 1, 1024, 'connected');
   const items = storedItems(c!, design.layout).map((item) => marshall(item, { removeUndefinedValues: true }));
   const head = items[0]!;
-  const entry = itemSize(
-    design.projection === 'ALL'
-      ? head
-      : Object.fromEntries(
-          Object.entries(head).filter(
-            ([name]) => (TABLE.projection as readonly string[]).includes(name) || /(pk|sk)$/.test(name),
-          ),
-        ),
-  );
+  /** The head item's entry in `index`, as the design projects it; 0 when it has none there. */
+  const entryBytes = (index: IndexName): number => {
+    const definition = TABLE.indexes[index];
+    if (!head[definition.partitionKey]) return 0;
+    const keys = [definition.partitionKey, definition.sortKey, TABLE.partitionKey, TABLE.sortKey] as string[];
+    const kept =
+      projectionOf(definition).type === 'KEYS_ONLY'
+        ? keys
+        : design.projection === 'ALL'
+          ? Object.keys(head)
+          : [...keys, ...TABLE.projection];
+    return itemSize(Object.fromEntries(Object.entries(head).filter(([name]) => kept.includes(name)))) + 100;
+  };
+  const indexes = design.indexes ?? (Object.keys(TABLE.indexes) as IndexName[]);
   const history = 300; // a status change's entry; the first one holds the details too
-  const indexes = Object.keys(TABLE.indexes).length;
   return (
     items.reduce((sum, item) => sum + itemSize(item) + 100, 0) +
-    indexes * (entry + 100) +
+    indexes.reduce((sum, index) => sum + entryBytes(index), 0) +
     VERSIONS_PER_CONNECTION * (history + 100) +
     1024
   );

@@ -45,6 +45,7 @@ export async function massChange(
   const client = createDocumentClient(endpoint);
   const model = attachPartitionModel(client, {
     projection: design.projection,
+    indexes: design.indexes,
     writeUnitsPerSecond: settings.writeUnitsPerSecond,
     readUnitsPerSecond: settings.writeUnitsPerSecond * 3,
   });
