@@ -29,7 +29,7 @@ import { projectionOf, TABLE, type IndexName } from '#store/table-definition.ts'
 import { itemSize, readUnits, writeUnits, type Item } from './item-size.ts';
 
 export interface ModelOptions {
-  /** What every index projects: the table definition's attributes, or (the design before) ALL. */
+  /** What the row indexes project: the table definition's attributes, or (the design before) ALL. */
   readonly projection: 'ALL' | readonly string[];
   /** The indexes the design has (a design from before an index was added lacks it). @default all of TABLE's */
   readonly indexes?: readonly IndexName[];
