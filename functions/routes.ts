@@ -75,13 +75,16 @@ export interface Route {
   /** What its function may do to the table, and nothing more. */
   readonly data: DataAccess;
   readonly summary: string;
-  /** Seconds the function may run (under API Gateway's 30 s). @default 10 */
+  /** Seconds the function may run (under API Gateway's 30 s). @default DEFAULT_TIMEOUT_SECONDS */
   readonly timeoutSeconds?: number;
   /** A page under web/ whose built files the function serves: built beside its bundle (web/<page>/build.ts). */
   readonly webPage?: 'topology';
 }
 
 const BASE = '/api/{projectSlug}/{environmentSlug}';
+
+/** A function's timeout unless its route says otherwise. */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export const ROUTES = [
   {
@@ -262,6 +265,9 @@ export const routeKey = (route: Route): string =>
 export function routeById(id: RouteId): Route {
   return ROUTES.find((route) => route.id === id)!;
 }
+
+/** Seconds the route's function may run: what the stack deploys, and what tests give a handler. */
+export const timeoutSecondsOf = (route: Route): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
 
 /** A function the service runs on a schedule, as plain data like a route. */
 export interface ScheduledFunction {

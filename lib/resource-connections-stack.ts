@@ -8,7 +8,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { ROUTES, writes, type Route } from '../functions/routes.ts';
+import { ROUTES, timeoutSecondsOf, writes, type Route } from '../functions/routes.ts';
 import { ConnectionEvents } from './connection-events.ts';
 import { ConnectionsApi } from './connections-api.ts';
 import { ConnectionsTable } from './connections-table.ts';
@@ -61,7 +61,7 @@ export class ResourceConnectionsStack extends Stack {
         description: `${route.method} ${route.path}: ${route.summary}`,
         memorySize: settings.functionMemoryMb,
         logRetention: settings.logRetention,
-        timeout: route.timeoutSeconds === undefined ? undefined : Duration.seconds(route.timeoutSeconds),
+        timeout: Duration.seconds(timeoutSecondsOf(route)),
         webPage: route.webPage,
         // The graph's neighbourhoods send up to 256 Queries each: capped, a burst of them cannot
         // take the account's concurrency from every other function.

@@ -12,6 +12,7 @@ import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTION_BUNDLING } from './bundling.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../functions/routes.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HANDLERS = `${ROOT}functions/handlers/`;
@@ -66,7 +67,7 @@ export class ServiceFunction extends NodejsFunction {
   private readonly ownLogGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
-    const timeout = props.timeout ?? Duration.seconds(10);
+    const timeout = props.timeout ?? Duration.seconds(DEFAULT_TIMEOUT_SECONDS);
     if (timeout.toSeconds() > MAX_TIMEOUT.toSeconds()) {
       throw new Error(`${id}: timeout ${timeout.toSeconds()} s is not under API Gateway's 30 s`);
     }

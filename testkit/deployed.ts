@@ -23,6 +23,8 @@ export interface DeployedFunction {
   readonly environment: Record<string, string>;
   /** The bundle's folder in the cloud assembly, when the template comes from `cdk synth`. */
   readonly assetPath?: string;
+  /** Seconds Lambda lets it run: the template's Timeout (CloudFormation's default, 3, without one). */
+  readonly timeoutSeconds: number;
 }
 
 /** What CloudFormation fills in at deploy time, by variable name; every such variable must be here. */
@@ -31,7 +33,7 @@ export type DeployTimeValues = Readonly<Record<string, string>>;
 type FunctionResource = {
   Type: string;
   Metadata?: Record<string, string>;
-  Properties?: { Environment?: { Variables?: Record<string, unknown> } };
+  Properties?: { Environment?: { Variables?: Record<string, unknown> }; Timeout?: number };
 };
 
 const CONSTRUCT_PATHS: readonly { name: string; constructPath: string }[] = [
@@ -84,7 +86,8 @@ export function deployedFunctions(template: Record<string, unknown>, deployTime:
       }),
     );
     const assetPath = fn.Metadata?.['aws:asset:path'];
-    return { name, constructPath, environment, ...(assetPath ? { assetPath } : {}) };
+    const timeoutSeconds = fn.Properties?.Timeout ?? 3;
+    return { name, constructPath, environment, timeoutSeconds, ...(assetPath ? { assetPath } : {}) };
   });
 }
 

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { GatewayEvent, GatewayResult } from '#http/http.ts';
 import { isTextMediaType, lambdaContext, queryParameters } from '../local/gateway.ts';
+import { DEFAULT_TIMEOUT_SECONDS, ROUTES, routeKey, timeoutSecondsOf } from '../functions/routes.ts';
 
 export type FixtureName =
   | 'get-connection'
@@ -135,9 +136,15 @@ export interface Answer {
   readonly body: Record<string, unknown>;
 }
 
-/** Calls a handler the way the Lambda runtime does and returns the answer with its body parsed. */
+/**
+ * Calls a handler the way the Lambda runtime does, with the time its route's function has as
+ * deployed, and returns the answer with its body parsed.
+ */
 export async function invoke(handler: LambdaHandler, event: GatewayEvent): Promise<Answer> {
-  const result = await handler(event, lambdaContext('resource-connections-test', undefined, 10_000) as never);
+  const route = ROUTES.find((candidate) => routeKey(candidate) === event.routeKey);
+  const timeoutSeconds = route ? timeoutSecondsOf(route) : DEFAULT_TIMEOUT_SECONDS;
+  const context = lambdaContext('resource-connections-test', undefined, timeoutSeconds * 1000);
+  const result = await handler(event, context as never);
   const text = result.body ?? '';
   return {
     statusCode: result.statusCode ?? 200,

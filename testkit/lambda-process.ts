@@ -8,18 +8,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_TIMEOUT_SECONDS } from '../functions/routes.ts';
 
 const RUNTIME = `
 const started = process.hrtime.bigint();
 const { handler } = await import(process.argv[1]);
+const timeoutMs = Number(process.argv[2]);
 process.send({ ready: Number(process.hrtime.bigint() - started) / 1e6 });
 process.on('message', async ({ id, event }) => {
   const t = process.hrtime.bigint();
+  const deadline = Date.now() + timeoutMs;
   const context = {
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local', functionVersion: '$LATEST',
     invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:local', memoryLimitInMB: '1024',
     awsRequestId: id, logGroupName: 'local', logStreamName: 'local', callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10000, done() {}, fail() {}, succeed() {},
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()), done() {}, fail() {}, succeed() {},
   };
   try {
     const result = await handler(event, context);
@@ -51,9 +54,17 @@ export class LambdaProcess {
     this.exited = new Promise((done) => child.once('exit', () => done()));
   }
 
-  /** Starts a process, imports the bundle and resolves once it is ready to be invoked. */
-  static async start(bundleFile: string, env: Record<string, string>): Promise<LambdaProcess> {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', RUNTIME, pathToFileURL(bundleFile).href], {
+  /**
+   * Starts a process, imports the bundle and resolves once it is ready to be invoked; each
+   * invocation's context counts down from `timeoutSeconds`, as its function's timeout does.
+   */
+  static async start(
+    bundleFile: string,
+    env: Record<string, string>,
+    timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+  ): Promise<LambdaProcess> {
+    const runtimeArgs = [pathToFileURL(bundleFile).href, String(timeoutSeconds * 1000)];
+    const child = spawn(process.execPath, ['--input-type=module', '-e', RUNTIME, ...runtimeArgs], {
       cwd: tmpdir(),
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

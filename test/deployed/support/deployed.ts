@@ -39,13 +39,14 @@ export function deployedFunction(name: string): DeployedFunction {
 /** Starts the function's bundle; `overrides` stand for what a deploy would set differently. */
 export function startFunction(name: string, overrides: Record<string, string> = {}): Promise<LambdaProcess> {
   const fn = deployedFunction(name);
-  return LambdaProcess.start(join(cdkOut(), fn.assetPath!, 'index.mjs'), {
+  const env = {
     ...lambdaRuntimeEnvironment(fn.name),
     ...fn.environment,
     // The stack's own setting for a DynamoDB outside AWS (LocalStack, here DynamoDB Local).
     DYNAMODB_ENDPOINT: inject('deployedDynamoDbEndpoint'),
     ...overrides,
-  });
+  };
+  return LambdaProcess.start(join(cdkOut(), fn.assetPath!, 'index.mjs'), env, fn.timeoutSeconds);
 }
 
 export interface GatewayAnswer {
