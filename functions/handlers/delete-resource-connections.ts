@@ -7,13 +7,16 @@
 import { endpoint, json } from '#http/http.ts';
 import { count } from '#http/observability.ts';
 import { table } from '#store/connections.ts';
-import { deleteAllForResource } from '#store/patterns/cascade.ts';
+import { CASCADE_TIME_BUDGET_MS, deleteAllForResource } from '#store/patterns/cascade.ts';
+import { stopAt } from '../time-left.ts';
 
-export const handler = endpoint('deleteResourceConnections', async ({ path, principal }) => {
+export const handler = endpoint('deleteResourceConnections', async ({ path, principal }, _event, context) => {
   const { deleted, complete } = await deleteAllForResource(table, {
     scope: path,
     resource: { type: path.resourceType, id: path.resourceId },
     actor: principal.subject,
+    // Its budget, and never past what the function's own timeout leaves to answer.
+    stopAt: stopAt(context, table.cascadeTimeBudgetMs ?? CASCADE_TIME_BUDGET_MS),
   });
   count('ConnectionsDeleted', deleted);
   // Out of time with live connections left: the caller repeats, and each repeat goes on from there.

@@ -11,19 +11,17 @@ import { flushMetrics, logger, metrics } from '#http/observability.ts';
 import { table } from '#store/connections.ts';
 import { sweepDeadlines, type SweepResult } from '#store/patterns/deadlines.ts';
 import { DEADLINE_SWEEP } from '../routes.ts';
+import { stopAt } from '../time-left.ts';
 
 /** Work per run: no new work after this, well inside the function's timeout. */
 export const SWEEP_TIME_BUDGET_MS = 20_000;
-/** What a run keeps of its timeout to finish the changes in flight and report. */
-const FINISH_MS = 5_000;
 
 export type SweepSummary = Omit<SweepResult, 'firstError'>;
 
 export async function handler(_event: unknown, context: Context): Promise<SweepSummary> {
   // Its own function's context on every log line (locally, the logger is shared with the routes').
   logger.addContext(context);
-  const budget = Math.min(SWEEP_TIME_BUDGET_MS, context.getRemainingTimeInMillis() - FINISH_MS);
-  const { firstError, ...summary } = await sweepDeadlines(table, { stopAt: Date.now() + budget });
+  const { firstError, ...summary } = await sweepDeadlines(table, { stopAt: stopAt(context, SWEEP_TIME_BUDGET_MS) });
 
   const { enforced, backlog, lateness } = DEADLINE_SWEEP.metrics;
   const m = metrics();

@@ -90,6 +90,23 @@ describe('a small time budget', () => {
   });
 });
 
+describe('a stop time', () => {
+  it('starts no batch after it, whatever time the budget leaves: 202 after the first batch', async () => {
+    const scope = freshScope();
+    await seed(scope, 'i-stop', 30);
+
+    // The store's budget (20 s) would finish all 30; the function's time left says stop now.
+    const result = await repo.deleteAllForResource({
+      scope,
+      resource: server('i-stop'),
+      actor: 'platform',
+      stopAt: Date.now(),
+    });
+
+    expect(result).toEqual({ deleted: 25, complete: false });
+  });
+});
+
 /**
  * A client whose index Queries for one resource also return stale entries, ahead of the live ones:
  * the images of connections that the table has deleted since, as a lagging GSI still shows them.

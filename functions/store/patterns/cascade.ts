@@ -1,7 +1,8 @@
 /**
  * The cascade: soft-deletes every live connection of a resource, each in its own transaction with
  * its guard and history, a bounded batch at a time, until done or until its time budget (well
- * inside API Gateway's 30 s) runs out; the caller repeats until `complete`.
+ * inside API Gateway's 30 s, and never past what its function's timeout leaves) runs out; the caller
+ * repeats until `complete`.
  *
  * The index it pages trails the table: an entry may still show a connection already deleted (the
  * delete's condition fails, a consistent read confirms it is gone) and may not yet show one just
@@ -33,6 +34,8 @@ export interface CascadeOptions {
   readonly scope: Scope;
   readonly resource: ResourceRef;
   readonly actor: string;
+  /** No new batch after this (epoch ms); unset: the table's time budget from now. */
+  readonly stopAt?: number | undefined;
 }
 
 /** How a cascade stops early: out of time (202), or pushed back even one at a time. */
@@ -40,9 +43,9 @@ class Stop extends Error {}
 
 export async function deleteAllForResource(
   table: StoreTable,
-  { scope, resource, actor }: CascadeOptions,
+  { scope, resource, actor, stopAt }: CascadeOptions,
 ): Promise<CascadeResult> {
-  const deadline = Date.now() + (table.cascadeTimeBudgetMs ?? CASCADE_TIME_BUDGET_MS);
+  const deadline = stopAt ?? Date.now() + (table.cascadeTimeBudgetMs ?? CASCADE_TIME_BUDGET_MS);
   let deleted = 0;
   let parallelism = CASCADE_PARALLELISM;
   // The first batch always runs, so that every request makes progress however small its budget.
