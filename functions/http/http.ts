@@ -54,7 +54,8 @@ export const noContent = (): GatewayResult => ({ statusCode: 204, headers: { 'ca
 /** Builds a route's Lambda handler: the shared middlewares, then `run` with validated input. */
 export function endpoint<Id extends RouteId>(
   id: Id,
-  run: (input: InputOf<Id>, event: GatewayEvent) => Promise<GatewayResult>,
+  /** `context`: the Lambda's, for the time left (a route that works to a budget stops inside it). */
+  run: (input: InputOf<Id>, event: GatewayEvent, context: Context) => Promise<GatewayResult>,
 ) {
   const spec: EndpointSpec = ENDPOINTS[id];
   const { scope } = routeById(id);
@@ -71,7 +72,7 @@ export function endpoint<Id extends RouteId>(
     .use(validateQuery(spec.query))
     .handler((event, context) => {
       const { path, query, body, principal } = context.input;
-      return run({ path, query, body, principal, headers: event.headers ?? {} } as InputOf<Id>, event);
+      return run({ path, query, body, principal, headers: event.headers ?? {} } as InputOf<Id>, event, context);
     });
 }
 
@@ -149,6 +150,11 @@ export function problemDocument(problem: ProblemError, requestId: string | undef
 function toProblemError(error: unknown): ProblemError {
   const refusal = problemOf(error);
   if (refusal) return refusal;
+  if (isOutOfTime(error)) {
+    // Named TimeoutError like the SDK's, but the work, not the database, overran: an error, alarmed.
+    logger.error('the function ran out of time before it answered', error as Error);
+    return problemOf(new ServiceUnavailableError())!;
+  }
   if (isDatabaseUnavailable(error)) {
     logger.warn('database unavailable', error as Error);
     // Throttled callers come back at jittered times; an outage is given a steady 2 s.
@@ -162,6 +168,12 @@ function toProblemError(error: unknown): ProblemError {
     'An unexpected error occurred; quote the requestId when reporting it.',
   );
 }
+
+/** What middy throws just before the function's timeout, in place of the handler's answer. */
+const isOutOfTime = (error: unknown): boolean =>
+  error instanceof Error &&
+  error.name === 'TimeoutError' &&
+  (error.cause as { package?: unknown } | undefined)?.package === '@middy/core';
 
 function authenticate(required: boolean): Middleware {
   return {

@@ -14,6 +14,7 @@ import { endpoint, json } from '#http/http.ts';
 import { logger } from '#http/observability.ts';
 import { problem as problemSchema } from '../../functions/docs/problem-schemas.ts';
 import { invoke, loadEvent, withBody, withClaims, withQuery, type Answer } from '../../testkit/events.ts';
+import { lambdaContext } from '../../local/gateway.ts';
 
 /** What a body must never show: stacks, source paths, the table, AWS error text. */
 const INTERNALS = /\bat [\w.<>]+ \(|\.ts:\d+|node_modules|\/var\/task|connections-test|Exception|arn:aws|Error:/;
@@ -240,6 +241,20 @@ describe('problem+json answers', () => {
     expectProblem(answer, 503, 'SERVICE_UNAVAILABLE');
     expect(answer.headers['retry-after']).toMatch(/^\d+$/);
     expect(answer.text).not.toContain('127.0.0.1');
+  });
+
+  it('answers 503 with Retry-After when the work outlives the function, and logs that as an error', async () => {
+    const logged = vi.spyOn(logger, 'error');
+    const warned = vi.spyOn(logger, 'warn');
+    const endless = endpoint('getHealth', () => new Promise(() => undefined));
+
+    const result = await endless(loadEvent('health'), lambdaContext('getHealth', undefined, 100) as never);
+
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body!)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(result.headers?.['retry-after']).toMatch(/^\d+$/);
+    expect(logged).toHaveBeenCalledWith('the function ran out of time before it answered', expect.any(Error));
+    expect(warned).not.toHaveBeenCalled();
   });
 
   it('keeps the headers of a successful answer', async () => {
