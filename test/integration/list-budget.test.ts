@@ -49,7 +49,7 @@ beforeAll(async () => {
   const ahead = Array.from({ length: AHEAD }, (_, i) => connection(`app-${String(i).padStart(5, '0')}`, 'pending'));
   match = connection('app-zzz', 'connected');
   await seedConnections(client, tableName, [...ahead, match]);
-}, 120_000);
+}, 240_000);
 
 /** Reads every page; returns the ids found and what each request examined. */
 async function readAll(list: (nextToken: string | undefined) => Promise<Page<Connection>>) {

@@ -16,7 +16,7 @@ let measured: Environment;
 
 beforeAll(async () => {
   measured = await measureEnvironment(client, client, tableName, pageTokenSecret, SIZE, true, scope);
-}, 60_000);
+}, 180_000);
 
 describe.each(LIST_CASES.filter((c) => c.keyCovered).map((c) => [c.name]))(
   '%s, half the connections deleted',

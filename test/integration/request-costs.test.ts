@@ -41,7 +41,7 @@ beforeAll(async () => {
   } finally {
     meter.detach();
   }
-}, 60_000);
+}, 180_000);
 
 it.each(EXPECTED)('%s: answers %i with exactly %j', (name, status, calls) => {
   const cost = costs.get(name);
