@@ -8,8 +8,11 @@
  * Each entry also says what its function may do to the table (`data`): lib/ turns that into the
  * function's IAM policy and environment, and nothing else grants a function anything.
  *
+ * Each entry is a constant of its own, listed in ROUTES, and written as plain literals (no spread,
+ * no template): a handler passes its entry to `endpoint`, and its bundle keeps that entry alone.
+ *
  * What a new route needs besides, each a type error until written (tables keyed by RouteId):
- * 1. functions/handlers/<handler>.ts, exporting `handler` (built with `endpoint(id, …)`);
+ * 1. functions/handlers/<handler>.ts, exporting `handler` (built with `endpoint(routes.<id>, …)`);
  * 2. functions/http/endpoints.ts `ENDPOINTS`: its path, query and body schemas (model/inputs.ts);
  * 3. functions/docs/endpoint-docs.ts `ENDPOINT_DOCS`: its success and error answers
  *    (model/representations.ts, docs/problem-schemas.ts);
@@ -50,15 +53,20 @@ export const writes = (data: DataAccess): boolean => data.items.some((action) =>
 /** Whether the function touches the table at all: if not, it gets neither its name nor a grant. */
 export const touchesTable = (data: DataAccess): boolean => data.items.length > 0 || data.queries.length > 0;
 
+// Written out, not spread: esbuild keeps any constant whose making might run code, a spread included.
 const NOTHING: DataAccess = { items: [], queries: [] };
 const GET: readonly ItemAction[] = ['dynamodb:GetItem'];
 /** Details too large for the connection item are read beside it (store/details.ts). */
 const DETAILS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
-const READ_CONNECTION: readonly ItemAction[] = [...GET, ...DETAILS];
 /** Read the connection (with its details), then one transaction of Puts. */
-const CHANGE: readonly ItemAction[] = [...READ_CONNECTION, 'dynamodb:PutItem'];
+const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'];
 /** A change that may also Delete: release the pair guard, or a details item whose details became small. */
-const CHANGE_AND_RELEASE: readonly ItemAction[] = [...CHANGE, 'dynamodb:DeleteItem'];
+const CHANGE_AND_RELEASE: readonly ItemAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+];
 /** ANY only with the catch-all `$default` route. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'ANY';
 
@@ -81,180 +89,213 @@ export interface Route {
   readonly webPage?: 'topology';
 }
 
-const BASE = '/api/{projectSlug}/{environmentSlug}';
-
 /** A function's timeout unless its route says otherwise. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
+export const createConnection = {
+  id: 'createConnection',
+  method: 'POST',
+  path: '/api/{projectSlug}/{environmentSlug}/resource-connections',
+  handler: 'create-connection',
+  scope: 'connections:write',
+  // Puts the connection, its details, pair guard, history and idempotency record; reads the record or the guard.
+  data: { items: ['dynamodb:GetItem', 'dynamodb:PutItem'], queries: [] },
+  summary: 'Create a connection between two resources',
+} as const satisfies Route;
+
+export const listConnections = {
+  id: 'listConnections',
+  method: 'GET',
+  path: '/api/{projectSlug}/{environmentSlug}/resource-connections',
+  handler: 'list-connections',
+  scope: 'connections:read',
+  // Query on whichever index the filters choose (list-plans.ts), then the large details of the page's rows.
+  data: { items: DETAILS, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  summary: 'List the connections of a project environment',
+} as const satisfies Route;
+
+export const getConnection = {
+  id: 'getConnection',
+  method: 'GET',
+  path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}',
+  handler: 'get-connection',
+  scope: 'connections:read',
+  data: { items: GET, queries: [] },
+  summary: 'Get one connection',
+} as const satisfies Route;
+
+export const updateConnection = {
+  id: 'updateConnection',
+  method: 'PATCH',
+  path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}',
+  handler: 'update-connection',
+  scope: 'connections:write',
+  // Puts the new version, its history entry and new large details; deletes details that became small.
+  data: { items: CHANGE_AND_RELEASE, queries: [] },
+  summary: 'Update the status, status reason or details of a connection',
+} as const satisfies Route;
+
+export const deleteConnection = {
+  id: 'deleteConnection',
+  method: 'DELETE',
+  path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}',
+  handler: 'delete-connection',
+  scope: 'connections:write',
+  // Puts the deleted version and its history entry, and releases the pair guard.
+  data: { items: CHANGE_AND_RELEASE, queries: [] },
+  summary: 'Soft-delete a connection',
+} as const satisfies Route;
+
+export const listResourceConnections = {
+  id: 'listResourceConnections',
+  method: 'GET',
+  path: '/api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections',
+  handler: 'list-resource-connections',
+  scope: 'connections:read',
+  // A resource's source-side and target-side streams, then the large details of the page's rows.
+  data: { items: DETAILS, queries: ['bySource', 'byTarget'] },
+  summary: 'List every connection in which a resource is the source or the target',
+} as const satisfies Route;
+
+export const validateConnection = {
+  id: 'validateConnection',
+  method: 'POST',
+  path: '/api/{projectSlug}/{environmentSlug}/resource-connections/validate',
+  handler: 'validate-connection',
+  scope: 'connections:read',
+  // Reads the pair guard (and nothing else): it writes nothing.
+  data: { items: GET, queries: [] },
+  summary: 'Run every check a create would run, writing nothing',
+} as const satisfies Route;
+
+export const getConnectionHistory = {
+  id: 'getConnectionHistory',
+  method: 'GET',
+  path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/history',
+  handler: 'get-connection-history',
+  scope: 'connections:read',
+  // The history entries sit in the connection's own partition of the table.
+  data: { items: [], queries: ['table'] },
+  summary: 'Every change of a connection, oldest first',
+} as const satisfies Route;
+
+export const restoreConnection = {
+  id: 'restoreConnection',
+  method: 'POST',
+  path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/restore',
+  handler: 'restore-connection',
+  scope: 'connections:write',
+  // Claims the pair guard again (a Put); releases nothing.
+  data: { items: CHANGE, queries: [] },
+  summary: 'Undo a soft delete; the connection returns as pending',
+} as const satisfies Route;
+
+export const deleteResourceConnections = {
+  id: 'deleteResourceConnections',
+  method: 'DELETE',
+  path: '/api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections',
+  handler: 'delete-resource-connections',
+  scope: 'connections:write',
+  // Pages through the resource's connections and soft-deletes each, releasing its guard.
+  data: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'] },
+  summary: 'Soft-delete every live connection of a resource (when the resource itself is deleted)',
+  // Thousands of connections, a bounded batch at a time; a repeat finishes an interrupted run.
+  timeoutSeconds: 29,
+} as const satisfies Route;
+
+export const getGraph = {
+  id: 'getGraph',
+  method: 'GET',
+  path: '/api/{projectSlug}/{environmentSlug}/graph',
+  handler: 'get-graph',
+  scope: 'connections:read',
+  // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
+  data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  summary: 'The environment as nodes and edges: a page of it, or the neighbourhood of one resource',
+} as const satisfies Route;
+
+export const getHealth = {
+  id: 'getHealth',
+  method: 'GET',
+  path: '/health',
+  handler: 'health',
+  scope: null,
+  data: NOTHING,
+  summary: 'Liveness check',
+} as const satisfies Route;
+
+export const getOpenApi = {
+  id: 'getOpenApi',
+  method: 'GET',
+  path: '/openapi.json',
+  handler: 'openapi',
+  scope: null,
+  data: NOTHING,
+  summary: 'The OpenAPI 3.1 document of this API',
+} as const satisfies Route;
+
+export const getConnectionRules = {
+  id: 'getConnectionRules',
+  method: 'GET',
+  path: '/connection-rules',
+  handler: 'connection-rules',
+  scope: null,
+  data: NOTHING,
+  summary: 'The connection rules and status transitions the service enforces',
+} as const satisfies Route;
+
+export const getTopology = {
+  id: 'getTopology',
+  method: 'GET',
+  path: '/topology',
+  handler: 'topology',
+  scope: null,
+  data: NOTHING,
+  summary: "A page that draws an environment's connections (it calls the graph route with the user's token)",
+  webPage: 'topology',
+} as const satisfies Route;
+
+export const getTopologyAsset = {
+  id: 'getTopologyAsset',
+  method: 'GET',
+  path: '/topology/{asset}',
+  handler: 'topology-asset',
+  scope: null,
+  data: NOTHING,
+  summary: "The topology page's script, layout worker and style sheet",
+  webPage: 'topology',
+} as const satisfies Route;
+
+export const notFound = {
+  id: 'notFound',
+  method: 'ANY',
+  path: '$default',
+  handler: 'not-found',
+  scope: null,
+  data: NOTHING,
+  summary: 'Any method and path no other route matches: 404 as problem+json',
+} as const satisfies Route;
+
+/** Every route: the stack, the local server and the OpenAPI document go through this list. */
 export const ROUTES = [
-  {
-    id: 'createConnection',
-    method: 'POST',
-    path: `${BASE}/resource-connections`,
-    handler: 'create-connection',
-    scope: 'connections:write',
-    // Puts the connection, its details, pair guard, history and idempotency record; reads the record or the guard.
-    data: { items: [...GET, 'dynamodb:PutItem'], queries: [] },
-    summary: 'Create a connection between two resources',
-  },
-  {
-    id: 'listConnections',
-    method: 'GET',
-    path: `${BASE}/resource-connections`,
-    handler: 'list-connections',
-    scope: 'connections:read',
-    // Query on whichever index the filters choose (list-plans.ts), then the large details of the page's rows.
-    data: { items: DETAILS, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
-    summary: 'List the connections of a project environment',
-  },
-  {
-    id: 'getConnection',
-    method: 'GET',
-    path: `${BASE}/resource-connections/{connectionId}`,
-    handler: 'get-connection',
-    scope: 'connections:read',
-    data: { items: GET, queries: [] },
-    summary: 'Get one connection',
-  },
-  {
-    id: 'updateConnection',
-    method: 'PATCH',
-    path: `${BASE}/resource-connections/{connectionId}`,
-    handler: 'update-connection',
-    scope: 'connections:write',
-    // Puts the new version, its history entry and new large details; deletes details that became small.
-    data: { items: CHANGE_AND_RELEASE, queries: [] },
-    summary: 'Update the status, status reason or details of a connection',
-  },
-  {
-    id: 'deleteConnection',
-    method: 'DELETE',
-    path: `${BASE}/resource-connections/{connectionId}`,
-    handler: 'delete-connection',
-    scope: 'connections:write',
-    // Puts the deleted version and its history entry, and releases the pair guard.
-    data: { items: CHANGE_AND_RELEASE, queries: [] },
-    summary: 'Soft-delete a connection',
-  },
-  {
-    id: 'listResourceConnections',
-    method: 'GET',
-    path: `${BASE}/resources/{resourceType}/{resourceId}/connections`,
-    handler: 'list-resource-connections',
-    scope: 'connections:read',
-    // A resource's source-side and target-side streams, then the large details of the page's rows.
-    data: { items: DETAILS, queries: ['bySource', 'byTarget'] },
-    summary: 'List every connection in which a resource is the source or the target',
-  },
-  {
-    id: 'validateConnection',
-    method: 'POST',
-    path: `${BASE}/resource-connections/validate`,
-    handler: 'validate-connection',
-    scope: 'connections:read',
-    // Reads the pair guard (and nothing else): it writes nothing.
-    data: { items: GET, queries: [] },
-    summary: 'Run every check a create would run, writing nothing',
-  },
-  {
-    id: 'getConnectionHistory',
-    method: 'GET',
-    path: `${BASE}/resource-connections/{connectionId}/history`,
-    handler: 'get-connection-history',
-    scope: 'connections:read',
-    // The history entries sit in the connection's own partition of the table.
-    data: { items: [], queries: ['table'] },
-    summary: 'Every change of a connection, oldest first',
-  },
-  {
-    id: 'restoreConnection',
-    method: 'POST',
-    path: `${BASE}/resource-connections/{connectionId}/restore`,
-    handler: 'restore-connection',
-    scope: 'connections:write',
-    // Claims the pair guard again (a Put); releases nothing.
-    data: { items: CHANGE, queries: [] },
-    summary: 'Undo a soft delete; the connection returns as pending',
-  },
-  {
-    id: 'deleteResourceConnections',
-    method: 'DELETE',
-    path: `${BASE}/resources/{resourceType}/{resourceId}/connections`,
-    handler: 'delete-resource-connections',
-    scope: 'connections:write',
-    // Pages through the resource's connections and soft-deletes each, releasing its guard.
-    data: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'] },
-    summary: 'Soft-delete every live connection of a resource (when the resource itself is deleted)',
-    // Thousands of connections, a bounded batch at a time; a repeat finishes an interrupted run.
-    timeoutSeconds: 29,
-  },
-  {
-    id: 'getGraph',
-    method: 'GET',
-    path: `${BASE}/graph`,
-    handler: 'get-graph',
-    scope: 'connections:read',
-    // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
-    data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
-    summary: 'The environment as nodes and edges: a page of it, or the neighbourhood of one resource',
-  },
-  {
-    id: 'getHealth',
-    method: 'GET',
-    path: '/health',
-    handler: 'health',
-    scope: null,
-    data: NOTHING,
-    summary: 'Liveness check',
-  },
-  {
-    id: 'getOpenApi',
-    method: 'GET',
-    path: '/openapi.json',
-    handler: 'openapi',
-    scope: null,
-    data: NOTHING,
-    summary: 'The OpenAPI 3.1 document of this API',
-  },
-  {
-    id: 'getConnectionRules',
-    method: 'GET',
-    path: '/connection-rules',
-    handler: 'connection-rules',
-    scope: null,
-    data: NOTHING,
-    summary: 'The connection rules and status transitions the service enforces',
-  },
-  {
-    id: 'getTopology',
-    method: 'GET',
-    path: '/topology',
-    handler: 'topology',
-    scope: null,
-    data: NOTHING,
-    summary: "A page that draws an environment's connections (it calls the graph route with the user's token)",
-    webPage: 'topology',
-  },
-  {
-    id: 'getTopologyAsset',
-    method: 'GET',
-    path: '/topology/{asset}',
-    handler: 'topology-asset',
-    scope: null,
-    data: NOTHING,
-    summary: "The topology page's script, layout worker and style sheet",
-    webPage: 'topology',
-  },
-  {
-    id: 'notFound',
-    method: 'ANY',
-    path: '$default',
-    handler: 'not-found',
-    scope: null,
-    data: NOTHING,
-    summary: 'Any method and path no other route matches: 404 as problem+json',
-  },
-] as const satisfies readonly Route[];
+  createConnection,
+  listConnections,
+  getConnection,
+  updateConnection,
+  deleteConnection,
+  listResourceConnections,
+  validateConnection,
+  getConnectionHistory,
+  restoreConnection,
+  deleteResourceConnections,
+  getGraph,
+  getHealth,
+  getOpenApi,
+  getConnectionRules,
+  getTopology,
+  getTopologyAsset,
+  notFound,
+] as const;
 
 export type RouteId = (typeof ROUTES)[number]['id'];
 

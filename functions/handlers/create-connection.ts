@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '#model/errors.ts';
 import { endpoint, json } from '#http/http.ts';
+import * as routes from '../routes.ts';
 import { count } from '#http/observability.ts';
 import { etag } from '#http/preconditions.ts';
 import { table } from '#store/connections.ts';
@@ -12,7 +13,7 @@ import { create } from '#store/patterns/create.ts';
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
 
-export const handler = endpoint('createConnection', async ({ path, body, principal, headers }) => {
+export const handler = endpoint(routes.createConnection, async ({ path, body, principal, headers }) => {
   const key = headers['idempotency-key'];
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);

@@ -5,12 +5,13 @@
  * no live connection of the resource remains, else 202 `complete: false` with Retry-After.
  */
 import { endpoint, json } from '#http/http.ts';
+import * as routes from '../routes.ts';
 import { count } from '#http/observability.ts';
 import { table } from '#store/connections.ts';
 import { CASCADE_TIME_BUDGET_MS, deleteAllForResource } from '#store/patterns/cascade.ts';
 import { stopAt } from '../time-left.ts';
 
-export const handler = endpoint('deleteResourceConnections', async ({ path, principal }, _event, context) => {
+export const handler = endpoint(routes.deleteResourceConnections, async ({ path, principal }, _event, context) => {
   const { deleted, complete } = await deleteAllForResource(table, {
     scope: path,
     resource: { type: path.resourceType, id: path.resourceId },

@@ -3,7 +3,10 @@
  * time, or the neighbourhood of one resource (contract §5).
  */
 import { endpoint, json } from '#http/http.ts';
+import * as routes from '../routes.ts';
 import { table } from '#store/connections.ts';
 import { readGraph } from '#store/patterns/graph.ts';
 
-export const handler = endpoint('getGraph', async ({ path, query }) => json(200, await readGraph(table, path, query)));
+export const handler = endpoint(routes.getGraph, async ({ path, query }) =>
+  json(200, await readGraph(table, path, query)),
+);

@@ -3,12 +3,13 @@
  * along the transition table and merges `details` (RFC 7396), optionally on If-Match.
  */
 import { endpoint, json } from '#http/http.ts';
+import * as routes from '../routes.ts';
 import { count } from '#http/observability.ts';
 import { etag, parseIfMatch } from '#http/preconditions.ts';
 import { table } from '#store/connections.ts';
 import { updateConnection } from '#store/patterns/changes.ts';
 
-export const handler = endpoint('updateConnection', async ({ path, body, principal, headers }) => {
+export const handler = endpoint(routes.updateConnection, async ({ path, body, principal, headers }) => {
   const { connection, changes } = await updateConnection(table, {
     scope: path,
     id: path.connectionId,

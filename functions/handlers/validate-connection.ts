@@ -6,12 +6,13 @@
 import { ENDPOINTS } from '#http/endpoints.ts';
 import { problemOf } from '#http/errors.ts';
 import { endpoint, json, problemDocument } from '#http/http.ts';
+import * as routes from '../routes.ts';
 import { readJsonBody } from '#http/request-body.ts';
 import type { CreateConnectionInput } from '#model/inputs.ts';
 import { table } from '#store/connections.ts';
 import { checkCreate } from '#store/patterns/create.ts';
 
-export const handler = endpoint('validateConnection', async ({ path }, event) => {
+export const handler = endpoint(routes.validateConnection, async ({ path }, event) => {
   try {
     const body = readJsonBody(event, ENDPOINTS.validateConnection.body) as CreateConnectionInput;
     await checkCreate(table, { scope: path, input: body });

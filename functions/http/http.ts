@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { routeById, type RouteId } from '../routes.ts';
+import type { Route, RouteId } from '../routes.ts';
 import { authorize, principalFrom, type AccessScope, type Principal } from './auth.ts';
 import { isDatabaseUnavailable, isThrottled } from '#store/database-errors.ts';
 import { ENDPOINTS, type EndpointSpec } from './endpoints.ts';
@@ -51,14 +51,18 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export const noContent = (): GatewayResult => ({ statusCode: 204, headers: { 'cache-control': 'no-store' } });
 
-/** Builds a route's Lambda handler: the shared middlewares, then `run` with validated input. */
+/**
+ * Builds a route's Lambda handler: the shared middlewares, then `run` with validated input. Given
+ * the route's own entry (`routes.createConnection`), not looked up by id: the bundle then carries
+ * that one entry of the route table.
+ */
 export function endpoint<Id extends RouteId>(
-  id: Id,
+  route: Route & { readonly id: Id },
   /** `context`: the Lambda's, for the time left (a route that works to a budget stops inside it). */
   run: (input: InputOf<Id>, event: GatewayEvent, context: Context) => Promise<GatewayResult>,
 ) {
+  const { id, scope } = route;
   const spec: EndpointSpec = ENDPOINTS[id];
-  const { scope } = routeById(id);
   return middy<GatewayEvent, GatewayResult, Error, ApiContext>()
     .use(lowerCaseHeaders())
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -116,6 +116,18 @@ it.each(BUNDLES)('bundles %s with the access patterns its route uses and no othe
   expect(patterns).toEqual(PATTERNS[handler] ?? []);
 });
 
+// The OpenAPI document lists every route: its function alone carries them all.
+it.each(ROUTES.filter((route) => route.id !== 'getOpenApi').map((route) => [route.id, route] as const))(
+  'bundles %sFunction with its own entry of the route table and no other',
+  (id, route) => {
+    const code = readFileSync(join(bundleOf(`${id}Function`), 'index.mjs'), 'utf8');
+    const others = ROUTES.filter((other) => other.id !== id && code.includes(other.summary)).map((other) => other.id);
+
+    expect(code.includes(route.summary)).toBe(true);
+    expect(others).toEqual([]);
+  },
+);
+
 it.each(BUNDLES)('bundles %s as minified ESM with a source map, within the cold-start budget', (constructPath) => {
   const bundle = bundleOf(constructPath);
   const code = readFileSync(join(bundle, 'index.mjs'), 'utf8');

@@ -15,6 +15,7 @@ import { logger } from '#http/observability.ts';
 import { problem as problemSchema } from '../../functions/docs/problem-schemas.ts';
 import { invoke, loadEvent, withBody, withClaims, withQuery, type Answer } from '../../testkit/events.ts';
 import { lambdaContext } from '../../local/gateway.ts';
+import * as routes from '../../functions/routes.ts';
 
 /** What a body must never show: stacks, source paths, the table, AWS error text. */
 const INTERNALS = /\bat [\w.<>]+ \(|\.ts:\d+|node_modules|\/var\/task|connections-test|Exception|arn:aws|Error:/;
@@ -30,7 +31,7 @@ function expectProblem(answer: Answer, status: number, code: string): void {
 
 /** A route handler whose work throws `error`, with every shared middleware in front of it. */
 const failingWith = (error: unknown) =>
-  endpoint('getHealth', async () => {
+  endpoint(routes.getHealth, async () => {
     throw error;
   });
 
@@ -246,7 +247,7 @@ describe('problem+json answers', () => {
   it('answers 503 with Retry-After when the work outlives the function, and logs that as an error', async () => {
     const logged = vi.spyOn(logger, 'error');
     const warned = vi.spyOn(logger, 'warn');
-    const endless = endpoint('getHealth', () => new Promise(() => undefined));
+    const endless = endpoint(routes.getHealth, () => new Promise(() => undefined));
 
     const result = await endless(loadEvent('health'), lambdaContext('getHealth', undefined, 100) as never);
 
@@ -258,7 +259,7 @@ describe('problem+json answers', () => {
   });
 
   it('keeps the headers of a successful answer', async () => {
-    const ok = endpoint('getHealth', async () => json(201, { a: 1 }, { etag: '"1"', location: '/x' }));
+    const ok = endpoint(routes.getHealth, async () => json(201, { a: 1 }, { etag: '"1"', location: '/x' }));
 
     const answer = await invoke(ok, loadEvent('health'));
 
