@@ -217,7 +217,7 @@ it('bundles a publisher that loads and answers an empty stream batch', () => {
   const answer = invoke(
     bundleOf('Events/Publisher'),
     { Records: [] },
-    { EVENT_BUS_NAME: 'no-such-bus', TABLE_NAME: 'no-such-table' },
+    { EVENT_BUS_NAME: 'no-such-bus', TABLE_NAME: 'no-such-table', WATCH_PUBLISH_URL: 'https://no-such-events/event' },
   );
   expect(answer).toEqual({ batchItemFailures: [] });
 });
