@@ -21,8 +21,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { NAMESPACE } from '../functions/realtime/channels.js';
 
+/**
+ * The channel namespace: functions/realtime/channels.js names it too (lib/ imports no runtime code;
+ * test/infra/watch.test.ts checks the two agree).
+ */
+export const NAMESPACE = 'connections';
 const HANDLER = fileURLToPath(new URL('../functions/realtime/subscribe-handler.js', import.meta.url));
 
 /**

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { util } from '@aws-appsync/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pathSegments } from '../../functions/realtime/channels.js';
-import { subscribeHandlerCode } from '../../lib/connection-watch.ts';
+import { NAMESPACE, pathSegments } from '../../functions/realtime/channels.js';
+import { NAMESPACE as STACK_NAMESPACE, subscribeHandlerCode } from '../../lib/connection-watch.ts';
 import { resourcesOfType, ROOT, synthesize, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;
@@ -62,12 +62,13 @@ it('has one namespace, connections, subscribed with OIDC, published with IAM, wi
   synth.template.resourceCountIs('AWS::AppSync::ChannelNamespace', 1);
   expect(namespace().Properties).toMatchObject({
     ApiId: dns('ApiId'),
-    Name: 'connections',
+    Name: NAMESPACE,
     PublishAuthModes: [{ AuthType: 'AWS_IAM' }],
     SubscribeAuthModes: [{ AuthType: 'OPENID_CONNECT' }],
     CodeHandlers: subscribeHandlerCode(),
   });
   expect(String(namespace().Properties!.CodeHandlers).length).toBeLessThan(32_768);
+  expect(STACK_NAMESPACE).toBe(NAMESPACE);
 });
 
 describe('the deployed subscribe handler', () => {
