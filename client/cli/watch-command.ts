@@ -69,6 +69,9 @@ const statusNote = (output: Output) => (status: WatchStatus) => {
   if (status === 'paused') output.err('watching: connection lost, reconnecting (what changed meanwhile is read again)');
 };
 
+/** How long `wait` lets the watch connect before it reads by polling. */
+const WATCH_GRACE_MS = 3000;
+
 const isDone = (c: Connection) => c.status === 'connected' || c.status === 'failed';
 
 /**
@@ -84,10 +87,10 @@ async function waitFor(
 ): Promise<{ connection: Connection; done: boolean }> {
   const deadline = Date.now() + timeoutMs;
   const stop = new AbortController();
-  // The watch gets one interval to go live before the first read of the polling fallback.
+  // The watch gets a few seconds (or one interval, if longer) to go live before the polling fallback reads.
   const state: { status: WatchStatus | 'unavailable'; nextRead: number } = {
     status: 'connecting',
-    nextRead: Date.now() + intervalMs,
+    nextRead: Date.now() + Math.max(intervalMs, WATCH_GRACE_MS),
   };
   let latest: Connection | undefined;
   let refused: unknown;
@@ -127,10 +130,13 @@ async function waitFor(
         continue;
       }
       const until = state.status === 'live' ? deadline : Math.min(state.nextRead, deadline);
+      // Woken early by a change or a status; the timer must not outlive the wait (it would hold the process).
+      let sleeping: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
         kick = resolve;
-        setTimeout(resolve, Math.max(1, until - Date.now()));
+        sleeping = setTimeout(resolve, Math.max(1, until - Date.now()));
       });
+      clearTimeout(sleeping);
       kick = undefined;
     }
   } finally {
