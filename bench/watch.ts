@@ -40,9 +40,11 @@ async function subscriber(endpoint: Endpoint, channel: string) {
   const ready = new Promise<void>((resolve, reject) => {
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as { type: string; event?: string };
-      if (message.type === 'connection_ack') ws.send(JSON.stringify({ type: 'subscribe', id: 's', channel, authorization }));
+      if (message.type === 'connection_ack')
+        ws.send(JSON.stringify({ type: 'subscribe', id: 's', channel, authorization }));
       else if (message.type === 'subscribe_success') resolve();
-      else if (message.type === 'data') arrivals.push({ id: (JSON.parse(message.event!) as { id: string }).id, at: performance.now() });
+      else if (message.type === 'data')
+        arrivals.push({ id: (JSON.parse(message.event!) as { id: string }).id, at: performance.now() });
       else if (message.type.endsWith('error')) reject(new Error(String(data)));
     });
     ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
@@ -82,7 +84,9 @@ async function makeChanges(base: string, env: string, count: number) {
     } else {
       const k = i - creates;
       const id = ids[k % ids.length]!;
-      made.push(await change(base, env, 'PATCH', `/${id}`, { status: cycle[Math.floor(k / ids.length) % cycle.length] }));
+      made.push(
+        await change(base, env, 'PATCH', `/${id}`, { status: cycle[Math.floor(k / ids.length) % cycle.length] }),
+      );
     }
   }
   return made;
@@ -113,8 +117,17 @@ try {
   const fanned = await makeChanges(server.url, 'fanout', settings.fanout);
   await settle(() => many.every((s) => s.arrivals.length >= fanned.length), 20_000);
   await new Promise((resolve) => setTimeout(resolve, 1000)); // and nothing more
-  const expected = fanned.map((m) => m.eventId).sort().join();
-  const exactlyOnce = many.filter((s) => s.arrivals.map((a) => a.id).sort().join() === expected).length;
+  const expected = fanned
+    .map((m) => m.eventId)
+    .sort()
+    .join();
+  const exactlyOnce = many.filter(
+    (s) =>
+      s.arrivals
+        .map((a) => a.id)
+        .sort()
+        .join() === expected,
+  ).length;
   const committedAt = new Map(fanned.map((m) => [m.eventId, m.committedAt]));
   const fanLatencies = many.flatMap((s) => s.arrivals.map((a) => a.at - committedAt.get(a.id)!));
   for (const s of many) s.close();
@@ -125,8 +138,26 @@ try {
     table(
       ['figure', 'changes', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'missing', 'budget'],
       [
-        ['commit → subscriber, 1 subscriber', made.length, ms(percentile(latencies, 50)), ms(p95), ms(percentile(latencies, 99)), ms(Math.max(...latencies)), missing, `p95 ≤ 1000 ms: ${verdict(p95 <= 1000 && missing === 0)}`],
-        [`commit → subscriber, ${many.length} subscribers`, fanned.length, ms(percentile(fanLatencies, 50)), ms(percentile(fanLatencies, 95)), ms(percentile(fanLatencies, 99)), ms(Math.max(...fanLatencies)), fanned.length * many.length - fanLatencies.length, `every event once to each: ${verdict(exactlyOnce === many.length)} (${exactlyOnce}/${many.length})`],
+        [
+          'commit → subscriber, 1 subscriber',
+          made.length,
+          ms(percentile(latencies, 50)),
+          ms(p95),
+          ms(percentile(latencies, 99)),
+          ms(Math.max(...latencies)),
+          missing,
+          `p95 ≤ 1000 ms: ${verdict(p95 <= 1000 && missing === 0)}`,
+        ],
+        [
+          `commit → subscriber, ${many.length} subscribers`,
+          fanned.length,
+          ms(percentile(fanLatencies, 50)),
+          ms(percentile(fanLatencies, 95)),
+          ms(percentile(fanLatencies, 99)),
+          ms(Math.max(...fanLatencies)),
+          fanned.length * many.length - fanLatencies.length,
+          `every event once to each: ${verdict(exactlyOnce === many.length)} (${exactlyOnce}/${many.length})`,
+        ],
       ],
     ),
   );

@@ -208,7 +208,8 @@ function closeServer(server: Server): Promise<void> {
 function keepAliveInterval(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 100) throw new Error(`LOCAL_KEEP_ALIVE_MS must be a whole number of ms, 100 or more, not '${value}'`);
+  if (!Number.isInteger(ms) || ms < 100)
+    throw new Error(`LOCAL_KEEP_ALIVE_MS must be a whole number of ms, 100 or more, not '${value}'`);
   return ms;
 }
 

@@ -78,7 +78,9 @@ export function attachWatchServer(server: Server, options: WatchServerOptions): 
     const protocols = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== REALTIME_PATH || !protocols.includes(SUBPROTOCOL)) {
-      socket.end(`HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\nconnect to ${REALTIME_PATH} with the ${SUBPROTOCOL} subprotocol\n`);
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\nconnect to ${REALTIME_PATH} with the ${SUBPROTOCOL} subprotocol\n`,
+      );
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => serve(ws, headerAuthorization(protocols)));
@@ -117,25 +119,50 @@ export function attachWatchServer(server: Server, options: WatchServerOptions): 
         }
         case 'subscribe': {
           if (!id) return send({ type: 'error', errors: errors('BadRequestException', 'a subscribe needs an id') });
-          if (!own) return send({ type: 'subscribe_error', id, errors: errors('BadRequestException', 'send connection_init first') });
-          if (own.has(id)) return send({ type: 'subscribe_error', id, errors: errors('DuplicatedOperationError', `subscription ${id} exists`) });
+          if (!own)
+            return send({
+              type: 'subscribe_error',
+              id,
+              errors: errors('BadRequestException', 'send connection_init first'),
+            });
+          if (own.has(id))
+            return send({
+              type: 'subscribe_error',
+              id,
+              errors: errors('DuplicatedOperationError', `subscription ${id} exists`),
+            });
           const claims = claimsOf(message.authorization, options.jwtSecret);
           const channel = typeof message.channel === 'string' ? message.channel : '';
           const refusal =
-            typeof claims === 'string' ? claims : subscriptionRefusal({ sub: claims.sub, claims }, pathSegments(channel));
-          if (refusal !== null) return send({ type: 'subscribe_error', id, errors: errors('UnauthorizedException', refusal) });
+            typeof claims === 'string'
+              ? claims
+              : subscriptionRefusal({ sub: claims.sub, claims }, pathSegments(channel));
+          if (refusal !== null)
+            return send({ type: 'subscribe_error', id, errors: errors('UnauthorizedException', refusal) });
           own.set(id, channel);
           return send({ type: 'subscribe_success', id });
         }
         case 'unsubscribe':
           if (!id || !own?.delete(id)) {
-            return send({ type: 'unsubscribe_error', id, errors: errors('UnknownOperationError', 'no such subscription') });
+            return send({
+              type: 'unsubscribe_error',
+              id,
+              errors: errors('UnknownOperationError', 'no such subscription'),
+            });
           }
           return send({ type: 'unsubscribe_success', id });
         case 'publish':
-          return send({ type: 'publish_error', id, errors: errors('UnauthorizedException', 'only the service publishes') });
+          return send({
+            type: 'publish_error',
+            id,
+            errors: errors('UnauthorizedException', 'only the service publishes'),
+          });
         default:
-          return send({ type: 'error', id, errors: errors('UnsupportedOperation', `unknown message type ${String(message.type)}`) });
+          return send({
+            type: 'error',
+            id,
+            errors: errors('UnsupportedOperation', `unknown message type ${String(message.type)}`),
+          });
       }
     });
   }

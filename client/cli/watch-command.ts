@@ -177,7 +177,8 @@ export function defineWatchCommands(program: Command, act: Act): void {
             onStatus: statusNote(context.output),
             signal: stop.signal,
           });
-          if (!context.output.json && context.output.header) context.output.out(watchRow(WATCH_COLUMNS.map(([name]) => name)));
+          if (!context.output.json && context.output.header)
+            context.output.out(watchRow(WATCH_COLUMNS.map(([name]) => name)));
           for await (const change of changes) printChange(context.output, change);
         } finally {
           process.off('SIGINT', onSignal).off('SIGTERM', onSignal);

@@ -20,7 +20,8 @@ export interface RealtimeEndpoint {
 /** The real-time endpoint, from the service itself (GET /realtime, public). */
 export async function discoverRealtime(baseUrl: string, fetchImpl: typeof fetch = fetch): Promise<RealtimeEndpoint> {
   const response = await fetchImpl(`${baseUrl.replace(/\/$/, '')}/realtime`);
-  if (!response.ok) throw new Error(`the service names no real-time endpoint (GET /realtime answered ${response.status})`);
+  if (!response.ok)
+    throw new Error(`the service names no real-time endpoint (GET /realtime answered ${response.status})`);
   return (await response.json()) as RealtimeEndpoint;
 }
 
@@ -145,7 +146,13 @@ export function subscribeChannel(options: ChannelSubscriptionOptions): ChannelSu
       scheduleRetry();
     };
     ws.onmessage = ({ data }) => {
-      let message: { type?: string; id?: string; event?: string; connectionTimeoutMs?: number; errors?: { errorType?: string; message?: string }[] };
+      let message: {
+        type?: string;
+        id?: string;
+        event?: string;
+        connectionTimeoutMs?: number;
+        errors?: { errorType?: string; message?: string }[];
+      };
       try {
         message = JSON.parse(String(data)) as typeof message;
       } catch {

@@ -84,7 +84,10 @@ function matches(c: Connection, f: Filters): boolean {
   );
 }
 
-export function watchChanges(client: ResourceConnections, options: WatchOptions = {}): AsyncIterableIterator<ConnectionChange> {
+export function watchChanges(
+  client: ResourceConnections,
+  options: WatchOptions = {},
+): AsyncIterableIterator<ConnectionChange> {
   const { read, known, WebSocket, onStatus, backoff, signal, ...filters } = options;
   const seen = new Map<string, number>();
   for (const c of known ?? []) seen.set(c.id, c.version);
@@ -142,7 +145,12 @@ export function watchChanges(client: ResourceConnections, options: WatchOptions 
       onEvent: (envelope) => {
         const event = envelope as ChangeEvent;
         if (event?.detail?.connection) {
-          push({ type: event['detail-type'], connection: event.detail.connection, version: event.detail.version, event });
+          push({
+            type: event['detail-type'],
+            connection: event.detail.connection,
+            version: event.detail.version,
+            event,
+          });
         }
       },
       onSubscribed: () => void catchUp(),

@@ -5,7 +5,12 @@
  * never allowed to hold up or fail the EventBridge publish; a watcher catches up by reading.
  */
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, ChecksumConstructor, HashConstructor } from '@smithy/types';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  ChecksumConstructor,
+  HashConstructor,
+} from '@smithy/types';
 import { channelOf } from '../realtime/channels.js';
 import { eventEnvelope, type ConnectionEvent } from './events.ts';
 import type { EventSink } from './publisher.ts';
@@ -60,7 +65,11 @@ export function appSyncChannelPublisher(options: AppSyncPublisherOptions): Chann
       });
       const answer = (await response.json().catch(() => undefined)) as { failed?: unknown[] } | undefined;
       if (response.ok && Array.isArray(answer?.failed) && answer.failed.length === 0) return true;
-      options.onFailure({ channel, events: events.length, reason: `HTTP ${response.status} ${JSON.stringify(answer)}` });
+      options.onFailure({
+        channel,
+        events: events.length,
+        reason: `HTTP ${response.status} ${JSON.stringify(answer)}`,
+      });
     } catch (error) {
       options.onFailure({ channel, events: events.length, reason: String(error) });
     }

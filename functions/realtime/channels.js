@@ -130,11 +130,13 @@ export function subscriptionRefusal(identity, segments) {
   if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return 'the token carries no claims';
   const subjects = [identity.sub, claims.sub].filter((subject) => typeof subject === 'string' && subject !== '');
   if (subjects.length === 0) return 'the token names no subject (sub)';
-  if (subjects.some((subject) => subject.startsWith('system:'))) return 'subjects beginning with system: are the service';
+  if (subjects.some((subject) => subject.startsWith('system:')))
+    return 'subjects beginning with system: are the service';
   const scopes = claimWords(claims.scope).concat(claimWords(claims.scp));
   if (scopes.indexOf(READ_SCOPE) < 0) return `the token lacks the scope ${READ_SCOPE}`;
   const scope = channelScope(segments);
-  if (scope === null) return `not a channel of this service: ${CHANNEL_PREFIX}/<project>/<environment>, or ending in /*`;
+  if (scope === null)
+    return `not a channel of this service: ${CHANNEL_PREFIX}/<project>/<environment>, or ending in /*`;
   if (!grantsCover(claimWords(claims.projects), scope)) {
     return 'the token is not granted every environment the channel can match';
   }

@@ -346,7 +346,9 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
     const id = idOf(await cli(['create', 'application/app-a', 'instance/i-1', '--json'], env));
     const proxy = await countingProxy();
     try {
-      const waiting = timed(cli(['wait', id, '--timeout', '60', '--interval', '0.1', '--no-header'], { ...env, RC_URL: proxy.url }));
+      const waiting = timed(
+        cli(['wait', id, '--timeout', '60', '--interval', '0.1', '--no-header'], { ...env, RC_URL: proxy.url }),
+      );
       const reads = () => proxy.seen.filter((r) => r.path.endsWith(`/resource-connections/${id}`)).length;
       while (reads() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       const once = reads(); // the read after subscribing (or, had the watch been slow, a poll or two)
@@ -385,7 +387,11 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
     const exited = new Promise<number | null>((resolve) => watcher.once('exit', (code) => resolve(code)));
     watcher.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(lines(stdout).map((line) => JSON.parse(line)).map((c) => [c.type, c.connection.id, c.version])).toEqual([
+    expect(
+      lines(stdout)
+        .map((line) => JSON.parse(line))
+        .map((c) => [c.type, c.connection.id, c.version]),
+    ).toEqual([
       ['Current', before, 1],
       ['Connection Created', id, 1],
       ['Connection Status Changed', id, 2],

@@ -37,7 +37,9 @@ describe.runIf(canMintTokens)('the real-time endpoint (AppSync Events protocol)'
 
   it('refuses a handshake without the aws-appsync-event-ws subprotocol', async () => {
     const ws = new WebSocket(endpoint.url, [headerProtocol({ host: endpoint.host, Authorization: token() })]);
-    const status = await new Promise<number>((resolve) => ws.once('unexpected-response', (_, res) => resolve(res.statusCode!)));
+    const status = await new Promise<number>((resolve) =>
+      ws.once('unexpected-response', (_, res) => resolve(res.statusCode!)),
+    );
     expect(status).toBe(400);
   });
 
@@ -51,7 +53,9 @@ describe.runIf(canMintTokens)('the real-time endpoint (AppSync Events protocol)'
       type: 'connection_error',
       errors: [{ errorType: 'UnauthorizedException', message: expect.any(String) }],
     });
-    await new Promise((resolve) => (socket.ws.readyState === WebSocket.CLOSED ? resolve(undefined) : socket.ws.once('close', resolve)));
+    await new Promise((resolve) =>
+      socket.ws.readyState === WebSocket.CLOSED ? resolve(undefined) : socket.ws.once('close', resolve),
+    );
   });
 
   it('subscribes with the subscribe message’s own authorization, once per id', async () => {
@@ -59,16 +63,28 @@ describe.runIf(canMintTokens)('the real-time endpoint (AppSync Events protocol)'
     const socket = await subscribed(endpoint, token(), channelOf(project, env), 'first');
     const authorization = { host: endpoint.host, Authorization: token() };
     socket.send({ type: 'subscribe', id: 'first', channel: channelOf(project, env), authorization });
-    expect(await socket.next()).toMatchObject({ type: 'subscribe_error', id: 'first', errors: [{ errorType: 'DuplicatedOperationError' }] });
+    expect(await socket.next()).toMatchObject({
+      type: 'subscribe_error',
+      id: 'first',
+      errors: [{ errorType: 'DuplicatedOperationError' }],
+    });
     socket.send({ type: 'subscribe', id: 'no-auth', channel: channelOf(project, env) });
-    expect(await socket.next()).toMatchObject({ type: 'subscribe_error', id: 'no-auth', errors: [{ errorType: 'UnauthorizedException' }] });
+    expect(await socket.next()).toMatchObject({
+      type: 'subscribe_error',
+      id: 'no-auth',
+      errors: [{ errorType: 'UnauthorizedException' }],
+    });
     await socket.close();
   });
 
   it.each([
     ['another project', () => token({ projects: ['elsewhere/*'] }), (env: string) => channelOf(project, env)],
     ['another environment', () => token({ projects: [`${project}/other`] }), (env: string) => channelOf(project, env)],
-    ['a wildcard wider than the grant', (env: string) => token({ projects: [`${project}/${env}`] }), () => `/connections/${project}/*`],
+    [
+      'a wildcard wider than the grant',
+      (env: string) => token({ projects: [`${project}/${env}`] }),
+      () => `/connections/${project}/*`,
+    ],
     ['no read scope', () => token({ scopes: ['connections:write'] }), (env: string) => channelOf(project, env)],
     ['a service subject', () => token({ subject: 'system:deadline' }), (env: string) => channelOf(project, env)],
     ['a path that is no channel', () => token(), () => `/connections/${project}`],
@@ -78,8 +94,17 @@ describe.runIf(canMintTokens)('the real-time endpoint (AppSync Events protocol)'
     const socket = await openSocket(endpoint, token());
     socket.send({ type: 'connection_init' });
     await socket.next('connection_ack');
-    socket.send({ type: 'subscribe', id: 'x', channel: channelFor(env), authorization: { host: endpoint.host, Authorization: subscriber } });
-    expect(await socket.next()).toMatchObject({ type: 'subscribe_error', id: 'x', errors: [{ errorType: 'UnauthorizedException' }] });
+    socket.send({
+      type: 'subscribe',
+      id: 'x',
+      channel: channelFor(env),
+      authorization: { host: endpoint.host, Authorization: subscriber },
+    });
+    expect(await socket.next()).toMatchObject({
+      type: 'subscribe_error',
+      id: 'x',
+      errors: [{ errorType: 'UnauthorizedException' }],
+    });
     expect((await call('POST', connectionsPath(env), { json: appOnServer() })).status).toBe(201);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(socket.received.filter((m) => m.type === 'data')).toEqual([]);
@@ -117,12 +142,27 @@ describe.runIf(canMintTokens)('the real-time endpoint (AppSync Events protocol)'
 
   it('refuses publishing (only the service publishes), unknown messages, and subscribing before connection_init', async () => {
     const socket = await openSocket(endpoint, token());
-    socket.send({ type: 'subscribe', id: 'early', channel: channelOf(project, 'dev'), authorization: { Authorization: token() } });
+    socket.send({
+      type: 'subscribe',
+      id: 'early',
+      channel: channelOf(project, 'dev'),
+      authorization: { Authorization: token() },
+    });
     expect(await socket.next()).toMatchObject({ type: 'subscribe_error', id: 'early' });
     socket.send({ type: 'connection_init' });
     await socket.next('connection_ack');
-    socket.send({ type: 'publish', id: 'p', channel: channelOf(project, 'dev'), events: ['{}'], authorization: { Authorization: token() } });
-    expect(await socket.next()).toMatchObject({ type: 'publish_error', id: 'p', errors: [{ errorType: 'UnauthorizedException' }] });
+    socket.send({
+      type: 'publish',
+      id: 'p',
+      channel: channelOf(project, 'dev'),
+      events: ['{}'],
+      authorization: { Authorization: token() },
+    });
+    expect(await socket.next()).toMatchObject({
+      type: 'publish_error',
+      id: 'p',
+      errors: [{ errorType: 'UnauthorizedException' }],
+    });
     socket.send({ type: 'start', id: 'graphql' });
     expect(await socket.next()).toMatchObject({ type: 'error', errors: [{ errorType: 'UnsupportedOperation' }] });
     socket.ws.send('not json');

@@ -7,14 +7,33 @@ import { createServer, connect, type Server, type Socket as NetSocket } from 'no
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import { channelOf } from '../../functions/realtime/channels.js';
-import { ResourceConnections, type ConnectionChange, type WatchStatus, type WebSocketConstructor } from '../../client/src/index.ts';
-import { appOnServer, baseUrl, call, canMintTokens, connectionsPath, freshEnvironment, project, token } from '../support/api.ts';
+import {
+  ResourceConnections,
+  type ConnectionChange,
+  type WatchStatus,
+  type WebSocketConstructor,
+} from '../../client/src/index.ts';
+import {
+  appOnServer,
+  baseUrl,
+  call,
+  canMintTokens,
+  connectionsPath,
+  freshEnvironment,
+  project,
+  token,
+} from '../support/api.ts';
 import { discover, subscribed, type Socket } from '../support/watch-socket.ts';
 
-type Envelope = { id: string; 'detail-type': string; detail: { connection: { id: string; environmentSlug: string }; version: number } };
+type Envelope = {
+  id: string;
+  'detail-type': string;
+  detail: { connection: { id: string; environmentSlug: string }; version: number };
+};
 const events = (socket: Socket) =>
   socket.received.filter((m) => m.type === 'data').map((m) => JSON.parse(m.event!) as Envelope);
-const pair = (app: string) => ({ ...appOnServer(app), sourceResourceType: 'application', targetResourceType: 'instance' }) as const;
+const pair = (app: string) =>
+  ({ ...appOnServer(app), sourceResourceType: 'application', targetResourceType: 'instance' }) as const;
 async function until(check: () => boolean, what: string, ms = 20_000) {
   const end = Date.now() + ms;
   while (!check()) {
@@ -29,7 +48,9 @@ describe.runIf(canMintTokens)('watching changes', () => {
     const endpoint = await discover();
     const socket = await subscribed(endpoint, token(), channelOf(project, env));
     const ids = await Promise.all(
-      ['a', 'b', 'c'].map(async (app) => (await call('POST', connectionsPath(env), { json: appOnServer(app) })).body.id as string),
+      ['a', 'b', 'c'].map(
+        async (app) => (await call('POST', connectionsPath(env), { json: appOnServer(app) })).body.id as string,
+      ),
     );
     // Interleaved changes of the three connections.
     await Promise.all(
@@ -67,10 +88,17 @@ describe.runIf(canMintTokens)('watching changes', () => {
     await call('POST', connectionsPath(one), { json: appOnServer() });
     await call('POST', connectionsPath(two), { json: appOnServer() });
     const other = `${project}x`;
-    await call('POST', connectionsPath(one, other), { json: appOnServer(), token: token({ projects: [`${other}/*`] }) });
+    await call('POST', connectionsPath(one, other), {
+      json: appOnServer(),
+      token: token({ projects: [`${other}/*`] }),
+    });
     await until(() => events(socket).length >= 2, 'two events');
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(events(socket).map((e) => e.detail.connection.environmentSlug).sort()).toEqual([one, two].sort());
+    expect(
+      events(socket)
+        .map((e) => e.detail.connection.environmentSlug)
+        .sort(),
+    ).toEqual([one, two].sort());
     await socket.close();
   });
 });
@@ -146,7 +174,12 @@ describe.runIf(canMintTokens)("the client's watch", () => {
     await watching;
     expect(statuses).toEqual(expect.arrayContaining(['live', 'paused', 'connecting']));
     expect(seen[0]).toMatchObject({ type: 'Connection Created', version: 1, connection: { id: pushed.id } });
-    expect(seen.slice(1).map((c) => [c.type, c.connection.id, c.version]).sort()).toEqual(
+    expect(
+      seen
+        .slice(1)
+        .map((c) => [c.type, c.connection.id, c.version])
+        .sort(),
+    ).toEqual(
       [
         ['Current', missed.id, 2],
         ['Current', added.id, 1],

@@ -179,7 +179,9 @@ describe("publishing to the environment's channel", () => {
     const answer = await publisher.invoke(streamEvent(replayed, STREAM_ARN));
     expect(answer.result).toEqual({ batchItemFailures: [] });
     expect(channels.received.map((r) => r.body.events.length)).toEqual([5, 1]);
-    const versions = channels.received.flatMap((r) => r.body.events.map((e) => (JSON.parse(e) as { detail: { version: number } }).detail.version));
+    const versions = channels.received.flatMap((r) =>
+      r.body.events.map((e) => (JSON.parse(e) as { detail: { version: number } }).detail.version),
+    );
     expect(versions).toEqual([1, 2, 1, 2, 1, 2]);
   });
 

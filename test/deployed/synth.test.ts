@@ -205,6 +205,9 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s bundle', (i
       const answer = invoke(bundleOf(`${id}Function`), unauthenticatedEvent(route), {
         TABLE_NAME: 'no-such-table',
         PAGE_TOKEN_SECRET: 'bundle-smoke-test',
+        // What the stack names for GET /realtime.
+        REALTIME_URL: 'wss://realtime.example/event/realtime',
+        REALTIME_HOST: 'events.example',
         // Nothing listens here: a read would fail, not reach AWS.
         DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
       }) as { statusCode: number };

@@ -10,7 +10,15 @@ import { util } from '@aws-appsync/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMESPACE, pathSegments } from '../../functions/realtime/channels.js';
 import { NAMESPACE as STACK_NAMESPACE, subscribeHandlerCode } from '../../lib/connection-watch.ts';
-import { resourcesOfType, ROOT, synthesize, SYNTH_TIMEOUT, TEST_AUDIENCE, TEST_ISSUER, type Synthesized } from './support/synth.ts';
+import {
+  resourcesOfType,
+  ROOT,
+  synthesize,
+  SYNTH_TIMEOUT,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  type Synthesized,
+} from './support/synth.ts';
 
 let synth: Synthesized;
 let codeDir: string;
@@ -42,7 +50,10 @@ it('is an Event API whose subscribers connect with the HTTP API’s tokens and o
       ConnectionAuthModes: [{ AuthType: 'OPENID_CONNECT' }],
       DefaultPublishAuthModes: [{ AuthType: 'AWS_IAM' }],
       DefaultSubscribeAuthModes: [{ AuthType: 'OPENID_CONNECT' }],
-      LogConfig: { LogLevel: 'ERROR', CloudWatchLogsRoleArn: { 'Fn::GetAtt': [synth.logicalId(synth.stack.watch.node.findChild('LogsRole')), 'Arn'] } },
+      LogConfig: {
+        LogLevel: 'ERROR',
+        CloudWatchLogsRoleArn: { 'Fn::GetAtt': [synth.logicalId(synth.stack.watch.node.findChild('LogsRole')), 'Arn'] },
+      },
     },
   });
   synth.of(synth.stack.watch.logGroup).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
@@ -51,8 +62,9 @@ it('is an Event API whose subscribers connect with the HTTP API’s tokens and o
 it('matches every accepted audience exactly, and nothing that merely contains one', () => {
   const two = synthesize({ context: { jwtAudience: 'web.app,cli' } });
   const api = Object.values(resourcesOfType(two.template, 'AWS::AppSync::Api'))[0]!;
-  const clientId = (api.Properties as { EventConfig: { AuthProviders: { OpenIDConnectConfig?: { ClientId: string } }[] } })
-    .EventConfig.AuthProviders[0]!.OpenIDConnectConfig!.ClientId;
+  const clientId = (
+    api.Properties as { EventConfig: { AuthProviders: { OpenIDConnectConfig?: { ClientId: string } }[] } }
+  ).EventConfig.AuthProviders[0]!.OpenIDConnectConfig!.ClientId;
   const pattern = new RegExp(clientId);
   expect(['web.app', 'cli'].map((aud) => pattern.test(aud))).toEqual([true, true]);
   expect(['webxapp', 'web.apps', 'clix', 'acli'].map((aud) => pattern.test(aud))).toEqual([false, false, false, false]);
@@ -79,8 +91,16 @@ describe('the deployed subscribe handler', () => {
     };
   });
   const subscribe = (claims: Record<string, unknown>, path: string) => () =>
-    onSubscribe({ identity: { sub: claims.sub, issuer: TEST_ISSUER, claims }, info: { channel: { path, segments: pathSegments(path) } } });
-  const token = (projects: string, extra: Record<string, unknown> = {}) => ({ sub: 'alice', scope: 'connections:read', projects, ...extra });
+    onSubscribe({
+      identity: { sub: claims.sub, issuer: TEST_ISSUER, claims },
+      info: { channel: { path, segments: pathSegments(path) } },
+    });
+  const token = (projects: string, extra: Record<string, unknown> = {}) => ({
+    sub: 'alice',
+    scope: 'connections:read',
+    projects,
+    ...extra,
+  });
 
   it('lets a granted token subscribe', () => {
     expect(subscribe(token('acme/dev'), '/connections/acme/dev')).not.toThrow();
@@ -104,7 +124,9 @@ describe('the deployed subscribe handler', () => {
 it('lets the publisher publish to this namespace, and nowhere else', () => {
   const roleId = synth.logicalId(synth.stack.events.publisher.role!);
   const statements = Object.values(synth.template.findResources('AWS::IAM::Policy'))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+    .flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    )
     .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('appsync:')));
   expect(statements).toHaveLength(1);
   const resource = JSON.stringify(statements[0]!.Resource);

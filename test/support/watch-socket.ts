@@ -14,7 +14,12 @@ export const discover = async (): Promise<Endpoint> => (await (await fetch(`${ba
 export const headerProtocol = (authorization: unknown) =>
   `header-${Buffer.from(JSON.stringify(authorization)).toString('base64url')}`;
 
-export type Message = { type: string; id?: string; event?: string; errors?: { errorType: string; message: string }[] } & Record<string, unknown>;
+export type Message = {
+  type: string;
+  id?: string;
+  event?: string;
+  errors?: { errorType: string; message: string }[];
+} & Record<string, unknown>;
 
 export interface Socket {
   readonly ws: WebSocket;
@@ -26,7 +31,10 @@ export interface Socket {
 }
 
 export async function openSocket(endpoint: Endpoint, token: string, protocols?: string[]): Promise<Socket> {
-  const ws = new WebSocket(endpoint.url, protocols ?? [endpoint.protocol, headerProtocol({ host: endpoint.host, Authorization: token })]);
+  const ws = new WebSocket(
+    endpoint.url,
+    protocols ?? [endpoint.protocol, headerProtocol({ host: endpoint.host, Authorization: token })],
+  );
   const received: Message[] = [];
   let taken = 0;
   let wake: (() => void) | undefined;

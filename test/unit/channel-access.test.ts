@@ -45,7 +45,9 @@ describe('subscribing', () => {
 
   it('needs the read scope, in scope or scp, and takes space- or comma-separated and listed claims', () => {
     expect(refusal(reader('acme/dev', { scope: 'connections:write' }), '/connections/acme/dev')).toMatch(/scope/);
-    expect(refusal(reader('acme/dev', { scope: undefined, scp: ['connections:read'] }), '/connections/acme/dev')).toBeNull();
+    expect(
+      refusal(reader('acme/dev', { scope: undefined, scp: ['connections:read'] }), '/connections/acme/dev'),
+    ).toBeNull();
     expect(refusal(reader('beta/x,acme/dev'), '/connections/acme/dev')).toBeNull();
     expect(refusal(reader('[beta/x acme/dev]'), '/connections/acme/dev')).toBeNull();
     expect(refusal(reader(['beta/x', 'acme/dev']), '/connections/acme/dev')).toBeNull();
@@ -53,9 +55,12 @@ describe('subscribing', () => {
 
   it("refuses the service's own subjects, as the HTTP API does", () => {
     expect(refusal(reader('*', { sub: 'system:deadline' }), '/connections/acme/dev')).toMatch(/system:/);
-    expect(refusal({ sub: 'system:x', claims: { sub: 'alice', scope: 'connections:read', projects: '*' } }, '/connections/*')).toMatch(
-      /system:/,
-    );
+    expect(
+      refusal(
+        { sub: 'system:x', claims: { sub: 'alice', scope: 'connections:read', projects: '*' } },
+        '/connections/*',
+      ),
+    ).toMatch(/system:/);
   });
 
   it.each([
@@ -128,7 +133,9 @@ describe('channel names', () => {
     // A small world of channels; a path is allowed only if every channel under it is granted.
     const projects = ['acme', 'beta', `${'c'.repeat(40)}${'d'.repeat(20)}`];
     const environments = ['dev', 'prod'];
-    const channels = projects.flatMap((p) => environments.map((e) => ({ p, e, segments: pathSegments(channelOf(p, e)) })));
+    const channels = projects.flatMap((p) =>
+      environments.map((e) => ({ p, e, segments: pathSegments(channelOf(p, e)) })),
+    );
     const grants = ['*', ...projects.flatMap((p) => [`${p}/*`, ...environments.map((e) => `${p}/${e}`)])];
     const paths = [
       '/connections/*',
@@ -140,7 +147,9 @@ describe('channel names', () => {
         const pattern = pathSegments(path);
         const prefix = pattern.at(-1) === '*' ? pattern.slice(0, -1) : pattern;
         const matched = channels.filter(
-          (c) => prefix.every((s, i) => c.segments[i] === s) && (pattern.at(-1) === '*' || c.segments.length === prefix.length),
+          (c) =>
+            prefix.every((s, i) => c.segments[i] === s) &&
+            (pattern.at(-1) === '*' || c.segments.length === prefix.length),
         );
         const covered = matched.every(
           (c) => granted.includes('*') || granted.includes(`${c.p}/*`) || granted.includes(`${c.p}/${c.e}`),

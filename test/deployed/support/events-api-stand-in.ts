@@ -25,7 +25,12 @@ export async function startEventsApiStandIn() {
         return res.end(JSON.stringify({ errors: [{ errorType: 'InternalFailure', message: 'stand-in failure' }] }));
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ failed: [], successful: body.events.map((_, index) => ({ identifier: `e-${index}`, index })) }));
+      res.end(
+        JSON.stringify({
+          failed: [],
+          successful: body.events.map((_, index) => ({ identifier: `e-${index}`, index })),
+        }),
+      );
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
