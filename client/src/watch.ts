@@ -5,7 +5,7 @@
  * is deduplicated on (connection id, version): a caller that reads, then watches, misses nothing
  * and sees nothing twice (pass what it read as `known`).
  */
-import type { ResourceConnections, Connection, ListOptions, ResourceType, Status } from './client.ts';
+import type { ResourceConnections, Connection, ListOptions, Status } from './client.ts';
 import {
   channelOf,
   discoverRealtime,
@@ -48,15 +48,14 @@ export interface ConnectionChange {
   readonly event?: ChangeEvent;
 }
 
-export interface WatchOptions {
-  readonly sourceResourceType?: ResourceType;
-  readonly sourceResourceId?: string;
-  readonly targetResourceType?: ResourceType;
-  readonly targetResourceId?: string;
-  /** Only connections in this status; a connection already shown is followed out of it too. */
-  readonly status?: Status;
-  /** Deleted connections too; a connection already shown is followed into deletion anyway. */
-  readonly includeDeleted?: boolean;
+/**
+ * The list's filters; a connection already yielded is followed out of `status` and into deletion
+ * whatever they say.
+ */
+export interface WatchOptions extends Pick<
+  ListOptions,
+  'sourceResourceType' | 'sourceResourceId' | 'targetResourceType' | 'targetResourceId' | 'status' | 'includeDeleted'
+> {
   /**
    * What the catch-up after each (re)subscription reads. @default every connection of the
    * environment with the source and target filters (deleted ones too)
