@@ -94,6 +94,8 @@ export function attachWatchServer(server: Server, options: WatchServerOptions): 
       clearInterval(keepAlive);
       subscriptions.delete(ws);
     });
+    // A client that breaks the framing (or vanishes) ends its own connection, never the server.
+    ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       let message: { type?: unknown; id?: unknown; channel?: unknown; authorization?: unknown };
       try {
