@@ -2,6 +2,7 @@
 // one-way dependencies: model <- domain <- store <- http <- handlers; lib/ and functions/ apart.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import appsync from '@aws-appsync/eslint-plugin';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', 'test/fixtures/'] },
@@ -23,6 +24,17 @@ export default tseslint.config(
     },
   },
   ...layers(),
+  {
+    // Run by AppSync in its APPSYNC_JS runtime: AWS's own rules hold it to what that runtime supports.
+    files: ['functions/realtime/*.js'],
+    ...appsync.configs.recommended,
+    languageOptions: {
+      ...appsync.configs.recommended.languageOptions,
+      parserOptions: { projectService: { allowDefaultProject: ['functions/realtime/*.js'] } },
+      // The runtime's one global besides the imported `util`: console.log goes to the API's log.
+      globals: { console: 'readonly' },
+    },
+  },
 );
 
 /** Each folder may import only the layers below it (a relative path around an alias counts too). */

@@ -125,6 +125,9 @@ export async function measureColdStart(pairs: number, dynamo?: DynamoTarget): Pr
       TABLE_NAME: tableName,
       PAGE_TOKEN_SECRET: 'bench-page-token-secret',
       EVENT_BUS_NAME: 'bench-bus',
+      WATCH_PUBLISH_URL: 'https://bench-events.example/event',
+      REALTIME_URL: 'wss://bench-realtime.example/event/realtime',
+      REALTIME_HOST: 'bench-events.example',
     });
     // As deployed, a bundle has no node_modules beside it: built in the temp dir, it cannot reach ours.
     const floor = await bundleFunction(BASELINE_ENTRY, join(dir, 'floor'), { sourcemap: false });

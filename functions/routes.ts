@@ -244,6 +244,16 @@ export const getConnectionRules = {
   summary: 'The connection rules and status transitions the service enforces',
 } as const satisfies Route;
 
+export const getRealtime = {
+  id: 'getRealtime',
+  method: 'GET',
+  path: '/realtime',
+  handler: 'realtime',
+  scope: null,
+  data: NOTHING,
+  summary: 'Where to watch changes: the real-time (WebSocket) endpoint and how channels are named',
+} as const satisfies Route;
+
 export const getTopology = {
   id: 'getTopology',
   method: 'GET',
@@ -292,6 +302,7 @@ export const ROUTES = [
   getHealth,
   getOpenApi,
   getConnectionRules,
+  getRealtime,
   getTopology,
   getTopologyAsset,
   notFound,

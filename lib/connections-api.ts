@@ -1,6 +1,6 @@
 /**
- * The HTTP API: a JWT authorizer for every /api route (with the route's scope), the three public
- * service routes without one, and a default stage with throttling and JSON access logs.
+ * The HTTP API: a JWT authorizer for every /api route (with the route's scope), the public service
+ * routes without one, and a default stage with throttling and JSON access logs.
  */
 import { Validations, type CfnResource } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -128,7 +128,7 @@ export class ConnectionsApi extends Construct {
             ? 'The catch-all route answers every unmatched method and path with a 404 problem+json, as the contract asks; it reads no data and has nothing to authorize.'
             : route.webPage
               ? `${route.method} ${route.path} serves the files of the public topology page the API contract defines; they hold no data (the page calls the graph route with the user's own token).`
-              : `${route.method} ${route.path} is one of the three unauthenticated service routes the API contract defines (health, OpenAPI document, connection rules); it reads no stored data.`,
+              : `${route.method} ${route.path} is one of the unauthenticated service routes the API contract defines (health, OpenAPI document, connection rules, real-time endpoint); it reads no stored data.`,
       });
     }
     this.routes.set(route.id, httpRoute);

@@ -10,6 +10,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ROUTES, timeoutSecondsOf, writes, type Route } from '../functions/routes.ts';
 import { ConnectionEvents } from './connection-events.ts';
+import { ConnectionWatch } from './connection-watch.ts';
 import { ConnectionsApi } from './connections-api.ts';
 import { ConnectionsTable } from './connections-table.ts';
 import { bindDataAccess, type DataBinding } from './data-access.ts';
@@ -31,6 +32,8 @@ export class ResourceConnectionsStack extends Stack {
   /** Each route's function, by route id. */
   public readonly functions = new Map<string, ServiceFunction>();
   public readonly events: ConnectionEvents;
+  /** Watching changes: the AppSync Events API the publisher also publishes to. */
+  public readonly watch: ConnectionWatch;
   public readonly deadlines: DeadlineSweep;
   public readonly monitoring: ServiceMonitoring;
 
@@ -48,6 +51,12 @@ export class ResourceConnectionsStack extends Stack {
       publicRateLimit: settings.publicRateLimit,
       publicBurstLimit: settings.publicBurstLimit,
       accessLogRetention: settings.logRetention,
+    });
+
+    this.watch = new ConnectionWatch(this, 'Watch', {
+      jwtIssuer: settings.jwtIssuer,
+      jwtAudience: settings.jwtAudience,
+      logRetention: settings.logRetention,
     });
 
     const data: DataBinding = {
@@ -73,6 +82,11 @@ export class ResourceConnectionsStack extends Stack {
         fn.addEnvironment('PENDING_DEADLINE_SECONDS', String(settings.deadlineSeconds.pending));
         fn.addEnvironment('CONNECTING_DEADLINE_SECONDS', String(settings.deadlineSeconds.connecting));
       }
+      if (route.id === 'getRealtime') {
+        // Clients discover the real-time endpoint from the service itself.
+        fn.addEnvironment('REALTIME_URL', this.watch.realtimeUrl);
+        fn.addEnvironment('REALTIME_HOST', this.watch.httpHost);
+      }
       this.api.addRoute(route, fn);
       this.functions.set(route.id, fn);
     }
@@ -83,6 +97,10 @@ export class ResourceConnectionsStack extends Stack {
       logRetention: settings.logRetention,
       reservedConcurrency: settings.publisherReservedConcurrency,
     });
+
+    // Each event also goes to its environment's channel, at most once: see functions/events/channels.ts.
+    this.watch.grantPublish(this.events.publisher);
+    this.events.publisher.addEnvironment('WATCH_PUBLISH_URL', this.watch.publishUrl);
 
     this.deadlines = new DeadlineSweep(this, 'Deadlines', {
       data,
@@ -108,6 +126,10 @@ export class ResourceConnectionsStack extends Stack {
     new CfnOutput(this, 'EventBusName', {
       value: this.events.bus.eventBusName,
       description: 'Subscribe to connection events here',
+    });
+    new CfnOutput(this, 'RealtimeUrl', {
+      value: this.watch.realtimeUrl,
+      description: 'Watch changes here (clients find it at GET /realtime)',
     });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }

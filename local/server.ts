@@ -22,6 +22,8 @@ import { startLocalDatabase, useLocalEnvironment } from './environment.ts';
 import { gatewayEvent, lambdaContext, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
 import { fileSink, publishStream, type StreamFollower } from './stream-events.ts';
+import { attachWatchServer, REALTIME_PATH, type WatchServer } from './watch-server.ts';
+import { withChannels } from '../functions/events/channels.ts';
 import { startSweeper, sweepInterval, type Sweeper } from './deadline-sweeper.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
 
@@ -41,6 +43,8 @@ export interface LocalServiceOptions {
   eventsFile?: string;
   /** How often the deadline sweep runs. @default DEFAULT_SWEEP_INTERVAL_MS (2 s) */
   sweepIntervalMs?: number;
+  /** How often the watch endpoint sends `ka`. @default 60 000 */
+  keepAliveMs?: number;
 }
 
 export interface LocalService {
@@ -48,6 +52,8 @@ export interface LocalService {
   readonly dynamoDbEndpoint: string;
   readonly tableName: string;
   readonly eventsFile: string;
+  /** Where changes are watched (AppSync Events' WebSocket protocol). */
+  readonly realtimeUrl: string;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
   const endpoint = dynamo.endpoint;
   let events: StreamFollower | undefined;
   let sweeper: Sweeper | undefined;
+  let watch: WatchServer | undefined;
   // The topology page, built by the same script the stack runs into its function's asset.
   const pageDir = mkdtempSync(join(tmpdir(), 'topology-page-'));
   const removePage = () => rmSync(pageDir, { recursive: true, force: true });
@@ -76,10 +83,6 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.TOPOLOGY_ASSETS_DIR = pageDir;
     await pageBuilt;
-    const eventsFile = options.eventsFile ?? '.data/events.ndjson';
-    events = await publishStream(endpoint, tableName, fileSink(eventsFile));
-    sweeper = startSweeper(options.sweepIntervalMs ?? sweepInterval(undefined));
-
     const server = createServer((req, res) => {
       serve(req, res, jwtSecret).catch((error: unknown) => {
         console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: String(error) }));
@@ -88,14 +91,26 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
         else res.destroy();
       });
     });
+    watch = attachWatchServer(server, { jwtSecret, keepAliveMs: options.keepAliveMs });
+    const eventsFile = options.eventsFile ?? '.data/events.ndjson';
+    // Each event to the file, then to its channel's subscribers: the publisher Lambda's two ways out.
+    events = await publishStream(endpoint, tableName, withChannels(fileSink(eventsFile), watch));
+    sweeper = startSweeper(options.sweepIntervalMs ?? sweepInterval(undefined));
+
     await new Promise<void>((done) => server.listen(options.port ?? 3000, '127.0.0.1', done));
     const { port } = server.address() as { port: number };
+    // GET /realtime names this server's own endpoint, as the stack names its Events API.
+    const realtimeUrl = `ws://localhost:${port}${REALTIME_PATH}`;
+    process.env.REALTIME_URL = realtimeUrl;
+    process.env.REALTIME_HOST = `localhost:${port}`;
     return {
       url: `http://localhost:${port}`,
       dynamoDbEndpoint: endpoint,
       tableName,
       eventsFile,
+      realtimeUrl,
       close: async () => {
+        await watch?.close();
         await closeServer(server);
         await sweeper?.stop();
         await events?.stop();
@@ -105,6 +120,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     };
   } catch (error) {
     await pageBuilt.catch(() => undefined);
+    await watch?.close();
     await sweeper?.stop();
     await events?.stop();
     await dynamo.stop();
@@ -188,6 +204,15 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** LOCAL_KEEP_ALIVE_MS: how often the watch endpoint sends `ka` (tests shorten it); 100 ms at least. */
+function keepAliveInterval(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100)
+    throw new Error(`LOCAL_KEEP_ALIVE_MS must be a whole number of ms, 100 or more, not '${value}'`);
+  return ms;
+}
+
 async function main(): Promise<void> {
   const jwtSecret = process.env.LOCAL_JWT_SECRET || DEFAULT_JWT_SECRET;
   const started = Date.now();
@@ -200,11 +225,13 @@ async function main(): Promise<void> {
     tableName: process.env.TABLE_NAME || undefined,
     eventsFile: process.env.LOCAL_EVENTS_FILE || undefined,
     sweepIntervalMs,
+    keepAliveMs: keepAliveInterval(process.env.LOCAL_KEEP_ALIVE_MS),
   });
   const token = mintToken({ projects: ['*'] }, jwtSecret);
   console.log(`Resource Connections API listening on ${service.url} (ready in ${Date.now() - started} ms)`);
   console.log(`DynamoDB: ${service.dynamoDbEndpoint}, table ${service.tableName}`);
   console.log(`Events: appended to ${service.eventsFile}`);
+  console.log(`Watch: ${service.realtimeUrl} (AppSync Events' protocol; clients find it at GET /realtime)`);
   console.log(`Deadlines: swept every ${sweepIntervalMs} ms (LOCAL_SWEEP_INTERVAL_MS)`);
   console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
   console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);

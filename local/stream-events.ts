@@ -13,7 +13,7 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import { EVENT_SOURCE, type ConnectionEvent } from '../functions/events/events.ts';
+import { eventEnvelope, type ConnectionEvent } from '../functions/events/events.ts';
 import { publish, sequencedRecord, type EventSink } from '../functions/events/publisher.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { itemReader } from '#store/details.ts';
@@ -22,17 +22,7 @@ const POLL_MS = 200;
 
 /** The envelope EventBridge hands a subscriber. */
 export function envelope(event: ConnectionEvent) {
-  return {
-    version: '0',
-    id: event.detail.eventId,
-    'detail-type': event.detailType,
-    source: EVENT_SOURCE,
-    account: '000000000000',
-    time: event.detail.occurredAt,
-    region: 'local',
-    resources: [],
-    detail: event.detail,
-  };
+  return { version: '0', ...eventEnvelope(event), account: '000000000000', region: 'local', resources: [] };
 }
 
 export function fileSink(path: string): EventSink {

@@ -11,7 +11,7 @@ import {
   type Status,
 } from '../src/index.ts';
 import { cascadeWithProgress } from './progress.ts';
-import { EXIT, printable, printJson, reportFailure, table, UsageError, type Output } from './output.ts';
+import { printJson, reportFailure, table, UsageError, type Output } from './output.ts';
 
 export interface Context {
   readonly output: Output;
@@ -71,7 +71,7 @@ const connectionRow = (c: Connection) => [
   c.updatedAt,
   c.statusReason,
 ];
-const printConnection = (context: Context, c: Connection) =>
+export const printConnection = (context: Context, c: Connection) =>
   context.output.json ? printJson(context.output, c) : table(context.output, CONNECTION_HEAD, [connectionRow(c)]);
 
 async function printConnections(
@@ -98,7 +98,7 @@ const limit = (value: string) => {
   return n;
 };
 /** Seconds written as digits (`2`, `0.5`), within bounds. */
-const seconds = (value: string, option: string, min: number, max: number) => {
+export const seconds = (value: string, option: string, min: number, max: number) => {
   const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
   if (!(n >= min && n <= max)) throw new UsageError(`${option} takes seconds from ${min} to ${max}, not '${value}'`);
   return n;
@@ -112,9 +112,6 @@ const deadlineSeconds = (value: string | undefined, name = '--deadline'): { dead
   return { deadlineSeconds: n };
 };
 const DEADLINE_HELP = "fail it unless it moves on within this many seconds (5-604800; default: the service's)";
-
-/** The deadline sweep's actor (contract §5, Deadlines): a failure it recorded is the deadline's. */
-const DEADLINE_ACTOR = 'system:deadline';
 
 /** `--if-match`: a version number, or the entity tag as given. */
 const version = (value: string | undefined) => (value && /^\d+$/.test(value) ? Number(value) : value);
@@ -138,7 +135,7 @@ export const actIn =
     }
   };
 
-/** Adds every command but `graph` (graph-command.ts) to the program. */
+/** Adds every command but `graph` (graph-command.ts), `watch` and `wait` (watch-command.ts) to the program. */
 export function defineCommands(program: Command, act: Act): void {
   program
     .command('create <source> <target>')
@@ -306,37 +303,6 @@ export function defineCommands(program: Command, act: Act): void {
         if (context.output.json) printJson(context.output, { deleted: result.deleted, complete: result.complete });
         else
           context.output.out(`deleted ${result.deleted} connection${result.deleted === 1 ? '' : 's'} of ${resource}`);
-      }),
-    );
-
-  program
-    .command('wait <id>')
-    .description('wait until the connection is connected (exit 0) or failed (exit 7); exit 8 on timeout')
-    .option('--timeout <seconds>', 'give up after this long', '300')
-    .option('--interval <seconds>', 'time between reads', '2')
-    .action(
-      act(async (context, id: string, options: { timeout: string; interval: string }) => {
-        const timeoutMs = seconds(options.timeout, '--timeout', 0, 7 * 24 * 3600) * 1000;
-        const intervalMs = seconds(options.interval, '--interval', 0.1, 3600) * 1000;
-        const deadline = Date.now() + timeoutMs;
-        // Reads every interval, and once more at the deadline: a move just before it still counts.
-        for (;;) {
-          const c = await context.client.connections.get(id);
-          if (c.status === 'connected' || c.status === 'failed') {
-            printConnection(context, c);
-            if (c.status === 'connected') return context.exit(EXIT.ok);
-            const by = c.updatedBy === DEADLINE_ACTOR ? " (by the service's deadline sweep)" : '';
-            context.output.err(printable(`failed: ${c.statusReason ?? 'no reason given'}${by}`));
-            return context.exit(EXIT.waitFailed);
-          }
-          const left = deadline - Date.now();
-          if (left <= 0) {
-            const due = c.statusDeadline ? `; its deadline is ${c.statusDeadline}` : '';
-            context.output.err(printable(`timed out: ${id} is still ${c.status} after ${options.timeout} s${due}`));
-            return context.exit(EXIT.waitTimedOut);
-          }
-          await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, left)));
-        }
       }),
     );
 

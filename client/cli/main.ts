@@ -7,6 +7,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidRequestError, ResourceConnections, type ClientOptions } from '../src/index.ts';
 import { actIn, defineCommands, type Context } from './commands.ts';
 import { defineGraphCommand } from './graph-command.ts';
+import { defineWatchCommands } from './watch-command.ts';
 import { EXIT, reportFailure, UsageError, type Output } from './output.ts';
 
 export interface Io {
@@ -72,6 +73,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const act = actIn(context);
   defineCommands(program, act);
   defineGraphCommand(program, act);
+  defineWatchCommands(program, act);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -11,6 +11,7 @@ import { ApiErrorBase, hasProblemCode, toProblem, type OperationId } from './err
 import type { components, operations, paths } from './openapi.ts';
 import { paged, pagedItems, type Paged } from './paging.ts';
 import { retryAfterMs, retryMiddleware, type RetryOptions } from './retry.ts';
+import { watchChanges, type ConnectionChange, type WatchOptions } from './watch.ts';
 
 type Schemas = components['schemas'];
 export type Connection = Schemas['Connection'];
@@ -371,6 +372,14 @@ export class ResourceConnections {
   /** The rules the service enforces (public). */
   rules(options: CallOptions = {}): Promise<ConnectionRules> {
     return this.unwrap('getConnectionRules', () => this.http.GET('/connection-rules', { signal: options.signal }));
+  }
+
+  /**
+   * The environment's changes as they commit, pushed over the real-time endpoint the service names
+   * (GET /realtime), with a catch-up read after every (re)connection; see watch.ts.
+   */
+  watch(options: WatchOptions = {}): AsyncIterableIterator<ConnectionChange> {
+    return watchChanges(this, options);
   }
 
   health(options: CallOptions = {}) {

@@ -177,6 +177,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/realtime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where to watch changes: the real-time (WebSocket) endpoint and how channels are named */
+        get: operations["getRealtime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/topology": {
         parameters: {
             query?: never;
@@ -1588,6 +1605,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConnectionRules"];
+                };
+            };
+            /** @description A bug; the body reveals no internals. Codes: INTERNAL. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["InternalProblem"];
+                };
+            };
+        };
+    };
+    getRealtime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The real-time endpoint (AppSync Events WebSocket protocol) and the channel prefix: subscribe to <channelPrefix>/<project>/<environment> with the same bearer token as this API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        url: string;
+                        host: string;
+                        /** @constant */
+                        protocol: "aws-appsync-event-ws";
+                        channelPrefix: string;
+                    };
                 };
             };
             /** @description A bug; the body reveals no internals. Codes: INTERNAL. */

@@ -99,6 +99,16 @@ export const ENDPOINT_DOCS = {
     success: { status: 200, description: 'The rules.', schema: r.connectionRules },
     errors: [],
   },
+  getRealtime: {
+    success: {
+      status: 200,
+      description:
+        'The real-time endpoint (AppSync Events WebSocket protocol) and the channel prefix: subscribe to ' +
+        '<channelPrefix>/<project>/<environment> with the same bearer token as this API.',
+      schema: r.realtime,
+    },
+    errors: [],
+  },
   getTopology: {
     success: { status: 200, description: 'The topology page (HTML; it holds no data).', mediaType: 'text/html' },
     errors: [],

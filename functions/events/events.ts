@@ -35,6 +35,20 @@ export interface ConnectionEvent {
   detail: ConnectionEventDetail;
 }
 
+/**
+ * The envelope a subscriber receives, on the bus and on the environment's channel alike: `id` is
+ * the change's own (`<connection id>:<version>`), the same for every delivery of it.
+ */
+export function eventEnvelope(event: ConnectionEvent) {
+  return {
+    id: event.detail.eventId,
+    source: EVENT_SOURCE,
+    'detail-type': event.detailType,
+    time: event.detail.occurredAt,
+    detail: event.detail,
+  };
+}
+
 /** A change record, images already unmarshalled (as the stream's NewImage and OldImage). */
 export interface ChangeRecord {
   eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | string;

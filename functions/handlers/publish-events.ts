@@ -4,10 +4,12 @@
  * from the first event that did not go out; delivery is at least once.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { requiredVariable } from '../environment.ts';
 import { EVENT_SOURCE, type ConnectionEvent } from '../events/events.ts';
-import { logger } from '#http/observability.ts';
+import { flushMetrics, logger, metrics } from '#http/observability.ts';
+import { appSyncChannelPublisher, withChannels } from '../events/channels.ts';
 import { publish, sequencedRecord, type EventSink } from '../events/publisher.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { itemReader } from '#store/details.ts';
@@ -43,10 +45,24 @@ export function eventBridgeSink(client: EventBridgeClient, eventBusName: string)
   };
 }
 
-const sink = eventBridgeSink(new EventBridgeClient({ maxAttempts: 3 }), busName);
+const eventBridge = new EventBridgeClient({ maxAttempts: 3 });
+// Each event also goes to its environment's channel, at most once (functions/events/channels.ts),
+// signed with the credentials and hash the EventBridge client already has.
+const channels = appSyncChannelPublisher({
+  url: requiredVariable('WATCH_PUBLISH_URL'),
+  region: requiredVariable('AWS_REGION'),
+  credentials: eventBridge.config.credentials,
+  sha256: eventBridge.config.sha256,
+  onFailure: (failure) => {
+    logger.warn('events not published to their channel; watchers catch up by reading', failure);
+    metrics().addMetric('ChannelPublishFailures', MetricUnit.Count, failure.events);
+  },
+});
+const sink = withChannels(eventBridgeSink(eventBridge, busName), channels);
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const { failedFrom, published } = await publish(event.Records.map(sequencedRecord), sink, readItem);
+  flushMetrics();
   if (failedFrom) logger.warn('events not published; the stream will retry from the first', { failedFrom, published });
   return { batchItemFailures: failedFrom ? [{ itemIdentifier: failedFrom }] : [] };
 }

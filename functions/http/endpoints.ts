@@ -84,6 +84,9 @@ export const ENDPOINTS = {
   getConnectionRules: {
     path: p.noParameters,
   },
+  getRealtime: {
+    path: p.noParameters,
+  },
   getTopology: {
     path: p.noParameters,
     query: p.noParameters,

@@ -67,6 +67,18 @@ export const graph = z.object({
 
 export const health = z.object({ status: z.literal('ok') });
 
+/** Where to watch changes (docs/api.md, Watching changes). */
+export const realtime = z.object({
+  /** The WebSocket endpoint: wss:// in the cloud, ws:// under npm start. */
+  url: z.string(),
+  /** The host to name in the connection's authorization header (the Events API's HTTP domain). */
+  host: z.string(),
+  /** The WebSocket subprotocol. */
+  protocol: z.literal('aws-appsync-event-ws'),
+  /** Each environment's channel is this, then /<project>/<environment>. */
+  channelPrefix: z.string(),
+});
+
 export const HISTORY_ACTIONS = ['created', 'updated', 'deleted', 'restored'] as const;
 
 export const historyEntry = z.object({

@@ -90,6 +90,7 @@ const MATRIX: Record<RouteId, Case> = {
   getHealth: { request: async () => ({ method: 'GET', path: '/health' }), allowed: 200 },
   getOpenApi: { request: async () => ({ method: 'GET', path: '/openapi.json' }), allowed: 200 },
   getConnectionRules: { request: async () => ({ method: 'GET', path: '/connection-rules' }), allowed: 200 },
+  getRealtime: { request: async () => ({ method: 'GET', path: '/realtime' }), allowed: 200 },
   getTopology: { request: async () => ({ method: 'GET', path: '/topology' }), allowed: 200 },
   getTopologyAsset: { request: async () => ({ method: 'GET', path: '/topology/topology.js' }), allowed: 200 },
   notFound: { request: async (env) => ({ method: 'PUT', path: `${connectionsPath(env)}/nothing/here` }), allowed: 404 },

@@ -4,7 +4,7 @@
  * client/cli/bin.js, what `npm run cli` and the installed bin run. Where a test must know what was
  * sent, the CLI talks to the server through a proxy that counts the requests.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,12 +41,16 @@ function cli(args: string[], env: Record<string, string | undefined> = {}, entry
 const lines = (text: string) => text.trimEnd().split('\n');
 const idOf = (run: Run) => JSON.parse(run.stdout).id as string;
 
-/** A proxy to the server that records each request it passes on (method, path, ms since it started). */
-async function countingProxy() {
+/**
+ * A proxy to the server that records each request it passes on (method, path, ms since it started);
+ * `withoutWatch`: it answers GET /realtime 404, as a service without the watch would.
+ */
+async function countingProxy({ withoutWatch = false } = {}) {
   const seen: { method: string; path: string; at: number }[] = [];
   const started = Date.now();
   const server = createServer(async (request, response) => {
     seen.push({ method: request.method!, path: request.url!, at: Date.now() - started });
+    if (withoutWatch && request.url === '/realtime') return response.writeHead(404).end();
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const answer = await fetch(`${baseUrl}${request.url}`, {
@@ -305,12 +309,12 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
     expect(took).toBeLessThan(20_000);
   });
 
-  it('sleeps to the deadline and reads once more there before it times out', async () => {
+  it('without a watch to listen to, polls, sleeps to the deadline and reads once more there before it times out', async () => {
     const env = { RC_ENV: freshEnvironment() };
     const [a, b] = await Promise.all(
       ['app-a', 'app-b'].map((app) => cli(['create', `application/${app}`, 'instance/i-1', '--json'], env).then(idOf)),
     );
-    const proxy = await countingProxy();
+    const proxy = await countingProxy({ withoutWatch: true });
     try {
       const viaProxy = { ...env, RC_URL: proxy.url };
       // An interval longer than the timeout: the first read, then the one at the deadline.
@@ -318,10 +322,12 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
       expect([timedOut.code, took >= 2000]).toEqual([8, true]);
       const reads = proxy.seen.filter((r) => r.path.endsWith(`/resource-connections/${a}`));
       expect(reads).toHaveLength(2);
-      expect(reads[1]!.at - reads[0]!.at).toBeGreaterThanOrEqual(1900);
+      // The second at the deadline: two seconds after the CLI's first request (GET /realtime, refused).
+      expect(proxy.seen[0]!.path).toBe('/realtime');
+      expect(reads[1]!.at - proxy.seen[0]!.at).toBeGreaterThanOrEqual(1900);
 
       // Connected after the first read and before the deadline: the read at the deadline sees it.
-      const waiting = timed(cli(['wait', b!, '--timeout', '4', '--interval', '60', '--no-header'], viaProxy));
+      const waiting = timed(cli(['wait', b!, '--timeout', '8', '--interval', '60', '--no-header'], viaProxy));
       while (!proxy.seen.some((r) => r.path.endsWith(`/resource-connections/${b}`))) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -329,10 +335,67 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
       await cli(['status', b!, 'connected'], env);
       const [connected, waited] = await waiting;
       expect([connected.code, connected.stdout]).toEqual([0, expect.stringMatching(/connected\s+3/)]);
-      expect(waited).toBeGreaterThanOrEqual(4000);
+      expect(waited).toBeGreaterThanOrEqual(8000);
     } finally {
       await proxy.close();
     }
+  });
+
+  it('waits by listening: one read once subscribed, the change pushed, no polling', async () => {
+    const env = { RC_ENV: freshEnvironment() };
+    const id = idOf(await cli(['create', 'application/app-a', 'instance/i-1', '--json'], env));
+    const proxy = await countingProxy();
+    try {
+      const waiting = timed(
+        cli(['wait', id, '--timeout', '60', '--interval', '0.1', '--no-header'], { ...env, RC_URL: proxy.url }),
+      );
+      const reads = () => proxy.seen.filter((r) => r.path.endsWith(`/resource-connections/${id}`)).length;
+      while (reads() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      const once = reads(); // the read after subscribing (or, had the watch been slow, a poll or two)
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // polling every 0.1 s would read 15 times
+      expect(reads()).toBe(once);
+      await cli(['status', id, 'connecting'], env);
+      await cli(['status', id, 'connected'], env);
+      const [connected, took] = await waiting;
+      expect([connected.code, connected.stdout]).toEqual([0, expect.stringMatching(/connected\s+3/)]);
+      expect(took).toBeLessThan(30_000);
+      expect(reads()).toBe(once); // the change was pushed, not read
+      expect(proxy.seen.some((r) => r.path === '/realtime')).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('watches: rows or JSON lines as changes commit, filtered like list, until Ctrl-C', async () => {
+    const env = { RC_ENV: freshEnvironment() };
+    const before = idOf(await cli(['create', 'application/app-0', 'instance/i-1', '--json'], env));
+    const watcher = spawn(process.execPath, [bundle, 'watch', '--json', '--source', 'application'], {
+      env: { ...process.env, RC_URL: baseUrl, RC_TOKEN: token(), RC_PROJECT: project, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    watcher.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    watcher.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 600 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    await until(() => stderr.includes('watching: live') && stdout.includes(before));
+    const id = idOf(await cli(['create', 'application/app-1', 'instance/i-1', '--json'], env));
+    await cli(['create', 'terminal/t-1', 'instance/i-1'], env); // not from an application: not shown
+    await cli(['status', id, 'connecting'], env);
+    await until(() => lines(stdout).length >= 3);
+    const exited = new Promise<number | null>((resolve) => watcher.once('exit', (code) => resolve(code)));
+    watcher.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(
+      lines(stdout)
+        .map((line) => JSON.parse(line))
+        .map((c) => [c.type, c.connection.id, c.version]),
+    ).toEqual([
+      ['Current', before, 1],
+      ['Connection Created', id, 1],
+      ['Connection Status Changed', id, 2],
+    ]);
   });
 
   it('prints the rules and cascades a resource away', async () => {

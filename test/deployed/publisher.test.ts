@@ -2,11 +2,12 @@
  * The publisher as deployed: its cdk.out bundle in its own process, handed the stream records that
  * DynamoDB Local's stream really holds after the deployed create and update functions ran, in the
  * envelope Lambda's event source mapping delivers; EventBridge is a stand-in HTTP server
- * (AWS_ENDPOINT_URL_EVENTBRIDGE) that records each PutEvents it receives.
+ * (AWS_ENDPOINT_URL_EVENTBRIDGE) that records each PutEvents it receives, and the watch API's publish
+ * endpoint another (WATCH_PUBLISH_URL), that records what the bundle sends to each channel.
  */
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayEvent } from '../../local/gateway.ts';
 import { streamEvent, tokenClaims } from '../../testkit/gateway-events.ts';
 import type { LambdaProcess } from '../../testkit/lambda-process.ts';
@@ -14,6 +15,7 @@ import { routeById } from '../../functions/routes.ts';
 import { followStream } from '../../local/stream-events.ts';
 import { BUS_NAME, call, startFunction } from './support/deployed.ts';
 import { DEPLOYED_TABLE } from './support/global-setup.ts';
+import { startEventsApiStandIn } from './support/events-api-stand-in.ts';
 import { inject } from 'vitest';
 
 interface PutEvents {
@@ -26,6 +28,7 @@ const received: PutEvents[] = [];
 let failEntries = false;
 let server: Server;
 let publisher: LambdaProcess;
+let channels: Awaited<ReturnType<typeof startEventsApiStandIn>>;
 let records: StreamRecord[];
 let connectionId: string;
 
@@ -45,7 +48,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as { port: number };
-  publisher = await startFunction('publish-events', { AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${port}` });
+  channels = await startEventsApiStandIn();
+  publisher = await startFunction('publish-events', {
+    AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${port}`,
+    WATCH_PUBLISH_URL: channels.url,
+  });
 
   const seen: StreamRecord[] = [];
   const stream = await followStream(inject('deployedDynamoDbEndpoint'), DEPLOYED_TABLE, async (batch) => {
@@ -96,6 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await publisher?.stop();
   server?.close();
+  await channels?.close();
 });
 
 const STREAM_ARN = `arn:aws:dynamodb:eu-west-1:123456789012:table/${DEPLOYED_TABLE}/stream/2026-01-01T00:00:00.000`;
@@ -133,4 +141,71 @@ it('reports the first record EventBridge refused, so that the stream retries fro
   } finally {
     failEntries = false;
   }
+});
+
+describe("publishing to the environment's channel", () => {
+  it('sends each event the bus took, as its envelope, signed for AppSync', async () => {
+    channels.received.length = 0;
+    const answer = await publisher.invoke(streamEvent(records, STREAM_ARN));
+    expect(answer.result).toEqual({ batchItemFailures: [] });
+    expect(channels.received).toHaveLength(1);
+    const [request] = channels.received;
+    expect([request!.method, request!.path]).toEqual(['POST', '/event']);
+    expect(request!.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/eu-west-1\/appsync\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/,
+    );
+    expect(request!.headers['x-amz-security-token']).toBe('local');
+    expect(request!.body.channel).toBe('/connections/events/dev');
+    const envelopes = request!.body.events.map((event) => JSON.parse(event) as Record<string, unknown>);
+    expect(envelopes).toEqual([
+      {
+        id: `${connectionId}:1`,
+        source: 'resource-connections',
+        'detail-type': 'Connection Created',
+        time: expect.any(String),
+        detail: expect.objectContaining({ version: 1, connection: expect.objectContaining({ id: connectionId }) }),
+      },
+      expect.objectContaining({ id: `${connectionId}:2`, 'detail-type': 'Connection Status Changed' }),
+    ]);
+  });
+
+  it('sends at most five events a request, in commit order', async () => {
+    channels.received.length = 0;
+    // The same two changes three times over, as a replayed stream would carry them: six events.
+    const replayed = [...records, ...records, ...records].map((record, i) => ({
+      ...record,
+      dynamodb: { ...record.dynamodb, SequenceNumber: `${i + 1}`.padStart(21, '0') },
+    }));
+    const answer = await publisher.invoke(streamEvent(replayed, STREAM_ARN));
+    expect(answer.result).toEqual({ batchItemFailures: [] });
+    expect(channels.received.map((r) => r.body.events.length)).toEqual([5, 1]);
+    const versions = channels.received.flatMap((r) =>
+      r.body.events.map((e) => (JSON.parse(e) as { detail: { version: number } }).detail.version),
+    );
+    expect(versions).toEqual([1, 2, 1, 2, 1, 2]);
+  });
+
+  it('lets a failing channel fail nothing else: the bus has the events and the stream goes on', async () => {
+    channels.fail(true);
+    received.length = 0;
+    try {
+      const answer = await publisher.invoke(streamEvent(records, STREAM_ARN));
+      expect(answer.result).toEqual({ batchItemFailures: [] });
+      expect(received.flatMap((r) => r.body.Entries)).toHaveLength(2);
+    } finally {
+      channels.fail(false);
+    }
+  });
+
+  it('sends nothing the bus refused: the stream retries it, and publishes it then', async () => {
+    channels.received.length = 0;
+    failEntries = true;
+    try {
+      const answer = await publisher.invoke(streamEvent(records, STREAM_ARN));
+      expect(answer.result).toEqual({ batchItemFailures: [{ itemIdentifier: records[0]!.dynamodb!.SequenceNumber }] });
+      expect(channels.received).toEqual([]);
+    } finally {
+      failEntries = false;
+    }
+  });
 });

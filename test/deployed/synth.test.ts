@@ -205,6 +205,9 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s bundle', (i
       const answer = invoke(bundleOf(`${id}Function`), unauthenticatedEvent(route), {
         TABLE_NAME: 'no-such-table',
         PAGE_TOKEN_SECRET: 'bundle-smoke-test',
+        // What the stack names for GET /realtime.
+        REALTIME_URL: 'wss://realtime.example/event/realtime',
+        REALTIME_HOST: 'events.example',
         // Nothing listens here: a read would fail, not reach AWS.
         DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
       }) as { statusCode: number };
@@ -217,7 +220,7 @@ it('bundles a publisher that loads and answers an empty stream batch', () => {
   const answer = invoke(
     bundleOf('Events/Publisher'),
     { Records: [] },
-    { EVENT_BUS_NAME: 'no-such-bus', TABLE_NAME: 'no-such-table' },
+    { EVENT_BUS_NAME: 'no-such-bus', TABLE_NAME: 'no-such-table', WATCH_PUBLISH_URL: 'https://no-such-events/event' },
   );
   expect(answer).toEqual({ batchItemFailures: [] });
 });

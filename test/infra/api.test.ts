@@ -13,11 +13,12 @@ import {
   type Synthesized,
 } from './support/synth.ts';
 
-/** The contract's three service routes, and the catch-all that answers unmatched paths with a 404 problem. */
+/** The contract's service routes, the topology page, and the catch-all that answers unmatched paths with a 404 problem. */
 const PUBLIC_ROUTE_KEYS = [
   'GET /health',
   'GET /openapi.json',
   'GET /connection-rules',
+  'GET /realtime',
   'GET /topology',
   'GET /topology/{asset}',
   '$default',
@@ -85,7 +86,7 @@ function findAuthorizer() {
   return synth.stack.api.httpApi.node.findChild('JwtAuthorizer');
 }
 
-it('leaves exactly the three service routes and the catch-all public', () => {
+it('leaves exactly the service routes, the page and the catch-all public', () => {
   const publicRoutes = Object.values(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'))
     .filter((route) => route.Properties?.AuthorizationType !== 'JWT')
     .map((route) => String(route.Properties?.RouteKey));

@@ -81,7 +81,7 @@ it('retries a failing batch a bounded number of times, halving it to isolate a p
   );
 });
 
-it('may put events on its bus, read its stream and history entries, and dead-letter to its queue, nothing else', () => {
+it('may put events on its bus, publish to its channels, read its stream and history entries, and dead-letter to its queue, nothing else', () => {
   const roleId = synth.logicalId(synth.stack.events.publisher.role!);
   const statements = statementsOf([{ Ref: roleId }]);
   const byAction = new Map<string, string>();
@@ -90,6 +90,7 @@ it('may put events on its bus, read its stream and history entries, and dead-let
       byAction.set(action, JSON.stringify(statement.Resource));
   }
   expect([...byAction.keys()].sort()).toEqual([
+    'appsync:EventPublish',
     'dynamodb:DescribeStream',
     'dynamodb:GetItem',
     'dynamodb:GetRecords',

@@ -21,7 +21,12 @@ export default async function setup(project: TestProject) {
   const jwtSecret = 'api-test-secret';
   const eventsDir = mkdtempSync(join(tmpdir(), 'api-events-'));
   const eventsFile = join(eventsDir, 'events.ndjson');
-  const server = await spawnLocalServer({ LOCAL_JWT_SECRET: jwtSecret, LOCAL_EVENTS_FILE: eventsFile });
+  // A `ka` every second, so the protocol tests see one without waiting a minute.
+  const server = await spawnLocalServer({
+    LOCAL_JWT_SECRET: jwtSecret,
+    LOCAL_EVENTS_FILE: eventsFile,
+    LOCAL_KEEP_ALIVE_MS: '1000',
+  });
   project.provide('apiUrl', server.url);
   project.provide('jwtSecret', jwtSecret);
   project.provide('eventsFile', eventsFile);

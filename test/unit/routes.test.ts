@@ -19,6 +19,8 @@ const CONTRACT_ENDPOINTS = [
   ['GET', '/health', null],
   ['GET', '/openapi.json', null],
   ['GET', '/connection-rules', null],
+  // docs/api.md, Watching changes: clients discover the real-time endpoint from the service itself.
+  ['GET', '/realtime', null],
   // Contract §5 "GET /topology": a public page, and the files it loads (its CSP allows no inline code).
   ['GET', '/topology', null],
   ['GET', '/topology/{asset}', null],

@@ -10,6 +10,8 @@ import { LambdaProcess } from '../../../testkit/lambda-process.ts';
 import { DEPLOYED_TABLE } from './global-setup.ts';
 
 export const BUS_NAME = 'connections-deployed-bus';
+/** Where the template's publisher publishes to channels; a test starts a stand-in there when it needs one. */
+export const WATCH_PUBLISH_URL = 'https://events.deployed.example/event';
 
 export function cdkOut(): string {
   return inject('cdkOut');
@@ -27,6 +29,9 @@ export function functions(): DeployedFunction[] {
     TABLE_NAME: DEPLOYED_TABLE,
     PAGE_TOKEN_SECRET: 'deployed-layer-page-token-secret',
     EVENT_BUS_NAME: BUS_NAME,
+    WATCH_PUBLISH_URL: WATCH_PUBLISH_URL,
+    REALTIME_URL: 'wss://realtime.deployed.example/event/realtime',
+    REALTIME_HOST: 'events.deployed.example',
   });
 }
 
