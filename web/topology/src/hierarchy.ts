@@ -8,6 +8,7 @@
  * drawing has room for opens as runs of its parts ("200 applications via sg-0 … sg-4"), each of
  * which opens in turn.
  */
+import { compare, naturalKey, naturally } from './natural-order.ts';
 import {
   nearDeadline,
   PROBLEM_STATUSES,
@@ -241,18 +242,6 @@ export class Hierarchy {
   }
 }
 
-/**
- * Numbers in ids in their order ("sg-2" before "sg-10"), so runs and ranges read as spans: each
- * number padded to a fixed width, then compared as text (an Intl.Collator is many times slower).
- */
-const naturalKey = (id: string) => `${id.replace(/\d+/g, (digits) => digits.padStart(12, '0'))}\u0000${id}`;
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-function naturally(ids: string[]): string[] {
-  return ids
-    .map((id) => [naturalKey(id), id] as const)
-    .sort(([a], [b]) => compare(a, b))
-    .map(([, id]) => id);
-}
 const idOf = (key: string) => splitKey(key)[1];
 /** "via sg-3" → "sg-3"; a resource → its id; a range → its first id. */
 const nameOf = (part: Part) => (isGroup(part) ? part.qualifier.replace(/^(via|on) /, '').split(' … ')[0]! : idOf(part));
