@@ -127,6 +127,7 @@ async function measure(
       for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
     }).observe({ type: 'longtask', buffered: true });`);
   await page.goto(`${url}/topology#${fragment}`);
+  const graph = page.locator('[data-testid="graph"]');
   const firstDrawingMs = await waitFor(page, 'first');
   const readyMs = await waitFor(page, 'ready');
   await page.waitForTimeout(1000);
@@ -135,17 +136,32 @@ async function measure(
     graphPages: performance.getEntriesByType('resource').filter((e) => e.name.includes('/graph')).length,
     lastData: Math.max(0, ...performance.getEntriesByType('resource').filter((e) => e.name.includes('/graph')).map((e) => e.responseEnd)),
   })`)) as { tasks: number[]; graphPages: number; lastData: number };
-  const graph = page.locator('[data-testid="graph"]');
-  const screenshots = [`.data/topology-bench-${name}-1400x900.png`];
-  await page.screenshot({ path: screenshots[0] });
-  await page.setViewportSize({ width: 1024, height: 700 });
-  await page.waitForTimeout(500);
-  screenshots.push(`.data/topology-bench-${name}-1024x700.png`);
-  await page.screenshot({ path: screenshots[1]! });
-  const run = {
+  const drawn = {
     nodesDrawn: Number(await graph.getAttribute('data-node-count')),
     edgesDrawn: Number(await graph.getAttribute('data-edge-count')),
     overview: (await graph.getAttribute('data-overview')) === 'true',
+  };
+  const screenshots = [`.data/topology-bench-${name}-1400x900.png`];
+  await page.screenshot({ path: screenshots[0] });
+  // A new window size is a new plan: wait for the drawing planned for it to settle.
+  const planned = await graph.getAttribute('data-room');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.waitForFunction(
+    (before) => {
+      const area = (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { dataset: Record<string, string | undefined> } | null };
+        }
+      ).document.querySelector('[data-testid="graph"]');
+      return area?.dataset.room !== before && area?.dataset.state === 'ready';
+    },
+    planned,
+    { timeout: 120_000, polling: 100 },
+  );
+  screenshots.push(`.data/topology-bench-${name}-1024x700.png`);
+  await page.screenshot({ path: screenshots[1]! });
+  const run = {
+    ...drawn,
     graphPages: figures.graphPages,
     firstDrawingMs,
     lastDataMs: Math.round(figures.lastData),

@@ -1,8 +1,10 @@
 /**
- * A platform-shaped environment of any size, for the topology page's benchmark and browser tests:
- * servers with four applications, SSH, a firewall and a database each; bucket explorers with a
- * bucket and a website. Statuses are fixed by position, so every run draws the same picture.
+ * Graphs for the topology page's tests and benchmark: a platform-shaped environment of any size
+ * (servers with four applications, SSH, a firewall and a database each; bucket explorers with a
+ * bucket and a website; statuses fixed by position, so every run draws the same picture), pages of
+ * GET /graph for it, and small graphs written out link by link for the unit tests.
  */
+import type { Graph, GraphEdge, GraphNode, ResourceType, Status } from '../web/topology/src/model.ts';
 export interface SeedLink {
   readonly source: string;
   readonly target: string;
@@ -68,4 +70,26 @@ export function graphPage(links: readonly SeedLink[], offset: number, limit: num
   });
   const next = offset + limit;
   return { nodes, edges, nextToken: next < links.length ? String(next) : null, truncated: false };
+}
+
+/** When the unit tests' graphs were read: deadlines are given in seconds from it. */
+export const READ_AT = Date.parse('2026-12-01T12:00:00.000Z');
+export const at = (seconds: number) => new Date(READ_AT + seconds * 1000).toISOString();
+
+/** [source, target, status, its deadline in seconds from READ_AT (pending and connecting only)]. */
+export type Link = [string, string, Status, number?];
+
+/** The graph the page would hold after reading `links` at `readAt`. */
+export function graphOf(links: Link[], readAt = READ_AT): Graph {
+  const nodes = new Map<string, GraphNode>();
+  const edges = new Map<string, GraphEdge>();
+  links.forEach(([source, target, status, deadline], i) => {
+    for (const key of [source, target]) {
+      const [resourceType, resourceId] = key.split('/') as [ResourceType, string];
+      nodes.set(key, { key, resourceType, resourceId });
+    }
+    const statusDeadline = deadline === undefined ? null : at(deadline);
+    edges.set(`c${i}`, { id: `c${i}`, source, target, status, version: 1, updatedAt: at(-600), statusDeadline });
+  });
+  return { nodes, edges, truncated: false, readAt };
 }

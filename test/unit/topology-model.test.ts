@@ -10,37 +10,16 @@ import {
   STATUSES,
   visibleEdges,
   type Graph,
-  type GraphEdge,
-  type GraphNode,
   type ResourceType,
   type Status,
 } from '../../web/topology/src/model.ts';
 import { SLUG_PATTERN } from '#model/inputs.ts';
-import { fullDrawing, Hierarchy, OVERVIEW_MAX, overviewDrawing } from '../../web/topology/src/overview.ts';
+import { Hierarchy } from '../../web/topology/src/hierarchy.ts';
+import { fullDrawing, OVERVIEW_MAX, overviewDrawing } from '../../web/topology/src/overview.ts';
 import { nearPoint, placeNew, type Box } from '../../web/topology/src/placement.ts';
 import { fragmentOf, parseFragment, SLUG } from '../../web/topology/src/view-state.ts';
 import { relativeTime } from '../../web/topology/src/times.ts';
-
-/** When the test graphs were read: deadlines are given in seconds from it. */
-const READ_AT = Date.parse('2026-12-01T12:00:00.000Z');
-const at = (seconds: number) => new Date(READ_AT + seconds * 1000).toISOString();
-
-/** [source, target, status, its deadline in seconds from READ_AT (pending and connecting only)]. */
-type Link = [string, string, Status, number?];
-
-function graphOf(links: Link[], readAt = READ_AT): Graph {
-  const nodes = new Map<string, GraphNode>();
-  const edges = new Map<string, GraphEdge>();
-  links.forEach(([source, target, status, deadline], i) => {
-    for (const key of [source, target]) {
-      const [resourceType, resourceId] = key.split('/') as [ResourceType, string];
-      nodes.set(key, { key, resourceType, resourceId });
-    }
-    const statusDeadline = deadline === undefined ? null : at(deadline);
-    edges.set(`c${i}`, { id: `c${i}`, source, target, status, version: 1, updatedAt: at(-600), statusDeadline });
-  });
-  return { nodes, edges, truncated: false, readAt };
-}
+import { at, graphOf, READ_AT, type Link } from '../../testkit/topology-data.ts';
 
 const all = { statuses: new Set(STATUSES), types: new Set(RESOURCE_TYPES), problemsOnly: false };
 const overviewOptions = { budget: 60, perColumn: 20, open: new Set<string>() };
@@ -174,7 +153,9 @@ describe('the overview', () => {
     const problems = [...graph.edges.values()].filter((e) => PROBLEM_STATUSES.includes(e.status));
     for (const edge of problems) {
       expect(overview.drawnOf.get(edge.source)).toBe(edge.source);
-      expect(overview.edges).toContainEqual(expect.objectContaining({ id: edge.id, count: 1 }));
+      expect(overview.edges).toContainEqual(
+        expect.objectContaining({ id: edge.id, count: 1, statuses: [[edge.status, 1]] }),
+      );
     }
     for (const node of overview.nodes.filter((n) => n.group))
       expect(node.label).toMatch(/no problems|failed|connecting/);
@@ -188,19 +169,29 @@ describe('the overview', () => {
     expect(overviewDrawing(new Hierarchy(graph, [...graph.edges.values()]), options)).toEqual(overview);
   });
 
-  it('opens a group the user clicked into its parts, in place of the group, and changes nothing else', () => {
-    const group = overview.nodes.find((n) => n.group)!;
-    const opened = overviewDrawing(hierarchy, { ...options, open: new Set([...overview.opened, group.id]) });
+  it('opens a group the user clicked (and the groups it is in) into its parts, drawn in its place', () => {
+    const group = overview.nodes.find((n) => n.group && n.id.includes('|'))!;
+    const path = group.id.split('|').map((_, i, ids) => ids.slice(0, i + 1).join('|'));
+    const opened = overviewDrawing(hierarchy, { ...options, open: new Set(path) });
     expect(opened.nodes.map((n) => n.id)).not.toContain(group.id);
-    const parts = opened.nodes.filter((n) => !overview.nodes.some((o) => o.id === n.id));
-    expect(parts.reduce((sum, n) => sum + n.count, 0)).toBe(group.count);
+    const members = [...overview.drawnOf].filter(([, drawn]) => drawn === group.id).map(([key]) => key);
+    const parts = new Set(members.map((key) => opened.drawnOf.get(key)!));
+    for (const part of parts) expect(members.includes(part) || part.startsWith(`${group.id}|`), part).toBe(true);
+    expect(parts.size).toBeGreaterThan(1);
   });
 
-  it('finds the groups to open to show one resource', () => {
+  it('finds the groups to open to show one resource, their other parts drawn in runs around it when room is short', () => {
     const key = 'application/app-123';
-    const path = hierarchy.pathTo(key, overview.grouped);
-    const shown = overviewDrawing(hierarchy, { ...options, open: new Set(path) });
+    // As selecting it does: the groups that hold it, and itself.
+    const open = new Set([...hierarchy.pathTo(key, overview.grouped), key]);
+    const shown = overviewDrawing(hierarchy, { budget: 16, perColumn: 8, open });
     expect(shown.drawnOf.get(key)).toBe(key);
+    expect(shown.nodes.length).toBeLessThanOrEqual(16);
+    expect(shown.nodes.some((node) => node.id.includes('|n:'))).toBe(true);
+    // With no room at all, the group stays closed and the drawing says so.
+    const tight = overviewDrawing(hierarchy, { budget: 6, perColumn: 1, open });
+    expect(tight.drawnOf.get(key)).not.toBe(key);
+    expect(tight.capped).toBe(true);
   });
 
   it('never draws more than 150 nodes, whatever is opened', () => {

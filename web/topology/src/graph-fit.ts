@@ -41,3 +41,28 @@ export function fitViewport(
     pan: { x: width / 2 - zoom * (box.x + box.w / 2), y: height / 2 - zoom * (box.y + box.h / 2) },
   };
 }
+
+/**
+ * As fitViewport, but never below `minZoom`, where labels would be too small to read: a drawing
+ * bigger than the area at that zoom (the panel took room from it) shows the part around `focus`
+ * (the selection), or its top left, and the rest is a pan away.
+ */
+export function readableViewport(
+  box: Box,
+  width: number,
+  height: number,
+  padding: number,
+  zooms: { min: number; max: number },
+  focus?: { x: number; y: number },
+): Viewport | undefined {
+  const fitted = fitViewport(box, width, height, padding, zooms.max);
+  if (!fitted || fitted.zoom >= zooms.min) return fitted;
+  const zoom = zooms.min;
+  const axis = (size: number, start: number, length: number, at: number | undefined) => {
+    // It fits this way: centred. Otherwise around `at`, no edge of the drawing further in than the padding.
+    if (zoom * length <= size - 2 * padding) return size / 2 - zoom * (start + length / 2);
+    const wanted = at === undefined ? padding - zoom * start : size / 2 - zoom * at;
+    return Math.min(padding - zoom * start, Math.max(size - padding - zoom * (start + length), wanted));
+  };
+  return { zoom, pan: { x: axis(width, box.x, box.w, focus?.x), y: axis(height, box.y, box.h, focus?.y) } };
+}

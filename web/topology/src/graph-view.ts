@@ -1,46 +1,31 @@
 /**
- * The drawing: cytoscape on a canvas, positions from the layout worker (ELK layered) or, when a
- * drawing only gained nodes, from placement.ts (nothing already drawn moves). The viewport is
- * fitted to the drawn boxes, labels included, inside the drawing area, and follows the area's
- * size until the user pans or zooms. After every layout and viewport change the page publishes
- * each node's rendered box in the hidden list [data-testid="graph-nodes"].
+ * The drawing: cytoscape on a canvas, positions from layouts.ts. The viewport is fitted to the
+ * drawn boxes, labels included, inside the drawing area, never below a readable zoom, and follows
+ * the area's size until the user pans or zooms. After every layout and viewport change the page
+ * publishes each node's rendered box and label height, and every drawn edge (graph-lists.ts); the
+ * node the keyboard is on is marked (keyboard.ts moves it).
  */
 import cytoscape, { type Core } from 'cytoscape';
-import { el } from './dom.ts';
-import { extent, fitViewport } from './graph-fit.ts';
-import { fontOf, LABEL_MARGIN, LABEL_PADDING, LINE_HEIGHT, LOOK, stylesheet } from './graph-style.ts';
-import type { LayoutAnswer, LayoutRequest } from './layout-protocol.ts';
-import { STATUS_LOOK, TYPE_LOOK } from './model.ts';
-import type { Drawing, DrawnNode } from './overview.ts';
-import { nearPoint, placeNew, type Box, type NewNode, type Point } from './placement.ts';
-
-/** Margin between the drawing and the edge of its area, in CSS px. */
-const PADDING = 24;
-/** A fitted small drawing is not blown up past this. */
-const MAX_FIT_ZOOM = 1.5;
-
-/** Positions for a drawing, ready to show. */
-export interface Layout {
-  readonly drawing: Drawing;
-  /** Each node's box (shape and label), top-left, in model pixels. */
-  readonly boxes: ReadonlyMap<string, Box>;
-  /** From one full layout (false once nodes were placed into an earlier one). */
-  readonly fresh: boolean;
-}
+import type { Drawing } from './drawn.ts';
+import { extent, readableViewport } from './graph-fit.ts';
+import { GraphLists, readingOrder, type Placed } from './graph-lists.ts';
+import { LABEL_PX, labelSides, nodeElement, READABLE_ZOOM, strandsOf, stylesheet } from './graph-style.ts';
+import { neighbourTo } from './keyboard.ts';
+import { Layouts, MAX_FIT_ZOOM, PADDING, type Layout, type Size } from './layouts.ts';
 
 export interface ViewHooks {
   /** The viewport is about to change (the area resized). */
   settling(): void;
   /** The viewport is final again and the geometry published. */
   settled(): void;
+  /** A new drawing is on screen and in the published lists. */
+  drawn(): void;
 }
 
 export class GraphView {
   readonly cy: Core;
-  private readonly worker = new Worker('/topology/layout-worker.js');
-  private readonly pending = new Map<number, (answer: LayoutAnswer) => void>();
-  private readonly measurer = document.createElement('canvas').getContext('2d')!;
-  private layoutId = 0;
+  readonly lists: GraphLists;
+  private readonly layouts: Layouts;
   private shown: Layout | undefined;
   /** The viewport fits the drawing until the user pans or zooms. */
   private following = true;
@@ -50,9 +35,13 @@ export class GraphView {
   constructor(
     canvas: HTMLElement,
     private readonly area: HTMLElement,
-    private readonly list: HTMLElement,
+    lists: { nodes: HTMLElement; edges: HTMLElement },
     private readonly hooks: ViewHooks,
+    /** The panel's width: layouts readable beside it too are preferred. */
+    panelWidth: number,
   ) {
+    this.lists = new GraphLists(lists.nodes, lists.edges);
+    this.layouts = new Layouts(panelWidth);
     this.cy = cytoscape({
       container: canvas,
       style: stylesheet(),
@@ -69,122 +58,66 @@ export class GraphView {
       if (!this.fitting) this.following = false;
       this.queuePublish();
     });
-    this.worker.onmessage = (event: MessageEvent<LayoutAnswer>) => {
-      this.pending.get(event.data.id)?.(event.data);
-      this.pending.delete(event.data.id);
-    };
     new ResizeObserver(() => this.resized()).observe(area);
   }
 
   /** The drawing area's size in CSS px. */
-  size(): { width: number; height: number } {
+  size(): Size {
     return { width: this.area.clientWidth, height: this.area.clientHeight };
   }
 
-  /**
-   * Positions for `drawing`. With `keep`, nodes already shown keep their place and new ones are
-   * placed beside their neighbours (or around the node `home`, a group just opened); otherwise ELK
-   * lays out the whole drawing.
-   */
-  async prepare(drawing: Drawing, keep: boolean, home?: string): Promise<Layout> {
-    const sizes = new Map(drawing.nodes.map((node) => [node.id, this.measure(node)] as const));
-    const before = this.shown;
-    if (keep && before && before.boxes.size > 0) {
-      const boxes = new Map<string, Box>();
-      for (const node of drawing.nodes) {
-        const old = before.boxes.get(node.id);
-        if (!old) continue;
-        const size = sizes.get(node.id)!;
-        // A label that grew or shrank keeps its node's centre where it was.
-        boxes.set(node.id, { x: old.x + (old.w - size.w) / 2, y: old.y, ...size });
-      }
-      const centres = new Map([...before.boxes].map(([id, box]) => [id, centreOf(box)] as const));
-      const homeAt = home === undefined ? undefined : centres.get(home);
-      const all = extent(boxes.values()) ?? { x: 0, y: 0, w: 0, h: 0 };
-      const fresh: NewNode[] = drawing.nodes
-        .filter((node) => !boxes.has(node.id))
-        .map((node) => ({
-          id: node.id,
-          ...sizes.get(node.id)!,
-          near: nearPoint(node.id, drawing.edges, centres, homeAt) ?? { x: all.x, y: all.y + all.h + 40 },
-        }));
-      for (const [id, at] of placeNew([...boxes.values()], fresh)) boxes.set(id, { ...at, ...sizes.get(id)! });
-      const changed = fresh.length > 0 || [...before.boxes.keys()].some((id) => !boxes.has(id));
-      return { drawing, boxes, fresh: before.fresh && !changed };
-    }
-    const { width, height } = this.size();
-    const answer = await this.layout({
-      nodes: drawing.nodes.map((node) => ({ id: node.id, ...sizes.get(node.id)! })),
-      edges: drawing.edges.map(({ id, source, target }) => ({ id, source, target })),
-      aspectRatio: width > 0 && height > 0 ? width / height : 1.6,
-    });
-    if (answer.error) throw new Error(`layout failed: ${answer.error}`);
-    const boxes = new Map(
-      drawing.nodes.map((node) => [
-        node.id,
-        { ...(answer.positions[node.id] ?? { x: 0, y: 0 }), ...sizes.get(node.id)! },
-      ]),
-    );
-    return { drawing, boxes, fresh: true };
+  /** A full layout of `drawing`, shaped for an area of `size`. */
+  layOut(drawing: Drawing, size: Size): Promise<Layout> {
+    return this.layouts.layOut(drawing, size);
   }
 
-  /** The zoom at which `layout` would fit the drawing area. */
-  fitZoom(layout: Layout): number {
-    const box = extent(layout.boxes.values());
-    const { width, height } = this.size();
-    return box ? (fitViewport(box, width, height, PADDING, MAX_FIT_ZOOM)?.zoom ?? 1) : 1;
+  /** `drawing` in the layout on screen, new nodes beside their neighbours (undefined: nothing on screen). */
+  keepLayout(drawing: Drawing): Layout | undefined {
+    return this.layouts.keep(drawing, this.shown);
   }
 
   /** Puts `layout` on screen and fits it (a kept layout only when it follows, or a node fell outside). */
   async show(layout: Layout, fit: boolean): Promise<void> {
     const cy = this.cy;
     const { drawing, boxes } = layout;
-    const wanted = new Set([...drawing.nodes.map((n) => n.id), ...drawing.edges.map((e) => e.id)]);
+    const strands = drawing.edges.flatMap(strandsOf);
+    const sideOf = labelSides(drawing.edges);
+    const wanted = new Set([...drawing.nodes.map((n) => n.id), ...strands.map((s) => s.id)]);
     cy.batch(() => {
       cy.elements()
         .filter((element) => !wanted.has(element.id()))
         .remove();
       for (const node of drawing.nodes) {
-        const box = boxes.get(node.id)!;
-        const look = node.group ? LOOK.group : LOOK.single;
-        const position = { x: box.x + box.w / 2, y: box.y + look.shape / 2 };
-        const data = {
-          id: node.id,
-          label: node.label,
-          resourceType: node.resourceType,
-          count: node.count,
-          worst: node.statuses[0]?.[0] ?? '',
-        };
+        const { data, position } = nodeElement(node, boxes.get(node.id)!, sideOf(node.id));
         const existing = cy.getElementById(node.id);
         if (existing.nonempty()) existing.data(data).position(position);
         else cy.add({ group: 'nodes', data, position, classes: node.group ? ['group'] : [] });
       }
-      for (const edge of drawing.edges) {
-        const data = {
-          ...edge,
-          statuses: undefined,
-          label: [
-            ...edge.statuses.map(([status, n]) => (edge.count > 1 ? `${n} ${status}` : status)),
-            ...(edge.nearDeadline ? [edge.count > 1 ? `${edge.nearDeadline} near deadline` : 'near deadline'] : []),
-          ].join(', '),
-          width: STATUS_LOOK[edge.status].width * (edge.count > 1 ? 1 + Math.log10(edge.count) : 1),
-        };
-        const existing = cy.getElementById(edge.id);
+      for (const data of strands) {
+        const existing = cy.getElementById(data.id);
         if (existing.nonempty()) existing.data(data);
         else cy.add({ group: 'edges', data });
       }
     });
     this.shown = layout;
+    this.lists.build(drawing, readingOrder(boxes));
+    this.hooks.drawn();
     if (fit || this.following || !this.inside()) this.fit();
     await frames();
     this.publish();
   }
 
-  /** Fits the whole drawing into the area, and follows it from now on. */
+  /**
+   * Fits the whole drawing into the area (at a readable zoom: beside the panel, a drawing planned
+   * for the whole area may show only the part around the selection), and follows it from now on.
+   */
   fit(): void {
     const box = this.shown && extent(this.shown.boxes.values());
     const { width, height } = this.size();
-    const viewport = box && fitViewport(box, width, height, PADDING, MAX_FIT_ZOOM);
+    const selected = this.shown && this.cy.nodes(':selected').first();
+    const focus = selected?.nonempty() ? selected.position() : undefined;
+    const zooms = { min: READABLE_ZOOM, max: MAX_FIT_ZOOM };
+    const viewport = box && readableViewport(box, width, height, PADDING, zooms, focus);
     this.following = true;
     if (!viewport) return;
     this.fitting = true;
@@ -195,26 +128,31 @@ export class GraphView {
   clear(): void {
     this.cy.elements().remove();
     this.shown = undefined;
-    this.list.replaceChildren();
+    this.lists.clear();
   }
 
   /** Selects a node or edge; `reveal` pans (never zooms) just enough to bring a node into view. */
   select(id: string | undefined, reveal: boolean): void {
     this.cy.elements(':selected').unselect();
+    this.lists.markSelected(id);
     if (!id) return;
     const element = this.cy.getElementById(id);
     if (element.empty()) return;
     element.select();
-    const box = this.shown?.boxes.get(id);
-    if (!reveal || !box) return;
-    const { width, height } = this.size();
-    const zoom = this.cy.zoom();
-    const pan = this.cy.pan();
-    const [left, top] = [pan.x + zoom * box.x, pan.y + zoom * box.y];
-    const [right, bottom] = [left + zoom * box.w, top + zoom * box.h];
-    const dx = left < PADDING ? PADDING - left : right > width - PADDING ? width - PADDING - right : 0;
-    const dy = top < PADDING ? PADDING - top : bottom > height - PADDING ? height - PADDING - bottom : 0;
-    if (dx || dy) this.cy.panBy({ x: dx, y: dy });
+    if (reveal) this.reveal(id);
+  }
+
+  /** Marks the node the keyboard is on (undefined: none), and brings it into view. */
+  mark(id: string | undefined): void {
+    this.cy.nodes('.keyboard').removeClass('keyboard');
+    if (id === undefined) return;
+    this.cy.getElementById(id).addClass('keyboard');
+    this.reveal(id);
+  }
+
+  /** The node an arrow key moves to from `from` (keyboard.ts: neighbourTo). */
+  step(from: string, key: string): string | undefined {
+    return this.shown && neighbourTo(from, key, this.shown);
   }
 
   /** Waits for the frames that follow a change of the area (the panel opened, say), then publishes. */
@@ -231,23 +169,17 @@ export class GraphView {
     return this.shown?.fresh ?? true;
   }
 
-  private layout(request: Omit<LayoutRequest, 'id'>): Promise<LayoutAnswer> {
-    const id = ++this.layoutId;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.worker.postMessage({ ...request, id });
-    });
-  }
-
-  /** A node's box: the shape, and the label under it, as cytoscape measures and draws them. */
-  private measure(node: DrawnNode): { w: number; h: number } {
-    const look = node.group ? LOOK.group : LOOK.single;
-    this.measurer.font = fontOf(look);
-    const lines = node.label.split('\n');
-    const text = Math.max(...lines.map((line) => Math.ceil(this.measurer.measureText(line).width)));
-    const w = Math.max(look.shape, text + 2 * LABEL_PADDING) + 4;
-    const h = look.shape + LABEL_MARGIN + lines.length * look.font * LINE_HEIGHT + 2 * LABEL_PADDING + 2;
-    return { w: Math.ceil(w), h: Math.ceil(h) };
+  private reveal(id: string): void {
+    const box = this.shown?.boxes.get(id);
+    if (!box) return;
+    const { width, height } = this.size();
+    const zoom = this.cy.zoom();
+    const pan = this.cy.pan();
+    const [left, top] = [pan.x + zoom * box.x, pan.y + zoom * box.y];
+    const [right, bottom] = [left + zoom * box.w, top + zoom * box.h];
+    const dx = left < PADDING ? PADDING - left : right > width - PADDING ? width - PADDING - right : 0;
+    const dy = top < PADDING ? PADDING - top : bottom > height - PADDING ? height - PADDING - bottom : 0;
+    if (dx || dy) this.cy.panBy({ x: dx, y: dy });
   }
 
   /** Whether every node lies inside the area. */
@@ -268,7 +200,7 @@ export class GraphView {
     if (this.following) this.fit();
     else {
       const selected = this.cy.elements(':selected').first();
-      if (selected.nonempty()) this.select(selected.id(), true);
+      if (selected.nonempty()) this.reveal(selected.id());
     }
     this.publish();
     this.hooks.settled();
@@ -283,28 +215,23 @@ export class GraphView {
     });
   }
 
-  /** Every drawn node's rendered box (shape and label) in CSS px of the viewport. */
+  /** Every drawn node's rendered box (shape and label) in CSS px of the viewport, and its label's height. */
   private publish(): void {
     const origin = this.area.getBoundingClientRect();
-    const round = (value: number) => String(Math.round(value * 10) / 10);
-    const items = this.cy.nodes().map((node) => {
-      const box = node.renderedBoundingBox({ includeLabels: true, includeOverlays: false });
-      const type = node.data('resourceType') as keyof typeof TYPE_LOOK;
-      const label = String(node.data('label')).replace(/\n/g, ', ');
-      return el(
-        'li',
-        {
-          'data-key': node.id(),
-          'data-box': [origin.left + box.x1, origin.top + box.y1, box.w, box.h].map(round).join(' '),
-        },
-        node.hasClass('group') ? `group: ${label}` : `${TYPE_LOOK[type].label} ${label}`,
-      );
+    const zoom = this.cy.zoom();
+    const placed = new Map<string, Placed>();
+    this.cy.nodes().forEach((node) => {
+      const box = node.renderedBoundingBox({ includeLabels: true, includeOverlays: false, includeUnderlays: false });
+      // Every node's label is LABEL_PX in model px; cytoscape leaves it out below LABEL_PX on screen.
+      const labelPx = LABEL_PX * zoom;
+      placed.set(node.id(), {
+        box: [origin.left + box.x1, origin.top + box.y1, box.w, box.h],
+        labelPx: labelPx >= LABEL_PX ? labelPx : 0,
+      });
     });
-    this.list.replaceChildren(...items);
+    this.lists.place(placed);
   }
 }
-
-const centreOf = (box: Box): Point => ({ x: box.x + box.w / 2, y: box.y + box.h / 2 });
 
 /** Two animation frames: the canvas has drawn what was just changed. */
 const frames = () =>

@@ -49,8 +49,11 @@ export const TYPE_LOOK: Record<ResourceType, { shape: string; color: string; lab
   static_website: { shape: 'round-pentagon', color: '#4d7c0f', label: 'static website', plural: 'static websites' },
 };
 
-/** Worst first: an aggregated edge takes the colour of the worst connection it stands for. */
-export const SEVERITY: readonly Status[] = ['failed', 'disconnected', 'connecting', 'pending', 'connected'];
+/**
+ * Worst first: broken, then not settled yet (connecting before pending), then taken down, then
+ * working. Bundles, group rings, counts and the panel list statuses in this order.
+ */
+export const SEVERITY: readonly Status[] = ['failed', 'connecting', 'pending', 'disconnected', 'connected'];
 
 export interface Filters {
   readonly statuses: ReadonlySet<Status>;

@@ -7,11 +7,13 @@ import { describe, fetchConnection, fetchHistory, type Connection, type HistoryE
 import { byId, deadlineView, el, refreshDeadlines, statusChip } from './dom.ts';
 import { when } from './times.ts';
 import { SEVERITY, type Graph, type GraphEdge } from './model.ts';
+import { neighbourhoodForm, type Around } from './neighbourhood-form.ts';
+import type { Direction } from './view-state.ts';
 
 export interface PanelActions {
   selectEdge(id: string): void;
   selectNode(key: string): void;
-  focus(key: string): void;
+  focus(key: string, depth: 1 | 2 | 3, direction: Direction): void;
 }
 
 /** Connections listed per status before "and n more". */
@@ -45,18 +47,18 @@ export class Panel {
     byId('panel').hidden = true;
   }
 
-  showNode(graph: Graph, key: string, note?: string): void {
-    if (this.shown === `n:${key}` && this.from === graph) return;
-    this.from = graph;
+  showNode(graph: Graph, key: string, around: Around, note?: string): void {
     const node = graph.nodes.get(key);
     const edges = [...graph.edges.values()].filter((e) => e.source === key || e.target === key);
-    const focus = el('button', { type: 'button' }, 'Focus on its neighbourhood');
-    focus.addEventListener('click', () => this.actions.focus(key));
+    // Rebuilt only when what it shows changed: a refresh without news keeps it, and the focus in it.
+    const from = JSON.stringify([note, around, edges.map((e) => [e.id, e.version, e.status, e.statusDeadline])]);
+    if (this.shown === `n:${key}` && this.from === from) return;
+    this.from = from;
     this.open_(
       `n:${key}`,
       el('h2', {}, node ? `${node.resourceType} ${node.resourceId}` : key),
       note ? el('p', { class: 'note' }, note) : '',
-      focus,
+      neighbourhoodForm(key, around, (depth, direction) => this.actions.focus(key, depth, direction)),
       el('h3', {}, `${edges.length} connection${edges.length === 1 ? '' : 's'}`),
       ...this.byStatus(edges, key),
     );

@@ -26,9 +26,9 @@ export interface NewNode {
 }
 
 /** The gap kept around every box (as the layout keeps between nodes). */
-export const GAP = 14;
+export const GAP = 8;
 /** How far left of its target (right of its source) a new node goes: the layout's column spacing. */
-export const COLUMN_STEP = 170;
+export const COLUMN_STEP = 120;
 
 const overlaps = (a: Box, b: Box) =>
   a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP && a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;

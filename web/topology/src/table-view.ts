@@ -1,5 +1,5 @@
 /** The same edges as a sortable table: for keyboards, screen readers and anyone who prefers a list. */
-import { byId, deadlineView, el, statusChip } from './dom.ts';
+import { byId, deadlineView, el, refreshDeadlines, statusChip } from './dom.ts';
 import { when } from './times.ts';
 import type { GraphEdge } from './model.ts';
 
@@ -14,7 +14,7 @@ export class TableView {
   private rows: { edge: GraphEdge; source: string; target: string }[] = [];
   private rendering = 0;
 
-  constructor(private readonly onSelect: (edgeId: string) => void) {
+  constructor(private readonly onSelect: (edgeId: string, from: HTMLElement) => void) {
     for (const th of byId('graph-table').querySelectorAll<HTMLTableCellElement>('th[data-sort]')) {
       th.querySelector('button')!.addEventListener('click', () => {
         const column = th.dataset.sort as Column;
@@ -53,7 +53,9 @@ export class TableView {
   /**
    * Writes the rows a slice per frame: 2,000 rows built and laid out at once were one task of
    * half a second, mostly the table's layout. Rows are replaced in place, so a refresh keeps the
-   * table's height and scroll position. A newer render() (a sort, a refresh) stops this one.
+   * table's height and scroll position; a row whose connection did not change is kept (only its
+   * deadline's words brought up to date), and with it the focus on it. A newer render() (a sort,
+   * a refresh) stops this one.
    */
   private async fill(body: HTMLTableSectionElement, rows: typeof this.rows, mine: number, now: number): Promise<void> {
     for (let i = 0; i < rows.length; i += ROWS_PER_FRAME) {
@@ -61,7 +63,9 @@ export class TableView {
       if (mine !== this.rendering) return;
       rows.slice(i, i + ROWS_PER_FRAME).forEach((row, j) => {
         const old = body.rows[i + j];
-        if (old) old.replaceWith(this.row(row, now));
+        if (old?.dataset.edgeId === row.edge.id && old.dataset.version === String(row.edge.version))
+          refreshDeadlines(old);
+        else if (old) old.replaceWith(this.row(row, now));
         else body.append(this.row(row, now));
       });
     }
@@ -70,10 +74,10 @@ export class TableView {
 
   private row({ edge, source, target }: (typeof this.rows)[number], now: number): HTMLTableRowElement {
     const link = el('button', { type: 'button', class: 'link' }, source);
-    link.addEventListener('click', () => this.onSelect(edge.id));
+    link.addEventListener('click', () => this.onSelect(edge.id, link));
     return el(
       'tr',
-      { 'data-edge-id': edge.id },
+      { 'data-edge-id': edge.id, 'data-version': String(edge.version) },
       el('td', {}, link),
       el('td', {}, target),
       el('td', {}, statusChip(edge.status)),

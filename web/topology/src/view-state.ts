@@ -6,7 +6,7 @@
 import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from './model.ts';
 
 /**
- * Project and environment slugs (contract §2; test/unit/topology-model.test.ts checks this is the
+ * Project and environment slugs (docs/api.md; test/unit/topology-model.test.ts checks this is the
  * service's own pattern). A fragment's project or environment that does not match is ignored, so
  * the page never asks for a path like `/api/../..`.
  */
@@ -28,7 +28,7 @@ export interface ViewState {
   /** `n:<node key>` or `e:<connection id>`. */
   selected: string | undefined;
   view: 'graph' | 'table';
-  /** Overview groups the user opened. */
+  /** Overview groups the user opened, and resources searched for (the groups holding them open around them). */
   open: Set<string>;
 }
 
