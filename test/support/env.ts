@@ -14,6 +14,11 @@ useLocalEnvironment({
 });
 // The topology functions serve the page's built files; handler tests get a small stand-in.
 process.env.TOPOLOGY_ASSETS_DIR ??= fileURLToPath(new URL('../fixtures/topology-page/', import.meta.url));
+// Where the stack names its Events API. Handlers run in process have none: GET /realtime answers
+// these, and the publisher's channel posts fail at once (a closed port) and are logged, as in AWS.
+process.env.REALTIME_URL ??= 'wss://127.0.0.1:1/event/realtime';
+process.env.REALTIME_HOST ??= '127.0.0.1:1';
+process.env.WATCH_PUBLISH_URL ??= 'https://127.0.0.1:1/event';
 
 declare module 'vitest' {
   export interface ProvidedContext {
