@@ -18,8 +18,6 @@ process.env.TOPOLOGY_ASSETS_DIR ??= fileURLToPath(new URL('../fixtures/topology-
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoDbEndpoint?: string;
-    /** DYNAMODB_ENDPOINT was given: a DynamoDB the suite did not start and cannot stop. */
-    externalDynamoDb?: boolean;
     /** Every integration table of this run starts with it, so the run can remove them all. */
     tablePrefix?: string;
     apiUrl: string;

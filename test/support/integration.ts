@@ -9,13 +9,6 @@ import type { QueryObserver } from '#store/listing.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 
 export const tableName = process.env.TABLE_NAME!;
-/**
- * Whether the run started its DynamoDB itself. Tests that stop a database, or compare with DynamoDB
- * Local's own behaviour, cannot run on one they were given (DYNAMODB_ENDPOINT): they say so in
- * their name and are skipped there.
- */
-export const externalDatabase = inject('externalDynamoDb') === true;
-export const NEEDS_OWN_DATABASE = '(needs a DynamoDB Local of its own: skipped when DYNAMODB_ENDPOINT is given)';
 export const pageTokenSecret = process.env.PAGE_TOKEN_SECRET!;
 export const client = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
 /** For seeding thousands of items: patient, where the store's client gives up within seconds. */
