@@ -23,6 +23,7 @@ import { gatewayEvent, lambdaContext, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
 import { fileSink, publishStream, type StreamFollower } from './stream-events.ts';
 import { startSweeper, sweepInterval, type Sweeper } from './deadline-sweeper.ts';
+import { listen, portSetting } from './port.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
 
 export const DEFAULT_JWT_SECRET = 'local-dev-secret';
@@ -56,12 +57,29 @@ type Handler = (event: GatewayEvent, context: Context) => Promise<GatewayResult>
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
   const tableName = options.tableName ?? 'resource-connections';
+  // The port first: one in use fails at once, before DynamoDB Local starts; requests wait until ready.
+  let ready = () => {};
+  const started = new Promise<void>((resolve) => (ready = resolve));
+  const server = createServer((req, res) => {
+    started
+      .then(() => serve(req, res, jwtSecret))
+      .catch((error: unknown) => {
+        console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: String(error) }));
+        const failure = new ProblemError(500, 'INTERNAL', 'Internal Server Error', 'The local server failed.');
+        if (!res.headersSent) send(res, problemResponse(failure, randomUUID()));
+        else res.destroy();
+      });
+  });
+  const port = await listen(server, options.port ?? 3000);
   // The handlers read their configuration once, when first imported: set it before that.
   useLocalEnvironment({ tableName, pageTokenSecret: `local-page-tokens:${jwtSecret}` });
   const dynamo = await startLocalDatabase({
     tableName,
     endpoint: options.dynamoDbEndpoint,
     dataDir: options.dataDir,
+  }).catch(async (error: unknown) => {
+    await closeServer(server);
+    throw error;
   });
   const endpoint = dynamo.endpoint;
   let events: StreamFollower | undefined;
@@ -79,17 +97,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     const eventsFile = options.eventsFile ?? '.data/events.ndjson';
     events = await publishStream(endpoint, tableName, fileSink(eventsFile));
     sweeper = startSweeper(options.sweepIntervalMs ?? sweepInterval(undefined));
-
-    const server = createServer((req, res) => {
-      serve(req, res, jwtSecret).catch((error: unknown) => {
-        console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: String(error) }));
-        const failure = new ProblemError(500, 'INTERNAL', 'Internal Server Error', 'The local server failed.');
-        if (!res.headersSent) send(res, problemResponse(failure, randomUUID()));
-        else res.destroy();
-      });
-    });
-    await new Promise<void>((done) => server.listen(options.port ?? 3000, '127.0.0.1', done));
-    const { port } = server.address() as { port: number };
+    ready();
     return {
       url: `http://localhost:${port}`,
       dynamoDbEndpoint: endpoint,
@@ -104,6 +112,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       },
     };
   } catch (error) {
+    await closeServer(server);
     await pageBuilt.catch(() => undefined);
     await sweeper?.stop();
     await events?.stop();
@@ -193,7 +202,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const sweepIntervalMs = sweepInterval(process.env.LOCAL_SWEEP_INTERVAL_MS);
   const service = await startLocalService({
-    port: Number(process.env.PORT ?? 3000),
+    port: portSetting(process.env.PORT),
     jwtSecret,
     dataDir: process.env.LOCAL_DATA_DIR || '.data',
     dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
