@@ -1,7 +1,6 @@
 /** What integration tests share: the document client on DynamoDB Local, and a fresh scope per test. */
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
 import { createDocumentClient } from '#store/client.ts';
 import { seedingClient } from '../../testkit/seed.ts';
 import type { Scope } from '#model/vocabulary.ts';
