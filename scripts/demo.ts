@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { isApiError, ResourceConnections, STATUSES, type CreateConnection, type Status } from '../client/src/index.ts';
 import { mintToken } from '../local/jwt.ts';
 import { DEFAULT_JWT_SECRET } from '../local/server.ts';
-import { topologySeed, type SeedLink } from '../testkit/topology-data.ts';
+import { topologySeed } from '../testkit/topology-data.ts';
 
 const USAGE = `usage: npm run demo -- [--project <slug>] [--env <slug>] [--connections <n>] [options]
 
@@ -44,7 +44,7 @@ interface DemoStep {
 
 /** The connections to make, in the shapes and mix of the topology page's test data. */
 function demoPlan(count: number): DemoStep[] {
-  return topologySeed(count).map((link: SeedLink, i) => {
+  return topologySeed(count).map((link, i) => {
     const [sourceResourceType, sourceResourceId] = link.source.split('/') as [string, string];
     const [targetResourceType, targetResourceId] = link.target.split('/') as [string, string];
     const statuses = link.statuses as Status[];
