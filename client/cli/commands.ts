@@ -95,7 +95,8 @@ export const statusOption = () => new Option('--status <status>', 'only connecti
 /** A whole number written as digits, within bounds: checked here, so a mistake sends nothing. */
 const wholeNumber = (value: string, option: string, min: number, max: number) => {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!(n >= min && n <= max)) throw new UsageError(`${option} takes a whole number from ${min} to ${max}, not '${value}'`);
+  if (!(n >= min && n <= max))
+    throw new UsageError(`${option} takes a whole number from ${min} to ${max}, not '${value}'`);
   return n;
 };
 /** The list's page size, within the service's bounds (docs/api.md: `limit`, 1-100). */
