@@ -50,7 +50,7 @@ function recordedCalls(dir: string): CurlCall[] {
 
 describe.runIf(canMintTokens)('the README examples', { timeout: 240_000 }, () => {
   it('the curl examples of "Using it" each answer something, run top to bottom', async () => {
-    const block = /## Using it\n\n```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+    const block = /## Using it\n\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]!;
     const env = freshEnvironment();
     for (const text of ['--project acme --env dev', 'http://localhost:3000/api/acme/dev']) {
       expect(block).toContain(text);
