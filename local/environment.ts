@@ -12,6 +12,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type Projection,
 } from '@aws-sdk/client-dynamodb';
@@ -62,6 +63,8 @@ export interface LocalDatabaseOptions {
   readonly dataDir?: string;
   /** Delete the table on stop: for a throwaway table on a DynamoDB that outlives the run. */
   readonly dropTable?: boolean;
+  /** Give the table its change stream, as in AWS. @default true */
+  readonly stream?: boolean;
 }
 
 /** A client for table administration: DynamoDB Local takes any credentials; an external endpoint gets the caller's, if any. */
@@ -79,7 +82,7 @@ export async function startLocalDatabase(options: LocalDatabaseOptions): Promise
   const endpoint = options.endpoint ?? local!.endpoint;
   const admin = adminClient(endpoint);
   try {
-    await ensureTable(admin, options.tableName);
+    await ensureTable(admin, options.tableName, options.stream ?? true);
   } catch (error) {
     admin.destroy();
     await local?.stop();
@@ -104,8 +107,10 @@ const projectionFor = (index: IndexDefinition): Projection => {
   return type === 'INCLUDE' ? { ProjectionType: type, NonKeyAttributes: [...attributes] } : { ProjectionType: type };
 };
 
+const STREAM = { StreamEnabled: true, StreamViewType: TABLE.stream } as const;
+
 /** Creates the connections table from the one table definition, as the CDK stack does in AWS. */
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+async function ensureTable(client: DynamoDBClient, tableName: string, stream: boolean): Promise<void> {
   try {
     await client.send(
       new CreateTableCommand({
@@ -124,24 +129,39 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
           ],
           Projection: projectionFor(index),
         })),
-        StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
+        ...(stream && { StreamSpecification: STREAM }),
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     return; // Already there (a kept data directory, or an external endpoint).
   }
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await untilActive(client, tableName);
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
       TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
     }),
   );
+}
+
+/** Turns on the change stream of a table made without one. */
+export async function enableStream(endpoint: string, tableName: string): Promise<void> {
+  const admin = adminClient(endpoint);
+  try {
+    await admin.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: STREAM }));
+    await untilActive(admin, tableName);
+  } finally {
+    admin.destroy();
+  }
+}
+
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export interface DynamoDbLocal {

@@ -25,6 +25,7 @@ import { fileSink, publishStream, type StreamFollower } from './stream-events.ts
 import { attachWatchServer, REALTIME_PATH, type WatchServer } from './watch-server.ts';
 import { withChannels } from '../functions/events/channels.ts';
 import { startSweeper, sweepInterval, type Sweeper } from './deadline-sweeper.ts';
+import { listen, portSetting } from './port.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
 
 export const DEFAULT_JWT_SECRET = 'local-dev-secret';
@@ -62,12 +63,29 @@ type Handler = (event: GatewayEvent, context: Context) => Promise<GatewayResult>
 export async function startLocalService(options: LocalServiceOptions = {}): Promise<LocalService> {
   const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
   const tableName = options.tableName ?? 'resource-connections';
+  // The port first: one in use fails at once, before DynamoDB Local starts; requests wait until ready.
+  let ready = () => {};
+  const started = new Promise<void>((resolve) => (ready = resolve));
+  const server = createServer((req, res) => {
+    started
+      .then(() => serve(req, res, jwtSecret))
+      .catch((error: unknown) => {
+        console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: String(error) }));
+        const failure = new ProblemError(500, 'INTERNAL', 'Internal Server Error', 'The local server failed.');
+        if (!res.headersSent) send(res, problemResponse(failure, randomUUID()));
+        else res.destroy();
+      });
+  });
+  const port = await listen(server, options.port ?? 3000);
   // The handlers read their configuration once, when first imported: set it before that.
   useLocalEnvironment({ tableName, pageTokenSecret: `local-page-tokens:${jwtSecret}` });
   const dynamo = await startLocalDatabase({
     tableName,
     endpoint: options.dynamoDbEndpoint,
     dataDir: options.dataDir,
+  }).catch(async (error: unknown) => {
+    await closeServer(server);
+    throw error;
   });
   const endpoint = dynamo.endpoint;
   let events: StreamFollower | undefined;
@@ -83,26 +101,16 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.TOPOLOGY_ASSETS_DIR = pageDir;
     await pageBuilt;
-    const server = createServer((req, res) => {
-      serve(req, res, jwtSecret).catch((error: unknown) => {
-        console.error(JSON.stringify({ level: 'ERROR', message: 'local server failure', error: String(error) }));
-        const failure = new ProblemError(500, 'INTERNAL', 'Internal Server Error', 'The local server failed.');
-        if (!res.headersSent) send(res, problemResponse(failure, randomUUID()));
-        else res.destroy();
-      });
-    });
+    // GET /realtime names this server's own endpoint, as the stack names its Events API.
+    const realtimeUrl = `ws://localhost:${port}${REALTIME_PATH}`;
+    process.env.REALTIME_URL = realtimeUrl;
+    process.env.REALTIME_HOST = `localhost:${port}`;
     watch = attachWatchServer(server, { jwtSecret, keepAliveMs: options.keepAliveMs });
     const eventsFile = options.eventsFile ?? '.data/events.ndjson';
     // Each event to the file, then to its channel's subscribers: the publisher Lambda's two ways out.
     events = await publishStream(endpoint, tableName, withChannels(fileSink(eventsFile), watch));
     sweeper = startSweeper(options.sweepIntervalMs ?? sweepInterval(undefined));
-
-    await new Promise<void>((done) => server.listen(options.port ?? 3000, '127.0.0.1', done));
-    const { port } = server.address() as { port: number };
-    // GET /realtime names this server's own endpoint, as the stack names its Events API.
-    const realtimeUrl = `ws://localhost:${port}${REALTIME_PATH}`;
-    process.env.REALTIME_URL = realtimeUrl;
-    process.env.REALTIME_HOST = `localhost:${port}`;
+    ready();
     return {
       url: `http://localhost:${port}`,
       dynamoDbEndpoint: endpoint,
@@ -119,6 +127,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       },
     };
   } catch (error) {
+    await closeServer(server);
     await pageBuilt.catch(() => undefined);
     await watch?.close();
     await sweeper?.stop();
@@ -218,7 +227,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const sweepIntervalMs = sweepInterval(process.env.LOCAL_SWEEP_INTERVAL_MS);
   const service = await startLocalService({
-    port: Number(process.env.PORT ?? 3000),
+    port: portSetting(process.env.PORT),
     jwtSecret,
     dataDir: process.env.LOCAL_DATA_DIR || '.data',
     dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,

@@ -124,11 +124,15 @@ export async function seedItems(
   return performance.now() - started;
 }
 
-/** A client for seeding: bulk writes to a busy DynamoDB Local may take longer than a function's 2 s. */
+/**
+ * A client for seeding: bulk writes to a busy DynamoDB Local may take longer than a function's 2 s.
+ * In the region the store's client uses: LocalStack, and DynamoDB Local without -sharedDb, keep
+ * each region's tables apart.
+ */
 export function seedingClient(endpoint: string): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     endpoint,
-    region: 'local',
+    region: process.env.AWS_REGION ?? 'local',
     maxAttempts: 10,
     requestHandler: { requestTimeout: 60_000 },
   });

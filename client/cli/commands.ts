@@ -92,11 +92,15 @@ async function printConnections(
 }
 
 export const statusOption = () => new Option('--status <status>', 'only connections in this status').choices(STATUSES);
-const limit = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a positive integer, not '${value}'`);
+/** A whole number written as digits, within bounds: checked here, so a mistake sends nothing. */
+const wholeNumber = (value: string, option: string, min: number, max: number) => {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max))
+    throw new UsageError(`${option} takes a whole number from ${min} to ${max}, not '${value}'`);
   return n;
 };
+/** The list's page size, within the service's bounds (docs/api.md: `limit`, 1-100). */
+const limit = (value: string) => wholeNumber(value, '--limit', 1, 100);
 /** Seconds written as digits (`2`, `0.5`), within bounds. */
 export const seconds = (value: string, option: string, min: number, max: number) => {
   const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
@@ -104,7 +108,7 @@ export const seconds = (value: string, option: string, min: number, max: number)
   return n;
 };
 
-/** The service's bounds of `deadlineSeconds` (contract §5, Deadlines): checked here, so a mistake sends nothing. */
+/** The service's bounds of `deadlineSeconds` (docs/api.md, Deadlines): checked here, so a mistake sends nothing. */
 const deadlineSeconds = (value: string | undefined, name = '--deadline'): { deadlineSeconds?: number } => {
   if (value === undefined) return {};
   const n = seconds(value, name, 5, 604_800);

@@ -105,16 +105,21 @@ export function checkPrecondition(ifMatch: VersionPrecondition, version: number)
 /**
  * PATCH: a status move along the transition table, statusReason, details merged (RFC 7396) within
  * 4 KiB, and the deadline: set on entering pending or connecting, moved by a heartbeat.
+ * statusReason explains the status it came with: a move without one clears it; statusReason alone,
+ * or with the status the connection already has, replaces it; neither leaves it.
  */
 export function applyPatch(current: Connection, patch: UpdateConnectionInput, timing: Timing): Decision {
   const next: Connection = { ...current };
-  if (patch.status !== undefined && patch.status !== current.status) {
-    if (!isTransitionAllowed(current.status, patch.status)) {
-      throw new InvalidStatusTransitionError(current.status, patch.status, STATUS_TRANSITIONS[current.status]);
+  const status = patch.status ?? current.status;
+  const moves = status !== current.status;
+  if (moves) {
+    if (!isTransitionAllowed(current.status, status)) {
+      throw new InvalidStatusTransitionError(current.status, status, STATUS_TRANSITIONS[current.status]);
     }
-    next.status = patch.status;
+    next.status = status;
   }
   if (patch.statusReason !== undefined) next.statusReason = patch.statusReason;
+  else if (moves) next.statusReason = null;
   if (patch.details !== undefined) {
     next.details =
       patch.details === null ? {} : (mergePatch(current.details, patch.details) as Record<string, unknown>);

@@ -168,6 +168,32 @@ describe('PATCH /resource-connections/{id}', () => {
     expect(answer.body.version).toBe(1);
   });
 
+  it('200: statusReason explains the status it came with: a move without one clears it', async () => {
+    const env = freshEnvironment();
+    const created = await call('POST', connectionsPath(env), { json: appOnServer() });
+    const url = `${connectionsPath(env)}/${created.body.id}`;
+    const patch = async (json: object) => {
+      const answer = await call('PATCH', url, { json });
+      expect(answer.status, JSON.stringify(json)).toBe(200);
+      return [answer.body.status, answer.body.statusReason, answer.body.version];
+    };
+
+    expect(await patch({ status: 'connecting', statusReason: 'provisioning' })).toEqual([
+      'connecting',
+      'provisioning',
+      2,
+    ]);
+    // The status it has, without a reason: a no-op that succeeds and keeps the reason.
+    expect(await patch({ status: 'connecting' })).toEqual(['connecting', 'provisioning', 2]);
+    expect(await patch({ details: { step: 'dns' } })).toEqual(['connecting', 'provisioning', 3]);
+    expect(await patch({ statusReason: 'waiting for dns' })).toEqual(['connecting', 'waiting for dns', 4]);
+    expect(await patch({ status: 'connected' })).toEqual(['connected', null, 5]);
+    expect(await patch({ status: 'failed', statusReason: 'link down' })).toEqual(['failed', 'link down', 6]);
+
+    const history = (await call('GET', `${url}/history`)).body.items;
+    expect(history.at(-2).changes.statusReason).toEqual({ from: 'waiting for dns', to: null });
+  });
+
   it('409 INVALID_STATUS_TRANSITION with from, to and allowed', async () => {
     const env = freshEnvironment();
     const created = await call('POST', connectionsPath(env), { json: appOnServer() });

@@ -10,7 +10,7 @@ import { copyTable, forReplay, recordingProxy } from '../../testkit/request-reco
 import { startLocalDatabase } from '../../local/environment.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';
-import { client, freshScope, externalDatabase, NEEDS_OWN_DATABASE } from '../support/integration.ts';
+import { client, freshScope } from '../support/integration.ts';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT!;
 // Tables of this run: removed with the others when it ends.
@@ -27,7 +27,7 @@ const everything = async (table: string) =>
     `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`),
   );
 
-describe.skipIf(externalDatabase)(`the same-requests floor ${NEEDS_OWN_DATABASE}`, () => {
+describe('the same-requests floor', () => {
   it('replays what a function sent, in the same groups, to the same effect', async () => {
     const scope = freshScope();
     const seed = new ConnectionRepository({ client, tableName: source, pageTokenSecret: 'x' });

@@ -20,6 +20,7 @@ import { sweepDeadlines, type SweepOptions } from '#store/patterns/deadlines.ts'
 import { ConnectionRepository } from '#store/repository.ts';
 import { sequencedRecord } from '../../functions/events/publisher.ts';
 import { toConnectionEvent } from '../../functions/events/events.ts';
+import { enableStream } from '../../local/environment.ts';
 import { followStream, type StreamFollower } from '../../local/stream-events.ts';
 import { freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
 import { itemReader } from '#store/details.ts';
@@ -35,6 +36,7 @@ let stream: StreamFollower;
 const records: StreamRecord[] = [];
 
 beforeAll(async () => {
+  await enableStream(endpoint, tableName);
   stream = await followStream(endpoint, tableName, async (batch) => void records.push(...batch));
 });
 afterAll(async () => {

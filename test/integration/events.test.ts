@@ -6,6 +6,7 @@ import { EventBridgeClient, type PutEventsCommand, type PutEventsResultEntry } f
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { enableStream } from '../../local/environment.ts';
 import { followStream, type StreamFollower } from '../../local/stream-events.ts';
 import { freshScope, newRepository, tableName } from '../support/integration.ts';
 
@@ -19,6 +20,7 @@ let putEntries: { DetailType?: string; Detail?: string; Source?: string; EventBu
 let answer: (entries: unknown[]) => PutEventsResultEntry[] = (entries) => entries.map(() => ({ EventId: 'e' }));
 
 beforeAll(async () => {
+  await enableStream(process.env.DYNAMODB_ENDPOINT!, tableName);
   stream = await followStream(process.env.DYNAMODB_ENDPOINT!, tableName, async (batch) => {
     records.push(...batch);
   });

@@ -41,11 +41,12 @@ describe('status state machine', () => {
             expect(result).toBeInstanceOf(InvalidStatusTransitionError);
             continue;
           }
-          const changes =
-            (p.status !== undefined && p.status !== model.status) ||
-            (p.statusReason !== undefined && p.statusReason !== model.statusReason);
+          const moves = p.status !== undefined && p.status !== model.status;
+          // A move without a reason clears the one before (docs/api.md, PATCH).
+          const reason = p.statusReason !== undefined ? p.statusReason : moves ? null : model.statusReason;
+          const changes = moves || reason !== model.statusReason;
           model.status = p.status ?? model.status;
-          model.statusReason = p.statusReason === undefined ? model.statusReason : p.statusReason;
+          model.statusReason = reason;
           model.version += changes ? 1 : 0;
           expect(result).toMatchObject({ connection: { status: model.status, version: model.version } });
         }

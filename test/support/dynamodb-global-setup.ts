@@ -17,7 +17,6 @@ export default async function setup(project: TestProject) {
   const endpoint = external ?? local!.endpoint;
   const prefix = `it-${randomBytes(4).toString('hex')}-`;
   project.provide('dynamoDbEndpoint', endpoint);
-  project.provide('externalDynamoDb', external !== undefined);
   project.provide('tablePrefix', prefix);
   return async () => {
     if (local) return local.stop();

@@ -23,8 +23,6 @@ process.env.WATCH_PUBLISH_URL ??= 'https://127.0.0.1:1/event';
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoDbEndpoint?: string;
-    /** DYNAMODB_ENDPOINT was given: a DynamoDB the suite did not start and cannot stop. */
-    externalDynamoDb?: boolean;
     /** Every integration table of this run starts with it, so the run can remove them all. */
     tablePrefix?: string;
     apiUrl: string;

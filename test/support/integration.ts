@@ -1,7 +1,6 @@
 /** What integration tests share: the document client on DynamoDB Local, and a fresh scope per test. */
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
 import { createDocumentClient } from '#store/client.ts';
 import { seedingClient } from '../../testkit/seed.ts';
 import type { Scope } from '#model/vocabulary.ts';
@@ -9,13 +8,6 @@ import type { QueryObserver } from '#store/listing.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 
 export const tableName = process.env.TABLE_NAME!;
-/**
- * Whether the run started its DynamoDB itself. Tests that stop a database, or compare with DynamoDB
- * Local's own behaviour, cannot run on one they were given (DYNAMODB_ENDPOINT): they say so in
- * their name and are skipped there.
- */
-export const externalDatabase = inject('externalDynamoDb') === true;
-export const NEEDS_OWN_DATABASE = '(needs a DynamoDB Local of its own: skipped when DYNAMODB_ENDPOINT is given)';
 export const pageTokenSecret = process.env.PAGE_TOKEN_SECRET!;
 export const client = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
 /** For seeding thousands of items: patient, where the store's client gives up within seconds. */

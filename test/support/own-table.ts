@@ -12,6 +12,9 @@ const database = await startLocalDatabase({
   endpoint: inject('dynamoDbEndpoint'),
   tableName: runTableName('file'),
   dropTable: true,
+  // DynamoDB Local keeps every stream record for a day, deleted tables' too, and each write to a
+  // table with a stream costs more the more it keeps: only the files that read the stream turn it on.
+  stream: false,
 });
 process.env.TABLE_NAME = database.tableName;
 afterAll(() => database.stop());

@@ -125,6 +125,54 @@ describe('patch', () => {
 
     expect(next).toMatchObject({ statusReason: 'provisioning', status: 'pending', details: { port: 8080 } });
   });
+
+  describe('statusReason explains the status it came with', () => {
+    const connecting = made({ status: 'connecting', statusReason: 'provisioning', version: 2 });
+    const reasonAfter = (patch: Parameters<typeof applyPatch>[1]) =>
+      applyPatch(connecting, patch, AT1).next.statusReason;
+
+    it('clears it on a move that gives none', () => {
+      expect(reasonAfter({ status: 'connected' })).toBeNull();
+      expect(reasonAfter({ status: 'failed', details: { step: 'dns' } })).toBeNull();
+      expect(reasonAfter({ status: 'disconnected' })).toBeNull();
+    });
+
+    it('takes the one a move gives, null included', () => {
+      expect(reasonAfter({ status: 'failed', statusReason: 'dns timeout' })).toBe('dns timeout');
+      expect(reasonAfter({ status: 'connected', statusReason: null })).toBeNull();
+    });
+
+    it('replaces it alone, or with the status the connection already has, and keeps the status', () => {
+      expect(applyPatch(connecting, { statusReason: 'retrying' }, AT1).next).toMatchObject({
+        status: 'connecting',
+        statusReason: 'retrying',
+      });
+      expect(reasonAfter({ status: 'connecting', statusReason: 'retrying' })).toBe('retrying');
+      expect(reasonAfter({ statusReason: null })).toBeNull();
+    });
+
+    it('keeps it through a change that neither moves the status nor names it', () => {
+      expect(reasonAfter({ details: { step: 'dns' } })).toBe('provisioning');
+      expect(reasonAfter({ deadlineSeconds: 60 })).toBe('provisioning');
+    });
+
+    it('keeps it when the status is the one it has already: a no-op that succeeds, no new version', () => {
+      const { next, changes } = nextVersion(connecting, applyPatch(connecting, { status: 'connecting' }, AT1), {
+        actor: 'bob',
+        now: T1,
+      });
+      expect(next).toBe(connecting);
+      expect(changes).toEqual({});
+    });
+
+    it('records a cleared reason in the change, as any other field', () => {
+      const { changes } = nextVersion(connecting, applyPatch(connecting, { status: 'connected' }, AT1), {
+        actor: 'bob',
+        now: T1,
+      });
+      expect(changes.statusReason).toEqual({ from: 'provisioning', to: null });
+    });
+  });
 });
 
 describe('versions', () => {
