@@ -52,7 +52,7 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', 
         Environment: { Variables: { TABLE_NAME: Match.absent(), PAGE_TOKEN_SECRET: Match.absent() } },
       });
     });
-  } else {
+  } else if (route.data.pageTokens) {
     it('gets the table name and the paging key as a Secrets Manager dynamic reference, not a literal', () => {
       const secretId = synth.logicalId(synth.stack.node.findChild('PageTokenSecret').node.findChild('Secret'));
       fnOf(route).hasResourceProperties(LAMBDA, {
@@ -62,6 +62,17 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', 
             PAGE_TOKEN_SECRET: {
               'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
             },
+          },
+        },
+      });
+    });
+  } else {
+    it('gets the table name and not the paging key: it never pages', () => {
+      fnOf(route).hasResourceProperties(LAMBDA, {
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: synth.logicalId(synth.stack.table.table) },
+            PAGE_TOKEN_SECRET: Match.absent(),
           },
         },
       });
