@@ -546,7 +546,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -625,7 +625,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -736,7 +736,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -817,7 +817,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -916,7 +916,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1038,7 +1038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1127,7 +1127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1204,7 +1204,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1294,7 +1294,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1379,7 +1379,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1485,7 +1485,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -16,7 +16,7 @@ type JsonSchema = Record<string, unknown>;
 const STATUS_TEXT: Record<number, string> = {
   400: 'The request is not valid.',
   401: 'No, bad or expired token.',
-  403: 'The token lacks the scope, or the project/environment is not granted.',
+  403: "The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own).",
   404: 'No such connection here.',
   409: 'A conflict with the current state.',
   412: 'If-Match does not match the current version.',
