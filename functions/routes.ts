@@ -94,6 +94,17 @@ export interface Route {
   readonly timeoutSeconds?: number;
   /** A page under web/ whose built files the function serves: built beside its bundle (web/<page>/build.ts). */
   readonly webPage?: 'topology';
+  /** A cap on its function's concurrent executions (reserved concurrency). @default - none: the account's pool */
+  readonly concurrency?: ConcurrencyCap;
+}
+
+/**
+ * A cap a deploy may change: the CDK context key that sets it (`-c <setting>=<n>`, docs/deploy.md
+ * lists each), and its value unless given. The stack reserves it for the function.
+ */
+export interface ConcurrencyCap {
+  readonly setting: string;
+  readonly default: number;
 }
 
 /** A function's timeout unless its route says otherwise. */
@@ -208,6 +219,9 @@ export const deleteResourceConnections = {
   summary: 'Soft-delete every live connection of a resource (when the resource itself is deleted)',
   // Thousands of connections, a bounded batch at a time; a repeat finishes an interrupted run.
   timeoutSeconds: 29,
+  // Each call works up to 20 s with 25 deletes in flight: capped, a platform deleting many resources
+  // at once cannot take the account's concurrency from every other function, nor flood the table.
+  concurrency: { setting: 'cascadeConcurrency', default: 10 },
 } as const satisfies Route;
 
 export const getGraph = {
@@ -219,6 +233,9 @@ export const getGraph = {
   // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
   data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'], pageTokens: true },
   summary: 'The environment as nodes and edges: a page of it, or the neighbourhood of one resource',
+  // A neighbourhood sends up to 256 Queries: capped, a burst of them cannot take the account's
+  // concurrency from every other function.
+  concurrency: { setting: 'graphConcurrency', default: 10 },
 } as const satisfies Route;
 
 export const getHealth = {
@@ -330,6 +347,8 @@ export interface ScheduledFunction {
   readonly timeoutSeconds: number;
   /** What its function may do to the table, and nothing more. */
   readonly data: DataAccess;
+  /** Runs at most this many at once (reserved concurrency). */
+  readonly concurrency: number;
 }
 
 /** The deadline sweep (contract §5, Deadlines): at most 2 minutes after a deadline, the connection has failed. */
@@ -342,6 +361,8 @@ export const DEADLINE_SWEEP = {
   // Queries the deadline index (no other); reads each due connection, then one transaction of Puts
   // (the failed version and its history entry). It never deletes and never touches a pair guard.
   data: { items: CHANGE, queries: ['byDeadline'], pageTokens: false },
+  // One run at a time: two would race for the same due connections, each losing half its writes.
+  concurrency: 1,
   /** The metrics each run publishes, in the service's namespace with its `service` dimension. */
   metrics: {
     /** Connections moved to failed. */

@@ -35,11 +35,12 @@ export class DeadlineSweep extends Construct {
       memorySize: props.memorySize,
       logRetention: props.logRetention,
       timeout: Duration.seconds(DEADLINE_SWEEP.timeoutSeconds),
+      reservedConcurrentExecutions: DEADLINE_SWEEP.concurrency,
     });
     bindDataAccess(this.function, DEADLINE_SWEEP.data, props.data);
-    // A failed run is not retried: the next one, a minute later, starts again from the soonest
-    // deadline still due, and a retry would only overlap it.
-    this.function.configureAsyncInvoke({ retryAttempts: 0 });
+    // A failed run is not retried, and a run throttled because one is still going is dropped after
+    // a minute: the next one starts again from the soonest deadline still due.
+    this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     this.schedule = new Rule(this, 'Schedule', {
       description: `Runs the deadline sweep every ${DEADLINE_SWEEP.everyMinutes} min`,
       schedule: Schedule.rate(Duration.minutes(DEADLINE_SWEEP.everyMinutes)),

@@ -63,9 +63,8 @@ export class ResourceConnectionsStack extends Stack {
         logRetention: settings.logRetention,
         timeout: Duration.seconds(timeoutSecondsOf(route)),
         webPage: route.webPage,
-        // The graph's neighbourhoods send up to 256 Queries each: capped, a burst of them cannot
-        // take the account's concurrency from every other function.
-        reservedConcurrentExecutions: route.id === 'getGraph' ? (settings.graphConcurrency ?? 10) : undefined,
+        reservedConcurrentExecutions:
+          route.concurrency && (settings.concurrency[route.concurrency.setting] ?? route.concurrency.default),
       });
       bindDataAccess(fn, route.data, data);
       if (writes(route.data)) {

@@ -65,7 +65,7 @@ export function synthesizedTemplate(routes?: readonly Route[]): Record<string, u
       },
     });
     const stack = new ResourceConnectionsStack(app, 'ResourceConnections', {
-      settings: readSettings(app.node, {}),
+      settings: readSettings(app.node, {}, routes),
       ...(routes ? { routes } : {}),
     });
     return Template.fromStack(stack).toJSON();

@@ -4,7 +4,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, touchesTable, type Route } from '../../functions/routes.ts';
+import { routeById, ROUTES, touchesTable, type Route } from '../../functions/routes.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;
@@ -80,17 +80,31 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', 
   }
 });
 
-it('caps the graph function, whose neighbourhoods send the most Queries, and no other route function', () => {
+it('caps the graph and the cascade, as their entries in the route table say, and no other route function', () => {
   const capped = ROUTES.filter(
     (route) =>
       Object.keys(fnOf(route).findResources(LAMBDA, { Properties: { ReservedConcurrentExecutions: Match.anyValue() } }))
         .length > 0,
   );
-  expect(capped.map((route) => route.id)).toEqual(['getGraph']);
-  fnOf(capped[0]!).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 10 });
+  expect(capped.map((route) => [route.id, (route as Route).concurrency?.setting])).toEqual([
+    ['deleteResourceConnections', 'cascadeConcurrency'],
+    ['getGraph', 'graphConcurrency'],
+  ]);
+  for (const route of capped) fnOf(route).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 10 });
 
-  const tuned = synthesize({ context: { graphConcurrency: '4' } });
-  fnOf(capped[0]!, tuned).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 4 });
+  const tuned = synthesize({ context: { graphConcurrency: '4', cascadeConcurrency: 3 } });
+  fnOf(routeById('getGraph'), tuned).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 4 });
+  fnOf(routeById('deleteResourceConnections'), tuned).hasResourceProperties(LAMBDA, {
+    ReservedConcurrentExecutions: 3,
+  });
+});
+
+it('takes each cap from the route table: a route given a cap of its own gets it, under its own setting', () => {
+  const capped = ROUTES.map((route): Route =>
+    route.id === 'getConnection' ? { ...route, concurrency: { setting: 'getConcurrency', default: 7 } } : route,
+  );
+  const template = synthesize({ routes: capped, context: { getConcurrency: '2' } });
+  fnOf(routeById('getConnection'), template).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 2 });
 });
 
 it('generates the paging key in Secrets Manager', () => {
