@@ -49,6 +49,22 @@ export class DeadlineSweep extends Construct {
     });
   }
 
+  /** Runs the schedule could not start (EventBridge's FailedInvocations of the rule). */
+  metricRuleFailures(options: MetricOptions = {}): Metric {
+    return new Metric({
+      namespace: 'AWS/Events',
+      metricName: 'FailedInvocations',
+      dimensionsMap: { RuleName: this.schedule.ruleName },
+      statistic: 'Sum',
+      ...options,
+    });
+  }
+
+  /** Runs that started: none in a period means the sweep is not running. */
+  metricRuns(options: MetricOptions = {}): Metric {
+    return this.function.metricInvocations({ statistic: 'Sum', ...options });
+  }
+
   /** Due connections a run left for the next one (the backlog alarm watches its maximum). */
   metricBacklog(options: MetricOptions = {}): Metric {
     return this.metric(DEADLINE_SWEEP.metrics.backlog, { statistic: 'Maximum', ...options });

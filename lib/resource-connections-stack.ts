@@ -55,7 +55,8 @@ export class ResourceConnectionsStack extends Stack {
       pageTokenSecret: pageTokenSecret.value,
       dynamoDbEndpoint: settings.dynamoDbEndpoint,
     };
-    for (const route of (props.routes ?? ROUTES) as readonly Route[]) {
+    const routes = (props.routes ?? ROUTES) as readonly Route[];
+    for (const route of routes) {
       const fn = new ServiceFunction(this, `${route.id}Function`, {
         handlerModule: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`,
@@ -91,7 +92,7 @@ export class ResourceConnectionsStack extends Stack {
 
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       stage: this.api.stage,
-      functions: this.functions,
+      routes: routes.map((route) => ({ route, fn: this.functions.get(route.id)! })),
       streamConsumer: this.events.publisher,
       streamDeadLetters: this.events.deadLetters,
       deadlineSweep: this.deadlines,
@@ -109,5 +110,9 @@ export class ResourceConnectionsStack extends Stack {
       description: 'Subscribe to connection events here',
     });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'Every alarm notifies this topic: subscribe the on-call to it',
+    });
   }
 }

@@ -99,7 +99,7 @@ describe('the default deadlines', () => {
 });
 
 describe('the backlog alarm', () => {
-  it('fires when two runs in a row leave due connections, on the metric the handler publishes', () => {
+  it('fires when two runs in a row leave due connections, or report nothing, on the metric the handler publishes', () => {
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).filter(
       (a) => a.Properties.MetricName === DEADLINE_SWEEP.metrics.backlog,
     );
@@ -112,7 +112,8 @@ describe('the backlog alarm', () => {
       EvaluationPeriods: 2,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      // Every run reports its backlog: no report is a sweep that does not run or does not finish.
+      TreatMissingData: 'breaching',
     });
   });
 
