@@ -123,7 +123,7 @@ export function lambdaRuntimeEnvironment(
     LANG: 'en_US.UTF-8',
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
@@ -133,7 +133,7 @@ export function lambdaRuntimeEnvironment(
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_SESSION_TOKEN: 'local',
     _HANDLER: 'index.handler',
-    // Node 20 on these machines; Lambda runs Node 22, where the SDK prints no such notice.
+    // Node 20 on these machines; Lambda runs Node 24, where the SDK prints no such notice.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

@@ -17,9 +17,9 @@ const LAMBDA = 'AWS::Lambda::Function';
 const fnOf = (route: Route, of = synth) => of.of(of.stack.functions.get(route.id)!);
 
 describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', (_id, route) => {
-  it('runs Node.js 22 or newer on arm64, with a timeout under API Gateway’s 30 s', () => {
+  it('runs Node.js 24 or newer on arm64, with a timeout under API Gateway’s 30 s', () => {
     fnOf(route).hasResourceProperties(LAMBDA, {
-      Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'),
+      Runtime: Match.stringLikeRegexp('^nodejs(2[4-9]|[3-9]\\d)\\.x$'),
       Architectures: ['arm64'],
       MemorySize: 1024,
       Handler: 'index.handler',
