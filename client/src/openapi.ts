@@ -540,6 +540,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -581,7 +583,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A retry with the same key and body within 24 hours answers the first 201 again. */
+                /** @description A retry with the same key and body within 24 hours answers the first 201 again. 1-255 printable ASCII characters. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -596,11 +598,15 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new connection, in status pending. */
+            /** @description The new connection, in status pending; or, for a repeat with the same Idempotency-Key, the first one again. */
             201: {
                 headers: {
                     /** @description The version of the connection, quoted. */
                     ETag?: string;
+                    /** @description The path of the new connection. */
+                    Location?: string;
+                    /** @description `true` on a repeat of a create with the same Idempotency-Key; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -619,6 +625,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -730,6 +738,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -811,6 +821,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -910,6 +922,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1032,6 +1046,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1121,6 +1137,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1198,6 +1216,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1288,6 +1308,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1373,6 +1395,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1479,6 +1503,8 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1559,7 +1585,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
             /** @description A bug; the body reveals no internals. Codes: INTERNAL. */
             500: {
@@ -1604,7 +1632,10 @@ export interface operations {
     getTopology: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds: a 304 with no body when it is still the current file. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1613,11 +1644,22 @@ export interface operations {
             /** @description The topology page (HTML; it holds no data). */
             200: {
                 headers: {
+                    /** @description The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current file. No body. */
+            304: {
+                headers: {
+                    /** @description The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
             400: {
@@ -1642,7 +1684,10 @@ export interface operations {
     getTopologyAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds: a 304 with no body when it is still the current file. */
+                "If-None-Match"?: string;
+            };
             path: {
                 asset: string;
             };
@@ -1650,14 +1695,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A file of the topology page: its script, layout worker or style sheet. */
+            /** @description A file of the topology page: its script and layout worker (JavaScript) or its style sheet (CSS). */
             200: {
                 headers: {
+                    /** @description The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/javascript": string;
+                    "text/css": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current file. No body. */
+            304: {
+                headers: {
+                    /** @description The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
             400: {
