@@ -2,22 +2,19 @@
  * Every data route as deployed, held to its role: each bundle in its own process, its DynamoDB
  * calls through the IAM gate that allows what its role in the synthesized template allows and
  * refuses the rest as AWS does. Each route runs with small details (inline in the connection) and
- * large ones (over 200 bytes, in an item of their own), and so do idempotent replays, restore, the
- * cascade (also losing a race) and neighbourhoods. What a route may not do fails here as it
- * would in AWS: an AccessDeniedException, answered 500.
+ * large ones (over 200 bytes, in an item of their own), and so do idempotent replays, restore and
+ * neighbourhoods (the cascade: cascade-race.test.ts). What a route may not do fails here as it would
+ * in AWS: an AccessDeniedException, answered 500.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryString } from '../../testkit/gateway-events.ts';
-import type { Gate } from '../../testkit/iam/gate.ts';
-import type { Template } from '../../testkit/iam/policy.ts';
-import type { LambdaProcess } from '../../testkit/lambda-process.ts';
-import { gatewayEvent } from '../../local/gateway.ts';
-import { ROUTES, routeById, type RouteId } from '../../functions/routes.ts';
-import { call, startFunction, template } from './support/deployed.ts';
-import { startGate } from './support/iam.ts';
-import { jsonBody, SCOPES, startRoutes, type RunningRoutes } from './support/routes.ts';
+import { ROUTES } from '../../functions/routes.ts';
+import { jsonBody, startRoutes, type RunningRoutes } from './support/routes.ts';
 
-const DATA_ROUTES = ROUTES.filter((route) => route.scope !== null).map((route) => route.id);
+/** Every route behind a token, but the cascade (cascade-race.test.ts). */
+const DATA_ROUTES = ROUTES.filter((route) => route.scope !== null && route.id !== 'deleteResourceConnections').map(
+  (route) => route.id,
+);
 const SMALL = { port: 5432 };
 /** Over the 200 bytes kept in the connection item. */
 const LARGE = { runbook: 'https://runbooks.example.com/'.padEnd(300, 'x'), port: 5432 };
@@ -189,75 +186,5 @@ describe('the graph', () => {
     });
     expect(answer.statusCode, answer.body).toBe(200);
     expect((answer.json() as { edges: unknown[] }).edges).toHaveLength(1);
-  });
-});
-
-describe('the cascade', () => {
-  let gate: Gate;
-  let cascade: LambdaProcess;
-  /** While set, the cascade's writes wait at the gate until it is resolved. */
-  let held: { arrived: () => void; release: Promise<void> } | undefined;
-
-  beforeAll(async () => {
-    gate = await startGate(template() as unknown as Template, {
-      upstream: inject('deployedDynamoDbEndpoint'),
-      streamArn: inject('deployedStreamArn'),
-      usageDir: inject('iamUsageDir'),
-      file: 'dynamodb-cascade',
-      beforeForward: async (caller, request) => {
-        if (!held || caller.name !== 'delete-resource-connections' || !request.target?.endsWith('.TransactWriteItems'))
-          return;
-        held.arrived();
-        await held.release;
-      },
-    });
-    cascade = await startFunction(routeById('deleteResourceConnections').handler, { DYNAMODB_ENDPOINT: gate.endpoint });
-  });
-  afterAll(async () => {
-    await cascade?.stop();
-    await gate?.close();
-  });
-
-  const cascadeOf = (resourceId: string) =>
-    call(
-      cascade,
-      gatewayEvent({
-        route: routeById('deleteResourceConnections' satisfies RouteId),
-        path: `${routes.base}/resources/instance/${resourceId}/connections`,
-        claims: routes.claims,
-        scopes: SCOPES,
-      }),
-    );
-
-  it('deletes every connection of a resource, a change that won a race with it included', async () => {
-    const made = await Promise.all(
-      ['app-c1', 'app-c2', 'app-c3'].map(
-        async (source, i) => (await create(source, 'i-cascade', i ? LARGE : SMALL)).connection,
-      ),
-    );
-    let arrived!: () => void;
-    let release!: () => void;
-    const first = new Promise<void>((resolve) => (arrived = resolve));
-    held = { arrived, release: new Promise<void>((resolve) => (release = resolve)) };
-    const running = cascadeOf('i-cascade');
-    try {
-      // The cascade has read the connections and sent its deletes; one of them changes first.
-      await first;
-      const patched = await routes.send(
-        'updateConnection',
-        path(made[1]!.id),
-        jsonBody({ status: 'connecting' }, 'application/merge-patch+json'),
-      );
-      expect(patched.statusCode, patched.body).toBe(200);
-    } finally {
-      held = undefined;
-      release();
-    }
-    const answer = await running;
-    expect(answer.statusCode, answer.body).toBe(200);
-    expect(answer.json()).toEqual({ deleted: 3, complete: true });
-    const raced = await routes.send('getConnection', path(made[1]!.id), { rawQueryString: 'includeDeleted=true' });
-    expect(raced.json()).toMatchObject({ status: 'connecting', version: 3, details: LARGE });
-    expect((raced.json() as { deletedAt?: string }).deletedAt).toBeDefined();
   });
 });
