@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { RunsLastSequencer } from './test/support/sequencer.ts';
 
 /**
  * Six suites, one per level: unit (no network), integration (DynamoDB Local, started once per
@@ -6,8 +7,9 @@ import { defineConfig } from 'vitest/config';
  * run as Lambda runs them), browser (the topology page in headless Chromium) and infra (the
  * synthesized template).
  *
- * They run in four waves (`sequence.groupOrder`): the CPU-only suites, then integration alone,
- * then the calls-per-request file by itself (integration-alone), then the suites behind a server.
+ * They run in five waves (`sequence.groupOrder`): the CPU-only suites, then integration alone,
+ * then the calls-per-request file by itself (integration-alone), then the suites behind a server,
+ * then the bundles one file at a time (the last file checks what the others did with IAM).
  * All at once, on a two-core CI machine, DynamoDB Local starved and requests passed the functions'
  * 2 s DynamoDB timeout: tests then failed on the machine, not on the code.
  */
@@ -27,6 +29,7 @@ const INTEGRATION = {
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: RunsLastSequencer },
     projects: [
       {
         test: {
@@ -67,9 +70,11 @@ export default defineConfig({
       },
       {
         test: {
-          // The bundles of one `cdk synth` per run, each in its own process, as Lambda runs them.
+          // The bundles of one `cdk synth` per run, each in its own process, as Lambda runs them,
+          // one file at a time: the least-privilege check runs last, on what the others did.
           name: 'deployed',
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
+          fileParallelism: false,
           include: ['test/deployed/**/*.test.ts'],
           globalSetup: ['test/deployed/support/global-setup.ts'],
           setupFiles: ['test/deployed/support/env.ts'],

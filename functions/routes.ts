@@ -44,6 +44,11 @@ export interface DataAccess {
   readonly items: readonly ItemAction[];
   /** Where it Queries: the table itself (a connection's history shares its partition) or named indexes. */
   readonly queries: readonly (IndexName | 'table')[];
+  /**
+   * Whether it seals or opens page tokens (store/listing.ts): only then is its function given the
+   * key that seals them (PAGE_TOKEN_SECRET). test/deployed/synth.test.ts holds each bundle to it.
+   */
+  readonly pageTokens: boolean;
 }
 
 const READS: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
@@ -54,10 +59,12 @@ export const writes = (data: DataAccess): boolean => data.items.some((action) =>
 export const touchesTable = (data: DataAccess): boolean => data.items.length > 0 || data.queries.length > 0;
 
 // Written out, not spread: esbuild keeps any constant whose making might run code, a spread included.
-const NOTHING: DataAccess = { items: [], queries: [] };
+const NOTHING: DataAccess = { items: [], queries: [], pageTokens: false };
 const GET: readonly ItemAction[] = ['dynamodb:GetItem'];
 /** Details too large for the connection item are read beside it (store/details.ts). */
 const DETAILS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
+/** Read one connection, then its large details beside it. */
+const READ_ONE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
 /** Read the connection (with its details), then one transaction of Puts. */
 const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'];
 /** A change that may also Delete: release the pair guard, or a details item whose details became small. */
@@ -87,6 +94,17 @@ export interface Route {
   readonly timeoutSeconds?: number;
   /** A page under web/ whose built files the function serves: built beside its bundle (web/<page>/build.ts). */
   readonly webPage?: 'topology';
+  /** A cap on its function's concurrent executions (reserved concurrency). @default - none: the account's pool */
+  readonly concurrency?: ConcurrencyCap;
+}
+
+/**
+ * A cap a deploy may change: the CDK context key that sets it (`-c <setting>=<n>`, docs/deploy.md
+ * lists each), and its value unless given. The stack reserves it for the function.
+ */
+export interface ConcurrencyCap {
+  readonly setting: string;
+  readonly default: number;
 }
 
 /** A function's timeout unless its route says otherwise. */
@@ -99,7 +117,7 @@ export const createConnection = {
   handler: 'create-connection',
   scope: 'connections:write',
   // Puts the connection, its details, pair guard, history and idempotency record; reads the record or the guard.
-  data: { items: ['dynamodb:GetItem', 'dynamodb:PutItem'], queries: [] },
+  data: { items: ['dynamodb:GetItem', 'dynamodb:PutItem'], queries: [], pageTokens: false },
   summary: 'Create a connection between two resources',
 } as const satisfies Route;
 
@@ -110,7 +128,7 @@ export const listConnections = {
   handler: 'list-connections',
   scope: 'connections:read',
   // Query on whichever index the filters choose (list-plans.ts), then the large details of the page's rows.
-  data: { items: DETAILS, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  data: { items: DETAILS, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'], pageTokens: true },
   summary: 'List the connections of a project environment',
 } as const satisfies Route;
 
@@ -120,7 +138,7 @@ export const getConnection = {
   path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}',
   handler: 'get-connection',
   scope: 'connections:read',
-  data: { items: GET, queries: [] },
+  data: { items: READ_ONE, queries: [], pageTokens: false },
   summary: 'Get one connection',
 } as const satisfies Route;
 
@@ -131,7 +149,7 @@ export const updateConnection = {
   handler: 'update-connection',
   scope: 'connections:write',
   // Puts the new version, its history entry and new large details; deletes details that became small.
-  data: { items: CHANGE_AND_RELEASE, queries: [] },
+  data: { items: CHANGE_AND_RELEASE, queries: [], pageTokens: false },
   summary: 'Update the status, status reason or details of a connection',
 } as const satisfies Route;
 
@@ -142,7 +160,7 @@ export const deleteConnection = {
   handler: 'delete-connection',
   scope: 'connections:write',
   // Puts the deleted version and its history entry, and releases the pair guard.
-  data: { items: CHANGE_AND_RELEASE, queries: [] },
+  data: { items: CHANGE_AND_RELEASE, queries: [], pageTokens: false },
   summary: 'Soft-delete a connection',
 } as const satisfies Route;
 
@@ -153,7 +171,7 @@ export const listResourceConnections = {
   handler: 'list-resource-connections',
   scope: 'connections:read',
   // A resource's source-side and target-side streams, then the large details of the page's rows.
-  data: { items: DETAILS, queries: ['bySource', 'byTarget'] },
+  data: { items: DETAILS, queries: ['bySource', 'byTarget'], pageTokens: true },
   summary: 'List every connection in which a resource is the source or the target',
 } as const satisfies Route;
 
@@ -164,7 +182,7 @@ export const validateConnection = {
   handler: 'validate-connection',
   scope: 'connections:read',
   // Reads the pair guard (and nothing else): it writes nothing.
-  data: { items: GET, queries: [] },
+  data: { items: GET, queries: [], pageTokens: false },
   summary: 'Run every check a create would run, writing nothing',
 } as const satisfies Route;
 
@@ -175,7 +193,7 @@ export const getConnectionHistory = {
   handler: 'get-connection-history',
   scope: 'connections:read',
   // The history entries sit in the connection's own partition of the table.
-  data: { items: [], queries: ['table'] },
+  data: { items: [], queries: ['table'], pageTokens: true },
   summary: 'Every change of a connection, oldest first',
 } as const satisfies Route;
 
@@ -186,7 +204,7 @@ export const restoreConnection = {
   handler: 'restore-connection',
   scope: 'connections:write',
   // Claims the pair guard again (a Put); releases nothing.
-  data: { items: CHANGE, queries: [] },
+  data: { items: CHANGE, queries: [], pageTokens: false },
   summary: 'Undo a soft delete; the connection returns as pending',
 } as const satisfies Route;
 
@@ -197,10 +215,13 @@ export const deleteResourceConnections = {
   handler: 'delete-resource-connections',
   scope: 'connections:write',
   // Pages through the resource's connections and soft-deletes each, releasing its guard.
-  data: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'] },
+  data: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'], pageTokens: true },
   summary: 'Soft-delete every live connection of a resource (when the resource itself is deleted)',
   // Thousands of connections, a bounded batch at a time; a repeat finishes an interrupted run.
   timeoutSeconds: 29,
+  // Each call works up to 20 s with 25 deletes in flight: capped, a platform deleting many resources
+  // at once cannot take the account's concurrency from every other function, nor flood the table.
+  concurrency: { setting: 'cascadeConcurrency', default: 10 },
 } as const satisfies Route;
 
 export const getGraph = {
@@ -210,8 +231,11 @@ export const getGraph = {
   handler: 'get-graph',
   scope: 'connections:read',
   // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
-  data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'], pageTokens: true },
   summary: 'The environment as nodes and edges: a page of it, or the neighbourhood of one resource',
+  // A neighbourhood sends up to 256 Queries: capped, a burst of them cannot take the account's
+  // concurrency from every other function.
+  concurrency: { setting: 'graphConcurrency', default: 10 },
 } as const satisfies Route;
 
 export const getHealth = {
@@ -334,6 +358,8 @@ export interface ScheduledFunction {
   readonly timeoutSeconds: number;
   /** What its function may do to the table, and nothing more. */
   readonly data: DataAccess;
+  /** Runs at most this many at once (reserved concurrency). */
+  readonly concurrency: number;
 }
 
 /** The deadline sweep (contract §5, Deadlines): at most 2 minutes after a deadline, the connection has failed. */
@@ -345,7 +371,9 @@ export const DEADLINE_SWEEP = {
   timeoutSeconds: 29,
   // Queries the deadline index (no other); reads each due connection, then one transaction of Puts
   // (the failed version and its history entry). It never deletes and never touches a pair guard.
-  data: { items: CHANGE, queries: ['byDeadline'] },
+  data: { items: CHANGE, queries: ['byDeadline'], pageTokens: false },
+  // One run at a time: two would race for the same due connections, each losing half its writes.
+  concurrency: 1,
   /** The metrics each run publishes, in the service's namespace with its `service` dimension. */
   metrics: {
     /** Connections moved to failed. */

@@ -17,7 +17,7 @@ export const FUNCTION_BUNDLING = {
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node22',
+  target: 'node24',
   minify: true,
   // The map ships beside the bundle, but no function runs with --enable-source-maps (measured: it
   // made every cold start read and decode the map); a logged error's stack is mapped when logged

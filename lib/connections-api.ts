@@ -69,7 +69,11 @@ export class ConnectionsApi extends Construct {
   public readonly accessLogGroup: LogGroup;
   /** The routes added so far, by route id. */
   public readonly routes = new Map<string, HttpRoute>();
-  private readonly publicThrottle: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
+  private readonly publicThrottle: {
+    ThrottlingRateLimit: number;
+    ThrottlingBurstLimit: number;
+    DetailedMetricsEnabled: boolean;
+  };
   private readonly publicRouteSettings: Record<string, object> = {};
 
   constructor(scope: Construct, id: string, props: ConnectionsApiProps) {
@@ -87,11 +91,15 @@ export class ConnectionsApi extends Construct {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: props.throttleRateLimit ?? 500, burstLimit: props.throttleBurstLimit ?? 1000 },
+      // Per-route metrics: each route's 5xx alarm and latency graph read them.
+      detailedMetricsEnabled: true,
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogGroup), format: ACCESS_LOG_FORMAT },
     });
     this.publicThrottle = {
       ThrottlingRateLimit: props.publicRateLimit ?? 50,
       ThrottlingBurstLimit: props.publicBurstLimit ?? 100,
+      // Stated on the route's own settings as well as on the stage default's.
+      DetailedMetricsEnabled: true,
     };
     // One entry per public route, added as routes are (the object is read when the stack is synthesized).
     (this.stage.node.defaultChild as CfnStage).routeSettings = this.publicRouteSettings;

@@ -11,7 +11,7 @@ import type { ServiceFunction } from './service-function.ts';
 
 export interface DataBinding {
   readonly table: ConnectionsTable;
-  /** The paging-token key, as a value for the environment. */
+  /** The paging-token key, as a value for the environment of the functions that page. */
   readonly pageTokenSecret: string;
   /** For LocalStack-style targets only. @default - the AWS endpoint */
   readonly dynamoDbEndpoint?: string;
@@ -24,7 +24,7 @@ export interface DataBinding {
 export function bindDataAccess(fn: ServiceFunction, access: DataAccess, data: DataBinding): void {
   if (!touchesTable(access)) return;
   fn.addEnvironment('TABLE_NAME', data.table.table.tableName);
-  fn.addEnvironment('PAGE_TOKEN_SECRET', data.pageTokenSecret);
+  if (access.pageTokens) fn.addEnvironment('PAGE_TOKEN_SECRET', data.pageTokenSecret);
   if (data.dynamoDbEndpoint) fn.addEnvironment('DYNAMODB_ENDPOINT', data.dynamoDbEndpoint);
   if (access.items.length > 0) {
     fn.addToRolePolicy(new PolicyStatement({ actions: [...access.items], resources: [data.table.table.tableArn] }));

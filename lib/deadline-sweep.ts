@@ -35,17 +35,34 @@ export class DeadlineSweep extends Construct {
       memorySize: props.memorySize,
       logRetention: props.logRetention,
       timeout: Duration.seconds(DEADLINE_SWEEP.timeoutSeconds),
+      reservedConcurrentExecutions: DEADLINE_SWEEP.concurrency,
     });
     bindDataAccess(this.function, DEADLINE_SWEEP.data, props.data);
-    // A failed run is not retried: the next one, a minute later, starts again from the soonest
-    // deadline still due, and a retry would only overlap it.
-    this.function.configureAsyncInvoke({ retryAttempts: 0 });
+    // A failed run is not retried, and a run throttled because one is still going is dropped after
+    // a minute: the next one starts again from the soonest deadline still due.
+    this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     this.schedule = new Rule(this, 'Schedule', {
       description: `Runs the deadline sweep every ${DEADLINE_SWEEP.everyMinutes} min`,
       schedule: Schedule.rate(Duration.minutes(DEADLINE_SWEEP.everyMinutes)),
       // An invocation EventBridge could not deliver within the minute is overtaken by the next run.
       targets: [new LambdaFunction(this.function, { maxEventAge: Duration.minutes(1), retryAttempts: 2 })],
     });
+  }
+
+  /** Runs the schedule could not start (EventBridge's FailedInvocations of the rule). */
+  metricRuleFailures(options: MetricOptions = {}): Metric {
+    return new Metric({
+      namespace: 'AWS/Events',
+      metricName: 'FailedInvocations',
+      dimensionsMap: { RuleName: this.schedule.ruleName },
+      statistic: 'Sum',
+      ...options,
+    });
+  }
+
+  /** Runs that started: none in a period means the sweep is not running. */
+  metricRuns(options: MetricOptions = {}): Metric {
+    return this.function.metricInvocations({ statistic: 'Sum', ...options });
   }
 
   /** Due connections a run left for the next one (the backlog alarm watches its maximum). */

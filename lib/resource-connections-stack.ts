@@ -64,7 +64,8 @@ export class ResourceConnectionsStack extends Stack {
       pageTokenSecret: pageTokenSecret.value,
       dynamoDbEndpoint: settings.dynamoDbEndpoint,
     };
-    for (const route of (props.routes ?? ROUTES) as readonly Route[]) {
+    const routes = (props.routes ?? ROUTES) as readonly Route[];
+    for (const route of routes) {
       const fn = new ServiceFunction(this, `${route.id}Function`, {
         handlerModule: route.handler,
         description: `${route.method} ${route.path}: ${route.summary}`,
@@ -72,9 +73,8 @@ export class ResourceConnectionsStack extends Stack {
         logRetention: settings.logRetention,
         timeout: Duration.seconds(timeoutSecondsOf(route)),
         webPage: route.webPage,
-        // The graph's neighbourhoods send up to 256 Queries each: capped, a burst of them cannot
-        // take the account's concurrency from every other function.
-        reservedConcurrentExecutions: route.id === 'getGraph' ? (settings.graphConcurrency ?? 10) : undefined,
+        reservedConcurrentExecutions:
+          route.concurrency && (settings.concurrency[route.concurrency.setting] ?? route.concurrency.default),
       });
       bindDataAccess(fn, route.data, data);
       if (writes(route.data)) {
@@ -110,7 +110,7 @@ export class ResourceConnectionsStack extends Stack {
 
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       stage: this.api.stage,
-      functions: this.functions,
+      routes: routes.map((route) => ({ route, fn: this.functions.get(route.id)! })),
       streamConsumer: this.events.publisher,
       streamDeadLetters: this.events.deadLetters,
       deadlineSweep: this.deadlines,
@@ -132,5 +132,9 @@ export class ResourceConnectionsStack extends Stack {
       description: 'Watch changes here (clients find it at GET /realtime)',
     });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'Every alarm notifies this topic: subscribe the on-call to it',
+    });
   }
 }

@@ -4,7 +4,7 @@
  * Docker, with the options in bundling.ts (the AWS SDK included: measured, it imports faster than the
  * runtime's copy).
  */
-import { Duration, Validations, type CfnResource } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -77,7 +77,8 @@ export class ServiceFunction extends NodejsFunction {
       projectRoot: ROOT,
       depsLockFilePath: `${ROOT}package-lock.json`,
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      // The latest Node.js Lambda runs; the unit and integration suites run under it too (npm run test:node24).
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout,
@@ -113,12 +114,6 @@ export class ServiceFunction extends NodejsFunction {
     role.managedPolicyArns = undefined;
     role.description = `Runs the ${props.handlerModule} function`;
     this.ownLogGroup.grantWrite(this.role!);
-    Validations.of(this.node.defaultChild as CfnResource).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is chosen on purpose: the unit and integration suites also run under Node 22 (npm run test:node22), ' +
-        'so what is tested is what runs. It is a supported LTS runtime; moving to nodejs24.x is one constant here plus that script.',
-    });
   }
 
   /** The function's own log group (a child of it), with retention. */

@@ -1,17 +1,18 @@
 /**
- * Alarms on what callers feel (API 5xx), what breaks in the functions (errors, throttles), what
- * the table refuses (throttles, system errors) and deadlines the sweep cannot keep up with, and one
- * dashboard with the same figures.
+ * Alarms on what callers feel (each route's 5xx), what breaks in the functions (errors,
+ * throttles), what the table refuses (throttles, system errors), events falling behind or lost,
+ * and a deadline sweep that fails, stops or cannot keep up; every alarm notifies one SNS topic
+ * (the stack's own, encrypted, unless one is given). The dashboard (service-dashboard.ts) shows the
+ * same figures. docs/deploy.md says what to do when each alarm fires.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   ComparisonOperator,
-  Dashboard,
-  GraphWidget,
+  type Dashboard,
   type IMetric,
-  TextWidget,
+  type Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -20,16 +21,25 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { routeKey, type Route } from '../functions/routes.ts';
+import { AlarmTopic } from './alarm-topic.ts';
 import type { DeadlineSweep } from './deadline-sweep.ts';
+import { serviceDashboard } from './service-dashboard.ts';
+import { PERIOD, routeMetric } from './service-metrics.ts';
 
-/** The table operations the repository sends; the DynamoDB metrics are per operation. */
-const TABLE_OPERATIONS = [Operation.GET_ITEM, Operation.QUERY, Operation.TRANSACT_WRITE_ITEMS];
-const PERIOD = Duration.minutes(5);
+/** The table operations the functions send; the DynamoDB metrics are per operation. */
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
 
 export interface ServiceMonitoringProps {
+  /** The stage whose per-route metrics (detailed metrics on) the route alarms watch. */
   readonly stage: HttpStage;
-  /** Each route's function, by route id. */
-  readonly functions: ReadonlyMap<string, IFunction>;
+  /** The routes deployed, each with its function. */
+  readonly routes: readonly { readonly route: Route; readonly fn: IFunction }[];
   readonly table: Table;
   /** The function reading the table's stream: its errors, throttles and lag are alarmed too. @default - none */
   readonly streamConsumer?: IFunction;
@@ -37,58 +47,77 @@ export interface ServiceMonitoringProps {
   readonly streamDeadLetters?: IQueue;
   /** How far behind the stream the consumer may fall before it alarms. @default Duration.minutes(5) */
   readonly maxStreamLag?: Duration;
-  /** Where alarms notify. @default - alarms change state without notifying anyone */
+  /** Where alarms notify. @default - a topic of the stack's own, encrypted with a key of its own */
   readonly alarmTopic?: ITopic;
-  /** 5xx answers in five minutes that raise the API alarm. @default 5 */
-  readonly api5xxThreshold?: number;
-  /** The deadline sweep: its errors, throttles and backlog are alarmed. @default - none */
+  /** 5xx answers of one route in five minutes that raise its alarm. @default 1: a 5xx is a bug or an outage */
+  readonly route5xxThreshold?: number;
+  /** The deadline sweep: its failures, its schedule's and its backlog are alarmed. @default - none */
   readonly deadlineSweep?: DeadlineSweep;
+}
+
+interface AlarmOptions {
+  readonly threshold?: number;
+  readonly evaluationPeriods?: number;
+  /** @default at or above the threshold */
+  readonly below?: boolean;
+  /** No data is a failure: the thing watched should report every period. @default false: no traffic is no failure */
+  readonly missingBreaches?: boolean;
 }
 
 export class ServiceMonitoring extends Construct {
   public readonly alarms: Alarm[] = [];
   public readonly dashboard: Dashboard;
+  /** Where every alarm notifies. */
+  public readonly alarmTopic: ITopic;
+  /** The stack's own topic, when none was given. */
+  public readonly ownTopic?: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
     super(scope, id);
-    const alarm = (alarmId: string, metric: IMetric, description: string, threshold = 1, evaluationPeriods = 1) => {
+    if (!props.alarmTopic) this.ownTopic = new AlarmTopic(this, 'AlarmTopic');
+    this.alarmTopic = props.alarmTopic ?? this.ownTopic!.topic;
+    const notify = new SnsAction(this.alarmTopic);
+    const alarm = (alarmId: string, metric: IMetric, description: string, options: AlarmOptions = {}) => {
       const created = new Alarm(this, alarmId, {
         metric,
-        threshold,
-        evaluationPeriods,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        // No traffic is not a failure.
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        threshold: options.threshold ?? 1,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
+        comparisonOperator: options.below
+          ? ComparisonOperator.LESS_THAN_THRESHOLD
+          : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: options.missingBreaches ? TreatMissingData.BREACHING : TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
-      if (props.alarmTopic) {
-        created.addAlarmAction(new SnsAction(props.alarmTopic));
-        created.addOkAction(new SnsAction(props.alarmTopic));
-      }
+      created.addAlarmAction(notify);
+      created.addOkAction(notify);
       this.alarms.push(created);
       return created;
     };
 
-    const api5xx = props.stage.metricServerError({ period: PERIOD });
-    alarm(
-      'Api5xx',
-      api5xx,
-      'The API answered 5xx: a bug (500) or the database unavailable (503).',
-      props.api5xxThreshold ?? 5,
-    );
-
-    const errors: IMetric[] = [];
-    const throttles: IMetric[] = [];
-    for (const [routeId, fn] of props.functions) {
-      const fnErrors = fn.metricErrors({ period: PERIOD });
-      const fnThrottles = fn.metricThrottles({ period: PERIOD });
-      alarm(`${routeId}Errors`, fnErrors, `The ${routeId} function failed (uncaught error or timeout).`);
-      alarm(`${routeId}Throttles`, fnThrottles, `Lambda throttled the ${routeId} function: concurrency is exhausted.`);
-      errors.push(fnErrors.with({ label: routeId }));
-      throttles.push(fnThrottles.with({ label: routeId }));
+    const route5xx = new Map<string, Metric>();
+    for (const { route, fn } of props.routes) {
+      const answers = routeMetric(props.stage, route, '5xx', 'Sum');
+      route5xx.set(route.id, answers);
+      alarm(
+        `${route.id}5xx`,
+        answers,
+        `${routeKey(route)} answered 5xx: a bug (500) or the database unavailable (503).`,
+        {
+          threshold: props.route5xxThreshold ?? 1,
+        },
+      );
+      alarm(
+        `${route.id}Errors`,
+        fn.metricErrors({ period: PERIOD }),
+        `The ${route.id} function failed (uncaught error or timeout).`,
+      );
+      alarm(
+        `${route.id}Throttles`,
+        fn.metricThrottles({ period: PERIOD }),
+        `Lambda throttled the ${route.id} function: its cap or the account's concurrency is exhausted.`,
+      );
     }
 
-    let streamLag: IMetric | undefined;
     if (props.streamConsumer) {
       const consumer = props.streamConsumer;
       alarm(
@@ -101,12 +130,11 @@ export class ServiceMonitoring extends Construct {
         consumer.metricThrottles({ period: PERIOD }),
         'Lambda throttled the change-stream publisher.',
       );
-      const lag = consumer.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' });
       alarm(
         'StreamConsumerLag',
-        lag,
+        consumer.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }),
         'Connection events are falling behind the table: records left unpublished for 24 h are lost from the stream.',
-        (props.maxStreamLag ?? Duration.minutes(5)).toMilliseconds(),
+        { threshold: (props.maxStreamLag ?? Duration.minutes(5)).toMilliseconds() },
       );
       if (props.streamDeadLetters) {
         alarm(
@@ -115,94 +143,52 @@ export class ServiceMonitoring extends Construct {
           'Connection changes could not be published after every retry: their stream records are in the dead-letter queue.',
         );
       }
-      errors.push(consumer.metricErrors({ period: PERIOD, label: 'publisher' }));
-      throttles.push(consumer.metricThrottles({ period: PERIOD, label: 'publisher' }));
-      streamLag = lag;
     }
 
-    const deadlineWidgets: GraphWidget[] = [];
     if (props.deadlineSweep) {
       const sweep = props.deadlineSweep;
-      const sweepErrors = sweep.function.metricErrors({ period: PERIOD });
-      const sweepThrottles = sweep.function.metricThrottles({ period: PERIOD });
       alarm(
         'DeadlineSweepErrors',
-        sweepErrors,
+        sweep.function.metricErrors({ period: PERIOD }),
         'A deadline sweep run failed; the next run starts again from the soonest due deadline.',
       );
-      alarm('DeadlineSweepThrottles', sweepThrottles, 'Lambda throttled the deadline sweep.');
-      errors.push(sweepErrors.with({ label: 'deadline sweep' }));
-      throttles.push(sweepThrottles.with({ label: 'deadline sweep' }));
+      alarm(
+        'DeadlineSweepThrottles',
+        sweep.function.metricThrottles({ period: PERIOD }),
+        'Lambda throttled the deadline sweep.',
+      );
+      alarm(
+        'DeadlineScheduleFailures',
+        sweep.metricRuleFailures({ period: PERIOD }),
+        "EventBridge could not start deadline sweep runs (the rule's target failed).",
+      );
+      alarm(
+        'DeadlineSweepStopped',
+        sweep.metricRuns({ period: PERIOD }),
+        'No deadline sweep run started in five minutes: deadlines are not being enforced.',
+        { below: true, missingBreaches: true },
+      );
       // One run may leave a burst for the next; two in a row means deadlines are enforced late.
-      const backlog = sweep.metricBacklog();
+      // Every run reports it, so no report is a sweep that does not run or does not finish.
       alarm(
         'DeadlineBacklog',
-        backlog,
-        'Two deadline sweep runs in a row left connections past their deadline: more are due than a run may fail (1,000); deadlines are being enforced late.',
-        1,
-        2,
-      );
-      deadlineWidgets.push(
-        new GraphWidget({
-          title: 'Deadlines: enforced, and left for the next run',
-          left: [sweep.metricEnforced({ label: 'failed by the sweep' }), backlog.with({ label: 'backlog' })],
-          right: [sweep.metricLateness({ label: 'latest past its deadline (s)' })],
-          width: 24,
-        }),
+        sweep.metricBacklog(),
+        'Two deadline sweep runs in a row left connections past their deadline, or no run reported: deadlines are being enforced late.',
+        { evaluationPeriods: 2, missingBreaches: true },
       );
     }
 
-    const tableThrottles = props.table.metricThrottledRequestsForOperations({
-      operations: TABLE_OPERATIONS,
-      period: PERIOD,
-    });
-    const tableSystemErrors = props.table.metricSystemErrorsForOperations({
-      operations: TABLE_OPERATIONS,
-      period: PERIOD,
-    });
-    alarm('TableThrottles', tableThrottles, 'DynamoDB throttled requests to the connections table.');
+    const tableMetrics = {
+      throttles: props.table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
+      systemErrors: props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
+    };
+    alarm('TableThrottles', tableMetrics.throttles, 'DynamoDB throttled requests to the connections table.');
     alarm(
       'TableSystemErrors',
-      tableSystemErrors,
+      tableMetrics.systemErrors,
       'DynamoDB answered with system errors (HTTP 500) for the connections table.',
     );
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
-    this.dashboard.addWidgets(
-      new TextWidget({
-        markdown: '# Resource Connections\nAPI, functions and table; every graph has an alarm.',
-        width: 24,
-        height: 2,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'API requests and errors',
-        left: [
-          props.stage.metricCount({ period: PERIOD, label: 'requests', statistic: 'Sum' }),
-          props.stage.metricClientError({ period: PERIOD, label: '4xx' }),
-          api5xx.with({ label: '5xx' }),
-        ],
-        width: 12,
-      }),
-      new GraphWidget({
-        title: 'API latency (p50, p99)',
-        left: [
-          props.stage.metricLatency({ period: PERIOD, statistic: 'p50', label: 'p50' }),
-          props.stage.metricLatency({ period: PERIOD, statistic: 'p99', label: 'p99' }),
-        ],
-        width: 12,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Lambda errors', left: errors, width: 12 }),
-      new GraphWidget({ title: 'Lambda throttles', left: throttles, width: 12 }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({ title: 'DynamoDB throttled requests', left: [tableThrottles], width: 8 }),
-      new GraphWidget({ title: 'DynamoDB system errors', left: [tableSystemErrors], width: 8 }),
-      new GraphWidget({ title: 'Event publishing lag (ms)', left: streamLag ? [streamLag] : [], width: 8 }),
-    );
-    if (deadlineWidgets.length) this.dashboard.addWidgets(...deadlineWidgets);
+    this.dashboard = serviceDashboard(this, { ...props, route5xx, tableMetrics });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { ROUTES, type Route } from '../functions/routes.ts';
 
 export interface ServiceSettings {
   /** The `iss` every token must carry: context `jwtIssuer` or env JWT_ISSUER (an https URL). */
@@ -18,8 +19,11 @@ export interface ServiceSettings {
   readonly publicBurstLimit: number | undefined;
   /** Concurrent executions kept for the stream publisher, whatever else runs in the account. */
   readonly publisherReservedConcurrency: number | undefined;
-  /** Concurrent executions the graph function may use at most (its Queries are the heaviest). */
-  readonly graphConcurrency: number | undefined;
+  /**
+   * The caps routes take from the deploy (functions/routes.ts, `concurrency`), by setting name
+   * (`graphConcurrency`, `cascadeConcurrency`): only those given; a route's default stands otherwise.
+   */
+  readonly concurrency: Readonly<Record<string, number>>;
   readonly functionMemoryMb: number | undefined;
   readonly logRetention: RetentionDays | undefined;
   /** An existing SNS topic the alarms notify: context `alarmTopicArn` or env ALARM_TOPIC_ARN. */
@@ -40,7 +44,12 @@ export interface ServiceSettings {
 export const DEFAULT_DEADLINE_SECONDS = { pending: 3600, connecting: 900 } as const;
 export const DEADLINE_SECONDS_BOUNDS = { min: 5, max: 604_800 } as const;
 
-export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): ServiceSettings {
+/** `routes`: whose concurrency settings to read (the route table, or the routes a test deploys). */
+export function readSettings(
+  node: Node,
+  env: NodeJS.ProcessEnv = process.env,
+  routes: readonly Route[] = ROUTES,
+): ServiceSettings {
   const text = (key: string, envName?: string): string | undefined => {
     const value: unknown = node.tryGetContext(key) ?? (envName ? env[envName] : undefined);
     if (value === undefined || value === null || value === '') return undefined;
@@ -101,7 +110,12 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
     publicRateLimit: positiveNumber('publicRateLimit'),
     publicBurstLimit: positiveInteger('publicBurstLimit'),
     publisherReservedConcurrency: positiveInteger('publisherReservedConcurrency'),
-    graphConcurrency: positiveInteger('graphConcurrency'),
+    concurrency: Object.fromEntries(
+      routes.flatMap((route) => {
+        const given = route.concurrency && positiveInteger(route.concurrency.setting);
+        return given ? [[route.concurrency!.setting, given]] : [];
+      }),
+    ),
     functionMemoryMb: positiveNumber('functionMemoryMb'),
     logRetention: retentionDays as RetentionDays | undefined,
     alarmTopicArn: text('alarmTopicArn', 'ALARM_TOPIC_ARN'),

@@ -33,7 +33,7 @@ export interface LocalSettings {
 /**
  * Sets the configuration the functions read (they read it once, at import: call this first), and
  * quiets what means nothing off AWS: EMF metric lines, and the SDK's notice about its future Node
- * 22 floor (the Lambda runtime is Node 22; this machine may run 20).
+ * 22 floor (the Lambda runtime is Node 24; this machine may run 20).
  */
 export function useLocalEnvironment(settings: LocalSettings): void {
   process.env.TABLE_NAME = settings.tableName;

@@ -557,13 +557,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -598,7 +600,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description A retry with the same key and body within 24 hours answers the first 201 again. */
+                /** @description A retry with the same key and body within 24 hours answers the first 201 again. 1-255 printable ASCII characters. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -613,11 +615,15 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new connection, in status pending. */
+            /** @description The new connection, in status pending; or, for a repeat with the same Idempotency-Key, the first one again. */
             201: {
                 headers: {
                     /** @description The version of the connection, quoted. */
                     ETag?: string;
+                    /** @description The path of the new connection. */
+                    Location?: string;
+                    /** @description `true` on a repeat of a create with the same Idempotency-Key; absent otherwise. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -636,13 +642,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -747,13 +755,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -828,13 +838,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -927,13 +939,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1049,13 +1063,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1138,13 +1154,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1215,13 +1233,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1305,13 +1325,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1390,13 +1412,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1496,13 +1520,15 @@ export interface operations {
             /** @description No, bad or expired token. Codes: UNAUTHENTICATED. */
             401: {
                 headers: {
+                    /** @description The scheme the service asks for: `Bearer`. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
                 };
             };
-            /** @description The token lacks the scope, or the project/environment is not granted. Codes: FORBIDDEN. */
+            /** @description The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own). Codes: FORBIDDEN. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1576,7 +1602,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
             /** @description A bug; the body reveals no internals. Codes: INTERNAL. */
             500: {
@@ -1656,7 +1684,10 @@ export interface operations {
     getTopology: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds: a 304 with no body when it is still the current file. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1665,11 +1696,22 @@ export interface operations {
             /** @description The topology page (HTML; it holds no data). */
             200: {
                 headers: {
+                    /** @description The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current file. No body. */
+            304: {
+                headers: {
+                    /** @description The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
             400: {
@@ -1694,7 +1736,10 @@ export interface operations {
     getTopologyAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of the copy the caller holds: a 304 with no body when it is still the current file. */
+                "If-None-Match"?: string;
+            };
             path: {
                 asset: string;
             };
@@ -1702,14 +1747,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A file of the topology page: its script, layout worker or style sheet. */
+            /** @description A file of the topology page: its script and layout worker (JavaScript) or its style sheet (CSS). */
             200: {
                 headers: {
+                    /** @description The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/javascript": string;
+                    "text/css": string;
                 };
+            };
+            /** @description Not modified: If-None-Match names the current file. No body. */
+            304: {
+                headers: {
+                    /** @description The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is not valid. Codes: VALIDATION_FAILED, INVALID_JSON, INVALID_NEXT_TOKEN. */
             400: {

@@ -8,21 +8,34 @@ interface SuccessDoc {
   readonly status: number;
   readonly description: string;
   readonly schema?: z.ZodMiniType;
-  /** A success that is not JSON: its media type, described as a string. */
-  readonly mediaType?: string;
+  /** A success without a schema here: every media type it is served as (JSON an object, the rest text). */
+  readonly mediaTypes?: readonly string[];
+  /** Headers it sends besides the ETag of a connection (openapi.ts `RESPONSE_HEADERS`). */
+  readonly headers?: readonly ResponseHeader[];
 }
+
+/** The headers a success may carry beyond the ETag of a connection, described in openapi.ts. */
+export type ResponseHeader = 'Location' | 'Idempotent-Replayed' | 'FileETag';
 
 export interface EndpointDoc {
   readonly success: SuccessDoc;
   /** A second success: the work is not finished, repeat after Retry-After (the cascade's 202). */
   readonly unfinished?: SuccessDoc;
+  /** Answers 304 when If-None-Match names the current file (a file of the topology page). */
+  readonly conditional?: boolean;
   /** The error statuses the route can answer besides 400, 401, 403, 500 and 503. */
   readonly errors: readonly number[];
 }
 
 export const ENDPOINT_DOCS = {
   createConnection: {
-    success: { status: 201, description: 'The new connection, in status pending.', schema: r.connection },
+    success: {
+      status: 201,
+      description:
+        'The new connection, in status pending; or, for a repeat with the same Idempotency-Key, the first one again.',
+      schema: r.connection,
+      headers: ['Location', 'Idempotent-Replayed'],
+    },
     errors: [409, 413, 415, 422],
   },
   listConnections: {
@@ -92,7 +105,7 @@ export const ENDPOINT_DOCS = {
     errors: [],
   },
   getOpenApi: {
-    success: { status: 200, description: 'This document.' },
+    success: { status: 200, description: 'This document.', mediaTypes: ['application/json'] },
     errors: [],
   },
   getConnectionRules: {
@@ -110,15 +123,23 @@ export const ENDPOINT_DOCS = {
     errors: [],
   },
   getTopology: {
-    success: { status: 200, description: 'The topology page (HTML; it holds no data).', mediaType: 'text/html' },
+    success: {
+      status: 200,
+      description: 'The topology page (HTML; it holds no data).',
+      mediaTypes: ['text/html'],
+      headers: ['FileETag'],
+    },
+    conditional: true,
     errors: [],
   },
   getTopologyAsset: {
     success: {
       status: 200,
-      description: 'A file of the topology page: its script, layout worker or style sheet.',
-      mediaType: 'text/javascript',
+      description: 'A file of the topology page: its script and layout worker (JavaScript) or its style sheet (CSS).',
+      mediaTypes: ['text/javascript', 'text/css'],
+      headers: ['FileETag'],
     },
+    conditional: true,
     errors: [404],
   },
   notFound: {

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { ROUTES, type RouteId } from '../routes.ts';
-import { ENDPOINT_DOCS, type EndpointDoc } from './endpoint-docs.ts';
+import { ENDPOINT_DOCS, type EndpointDoc, type ResponseHeader } from './endpoint-docs.ts';
 import { ENDPOINTS, MAX_BODY_BYTES, type EndpointSpec } from '#http/endpoints.ts';
 import * as r from '#model/representations.ts';
 import { PROBLEMS, problem } from './problem-schemas.ts';
@@ -16,7 +16,7 @@ type JsonSchema = Record<string, unknown>;
 const STATUS_TEXT: Record<number, string> = {
   400: 'The request is not valid.',
   401: 'No, bad or expired token.',
-  403: 'The token lacks the scope, or the project/environment is not granted.',
+  403: "The token lacks the scope, the project/environment is not granted, or its subject starts with system: (the service's own).",
   404: 'No such connection here.',
   409: 'A conflict with the current state.',
   412: 'If-Match does not match the current version.',
@@ -64,6 +64,8 @@ const toSchema = (schema: z.ZodMiniType): JsonSchema => {
       // Checked by one custom check (model/inputs.ts), which JSON Schema cannot read: its type and bounds, stated here.
       if ((zodSchema as unknown) === s.deadlineSeconds)
         Object.assign(jsonSchema, { type: 'integer', minimum: MIN_DEADLINE_SECONDS, maximum: MAX_DEADLINE_SECONDS });
+      // Its refine (at least one member) is, over its fixed members, this.
+      if ((zodSchema as unknown) === s.updateConnectionBody) Object.assign(jsonSchema, { minProperties: 1 });
       const name = (zodSchema as unknown) === schema ? undefined : nameOf(zodSchema);
       if (!name) return;
       for (const key of Object.keys(jsonSchema)) delete (jsonSchema as JsonSchema)[key];
@@ -99,6 +101,13 @@ function parameters(spec: EndpointSpec): JsonSchema[] {
   return [...list('path', spec.path), ...(spec.query ? list('query', spec.query) : [])];
 }
 
+const IF_NONE_MATCH = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description: 'The ETag of the copy the caller holds: a 304 with no body when it is still the current file.',
+  schema: { type: 'string' },
+};
 const IF_MATCH = {
   name: 'If-Match',
   in: 'header',
@@ -113,24 +122,44 @@ const HEADERS: Partial<Record<RouteId, JsonSchema[]>> = {
       name: 'Idempotency-Key',
       in: 'header',
       required: false,
-      description: 'A retry with the same key and body within 24 hours answers the first 201 again.',
-      schema: { type: 'string', minLength: 1, maxLength: 255 },
+      description:
+        'A retry with the same key and body within 24 hours answers the first 201 again. 1-255 printable ASCII characters.',
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: s.IDEMPOTENCY_KEY.source },
     },
   ],
   updateConnection: [IF_MATCH],
   deleteConnection: [IF_MATCH],
   restoreConnection: [IF_MATCH],
+  getTopology: [IF_NONE_MATCH],
+  getTopologyAsset: [IF_NONE_MATCH],
 };
-const ETAG = { ETag: { description: 'The version of the connection, quoted.', schema: { type: 'string' } } };
-const RETRY_AFTER = {
-  'Retry-After': { description: 'Seconds to wait before repeating the request.', schema: { type: 'string' } },
+const text = (description: string, schema: JsonSchema = { type: 'string' }) => ({ description, schema });
+const ETAG = { ETag: text('The version of the connection, quoted.') };
+const RETRY_AFTER = { 'Retry-After': text('Seconds to wait before repeating the request.') };
+/** The headers a success may carry besides a connection's ETag (endpoint-docs.ts names them). */
+const RESPONSE_HEADERS: Record<ResponseHeader, Record<string, JsonSchema>> = {
+  Location: { Location: text('The path of the new connection.', { type: 'string', format: 'uri-reference' }) },
+  'Idempotent-Replayed': {
+    'Idempotent-Replayed': text('`true` on a repeat of a create with the same Idempotency-Key; absent otherwise.', {
+      type: 'string',
+      enum: ['true'],
+    }),
+  },
+  FileETag: { ETag: text('The version of the file, quoted: send it in If-None-Match to have a 304 when unchanged.') },
 };
 
 function responses(routeScope: string | null, spec: EndpointSpec, doc: EndpointDoc): JsonSchema {
   const success: JsonSchema = { description: doc.success.description };
   if (doc.success.schema) success.content = { 'application/json': { schema: ref(doc.success.schema) } };
-  if (doc.success.mediaType) success.content = { [doc.success.mediaType]: { schema: { type: 'string' } } };
-  if (doc.success.schema === r.connection) success.headers = ETAG;
+  if (doc.success.mediaTypes)
+    success.content = Object.fromEntries(
+      doc.success.mediaTypes.map((type) => [type, { schema: { type: type.endsWith('json') ? 'object' : 'string' } }]),
+    );
+  const headers = {
+    ...(doc.success.schema === r.connection ? ETAG : {}),
+    ...Object.assign({}, ...(doc.success.headers ?? []).map((name) => RESPONSE_HEADERS[name])),
+  };
+  if (Object.keys(headers).length > 0) success.headers = headers;
   // A route that reads its query refuses unknown parameters (400); the service routes ignore theirs.
   // Only the routes behind a token meet 401, 403 or the database.
   const refuses = spec.query !== undefined || spec.body !== undefined ? [400] : [];
@@ -144,6 +173,9 @@ function responses(routeScope: string | null, spec: EndpointSpec, doc: EndpointD
           .join(', ')}.`,
         content: { 'application/problem+json': { schema: problemsAt(status) } },
         ...(status === 503 ? { headers: RETRY_AFTER } : {}),
+        ...(status === 401
+          ? { headers: { 'WWW-Authenticate': text('The scheme the service asks for: `Bearer`.') } }
+          : {}),
       },
     ]),
   );
@@ -154,7 +186,13 @@ function responses(routeScope: string | null, spec: EndpointSpec, doc: EndpointD
       ...(doc.unfinished.schema ? { content: { 'application/json': { schema: ref(doc.unfinished.schema) } } } : {}),
     },
   };
-  return { [String(doc.success.status)]: success, ...unfinished, ...problems };
+  const notModified = doc.conditional && {
+    '304': {
+      description: 'Not modified: If-None-Match names the current file. No body.',
+      headers: RESPONSE_HEADERS.FileETag,
+    },
+  };
+  return { [String(doc.success.status)]: success, ...unfinished, ...notModified, ...problems };
 }
 
 export function openApiDocument(): JsonSchema {

@@ -43,7 +43,7 @@ export interface Timing {
   readonly deadlines: DeadlineDefaults;
 }
 
-/** Who the deadline sweep's changes are recorded as. */
+/** Who the deadline sweep's changes are recorded as: a service subject, which no caller's token may carry. */
 export const DEADLINE_ACTOR = 'system:deadline';
 
 export const notFound = (): NotFoundError => new NotFoundError('No such connection here.');

@@ -4,14 +4,13 @@
  * in the repository.
  */
 import { ValidationError } from '#model/errors.ts';
+import { IDEMPOTENCY_KEY } from '#model/inputs.ts';
 import { endpoint, json } from '#http/http.ts';
 import * as routes from '../routes.ts';
 import { count } from '#http/observability.ts';
 import { etag } from '#http/preconditions.ts';
 import { table } from '#store/connections.ts';
 import { create } from '#store/patterns/create.ts';
-
-const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
 
 export const handler = endpoint(routes.createConnection, async ({ path, body, principal, headers }) => {
   const key = headers['idempotency-key'];

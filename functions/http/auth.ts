@@ -3,7 +3,7 @@
  * server, in the same shape). Decided from the claims alone, before any data is read.
  */
 import { ForbiddenError, UnauthenticatedError } from './errors.ts';
-import type { Scope } from '#model/vocabulary.ts';
+import { SERVICE_SUBJECT_PREFIX, type Scope } from '#model/vocabulary.ts';
 
 export type AccessScope = 'connections:read' | 'connections:write';
 
@@ -49,6 +49,10 @@ export function isGranted(grants: readonly string[], scope: Scope): boolean {
 }
 
 export function authorize(principal: Principal, needed: AccessScope, scope: Scope): void {
+  // Recorded as createdBy, updatedBy and a history entry's actor: no caller may pass for the service.
+  if (principal.subject.startsWith(SERVICE_SUBJECT_PREFIX)) {
+    throw new ForbiddenError(`Subjects beginning with ${SERVICE_SUBJECT_PREFIX} belong to the service itself.`);
+  }
   if (!principal.scopes.has(needed)) {
     throw new ForbiddenError(`The token lacks the scope ${needed}.`);
   }

@@ -103,6 +103,9 @@ export const updateConnectionBody = z
   );
 export type UpdateConnectionInput = z.infer<typeof updateConnectionBody>;
 
+/** An `Idempotency-Key`: 1-255 printable ASCII characters (the create handler and the OpenAPI document). */
+export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
+
 const limit = z.pipe(pattern(/^(?:100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100'), z.transform(Number));
 const includeDeleted = z.pipe(
   z.enum(['true', 'false']),

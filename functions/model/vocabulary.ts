@@ -33,6 +33,12 @@ export type DeadlineDefaults = Readonly<Record<DeadlineStatus, number>>;
 /** The contract's defaults: `pending` one hour, `connecting` fifteen minutes. */
 export const DEFAULT_DEADLINE_SECONDS: DeadlineDefaults = { pending: 3600, connecting: 900 };
 
+/**
+ * Subjects that begin with this are the service's own (`system:deadline`, the deadline sweep): a
+ * caller's token may not carry one (403), so nothing a caller writes is recorded as the service's.
+ */
+export const SERVICE_SUBJECT_PREFIX = 'system:';
+
 /** One project's environment: every data route lives under `/api/{projectSlug}/{environmentSlug}`. */
 export interface Scope {
   readonly projectSlug: string;

@@ -16,8 +16,11 @@ import { STORE_RETRIES } from './database-errors.ts';
 
 export interface Config {
   readonly tableName: string;
-  /** Seals paging tokens; rotate it and outstanding tokens answer 400 INVALID_NEXT_TOKEN. */
-  readonly pageTokenSecret: string;
+  /**
+   * Seals paging tokens; rotate it and outstanding tokens answer 400 INVALID_NEXT_TOKEN. Only the
+   * functions that page are given it (functions/routes.ts, `data.pageTokens`).
+   */
+  readonly pageTokenSecret: string | undefined;
   /** Set for DynamoDB Local or LocalStack; unset in AWS. */
   readonly dynamoDbEndpoint: string | undefined;
   /** A cascade request's time budget (`CASCADE_TIME_BUDGET_MS`); unset: the store's 20 s. */
@@ -44,7 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   return {
     tableName: required('TABLE_NAME'),
-    pageTokenSecret: required('PAGE_TOKEN_SECRET'),
+    pageTokenSecret: env.PAGE_TOKEN_SECRET || undefined,
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     cascadeTimeBudgetMs: env.CASCADE_TIME_BUDGET_MS ? positive('CASCADE_TIME_BUDGET_MS') : undefined,
     deadlines: { pending: deadline('pending'), connecting: deadline('connecting') },

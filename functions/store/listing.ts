@@ -72,7 +72,8 @@ export interface QueryObserver {
 export interface QuerySource {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  readonly pageTokenSecret: string;
+  /** Seals page tokens; unset in a function that does not page. */
+  readonly pageTokenSecret?: string | undefined;
   readonly observe?: QueryObserver | undefined;
 }
 
@@ -244,7 +245,7 @@ function rewind(state: State, keep: number): void {
   state.done = false;
 }
 
-function seal(states: State[], binding: string, secret: string): string {
+function seal(states: State[], binding: string, secret: string | undefined): string {
   const positions = (): StreamPosition[] =>
     states.map((s) => ({
       from: s.from,

@@ -31,9 +31,13 @@ const TAG_BYTES = 16;
 /** An inflated body larger than any token this code writes is an attack, not a position. */
 const MAX_BODY_BYTES = 1 << 20;
 
-const keyFrom = (secret: string): Buffer => createHash('sha256').update(`page-token:${secret}`).digest();
+/** Only the functions that page are given the secret (functions/routes.ts, `data.pageTokens`). */
+function keyFrom(secret: string | undefined): Buffer {
+  if (secret === undefined) throw new Error('PAGE_TOKEN_SECRET is not set: this function was not deployed to page');
+  return createHash('sha256').update(`page-token:${secret}`).digest();
+}
 
-export function sealPageToken(positions: PagePositions, binding: string, secret: string): string {
+export function sealPageToken(positions: PagePositions, binding: string, secret: string | undefined): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keyFrom(secret), iv);
   cipher.setAAD(Buffer.from(`${VERSION}|${binding}`));
@@ -42,12 +46,18 @@ export function sealPageToken(positions: PagePositions, binding: string, secret:
 }
 
 /** Opens a token for the given binding and number of streams, or throws InvalidNextTokenError. */
-export function openPageToken(token: string, binding: string, streams: number, secret: string): PagePositions {
+export function openPageToken(
+  token: string,
+  binding: string,
+  streams: number,
+  secret: string | undefined,
+): PagePositions {
+  const key = keyFrom(secret);
   const raw = Buffer.from(token, 'base64url');
   if (raw.length < IV_BYTES + TAG_BYTES + 2 || raw.toString('base64url') !== token) throw new InvalidNextTokenError();
   let positions: unknown;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keyFrom(secret), raw.subarray(0, IV_BYTES));
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(`${VERSION}|${binding}`));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     const body = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);

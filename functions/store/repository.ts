@@ -29,8 +29,8 @@ import { DEFAULT_LAYOUT, type Layout } from './table-definition.ts';
 export interface RepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** Seals paging tokens. */
-  readonly pageTokenSecret: string;
+  /** Seals paging tokens: the lists, the history, the graph and the cascade need it. */
+  readonly pageTokenSecret?: string | undefined;
   /** Shards and where details go. @default DEFAULT_LAYOUT, the table definition's */
   readonly layout?: Layout | undefined;
   /** Sees the figures of every Query (the benchmarks' read-amplification budget). */

@@ -60,6 +60,23 @@ describe.runIf(canMintTokens)('authorization (tokens minted locally)', () => {
     }
   });
 
+  it("403 FORBIDDEN for a subject that begins with system: (the service's own), on reads and writes, and nothing is written", async () => {
+    const env = freshEnvironment();
+    const created = await call('POST', connectionsPath(env), { json: appOnServer() });
+    const url = `${connectionsPath(env)}/${created.body.id}`;
+    const asSweep = token({ subject: 'system:deadline' });
+
+    expectProblem(await call('PATCH', url, { token: asSweep, json: { status: 'failed' } }), 403, 'FORBIDDEN');
+    expectProblem(
+      await call('POST', connectionsPath(env), { token: asSweep, json: appOnServer('app-2') }),
+      403,
+      'FORBIDDEN',
+    );
+    expectProblem(await call('GET', url, { token: token({ subject: 'system:other' }) }), 403, 'FORBIDDEN');
+    const after = await call('GET', connectionsPath(env));
+    expect(after.body.items).toMatchObject([{ id: created.body.id, status: 'pending', version: 1 }]);
+  });
+
   it('records the token subject as createdBy and updatedBy', async () => {
     const env = freshEnvironment();
 

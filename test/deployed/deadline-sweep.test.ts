@@ -29,6 +29,7 @@ const SCHEDULED_EVENT = {
   detail: {},
 };
 
+const LARGE = { runbook: 'r'.repeat(300) };
 const running = new Map<string, LambdaProcess>();
 const ROUTE_IDS: RouteId[] = ['createConnection', 'getConnection', 'getConnectionHistory'];
 
@@ -56,11 +57,10 @@ const send = (id: RouteId, path: string, body?: unknown) =>
     }),
   );
 
-it('is deployed with the table and the paging key, and nothing about deadline defaults', () => {
+it('is deployed with the table, and neither the paging key (it never pages) nor deadline defaults', () => {
   const { environment } = deployedFunction('sweep-deadlines');
-  expect(Object.keys(environment)).toEqual(
-    expect.arrayContaining(['TABLE_NAME', 'PAGE_TOKEN_SECRET', 'POWERTOOLS_SERVICE_NAME']),
-  );
+  expect(Object.keys(environment)).toEqual(expect.arrayContaining(['TABLE_NAME', 'POWERTOOLS_SERVICE_NAME']));
+  expect(environment).not.toHaveProperty('PAGE_TOKEN_SECRET');
   expect(environment).not.toHaveProperty('PENDING_DEADLINE_SECONDS');
 });
 
@@ -71,6 +71,8 @@ it('fails a connection whose deadline passed, as system:deadline, when the sched
     targetResourceType: 'instance',
     targetResourceId: 'i-sweep',
     deadlineSeconds: 5,
+    // Over 200 bytes: the sweep reads them beside the connection, as any change does.
+    details: LARGE,
   });
   expect(created.statusCode, created.body).toBe(201);
   const connection = created.json() as { id: string; createdAt: string; statusDeadline: string };
@@ -87,6 +89,7 @@ it('fails a connection whose deadline passed, as system:deadline, when the sched
     statusReason: `deadline passed: pending since ${connection.createdAt}`,
     updatedBy: 'system:deadline',
     version: 2,
+    details: LARGE,
   });
   expect(got.headers.etag).toBe('"2"');
   const history = (await send('getConnectionHistory', `${BASE}/${connection.id}/history`)).json() as {

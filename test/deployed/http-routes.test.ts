@@ -116,6 +116,15 @@ describe('data routes', () => {
     expect(answer.json()).toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  it("refuses a token whose subject is the service's own (system:deadline), before any read (403)", async () => {
+    const answer = await send('createConnection', `${BASE}/resource-connections`, {
+      ...jsonBody(newPair('app-as-sweep')),
+      claims: tokenClaims({ subject: 'system:deadline', projects: [`${PROJECT}/${ENV}`], scopes: SCOPES }),
+    });
+    expect(answer.statusCode).toBe(403);
+    expect(answer.json()).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('deletes, shows the history, restores, lists the resource, and cascades', async () => {
     const created = await create('app-life', 'i-life');
     const path = `${BASE}/resource-connections/${created.id}`;

@@ -1,22 +1,24 @@
 /**
  * The publisher as deployed: its cdk.out bundle in its own process, handed the stream records that
- * DynamoDB Local's stream really holds after the deployed create and update functions ran, in the
- * envelope Lambda's event source mapping delivers; EventBridge is a stand-in HTTP server
- * (AWS_ENDPOINT_URL_EVENTBRIDGE) that records each PutEvents it receives, and the watch API's publish
- * endpoint another (WATCH_PUBLISH_URL), that records what the bundle sends to each channel.
+ * DynamoDB Local's stream really holds after the deployed create and update functions ran (read
+ * with the publisher's role, as Lambda's event source mapping reads them), in the envelope the
+ * mapping delivers; EventBridge is a stand-in HTTP server (AWS_ENDPOINT_URL_EVENTBRIDGE) behind an
+ * IAM gate, recording each PutEvents it receives, and the watch API's publish endpoint another
+ * (WATCH_PUBLISH_URL), that records what the bundle sends to each channel.
  */
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { gatewayEvent } from '../../local/gateway.ts';
 import { streamEvent, tokenClaims } from '../../testkit/gateway-events.ts';
+import type { Gate } from '../../testkit/iam/gate.ts';
+import type { Template } from '../../testkit/iam/policy.ts';
 import type { LambdaProcess } from '../../testkit/lambda-process.ts';
 import { routeById } from '../../functions/routes.ts';
-import { followStream } from '../../local/stream-events.ts';
-import { BUS_NAME, call, startFunction } from './support/deployed.ts';
-import { DEPLOYED_TABLE } from './support/global-setup.ts';
+import { BUS_NAME, call, DEPLOYED_TABLE, startFunction, template } from './support/deployed.ts';
+import { startGate } from './support/iam.ts';
+import { pollStream } from './support/stream-poller.ts';
 import { startEventsApiStandIn } from './support/events-api-stand-in.ts';
-import { inject } from 'vitest';
 
 interface PutEvents {
   target: string;
@@ -24,9 +26,11 @@ interface PutEvents {
 }
 
 const received: PutEvents[] = [];
+const LARGE = { note: 'x'.repeat(300) };
 /** What the stand-in answers next: an entry error code fails that entry, as EventBridge does. */
 let failEntries = false;
 let server: Server;
+let gate: Gate;
 let publisher: LambdaProcess;
 let channels: Awaited<ReturnType<typeof startEventsApiStandIn>>;
 let records: StreamRecord[];
@@ -48,16 +52,20 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as { port: number };
+  gate = await startGate(template() as unknown as Template, {
+    upstream: `http://127.0.0.1:${port}`,
+    streamArn: inject('deployedStreamArn'),
+    usageDir: inject('iamUsageDir'),
+    file: 'eventbridge',
+  });
   channels = await startEventsApiStandIn();
   publisher = await startFunction('publish-events', {
-    AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${port}`,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: gate.endpoint,
     WATCH_PUBLISH_URL: channels.url,
   });
 
-  const seen: StreamRecord[] = [];
-  const stream = await followStream(inject('deployedDynamoDbEndpoint'), DEPLOYED_TABLE, async (batch) => {
-    seen.push(...batch);
-  });
+  const stream = await pollStream(inject('gatedDynamoDbEndpoint'), DEPLOYED_TABLE, 'publish-events');
+  const seen = stream.records;
   const [create, update] = await Promise.all([startFunction('create-connection'), startFunction('update-connection')]);
   try {
     const claims = tokenClaims({ projects: ['events/dev'], scopes: ['connections:write'] });
@@ -71,7 +79,8 @@ beforeAll(async () => {
         claims,
         scopes: ['connections:write'],
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...pair, targetResourceType: 'instance', targetResourceId: 'i-events' }),
+        // Over 200 bytes: kept apart from the connection, so not in the stream's images.
+        body: JSON.stringify({ ...pair, targetResourceType: 'instance', targetResourceId: 'i-events', details: LARGE }),
       }),
     );
     expect(created.statusCode, created.body).toBe(201);
@@ -102,6 +111,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await publisher?.stop();
+  await gate?.close();
   server?.close();
   await channels?.close();
 });
@@ -124,7 +134,12 @@ it('puts one event per record on the bus the template names, as EventBridge rece
     [BUS_NAME, 'resource-connections', 'Connection Status Changed'],
   ]);
   const details = entries.map((e) => JSON.parse(e.Detail) as Record<string, unknown>);
-  expect(details[0]).toMatchObject({ eventId: `${connectionId}:1`, version: 1, connection: { id: connectionId } });
+  // The details, read by the publisher from the history entry that set them.
+  expect(details[0]).toMatchObject({
+    eventId: `${connectionId}:1`,
+    version: 1,
+    connection: { id: connectionId, details: LARGE },
+  });
   expect(details[1]).toMatchObject({
     eventId: `${connectionId}:2`,
     previousStatus: 'pending',
@@ -152,7 +167,7 @@ describe("publishing to the environment's channel", () => {
     const [request] = channels.received;
     expect([request!.method, request!.path]).toEqual(['POST', '/event']);
     expect(request!.headers.authorization).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=local\/\d{8}\/eu-west-1\/appsync\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/,
+      /^AWS4-HMAC-SHA256 Credential=publish-events\/\d{8}\/eu-west-1\/appsync\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/,
     );
     expect(request!.headers['x-amz-security-token']).toBe('local');
     expect(request!.body.channel).toBe('/connections/events/dev');

@@ -3,7 +3,7 @@
  * TypeScript source and line. The get-connection bundle from cdk.out, pointed at a table that does
  * not exist, fails its read unexpectedly: 500 INTERNAL, and the log line carries a mapped stack.
  */
-import { expect, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import { gatewayEvent } from '../../local/gateway.ts';
 import { tokenClaims } from '../../testkit/gateway-events.ts';
 import { routeById } from '../../functions/routes.ts';
@@ -15,7 +15,12 @@ it('runs every function without --enable-source-maps', () => {
 });
 
 it('logs an unexpected error with a stack trace naming the .ts file and line', async () => {
-  const fn = await startFunction('get-connection', { TABLE_NAME: 'no-such-table' });
+  // Straight to DynamoDB Local: in AWS, IAM refuses a table the role does not name before DynamoDB
+  // can say it does not exist, and this test is about the stack trace of whatever fails.
+  const fn = await startFunction('get-connection', {
+    TABLE_NAME: 'no-such-table',
+    DYNAMODB_ENDPOINT: inject('deployedDynamoDbEndpoint'),
+  });
   try {
     const answer = await call(
       fn,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BASELINE_ENTRY, bundleFunction } from '../../testkit/esbuild.ts';
-import { routeKey, ROUTES, type Route } from '../../functions/routes.ts';
+import { DEADLINE_SWEEP, routeKey, ROUTES, type Route } from '../../functions/routes.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.ts';
 import { buildTopologyPage } from '../../web/topology/build.ts';
 
@@ -115,6 +115,23 @@ it.each(BUNDLES)('bundles %s with the access patterns its route uses and no othe
     .sort();
   expect(patterns).toEqual(PATTERNS[handler] ?? []);
 });
+
+/** Whether each function seals or opens page tokens, as its entry says: only those are given the key. */
+const PAGES: Record<string, boolean> = {
+  ...Object.fromEntries(ROUTES.map((route) => [route.handler, route.data.pageTokens])),
+  [DEADLINE_SWEEP.handler]: DEADLINE_SWEEP.data.pageTokens,
+  'publish-events': false,
+};
+
+it.each(BUNDLES)(
+  'bundles %s with the page-token code exactly when its entry says it pages',
+  (constructPath, handler) => {
+    const map = JSON.parse(readFileSync(join(bundleOf(constructPath), 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(map.sources.some((source) => source.endsWith('functions/store/page-token.ts'))).toBe(PAGES[handler]);
+  },
+);
 
 // The OpenAPI document lists every route: its function alone carries them all.
 it.each(ROUTES.filter((route) => route.id !== 'getOpenApi').map((route) => [route.id, route] as const))(

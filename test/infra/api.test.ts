@@ -100,11 +100,11 @@ it('puts every /api route behind the authorizer', () => {
 });
 
 describe('default stage', () => {
-  it('deploys automatically and gives each data route a platform-sized rate and burst, from context', () => {
+  it('deploys automatically and gives each data route a platform-sized rate and burst, from context, and per-route metrics', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000, DetailedMetricsEnabled: true },
     });
     const tuned = synthesize({ context: { throttleRateLimit: '700', throttleBurstLimit: '1400' } });
     tuned.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -117,7 +117,7 @@ describe('default stage', () => {
     const settings = stage.Properties!.RouteSettings as Record<string, Record<string, number>>;
     expect(Object.keys(settings).sort()).toEqual([...PUBLIC_ROUTE_KEYS].sort());
     for (const limits of Object.values(settings)) {
-      expect(limits).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+      expect(limits).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, DetailedMetricsEnabled: true });
     }
     // The route settings name routes that must exist before the stage that holds them.
     const routeIds = Object.entries(resourcesOfType(synth.template, 'AWS::ApiGatewayV2::Route'))
@@ -128,7 +128,7 @@ describe('default stage', () => {
     const tuned = synthesize({ context: { publicRateLimit: '5', publicBurstLimit: '10' } });
     const tunedStage = Object.values(resourcesOfType(tuned.template, 'AWS::ApiGatewayV2::Stage'))[0]!;
     for (const limits of Object.values(tunedStage.Properties!.RouteSettings as Record<string, unknown>)) {
-      expect(limits).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+      expect(limits).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10, DetailedMetricsEnabled: true });
     }
   });
 

@@ -1,6 +1,6 @@
 /**
- * The deadline sweep as deployed: an EventBridge rule runs its function every minute, a failed run
- * is not retried (the next one resumes), the backlog is alarmed, and the functions that enter
+ * The deadline sweep as deployed: an EventBridge rule runs its function every minute, one run at a
+ * time, a failed run is not retried (the next one resumes), the backlog is alarmed, and the functions that enter
  * pending or connecting get the per-status default deadlines of the stack's settings.
  */
 import { Match } from 'aws-cdk-lib/assertions';
@@ -43,11 +43,17 @@ describe('the schedule', () => {
     });
   });
 
-  it('does not retry a failed run: the next one starts again from the soonest due deadline', () => {
+  it('does not retry a failed run, nor keep a throttled one past a minute: the next one starts again from the soonest due deadline', () => {
     synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: sweepId },
       MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
     });
+  });
+
+  it('runs one sweep at a time: its function may run once at once', () => {
+    expect(DEADLINE_SWEEP.concurrency).toBe(1);
+    synth.of(synth.stack.deadlines.function).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 1 });
   });
 });
 
@@ -93,7 +99,7 @@ describe('the default deadlines', () => {
 });
 
 describe('the backlog alarm', () => {
-  it('fires when two runs in a row leave due connections, on the metric the handler publishes', () => {
+  it('fires when two runs in a row leave due connections, or report nothing, on the metric the handler publishes', () => {
     const alarms = Object.values(synth.template.findResources('AWS::CloudWatch::Alarm')).filter(
       (a) => a.Properties.MetricName === DEADLINE_SWEEP.metrics.backlog,
     );
@@ -106,7 +112,8 @@ describe('the backlog alarm', () => {
       EvaluationPeriods: 2,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      // Every run reports its backlog: no report is a sweep that does not run or does not finish.
+      TreatMissingData: 'breaching',
     });
   });
 

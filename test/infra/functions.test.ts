@@ -4,7 +4,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, touchesTable, type Route } from '../../functions/routes.ts';
+import { routeById, ROUTES, touchesTable, type Route } from '../../functions/routes.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;
@@ -17,9 +17,9 @@ const LAMBDA = 'AWS::Lambda::Function';
 const fnOf = (route: Route, of = synth) => of.of(of.stack.functions.get(route.id)!);
 
 describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', (_id, route) => {
-  it('runs Node.js 22 or newer on arm64, with a timeout under API Gateway’s 30 s', () => {
+  it('runs Node.js 24 or newer on arm64, with a timeout under API Gateway’s 30 s', () => {
     fnOf(route).hasResourceProperties(LAMBDA, {
-      Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'),
+      Runtime: Match.stringLikeRegexp('^nodejs(2[4-9]|[3-9]\\d)\\.x$'),
       Architectures: ['arm64'],
       MemorySize: 1024,
       Handler: 'index.handler',
@@ -52,7 +52,7 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', 
         Environment: { Variables: { TABLE_NAME: Match.absent(), PAGE_TOKEN_SECRET: Match.absent() } },
       });
     });
-  } else {
+  } else if (route.data.pageTokens) {
     it('gets the table name and the paging key as a Secrets Manager dynamic reference, not a literal', () => {
       const secretId = synth.logicalId(synth.stack.node.findChild('PageTokenSecret').node.findChild('Secret'));
       fnOf(route).hasResourceProperties(LAMBDA, {
@@ -66,20 +66,45 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s function', 
         },
       });
     });
+  } else {
+    it('gets the table name and not the paging key: it never pages', () => {
+      fnOf(route).hasResourceProperties(LAMBDA, {
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: synth.logicalId(synth.stack.table.table) },
+            PAGE_TOKEN_SECRET: Match.absent(),
+          },
+        },
+      });
+    });
   }
 });
 
-it('caps the graph function, whose neighbourhoods send the most Queries, and no other route function', () => {
+it('caps the graph and the cascade, as their entries in the route table say, and no other route function', () => {
   const capped = ROUTES.filter(
     (route) =>
       Object.keys(fnOf(route).findResources(LAMBDA, { Properties: { ReservedConcurrentExecutions: Match.anyValue() } }))
         .length > 0,
   );
-  expect(capped.map((route) => route.id)).toEqual(['getGraph']);
-  fnOf(capped[0]!).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 10 });
+  expect(capped.map((route) => [route.id, (route as Route).concurrency?.setting])).toEqual([
+    ['deleteResourceConnections', 'cascadeConcurrency'],
+    ['getGraph', 'graphConcurrency'],
+  ]);
+  for (const route of capped) fnOf(route).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 10 });
 
-  const tuned = synthesize({ context: { graphConcurrency: '4' } });
-  fnOf(capped[0]!, tuned).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 4 });
+  const tuned = synthesize({ context: { graphConcurrency: '4', cascadeConcurrency: 3 } });
+  fnOf(routeById('getGraph'), tuned).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 4 });
+  fnOf(routeById('deleteResourceConnections'), tuned).hasResourceProperties(LAMBDA, {
+    ReservedConcurrentExecutions: 3,
+  });
+});
+
+it('takes each cap from the route table: a route given a cap of its own gets it, under its own setting', () => {
+  const capped = ROUTES.map((route): Route =>
+    route.id === 'getConnection' ? { ...route, concurrency: { setting: 'getConcurrency', default: 7 } } : route,
+  );
+  const template = synthesize({ routes: capped, context: { getConcurrency: '2' } });
+  fnOf(routeById('getConnection'), template).hasResourceProperties(LAMBDA, { ReservedConcurrentExecutions: 2 });
 });
 
 it('generates the paging key in Secrets Manager', () => {

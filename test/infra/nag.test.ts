@@ -13,7 +13,6 @@ import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts'
 const ACCEPTED_RULES = new Map([
   ['AwsSolutions-APIG4', 'the unauthenticated service routes the contract defines, and the 404 catch-all'],
   ['AwsSolutions-IAM5[Resource::*]', 'dynamodb:ListStreams, which has no resource-level permission (events.test.ts)'],
-  ['AwsSolutions-L1', 'nodejs22.x kept to match the Node 22 the suites run under'],
   ['AwsSolutions-SMG4', 'the paging-token key: rotation would break outstanding page tokens'],
   ['AwsSolutions-SQS3', "the publisher's dead-letter queue, which is itself the DLQ"],
 ]);

@@ -24,9 +24,9 @@ const ref = (construct: { node: { defaultChild?: unknown } }) => ({
   Ref: stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string,
 });
 
-it('runs Node.js 22 on arm64 with a 10 s timeout and 1 GB, reporting as the service', () => {
+it('runs Node.js 24 on arm64 with a 10 s timeout and 1 GB, reporting as the service', () => {
   template.hasResourceProperties('AWS::Lambda::Function', {
-    Runtime: 'nodejs22.x',
+    Runtime: 'nodejs24.x',
     Architectures: ['arm64'],
     Timeout: 10,
     MemorySize: 1024,

@@ -41,7 +41,7 @@ describe('tuning', () => {
       publicRateLimit: undefined,
       publicBurstLimit: undefined,
       publisherReservedConcurrency: undefined,
-      graphConcurrency: undefined,
+      concurrency: {},
       functionMemoryMb: undefined,
       logRetention: undefined,
       alarmTopicArn: undefined,
@@ -73,6 +73,7 @@ describe('tuning', () => {
         publicBurstLimit: '5',
         publisherReservedConcurrency: 4,
         graphConcurrency: '3',
+        cascadeConcurrency: 2,
       }),
       {},
     );
@@ -80,11 +81,12 @@ describe('tuning', () => {
       publicRateLimit: 2.5,
       publicBurstLimit: 5,
       publisherReservedConcurrency: 4,
-      graphConcurrency: 3,
+      concurrency: { graphConcurrency: 3, cascadeConcurrency: 2 },
     });
-    expect(() => readSettings(node({ ...IDP, graphConcurrency: '2.5' }), {})).toThrow(
-      /graphConcurrency must be a whole number/,
-    );
+    for (const setting of ['graphConcurrency', 'cascadeConcurrency'])
+      expect(() => readSettings(node({ ...IDP, [setting]: '2.5' }), {})).toThrow(
+        new RegExp(`${setting} must be a whole number`),
+      );
     expect(() => readSettings(node({ ...IDP, publisherReservedConcurrency: 0 }), {})).toThrow(/positive number/);
   });
 });

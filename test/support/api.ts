@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { mintToken, type TokenRequest } from '../../local/jwt.ts';
+import { undeclared } from './declared-headers.ts';
 
 export const baseUrl = inject('apiUrl');
 const fixedToken = inject('apiToken');
@@ -52,6 +53,16 @@ export async function call(method: string, path: string, options: CallOptions = 
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     parsed = undefined;
+  }
+  // Every answer says no more than the OpenAPI document declares (API Gateway's own answers in the
+  // cloud, `{"message": …}`, are not the service's).
+  const own = parsed as { message?: unknown; code?: unknown } | undefined;
+  const fromGateway = !canMintTokens && own?.message !== undefined && own.code === undefined;
+  const extra = fromGateway ? [] : undeclared(method, path, response.status, response.headers);
+  if (extra.length > 0) {
+    throw new Error(
+      `${method} ${path} answered ${response.status} with what the OpenAPI document does not declare: ${extra.join(', ')}`,
+    );
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
 }

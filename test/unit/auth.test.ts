@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { authorize, isGranted, principalFrom, type Principal } from '#http/auth.ts';
 import { ForbiddenError, UnauthenticatedError } from '#http/errors.ts';
+import { DEADLINE_ACTOR } from '#domain/decisions.ts';
+import { SERVICE_SUBJECT_PREFIX } from '#model/vocabulary.ts';
 
 const ACME_PROD = { projectSlug: 'acme', environmentSlug: 'prod' };
 
@@ -151,6 +153,35 @@ describe('isGranted', () => {
 });
 
 describe('authorize', () => {
+  it.each(['system:deadline', 'system:', 'system:anything-else'])(
+    "refuses the subject %j, the service's own, whatever the token grants",
+    (subject) => {
+      const error = thrown(() =>
+        authorize(
+          { ...principal(['connections:read', 'connections:write'], ['*']), subject },
+          'connections:read',
+          ACME_PROD,
+        ),
+      );
+
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect((error as ForbiddenError).code).toBe('FORBIDDEN');
+      expect((error as ForbiddenError).message).toBe('Subjects beginning with system: belong to the service itself.');
+    },
+  );
+
+  it("takes subjects that only look like the service's", () => {
+    for (const subject of ['System:deadline', 'systems:x', 'user:system:deadline', 'system']) {
+      expect(
+        thrown(() => authorize({ ...principal(['connections:read'], ['*']), subject }, 'connections:read', ACME_PROD)),
+      ).toBeUndefined();
+    }
+  });
+
+  it("records the sweep under a service subject, which no caller's token may carry", () => {
+    expect(DEADLINE_ACTOR.startsWith(SERVICE_SUBJECT_PREFIX)).toBe(true);
+  });
+
   it('lets a granted caller with the scope through', () => {
     expect(
       thrown(() => authorize(principal(['connections:read'], ['acme/prod']), 'connections:read', ACME_PROD)),

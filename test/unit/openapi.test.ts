@@ -5,6 +5,7 @@ import { ROUTES as ALL_ROUTES } from '../../functions/routes.ts';
 const ROUTES = ALL_ROUTES.filter((route) => route.method !== 'ANY');
 import { openApiDocument } from '../../functions/docs/openapi.ts';
 import { RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
+import { IDEMPOTENCY_KEY, updateConnectionBody } from '#model/inputs.ts';
 import { PROBLEMS } from '../../functions/docs/problem-schemas.ts';
 
 interface Parameter {
@@ -19,7 +20,10 @@ interface Operation {
   security: Record<string, string[]>[];
   parameters: Parameter[];
   requestBody?: { required: boolean; content: Record<string, { schema: unknown }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+  responses: Record<
+    string,
+    { description: string; content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }
+  >;
 }
 interface Document {
   openapi: string;
@@ -221,6 +225,41 @@ describe('the OpenAPI document', () => {
         }
       }
     }
+  });
+
+  it('says everything a route sends: the topology files as JavaScript and CSS, with their ETag and 304', () => {
+    const asset = doc.paths['/topology/{asset}']!.get!;
+    expect(Object.keys(asset.responses['200']!.content!).sort()).toEqual(['text/css', 'text/javascript']);
+    expect(asset.responses['304']).toBeDefined();
+    expect(Object.keys(doc.paths['/topology']!.get!.responses['200']!.content!)).toEqual(['text/html']);
+    for (const path of ['/topology', '/topology/{asset}'])
+      expect(Object.keys(doc.paths[path]!.get!.responses['200']!.headers!)).toEqual(['ETag']);
+  });
+
+  it("declares create's Location, ETag and Idempotent-Replayed, and the 401's WWW-Authenticate", () => {
+    const create = doc.paths[`${BASE}/resource-connections`]!.post!;
+    const headersOf = (status: string) => Object.keys(create.responses[status]!.headers ?? {});
+    expect(headersOf('201')).toEqual(['ETag', 'Location', 'Idempotent-Replayed']);
+    expect(headersOf('401')).toEqual(['WWW-Authenticate']);
+  });
+
+  it('refuses an empty PATCH (minProperties 1), as the service does', () => {
+    const schema = doc.components.schemas.UpdateConnection as {
+      minProperties?: number;
+      additionalProperties?: boolean;
+    };
+    expect(schema).toMatchObject({ minProperties: 1, additionalProperties: false });
+    expect(updateConnectionBody.safeParse({}).success).toBe(false);
+  });
+
+  it('holds Idempotency-Key to the printable ASCII the service accepts', () => {
+    const header = doc.paths[`${BASE}/resource-connections`]!.post!.parameters.find(
+      (p) => p.name === 'Idempotency-Key',
+    )!;
+    const documented = new RegExp(header.schema.pattern!);
+    for (const key of ['a', 'key-1 with spaces ~!', 'x'.repeat(255)]) expect(documented.test(key), key).toBe(true);
+    for (const key of ['', 'é', 'tab\there', 'x'.repeat(256)]) expect(documented.test(key), key).toBe(false);
+    expect(header.schema.pattern).toBe(IDEMPOTENCY_KEY.source);
   });
 
   it('resolves every $ref to a component schema', () => {

@@ -1,6 +1,29 @@
-/** The store client's request timeout: 2 s in AWS unless set, and a bad setting stops the start. */
+/**
+ * The store's configuration: the table is required, the paging key only where a function pages; the
+ * client's request timeout is 2 s in AWS unless set, and a bad setting stops the start.
+ */
 import { describe, expect, it } from 'vitest';
-import { requestTimeoutMs } from '#store/client.ts';
+import { readConfig, requestTimeoutMs } from '#store/client.ts';
+import { openPageToken, sealPageToken } from '#store/page-token.ts';
+
+describe('readConfig', () => {
+  it('needs no PAGE_TOKEN_SECRET: only the functions that page are given one', () => {
+    const config = readConfig({ TABLE_NAME: 'connections' });
+    expect(config).toMatchObject({ tableName: 'connections', pageTokenSecret: undefined });
+    expect(readConfig({ TABLE_NAME: 'connections', PAGE_TOKEN_SECRET: 'k' }).pageTokenSecret).toBe('k');
+  });
+
+  it('stops a function deployed without its table', () => {
+    expect(() => readConfig({ PAGE_TOKEN_SECRET: 'k' })).toThrow('TABLE_NAME');
+  });
+
+  it('lets a function without the key neither seal nor open a page token: a deploy bug, not a bad token', () => {
+    const missing = 'PAGE_TOKEN_SECRET is not set: this function was not deployed to page';
+    expect(() => sealPageToken({ streams: [], readAt: 0 }, 'binding', undefined)).toThrow(missing);
+    const token = sealPageToken({ streams: [], readAt: 0 }, 'binding', 'k');
+    expect(() => openPageToken(token, 'binding', 0, undefined)).toThrow(missing);
+  });
+});
 
 describe('requestTimeoutMs', () => {
   it('is 2 s when unset, and what DYNAMODB_REQUEST_TIMEOUT_MS says when set', () => {

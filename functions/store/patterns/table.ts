@@ -9,8 +9,8 @@ import { retriedByStore } from '../database-errors.ts';
 export interface StoreTable {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** Seals paging tokens. */
-  readonly pageTokenSecret: string;
+  /** Seals paging tokens; only a function that pages is given it (functions/routes.ts). */
+  readonly pageTokenSecret?: string | undefined;
   /** Shards and where details go; the table definition's unless a benchmark compares layouts. */
   readonly layout: Layout;
   /** Sees the figures of every Query (the benchmarks' read-amplification budget). */

@@ -1,17 +1,16 @@
 /**
  * The functions of the synthesized stack, each started in its own Node process from its cdk.out
- * asset with the environment its template gives it, as Lambda would run it, against DynamoDB Local.
+ * asset with the environment its template gives it, as Lambda would run it, against DynamoDB Local
+ * behind the IAM gate (support/iam.ts): each may do what its role allows and nothing more.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { deployedFunctions, lambdaRuntimeEnvironment, type DeployedFunction } from '../../../testkit/deployed.ts';
 import { LambdaProcess } from '../../../testkit/lambda-process.ts';
-import { DEPLOYED_TABLE } from './global-setup.ts';
+import { DEPLOY_TIME_VARIABLES } from './iam.ts';
 
-export const BUS_NAME = 'connections-deployed-bus';
-/** Where the template's publisher publishes to channels; a test starts a stand-in there when it needs one. */
-export const WATCH_PUBLISH_URL = 'https://events.deployed.example/event';
+export { BUS_NAME, DEPLOYED_TABLE, WATCH_PUBLISH_URL } from './iam.ts';
 
 export function cdkOut(): string {
   return inject('cdkOut');
@@ -25,14 +24,7 @@ export function template(): Record<string, unknown> {
 }
 
 export function functions(): DeployedFunction[] {
-  return deployedFunctions(template(), {
-    TABLE_NAME: DEPLOYED_TABLE,
-    PAGE_TOKEN_SECRET: 'deployed-layer-page-token-secret',
-    EVENT_BUS_NAME: BUS_NAME,
-    WATCH_PUBLISH_URL: WATCH_PUBLISH_URL,
-    REALTIME_URL: 'wss://realtime.deployed.example/event/realtime',
-    REALTIME_HOST: 'events.deployed.example',
-  });
+  return deployedFunctions(template(), DEPLOY_TIME_VARIABLES);
 }
 
 export function deployedFunction(name: string): DeployedFunction {
@@ -47,8 +39,8 @@ export function startFunction(name: string, overrides: Record<string, string> = 
   const env = {
     ...lambdaRuntimeEnvironment(fn.name),
     ...fn.environment,
-    // The stack's own setting for a DynamoDB outside AWS (LocalStack, here DynamoDB Local).
-    DYNAMODB_ENDPOINT: inject('deployedDynamoDbEndpoint'),
+    // The stack's own setting for a DynamoDB outside AWS (LocalStack; here DynamoDB Local, gated).
+    DYNAMODB_ENDPOINT: inject('gatedDynamoDbEndpoint'),
     ...overrides,
   };
   return LambdaProcess.start(join(cdkOut(), fn.assetPath!, 'index.mjs'), env, fn.timeoutSeconds);

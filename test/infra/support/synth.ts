@@ -57,7 +57,7 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
     },
   });
   const stack = new ResourceConnectionsStack(app, 'ResourceConnections', {
-    settings: readSettings(app.node, {}),
+    settings: readSettings(app.node, {}, options.routes),
     ...(options.routes ? { routes: options.routes } : {}),
   });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
