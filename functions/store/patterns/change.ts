@@ -18,12 +18,11 @@ import {
   type VersionPrecondition,
 } from '#domain/decisions.ts';
 import { ServiceUnavailableError } from '#model/errors.ts';
-import { isThrottled } from '../database-errors.ts';
 import { withDetails } from '../details.ts';
 import { historyPut } from '../history.ts';
 import { keys } from '../keys.ts';
 import type { Scope } from '#model/vocabulary.ts';
-import { isTransactionConflict, Transaction, WriteBudget, type TransactItem } from '../transactions.ts';
+import { classifyWriteError, Transaction, WriteBudget, type TransactItem } from '../transactions.ts';
 import { guardClaim, guardRelease, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';
 
@@ -118,13 +117,20 @@ export async function change(
       return { connection: next, changes };
     } catch (error) {
       budget.wrote(error);
-      const guardTaken = transaction.conditionFailed(error, 'guardClaim');
-      if (guardTaken) await throwIfHeldByAnother(table, guardTaken, next, budget);
-      else if (isThrottled(error)) {
-        // Nothing was written: the same change goes again, on the same reading.
-        if (await budget.retry(false)) continue;
-        throw new ServiceUnavailableError();
-      } else if (!transaction.conditionFailed(error, 'connection') && !isTransactionConflict(error)) throw error;
+      const failure = classifyWriteError(error, transaction, { claims: ['guardClaim'], versioned: 'connection' });
+      switch (failure.next) {
+        case 'give-up':
+          throw error;
+        case 'retry':
+          // Nothing was written: the same change goes again, on the same reading.
+          if (await budget.retry(false)) continue;
+          throw new ServiceUnavailableError();
+        case 'taken':
+          await throwIfHeldByAnother(table, failure.holder, next, budget);
+          break;
+        case 'reread':
+          break;
+      }
       // Lost a race: the next read decides again (404, 409, 412 against If-Match, or a fresh attempt).
       if (!(await budget.retry(true))) throw new ServiceUnavailableError();
       current = await readStored(table, { scope, id, includeDeleted: true }, budget);
