@@ -24,15 +24,24 @@ export interface Config {
   readonly cascadeTimeBudgetMs: number | undefined;
   /** `PENDING_DEADLINE_SECONDS`, `CONNECTING_DEADLINE_SECONDS`; unset: the contract's 3,600 and 900. */
   readonly deadlines: DeadlineDefaults;
+  /** `SWEEP_BATCH_LIMIT`: due connections one deadline sweep takes at most; unset: the store's 1,000. */
+  readonly sweepBatchLimit: number | undefined;
 }
+
+/** A setting that must be a positive whole number. */
+function positiveInteger(name: string, env: NodeJS.ProcessEnv): number {
+  const value = Number(env[name]);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+/** `SWEEP_BATCH_LIMIT`, checked; unset: undefined (the store's 1,000). */
+export const readSweepBatchLimit = (env: NodeJS.ProcessEnv = process.env): number | undefined =>
+  env.SWEEP_BATCH_LIMIT ? positiveInteger('SWEEP_BATCH_LIMIT', env) : undefined;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const required = (name: string): string => requiredVariable(name, env);
-  const positive = (name: string): number => {
-    const value = Number(env[name]);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-    return value;
-  };
+  const positive = (name: string): number => positiveInteger(name, env);
   /** `<STATUS>_DEADLINE_SECONDS`, held to the bounds a caller's `deadlineSeconds` is. */
   const deadline = (status: DeadlineStatus): number => {
     const name = `${status.toUpperCase()}_DEADLINE_SECONDS`;
@@ -48,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     cascadeTimeBudgetMs: env.CASCADE_TIME_BUDGET_MS ? positive('CASCADE_TIME_BUDGET_MS') : undefined,
     deadlines: { pending: deadline('pending'), connecting: deadline('connecting') },
+    sweepBatchLimit: readSweepBatchLimit(env),
   };
 }
 

@@ -56,7 +56,7 @@ export function toItem(
       layout.shardCount,
     ),
     // Sparse: only a live connection that waits (pending, connecting) is in the deadline index.
-    ...(liveness === 'LIVE' && c.statusDeadline !== null ? keys.deadlineIndex(c.id, c.statusDeadline) : {}),
+    ...(liveness === 'LIVE' && c.statusDeadline !== null ? keys.deadlineIndex(scope, c.id, c.statusDeadline) : {}),
     ...rest,
     ...(statusSince === undefined ? {} : { statusSince }),
     ...(detailsVersion === undefined ? { detailsJson: JSON.stringify(details) } : { detailsVersion }),
