@@ -33,6 +33,17 @@ export type DeadlineDefaults = Readonly<Record<DeadlineStatus, number>>;
 /** The contract's defaults: `pending` one hour, `connecting` fifteen minutes. */
 export const DEFAULT_DEADLINE_SECONDS: DeadlineDefaults = { pending: 3600, connecting: 900 };
 
+/**
+ * Days a soft-deleted connection stays restorable (`deleted`) and a history entry is kept after it
+ * was written (`history`) before both are purged: a setting of the service; 0 keeps them forever.
+ */
+export interface RetentionDays {
+  readonly deleted: number;
+  readonly history: number;
+}
+/** The contract's defaults: 90 days deleted, 400 days of history. */
+export const DEFAULT_RETENTION_DAYS: RetentionDays = { deleted: 90, history: 400 };
+
 /** One project's environment: every data route lives under `/api/{projectSlug}/{environmentSlug}`. */
 export interface Scope {
   readonly projectSlug: string;

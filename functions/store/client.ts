@@ -6,10 +6,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DEFAULT_DEADLINE_SECONDS,
+  DEFAULT_RETENTION_DAYS,
   MAX_DEADLINE_SECONDS,
   MIN_DEADLINE_SECONDS,
   type DeadlineDefaults,
   type DeadlineStatus,
+  type RetentionDays,
 } from '#model/vocabulary.ts';
 import { requiredVariable } from '../environment.ts';
 import { STORE_RETRIES } from './database-errors.ts';
@@ -24,6 +26,8 @@ export interface Config {
   readonly cascadeTimeBudgetMs: number | undefined;
   /** `PENDING_DEADLINE_SECONDS`, `CONNECTING_DEADLINE_SECONDS`; unset: the contract's 3,600 and 900. */
   readonly deadlines: DeadlineDefaults;
+  /** `DELETED_RETENTION_DAYS`, `HISTORY_RETENTION_DAYS` (fractions allowed, for tests); unset: 90 and 400. */
+  readonly retention: RetentionDays;
   /** `SWEEP_BATCH_LIMIT`: due connections one deadline sweep takes at most; unset: the store's 1,000. */
   readonly sweepBatchLimit: number | undefined;
 }
@@ -51,12 +55,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new Error(`${name} must be from ${MIN_DEADLINE_SECONDS} to ${MAX_DEADLINE_SECONDS} seconds`);
     return value;
   };
+  /** Days of retention: 0 (forever) or more, fractions allowed. */
+  const days = (name: string, fallback: number): number => {
+    if (!env[name]) return fallback;
+    const value = Number(env[name]);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of days, 0 or more`);
+    return value;
+  };
   return {
     tableName: required('TABLE_NAME'),
     pageTokenSecret: required('PAGE_TOKEN_SECRET'),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     cascadeTimeBudgetMs: env.CASCADE_TIME_BUDGET_MS ? positive('CASCADE_TIME_BUDGET_MS') : undefined,
     deadlines: { pending: deadline('pending'), connecting: deadline('connecting') },
+    retention: {
+      deleted: days('DELETED_RETENTION_DAYS', DEFAULT_RETENTION_DAYS.deleted),
+      history: days('HISTORY_RETENTION_DAYS', DEFAULT_RETENTION_DAYS.history),
+    },
     sweepBatchLimit: readSweepBatchLimit(env),
   };
 }

@@ -7,7 +7,7 @@ import type { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scope } from '#model/vocabulary.ts';
-import { keys } from '#store/keys.ts';
+import { DEADLINE_SHARDS, keys, shardOf } from '#store/keys.ts';
 import { chooseDue, readPage, shareOut, takeInTurns, type DueEntry } from '#store/patterns/sweep-plan.ts';
 import { DEFAULT_LAYOUT, TABLE } from '#store/table-definition.ts';
 
@@ -186,13 +186,13 @@ describe('chooseDue, over an index in memory', () => {
   it('finds newly due work of a project behind another project’s deep backlog, from the fresh window', async () => {
     // An hour of one project's backlog, 40 a minute in each of the victim's shard's minutes.
     const victim = { scope: scope('zz'), id: id(), deadline: at(90 * minute) };
-    const shard = keys.deadlineIndex(victim.scope, victim.id, victim.deadline).gsi5pk;
+    const shard = shardOf(victim.id, DEADLINE_SHARDS);
     const backlog: { scope: Scope; id: string; deadline: string }[] = [];
     for (let m = 0; m < 60; m++) {
       for (let made = 0; made < 40;) {
-        const candidate = { scope: scope('a'), id: id(), deadline: at(m * minute + made * 1000) };
-        if (keys.deadlineIndex(candidate.scope, candidate.id, candidate.deadline).gsi5pk !== shard) continue;
-        backlog.push(candidate);
+        const candidate = id();
+        if (shardOf(candidate, DEADLINE_SHARDS) !== shard) continue;
+        backlog.push({ scope: scope('a'), id: candidate, deadline: at(m * minute + made * 1000) });
         made++;
       }
     }

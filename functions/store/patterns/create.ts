@@ -58,7 +58,7 @@ export async function create(
       ? undefined
       : { Put: { TableName: table.tableName, Item: toDetailsItem(connection, connection.version) } },
     guard: guardClaim(table, connection),
-    history: historyPut(table.tableName, undefined, connection, 'created'),
+    history: historyPut(table, undefined, connection, 'created'),
     idempotency: idempotency && idempotencyPut(table.tableName, idempotency, connection),
   });
   const budget = new WriteBudget();
