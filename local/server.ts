@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PayloadTooLargeError, ProblemError, UnauthenticatedError } from '#http/errors.ts';
 import { problemResponse, type GatewayEvent, type GatewayResult } from '#http/http.ts';
-import { readSweepBatchLimit } from '#store/client.ts';
+import { readRetention, readSweepBatchLimit } from '#store/client.ts';
 import { SWEEP_LIMIT } from '#store/patterns/deadlines.ts';
 import { startLocalDatabase, useLocalEnvironment } from './environment.ts';
 import { gatewayEvent, lambdaContext, matchRoute } from './gateway.ts';
@@ -195,6 +195,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const sweepIntervalMs = sweepInterval(process.env.LOCAL_SWEEP_INTERVAL_MS);
   const sweepLimit = readSweepBatchLimit() ?? SWEEP_LIMIT;
+  const retention = readRetention();
   const service = await startLocalService({
     port: Number(process.env.PORT ?? 3000),
     jwtSecret,
@@ -210,6 +211,10 @@ async function main(): Promise<void> {
   console.log(`Events: appended to ${service.eventsFile}`);
   console.log(
     `Deadlines: swept every ${sweepIntervalMs} ms (LOCAL_SWEEP_INTERVAL_MS), at most ${sweepLimit} a run (SWEEP_BATCH_LIMIT)`,
+  );
+  const kept = (days: number) => (days === 0 ? 'forever' : `${days} days`);
+  console.log(
+    `Retention: deleted connections ${kept(retention.deleted)} (DELETED_RETENTION_DAYS), history ${kept(retention.history)} (HISTORY_RETENTION_DAYS)`,
   );
   console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
   console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);

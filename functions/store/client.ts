@@ -43,6 +43,20 @@ function positiveInteger(name: string, env: NodeJS.ProcessEnv): number {
 export const readSweepBatchLimit = (env: NodeJS.ProcessEnv = process.env): number | undefined =>
   env.SWEEP_BATCH_LIMIT ? positiveInteger('SWEEP_BATCH_LIMIT', env) : undefined;
 
+/** `DELETED_RETENTION_DAYS` and `HISTORY_RETENTION_DAYS`, checked: days, 0 (forever) or more, fractions allowed. */
+export function readRetention(env: NodeJS.ProcessEnv = process.env): RetentionDays {
+  const days = (name: string, fallback: number): number => {
+    if (!env[name]) return fallback;
+    const value = Number(env[name]);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of days, 0 or more`);
+    return value;
+  };
+  return {
+    deleted: days('DELETED_RETENTION_DAYS', DEFAULT_RETENTION_DAYS.deleted),
+    history: days('HISTORY_RETENTION_DAYS', DEFAULT_RETENTION_DAYS.history),
+  };
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const required = (name: string): string => requiredVariable(name, env);
   const positive = (name: string): number => positiveInteger(name, env);
@@ -55,23 +69,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new Error(`${name} must be from ${MIN_DEADLINE_SECONDS} to ${MAX_DEADLINE_SECONDS} seconds`);
     return value;
   };
-  /** Days of retention: 0 (forever) or more, fractions allowed. */
-  const days = (name: string, fallback: number): number => {
-    if (!env[name]) return fallback;
-    const value = Number(env[name]);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of days, 0 or more`);
-    return value;
-  };
   return {
     tableName: required('TABLE_NAME'),
     pageTokenSecret: required('PAGE_TOKEN_SECRET'),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     cascadeTimeBudgetMs: env.CASCADE_TIME_BUDGET_MS ? positive('CASCADE_TIME_BUDGET_MS') : undefined,
     deadlines: { pending: deadline('pending'), connecting: deadline('connecting') },
-    retention: {
-      deleted: days('DELETED_RETENTION_DAYS', DEFAULT_RETENTION_DAYS.deleted),
-      history: days('HISTORY_RETENTION_DAYS', DEFAULT_RETENTION_DAYS.history),
-    },
+    retention: readRetention(env),
     sweepBatchLimit: readSweepBatchLimit(env),
   };
 }
