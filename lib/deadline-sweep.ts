@@ -21,6 +21,10 @@ export interface DeadlineSweepProps {
   readonly memorySize?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Due connections one run takes at most (SWEEP_BATCH_LIMIT). @default the function's 1,000 */
+  readonly batchLimit?: number | undefined;
+  /** What every function that changes connections is told besides the table (retention, say). */
+  readonly writerEnvironment?: Readonly<Record<string, string>>;
 }
 
 export class DeadlineSweep extends Construct {
@@ -37,6 +41,9 @@ export class DeadlineSweep extends Construct {
       timeout: Duration.seconds(DEADLINE_SWEEP.timeoutSeconds),
     });
     bindDataAccess(this.function, DEADLINE_SWEEP.data, props.data);
+    for (const [name, value] of Object.entries(props.writerEnvironment ?? {}))
+      this.function.addEnvironment(name, value);
+    if (props.batchLimit !== undefined) this.function.addEnvironment('SWEEP_BATCH_LIMIT', String(props.batchLimit));
     // A failed run is not retried: the next one, a minute later, starts again from the soonest
     // deadline still due, and a retry would only overlap it.
     this.function.configureAsyncInvoke({ retryAttempts: 0 });

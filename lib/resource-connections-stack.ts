@@ -38,7 +38,12 @@ export class ResourceConnectionsStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    this.table = new ConnectionsTable(this, 'Connections');
+    this.table = new ConnectionsTable(this, 'Connections', { warmThroughput: settings.warmThroughput });
+    // Every function that changes connections sets their expiry when it deletes one or writes history.
+    const retention = {
+      DELETED_RETENTION_DAYS: String(settings.retentionDays.deleted),
+      HISTORY_RETENTION_DAYS: String(settings.retentionDays.history),
+    };
     const pageTokenSecret = new PageTokenSecret(this, 'PageTokenSecret');
     this.api = new ConnectionsApi(this, 'Api', {
       jwtIssuer: settings.jwtIssuer,
@@ -72,6 +77,7 @@ export class ResourceConnectionsStack extends Stack {
         // A change that enters pending or connecting sets the deadline from these (store/client.ts).
         fn.addEnvironment('PENDING_DEADLINE_SECONDS', String(settings.deadlineSeconds.pending));
         fn.addEnvironment('CONNECTING_DEADLINE_SECONDS', String(settings.deadlineSeconds.connecting));
+        for (const [name, value] of Object.entries(retention)) fn.addEnvironment(name, value);
       }
       this.api.addRoute(route, fn);
       this.functions.set(route.id, fn);
@@ -82,10 +88,13 @@ export class ResourceConnectionsStack extends Stack {
       memorySize: settings.functionMemoryMb,
       logRetention: settings.logRetention,
       reservedConcurrency: settings.publisherReservedConcurrency,
+      batchingWindowSeconds: settings.publisherBatchingWindowSeconds,
     });
 
     this.deadlines = new DeadlineSweep(this, 'Deadlines', {
       data,
+      batchLimit: settings.sweepBatchLimit,
+      writerEnvironment: retention,
       memorySize: settings.functionMemoryMb,
       logRetention: settings.logRetention,
     });
