@@ -48,6 +48,8 @@ export interface SweepResult {
   readonly backlog: number;
   /** Projects that had due connections the run saw. */
   readonly projects: number;
+  /** Connections moved to failed, by project: what the run's sharing gave each. */
+  readonly failedByProject: Readonly<Record<string, number>>;
   /** How long past its deadline the latest-enforced connection of this run was, in seconds. */
   readonly maxLatenessSeconds: number;
   /** Queries sent to the index, and index entries they returned. */
@@ -63,6 +65,7 @@ export async function sweepDeadlines(table: StoreTable, options: SweepOptions = 
   const limit = options.limit ?? SWEEP_LIMIT;
   const outOfTime = () => options.stopAt !== undefined && Date.now() >= options.stopAt;
   const outcome = { failed: 0, skipped: 0, errors: 0, maxLatenessSeconds: 0 };
+  const failedByProject: Record<string, number> = {};
   let firstError: unknown;
   let pressOn = true;
 
@@ -78,6 +81,7 @@ export async function sweepDeadlines(table: StoreTable, options: SweepOptions = 
       );
       if (!changes.status) return void outcome.skipped++;
       outcome.failed++;
+      failedByProject[entry.project] = (failedByProject[entry.project] ?? 0) + 1;
       const lateness = (Date.parse(run.now) - Date.parse(String(changes.statusDeadline?.from))) / 1000;
       if (lateness > outcome.maxLatenessSeconds) outcome.maxLatenessSeconds = lateness;
     } catch (error) {
@@ -106,7 +110,14 @@ export async function sweepDeadlines(table: StoreTable, options: SweepOptions = 
         firstError ??= error;
         return known;
       });
-  return { ...outcome, backlog, projects, ...run.tally, ...(firstError === undefined ? {} : { firstError }) };
+  return {
+    ...outcome,
+    backlog,
+    projects,
+    failedByProject,
+    ...run.tally,
+    ...(firstError === undefined ? {} : { firstError }),
+  };
 }
 
 /**
