@@ -42,7 +42,13 @@ it('fails another project’s connection by the first run after its deadline, wh
 
   const first = await runSweep();
 
-  expect(first).toMatchObject({ failed: 20, errors: 0, backlog: 181, projects: 2 });
+  expect(first).toMatchObject({
+    failed: 20,
+    errors: 0,
+    backlog: 181,
+    projects: 2,
+    failedByProject: { [flooding.projectSlug]: 19, [other.projectSlug]: 1 },
+  });
   expect(await worker.get({ scope: other, id: victim.id })).toMatchObject({
     status: 'failed',
     updatedBy: 'system:deadline',

@@ -1,19 +1,10 @@
 /**
- * What one run of the deadline sweep takes, and in what order (deadlines.ts changes them).
- *
- * It walks every shard of the deadline index from its oldest due entries. A shard lists them minute
- * by minute and, within a minute, project by project (keys.ts): a page that stops inside a group
- * (one project's entries of one minute) leaves it open and the walk steps past it with its next
- * Query, so a few Queries show which projects have due connections however large one project's
- * group. A shard whose oldest groups still hold the walk up after WALK_QUERIES is walked again
- * from the fresh window (the last two minutes), so newly due work of any project is seen however
- * deep another's backlog. The run's limit is then shared out, more of an open group read where a
- * project's share needs it, and the chosen entries taken in turns.
- *
- * Fair sharing is water-filling: every project with due connections gets an equal share of the
- * run; a project with fewer due than its share takes what it has, and what it leaves is shared
- * again among the others. So while several projects have due connections, none takes more than
- * its share, and a flood of one project delays only that project.
+ * What one run of the deadline sweep takes, and in what order (deadlines.ts changes them; the why
+ * is in docs/deadlines.md). It walks every shard of the deadline index from its oldest due entries,
+ * stepping past each group (one project's entries of one minute) a page stops inside, and, where
+ * old groups hold a shard up, again from the fresh window; then it shares the run's limit out
+ * between the projects found (water-filling), reads more of a project's open groups where its
+ * share needs it, and takes the chosen entries in turns.
  */
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { DEADLINE_SHARDS, deadlineSweepKeys } from '../keys.ts';
@@ -132,7 +123,11 @@ async function choose(
 ): Promise<{ queue: DueEntry[]; read: number; open: number }> {
   const due = new Map<string, DueEntry[]>();
   const add = (entries: readonly DueEntry[]) => {
-    for (const entry of entries) due.set(entry.project, [...(due.get(entry.project) ?? []), entry]);
+    for (const entry of entries) {
+      const list = due.get(entry.project);
+      if (list) list.push(entry);
+      else due.set(entry.project, [entry]);
+    }
   };
   add(found.due);
   let open = found.open;
