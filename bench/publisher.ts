@@ -116,8 +116,14 @@ async function workload(repo: ConnectionRepository): Promise<void> {
   await inTurns(plan.detailsChanges, (i) =>
     repo.update({ scope, id: ids[i % ids.length]!, patch: { details: { step: i } }, actor: 'worker' }),
   );
-  await inTurns(plan.deletes, (i) => repo.delete({ scope, id: ids[i]!, actor: 'platform' }));
-  await inTurns(plan.restores, (i) => repo.restore({ scope, id: ids[i]!, actor: 'platform' }));
+  // The restored ones first, each right after its delete: within their seconds of retention.
+  await inTurns(plan.restores, async (i) => {
+    await repo.delete({ scope, id: ids[i]!, actor: 'platform' });
+    await repo.restore({ scope, id: ids[i]!, actor: 'platform' });
+  });
+  await inTurns(plan.deletes - plan.restores, (i) =>
+    repo.delete({ scope, id: ids[plan.restores + i]!, actor: 'platform' }),
+  );
 }
 
 function report(): string {
