@@ -94,8 +94,12 @@ export async function measureFairness(table: StoreTable, scenario: FairnessScena
     runs.findIndex((_, i) => failedIn(runs.slice(0, i + 1), project) >= count) + 1;
   for (let backlog = Infinity; backlog > 0 && runs.length < 1000;) {
     const started = performance.now();
-    // A run that meets a stalled database reports errors; the next resumes, as in AWS.
-    const result = await sweepDeadlines(table, { now, limit: scenario.limit });
+    // A run that meets a stalled database reports errors, or fails outright while it looks for due
+    // work; the next resumes, as in AWS.
+    const result = await sweepDeadlines(table, { now, limit: scenario.limit }).catch((error: unknown) => {
+      if (!isDatabaseUnavailable(error)) throw error;
+      return { failedByProject: {}, backlog: runs.at(-1)?.backlog ?? 0, queries: 0, errors: 1 };
+    });
     const failed = Object.fromEntries(
       Object.entries(result.failedByProject).map(([slug, n]) => [slug.slice(0, -tag.length - 1), n]),
     );
