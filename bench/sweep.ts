@@ -1,5 +1,7 @@
 /**
- * `npm run bench:sweep`: what one run of the deadline sweep costs (issue 22). On a fresh DynamoDB
+ * `npm run bench:sweep`: what one run of the deadline sweep costs, how it shares runs between
+ * projects (bench/sweep-fairness.ts), and how far all tenants' status changes go together before the
+ * deadline index limits them (bench/deadline-spread.ts). On a fresh DynamoDB
  * Local table, BENCH_SWEEP_CONNECTIONS connections (10,000) of one environment are made through the
  * service's own create and PATCH; BENCH_SWEEP_OVERDUE of them (100, 1 %) get a 5 s deadline (half
  * still pending, half taken into connecting by a worker that then stopped), every other one waits
@@ -11,7 +13,10 @@
  * the overdue ones failed, as system:deadline, and every other one is as its create left it.
  *
  * Settings (environment): BENCH_SWEEP_CONNECTIONS (10000), BENCH_SWEEP_OVERDUE (100),
- * BENCH_SWEEP_DETAILS (bytes of details per connection, 1024; above 200 they are kept apart).
+ * BENCH_SWEEP_DETAILS (bytes of details per connection, 1024; above 200 they are kept apart);
+ * BENCH_SWEEP_FLOOD (the flooding project's due connections at the default limit, 3000);
+ * BENCH_SWEEP_TENANTS (6), BENCH_SWEEP_SERVERS (servers per tenant, 7 connections each, 25),
+ * BENCH_SWEEP_WCU (write units per partition per second, 1: AWS's 1,000 at 1:1000).
  */
 import './env.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,13 +36,31 @@ import { lambdaContext } from '../local/gateway.ts';
 import { attachMeter, callsByOperation, sumScanned, type Meter } from '../testkit/meter.ts';
 import { attachPartitionModel, totals, type PartitionModel } from '../testkit/partition-model.ts';
 import { platformConnections } from '../testkit/platform.ts';
+import { measureSpread, spreadReport } from './deadline-spread.ts';
 import { machine, ms, setting, table, units } from './report.ts';
+import { fairnessReport, measureFairness, type FairnessResult, type FairnessScenario } from './sweep-fairness.ts';
+import { SWEEP_LIMIT } from '#store/patterns/deadlines.ts';
 
 const settings = {
   connections: setting('BENCH_SWEEP_CONNECTIONS', 10_000),
   overdue: setting('BENCH_SWEEP_OVERDUE', 100),
   detailsBytes: setting('BENCH_SWEEP_DETAILS', 1024, { zero: true }),
+  flood: setting('BENCH_SWEEP_FLOOD', 3000),
+  tenants: setting('BENCH_SWEEP_TENANTS', 6),
+  servers: setting('BENCH_SWEEP_SERVERS', 25),
+  wcu: setting('BENCH_SWEEP_WCU', 1),
 };
+const SCENARIOS: readonly FairnessScenario[] = [
+  // The case a per-run limit of 20 once left to the fourth run: 0.1 s later now, one run.
+  { name: 'limit 20: 200 due, then 1 of another project', limit: 20, flood: 200, others: 1, perOther: 1 },
+  {
+    name: `limit ${SWEEP_LIMIT}: ${settings.flood} due, then 3 projects of 10`,
+    limit: SWEEP_LIMIT,
+    flood: settings.flood,
+    others: 3,
+    perOther: 10,
+  },
+];
 if (![settings.connections, settings.overdue].every(Number.isInteger) || settings.overdue > settings.connections)
   throw new Error('BENCH_SWEEP_OVERDUE must be a whole number of connections, at most BENCH_SWEEP_CONNECTIONS');
 /** The shortest deadline a caller may ask for. */
@@ -79,14 +102,14 @@ try {
 } finally {
   await dynamo.stop();
 }
-const { seedSeconds, indexed, runs, wrong } = measured;
+const { seedSeconds, indexed, runs, wrong, fairness, spread } = measured;
 const seconds = Math.round((performance.now() - started) / 1000);
 
 console.log(report());
 mkdirSync('.data', { recursive: true });
 writeFileSync(
   '.data/bench-sweep.json',
-  `${JSON.stringify({ settings, seedSeconds, indexed, runs, wrong }, null, 2)}\n`,
+  `${JSON.stringify({ settings, seedSeconds, indexed, runs, wrong, fairness, spread }, null, 2)}\n`,
 );
 if (wrong.length > 0) {
   console.error(`sweep: WRONG (${wrong.length}):\n${wrong.slice(0, 20).join('\n')}`);
@@ -131,7 +154,24 @@ async function measure(endpoint: string) {
     ...checkRuns(runs),
     ...(await checkConnections(made, reader)),
   ];
-  return { seedSeconds, indexed, runs, wrong };
+  // Each on a table of its own: a sweep covers its whole table.
+  const fairness: FairnessResult[] = [];
+  for (const [i, scenario] of SCENARIOS.entries()) {
+    console.error(`sweep: fairness, ${scenario.name}…`);
+    const own = await startLocalDatabase({ endpoint, tableName: `${tableName}-fair-${i}` });
+    fairness.push(await measureFairness({ ...store, tableName: own.tableName }, scenario));
+  }
+  console.error(`sweep: ${settings.tenants} tenants' mass changes through the partition model…`);
+  const spreadTable = await startLocalDatabase({ endpoint, tableName: `${tableName}-spread` });
+  const spread = await measureSpread(endpoint, spreadTable.tableName, process.env.PAGE_TOKEN_SECRET!, {
+    tenants: settings.tenants,
+    servers: settings.servers,
+    callersPerTenant: 8,
+    writeUnitsPerSecond: settings.wcu,
+    retryScale: 0.5,
+  });
+  if (spread.lost > 0) wrong.push(`all tenants: ${spread.lost} connections not changed exactly once`);
+  return { seedSeconds, indexed, runs, wrong, fairness, spread };
 }
 
 /** The environment, through the store code the routes use. */
@@ -323,5 +363,7 @@ function report(): string {
         ? `Check: the ${settings.overdue} overdue connections failed as ${DEADLINE_ACTOR}, the other ${others} read back as created.`
         : `Check: **WRONG**, ${wrong.length} problem(s): ${wrong.slice(0, 3).join('; ')}`,
     ].join(' '),
+    ...fairness.map(fairnessReport),
+    spreadReport(spread, settings),
   ].join('\n\n');
 }

@@ -192,8 +192,9 @@ export const getConnectionHistory = {
   path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}/history',
   handler: 'get-connection-history',
   scope: 'connections:read',
-  // The history entries sit in the connection's own partition of the table.
-  data: { items: [], queries: ['table'], pageTokens: true },
+  // The history entries sit in the connection's own partition of the table; the connection says
+  // whether it is still kept (a purged one answers 404).
+  data: { items: GET, queries: ['table'], pageTokens: true },
   summary: 'Every change of a connection, oldest first',
 } as const satisfies Route;
 

@@ -1,17 +1,21 @@
 /**
  * Connection events: the table's change stream feeds the publisher function, which puts one event
- * per committed change on the service's EventBridge bus (contract §5a). Produced from the stream, so
- * no committed change is missed and nothing is sent for a change that did not commit.
+ * per committed change on the service's EventBridge bus (docs/api.md, Events). Produced from the
+ * stream, so no committed change is missed and nothing is sent for a change that did not commit.
+ * Lambda's event filters hand the publisher only the records that make events
+ * (functions/events/stream-filter.ts): it is never invoked for history entries, details items, pair
+ * guards, idempotency records, or their TTL deletes.
  */
 import { Duration, Validations, type CfnResource } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PUBLISHED_RECORDS } from '../functions/events/stream-filter.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface ConnectionEventsProps {
@@ -23,6 +27,11 @@ export interface ConnectionEventsProps {
   readonly logRetention?: RetentionDays;
   /** Stream records per invocation; the publisher sends them ten to a PutEvents. @default 100 */
   readonly batchSize?: number;
+  /**
+   * Seconds Lambda waits to fill a batch before it invokes the publisher (0 to 300): fewer
+   * invocations at a low rate, at most that much later an event. @default 1
+   */
+  readonly batchingWindowSeconds?: number;
   /** Retries of a failing batch before its records go to the dead-letter queue. @default 10 */
   readonly retryAttempts?: number;
   /**
@@ -52,9 +61,13 @@ export class ConnectionEvents extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
     });
     this.bus.grantPutEventsTo(this.publisher);
-    // Details too large for the stream's images are read from the history entry that set them.
+    // Details too large for the stream's images are read from the details item or the history
+    // entry that set them; a purged connection's history and details are queried and deleted.
     this.publisher.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+        resources: [props.table.tableArn],
+      }),
     );
     this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -70,6 +83,8 @@ export class ConnectionEvents extends Construct {
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: props.batchSize ?? 100,
+        maxBatchingWindow: Duration.seconds(props.batchingWindowSeconds ?? 1),
+        filters: PUBLISHED_RECORDS.map((pattern) => FilterCriteria.filter(pattern)),
         // The handler names the first record that did not go out; Lambda retries from there, in order.
         reportBatchItemFailures: true,
         // A poison record is isolated by halving the batch, retried a bounded number of times, then

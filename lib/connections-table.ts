@@ -8,6 +8,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { projectionOf, TABLE, type IndexDefinition, type IndexName } from '#store/table-definition.ts';
+import type { WarmThroughputSettings } from './settings.ts';
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
 
@@ -18,11 +19,20 @@ const projection = (index: IndexDefinition) => {
     : { projectionType: ProjectionType.KEYS_ONLY };
 };
 
+export interface ConnectionsTableProps {
+  /**
+   * Units per second the table and each index serve from the start, above DynamoDB's defaults for
+   * a new table (docs/deploy.md says when and how far to raise them). @default DynamoDB's
+   */
+  readonly warmThroughput?: WarmThroughputSettings;
+}
+
 export class ConnectionsTable extends Construct {
   public readonly table: Table;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ConnectionsTableProps = {}) {
     super(scope, id);
+    const warm = props.warmThroughput ?? {};
     this.table = new Table(this, 'Table', {
       partitionKey: string(TABLE.partitionKey),
       sortKey: string(TABLE.sortKey),
@@ -32,6 +42,7 @@ export class ConnectionsTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       stream: StreamViewType[TABLE.stream],
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
+      ...(warm.table ? { warmThroughput: warm.table } : {}),
     });
     for (const index of Object.values(TABLE.indexes) as IndexDefinition[]) {
       this.table.addGlobalSecondaryIndex({
@@ -41,6 +52,7 @@ export class ConnectionsTable extends Construct {
         // What a list row shows, without details: a status change rewrites small entries only. The
         // deadline index holds keys alone.
         ...projection(index),
+        ...(warm[index.indexName as IndexName] ? { warmThroughput: warm[index.indexName as IndexName] } : {}),
       });
     }
   }

@@ -21,6 +21,10 @@ export interface DeadlineSweepProps {
   readonly memorySize?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Due connections one run takes at most (SWEEP_BATCH_LIMIT). @default the function's 1,000 */
+  readonly batchLimit?: number | undefined;
+  /** What every function that changes connections is told besides the table (retention, say). */
+  readonly writerEnvironment?: Readonly<Record<string, string>>;
 }
 
 export class DeadlineSweep extends Construct {
@@ -38,6 +42,9 @@ export class DeadlineSweep extends Construct {
       reservedConcurrentExecutions: DEADLINE_SWEEP.concurrency,
     });
     bindDataAccess(this.function, DEADLINE_SWEEP.data, props.data);
+    for (const [name, value] of Object.entries(props.writerEnvironment ?? {}))
+      this.function.addEnvironment(name, value);
+    if (props.batchLimit !== undefined) this.function.addEnvironment('SWEEP_BATCH_LIMIT', String(props.batchLimit));
     // A failed run is not retried, and a run throttled because one is still going is dropped after
     // a minute: the next one starts again from the soonest deadline still due.
     this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });

@@ -41,7 +41,12 @@ export class ResourceConnectionsStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    this.table = new ConnectionsTable(this, 'Connections');
+    this.table = new ConnectionsTable(this, 'Connections', { warmThroughput: settings.warmThroughput });
+    // Every function that changes connections sets their expiry when it deletes one or writes history.
+    const retention = {
+      DELETED_RETENTION_DAYS: String(settings.retentionDays.deleted),
+      HISTORY_RETENTION_DAYS: String(settings.retentionDays.history),
+    };
     const pageTokenSecret = new PageTokenSecret(this, 'PageTokenSecret');
     this.api = new ConnectionsApi(this, 'Api', {
       jwtIssuer: settings.jwtIssuer,
@@ -81,6 +86,7 @@ export class ResourceConnectionsStack extends Stack {
         // A change that enters pending or connecting sets the deadline from these (store/client.ts).
         fn.addEnvironment('PENDING_DEADLINE_SECONDS', String(settings.deadlineSeconds.pending));
         fn.addEnvironment('CONNECTING_DEADLINE_SECONDS', String(settings.deadlineSeconds.connecting));
+        for (const [name, value] of Object.entries(retention)) fn.addEnvironment(name, value);
       }
       if (route.id === 'getRealtime') {
         // Clients discover the real-time endpoint from the service itself.
@@ -96,6 +102,7 @@ export class ResourceConnectionsStack extends Stack {
       memorySize: settings.functionMemoryMb,
       logRetention: settings.logRetention,
       reservedConcurrency: settings.publisherReservedConcurrency,
+      batchingWindowSeconds: settings.publisherBatchingWindowSeconds,
     });
 
     // Each event also goes to its environment's channel, at most once: see functions/events/channels.ts.
@@ -104,6 +111,8 @@ export class ResourceConnectionsStack extends Stack {
 
     this.deadlines = new DeadlineSweep(this, 'Deadlines', {
       data,
+      batchLimit: settings.sweepBatchLimit,
+      writerEnvironment: retention,
       memorySize: settings.functionMemoryMb,
       logRetention: settings.logRetention,
     });

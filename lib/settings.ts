@@ -5,6 +5,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { ROUTES, type Route } from '../functions/routes.ts';
+import { TABLE, type IndexName } from '#store/table-definition.ts';
 
 export interface ServiceSettings {
   /** The `iss` every token must carry: context `jwtIssuer` or env JWT_ISSUER (an https URL). */
@@ -35,7 +36,30 @@ export interface ServiceSettings {
    * context `pendingDeadlineSeconds` and `connectingDeadlineSeconds`.
    */
   readonly deadlineSeconds: { readonly pending: number; readonly connecting: number };
+  /** Due connections one deadline sweep run takes at most: context `sweepBatchLimit` (unset: 1,000). */
+  readonly sweepBatchLimit: number | undefined;
+  /**
+   * Days a soft-deleted connection stays restorable, and a history entry is kept, before DynamoDB's
+   * TTL removes them (0: forever): context `deletedRetentionDays` and `historyRetentionDays`.
+   */
+  readonly retentionDays: { readonly deleted: number; readonly history: number };
+  /** Seconds the stream publisher waits to fill a batch: context `publisherBatchingWindowSeconds`. */
+  readonly publisherBatchingWindowSeconds: number;
+  /**
+   * Read and write units per second the table and each index serve from the start (warm
+   * throughput), where AWS's defaults are too low for a launch: context `warmThroughput`.
+   */
+  readonly warmThroughput: WarmThroughputSettings;
 }
+
+/** Units per second, each side optional (unset: AWS's own, 12,000 reads and 4,000 writes for a new table). */
+export interface WarmUnits {
+  readonly readUnitsPerSecond?: number;
+  readonly writeUnitsPerSecond?: number;
+}
+
+/** For the table (`table`) and each index by name. */
+export type WarmThroughputSettings = Readonly<Partial<Record<'table' | IndexName, WarmUnits>>>;
 
 /**
  * The contract's defaults and the bounds of `deadlineSeconds` (functions/model/vocabulary.ts, which
@@ -43,6 +67,16 @@ export interface ServiceSettings {
  */
 export const DEFAULT_DEADLINE_SECONDS = { pending: 3600, connecting: 900 } as const;
 export const DEADLINE_SECONDS_BOUNDS = { min: 5, max: 604_800 } as const;
+/** The contract's retention defaults, in days (0 keeps forever). */
+export const DEFAULT_RETENTION_DAYS = { deleted: 90, history: 400 } as const;
+/**
+ * One second: the smallest batching window Lambda takes above none. It adds at most a second to an
+ * event's way out and lets one invocation carry what the stream's four polls a second would send
+ * apart (docs/capacity.md).
+ */
+export const DEFAULT_PUBLISHER_BATCHING_WINDOW_SECONDS = 1;
+/** What DynamoDB gives a new on-demand table and each of its indexes without asking. */
+export const DEFAULT_WARM_THROUGHPUT = { readUnitsPerSecond: 12_000, writeUnitsPerSecond: 4_000 } as const;
 
 /** `routes`: whose concurrency settings to read (the route table, or the routes a test deploys). */
 export function readSettings(
@@ -88,6 +122,16 @@ export function readSettings(
     return value;
   };
 
+  const wholeNumber = (key: string, fallback: number, max = Infinity): number => {
+    const given = text(key);
+    const value = given === undefined ? fallback : Number(given);
+    if (!Number.isInteger(value) || value < 0 || value > max)
+      throw new Error(
+        `Context ${key} must be a whole number from 0${max === Infinity ? '' : ` to ${max}`}, got "${given}"`,
+      );
+    return value;
+  };
+
   const jwtIssuer = required('jwtIssuer', 'JWT_ISSUER');
   if (!/^https:\/\/[^\s]+$/.test(jwtIssuer)) throw new Error(`jwtIssuer must be an https URL, got "${jwtIssuer}"`);
   const jwtAudience = required('jwtAudience', 'JWT_AUDIENCE')
@@ -124,5 +168,56 @@ export function readSettings(
       pending: deadline('pendingDeadlineSeconds', DEFAULT_DEADLINE_SECONDS.pending),
       connecting: deadline('connectingDeadlineSeconds', DEFAULT_DEADLINE_SECONDS.connecting),
     },
+    sweepBatchLimit: positiveInteger('sweepBatchLimit'),
+    retentionDays: {
+      deleted: wholeNumber('deletedRetentionDays', DEFAULT_RETENTION_DAYS.deleted),
+      history: wholeNumber('historyRetentionDays', DEFAULT_RETENTION_DAYS.history),
+    },
+    // Lambda takes 0 to 300 seconds.
+    publisherBatchingWindowSeconds: wholeNumber(
+      'publisherBatchingWindowSeconds',
+      DEFAULT_PUBLISHER_BATCHING_WINDOW_SECONDS,
+      300,
+    ),
+    warmThroughput: warmThroughput(node.tryGetContext('warmThroughput')),
   };
+}
+
+/**
+ * `warmThroughput`: `{ "table": { "writeUnitsPerSecond": 20000 }, "byStatus": { … }, … }`, as
+ * an object in cdk.json or JSON text after `-c`. DynamoDB never lowers warm throughput, and every
+ * table starts with its defaults: a value below them is a mistake.
+ */
+function warmThroughput(given: unknown): WarmThroughputSettings {
+  if (given === undefined || given === null || given === '') return {};
+  const parsed: unknown = typeof given === 'string' ? JSON.parse(given) : given;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('Context warmThroughput must be an object: {"table": {"writeUnitsPerSecond": 20000}, ...}');
+  const names = ['table', ...Object.keys(TABLE.indexes)];
+  const out: Record<string, WarmUnits> = {};
+  for (const [name, units] of Object.entries(parsed)) {
+    if (!names.includes(name))
+      throw new Error(`Context warmThroughput: "${name}" is neither the table nor an index (${names.join(', ')})`);
+    const side = (key: 'readUnitsPerSecond' | 'writeUnitsPerSecond'): number | undefined => {
+      const value: unknown = (units as Record<string, unknown>)[key];
+      if (value === undefined) return undefined;
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < DEFAULT_WARM_THROUGHPUT[key])
+        throw new Error(
+          `Context warmThroughput.${name}.${key} must be a whole number of at least ${DEFAULT_WARM_THROUGHPUT[key]} (DynamoDB's own), got ${String(value)}`,
+        );
+      return number;
+    };
+    const extra = Object.keys(units as object).filter(
+      (key) => key !== 'readUnitsPerSecond' && key !== 'writeUnitsPerSecond',
+    );
+    if (extra.length > 0) throw new Error(`Context warmThroughput.${name}: unknown ${extra.join(', ')}`);
+    const read = side('readUnitsPerSecond');
+    const write = side('writeUnitsPerSecond');
+    out[name] = {
+      ...(read === undefined ? {} : { readUnitsPerSecond: read }),
+      ...(write === undefined ? {} : { writeUnitsPerSecond: write }),
+    };
+  }
+  return out;
 }

@@ -18,6 +18,8 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { PayloadTooLargeError, ProblemError, UnauthenticatedError } from '#http/errors.ts';
 import { problemResponse, type GatewayEvent, type GatewayResult } from '#http/http.ts';
+import { readRetention, readSweepBatchLimit } from '#store/client.ts';
+import { SWEEP_LIMIT } from '#store/patterns/deadlines.ts';
 import { startLocalDatabase, useLocalEnvironment } from './environment.ts';
 import { gatewayEvent, lambdaContext, matchRoute } from './gateway.ts';
 import { mintToken, verifyJwt, type JwtClaims } from './jwt.ts';
@@ -226,6 +228,8 @@ async function main(): Promise<void> {
   const jwtSecret = process.env.LOCAL_JWT_SECRET || DEFAULT_JWT_SECRET;
   const started = Date.now();
   const sweepIntervalMs = sweepInterval(process.env.LOCAL_SWEEP_INTERVAL_MS);
+  const sweepLimit = readSweepBatchLimit() ?? SWEEP_LIMIT;
+  const retention = readRetention();
   const service = await startLocalService({
     port: portSetting(process.env.PORT),
     jwtSecret,
@@ -241,7 +245,13 @@ async function main(): Promise<void> {
   console.log(`DynamoDB: ${service.dynamoDbEndpoint}, table ${service.tableName}`);
   console.log(`Events: appended to ${service.eventsFile}`);
   console.log(`Watch: ${service.realtimeUrl} (AppSync Events' protocol; clients find it at GET /realtime)`);
-  console.log(`Deadlines: swept every ${sweepIntervalMs} ms (LOCAL_SWEEP_INTERVAL_MS)`);
+  console.log(
+    `Deadlines: swept every ${sweepIntervalMs} ms (LOCAL_SWEEP_INTERVAL_MS), at most ${sweepLimit} a run (SWEEP_BATCH_LIMIT)`,
+  );
+  const kept = (days: number) => (days === 0 ? 'forever' : `${days} days`);
+  console.log(
+    `Retention: deleted connections ${kept(retention.deleted)} (DELETED_RETENTION_DAYS), history ${kept(retention.history)} (HISTORY_RETENTION_DAYS)`,
+  );
   console.log(`\nA token for every project (12 h):\n  export TOKEN=${token}\n`);
   console.log(`Try: curl -H "Authorization: Bearer $TOKEN" ${service.url}/api/acme/dev/resource-connections\n`);
   // A browser keeps every address it opened in its history: the link's token can only read acme/dev, for an hour.

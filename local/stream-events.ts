@@ -11,10 +11,15 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record as StreamRecord,
+  type _Record as RawRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { eventEnvelope, type ConnectionEvent } from '../functions/events/events.ts';
-import { publish, sequencedRecord, type EventSink } from '../functions/events/publisher.ts';
+import { publish, sequencedRecord, type EventSink, type StreamRecord } from '../functions/events/publisher.ts';
+import { purgeIn } from '../functions/events/purge.ts';
+import { PUBLISHED_RECORDS } from '../functions/events/stream-filter.ts';
+import { matchesPattern } from './event-filter.ts';
+import { adminClient } from './environment.ts';
+import { startTtlDeleter } from './ttl-deleter.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { itemReader } from '#store/details.ts';
 
@@ -39,12 +44,47 @@ export interface StreamFollower {
   stop(): Promise<void>;
 }
 
-/** Publishes the events of the table's changes from now on, as the publisher Lambda does in AWS. */
-export function publishStream(endpoint: string, tableName: string, sink: EventSink): Promise<StreamFollower> {
-  const read = itemReader({ client: createDocumentClient(endpoint), tableName });
-  return followStream(endpoint, tableName, async (records) => {
-    await publish(records.map(sequencedRecord), sink, read);
+/**
+ * Publishes the events of the table's changes from now on, as the publisher Lambda does in AWS:
+ * only the records the stack's event filters let through to it (stream-filter.ts), each as Lambda
+ * hands it over; DynamoDB's TTL deletes made by a stand-in (ttl-deleter.ts) and marked as AWS marks
+ * them; and a purged connection's history and details deleted once its event is out.
+ */
+export async function publishStream(endpoint: string, tableName: string, sink: EventSink): Promise<StreamFollower> {
+  const client = createDocumentClient(endpoint);
+  const read = itemReader({ client, tableName });
+  const purge = purgeIn({ client, tableName });
+  const tables = adminClient(endpoint);
+  const ttl = await startTtlDeleter(tables, tableName);
+  const follower = await followStream(endpoint, tableName, async (records) => {
+    ttl.observe(records);
+    const forPublisher = records
+      .map((record) => lambdaRecord(record, ttl.identityOf(record)))
+      .filter((record) => PUBLISHED_RECORDS.some((pattern) => matchesPattern(pattern, record)));
+    const { failedFrom } = await publish(forPublisher.map(sequencedRecord), sink, read, purge);
+    if (failedFrom) throw new Error(`events from ${failedFrom} not published; the batch is read again`);
   });
+  return {
+    stop: async () => {
+      ttl.stop();
+      await follower.stop();
+      client.destroy();
+      tables.destroy();
+    },
+  };
+}
+
+/** A record of the Streams API as Lambda hands it to a function (its identity, its time in epoch seconds). */
+export function lambdaRecord(record: RawRecord, identity?: { type: string; principalId: string }): StreamRecord {
+  const at = record.dynamodb?.ApproximateCreationDateTime;
+  return {
+    eventName: record.eventName,
+    ...(identity ? { userIdentity: { type: identity.type, principalId: identity.principalId } } : {}),
+    dynamodb: {
+      ...(record.dynamodb as Omit<StreamRecord['dynamodb'], 'ApproximateCreationDateTime'>),
+      ...(at === undefined ? {} : { ApproximateCreationDateTime: Math.floor(at.getTime() / 1000) }),
+    },
+  };
 }
 
 /**
@@ -54,7 +94,7 @@ export function publishStream(endpoint: string, tableName: string, sink: EventSi
 export async function followStream(
   endpoint: string,
   tableName: string,
-  consume: (records: StreamRecord[]) => Promise<void>,
+  consume: (records: RawRecord[]) => Promise<void>,
 ): Promise<StreamFollower> {
   const config = { endpoint, region: process.env.AWS_REGION ?? 'local' };
   const tables = new DynamoDBClient(config);

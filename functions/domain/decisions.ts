@@ -45,6 +45,8 @@ export interface Timing {
 
 /** Who the deadline sweep's changes are recorded as: a service subject, which no caller's token may carry. */
 export const DEADLINE_ACTOR = 'system:deadline';
+/** Who purges a soft-deleted connection at the end of its retention (its `Connection Purged` event). */
+export const RETENTION_ACTOR = 'system:retention';
 
 export const notFound = (): NotFoundError => new NotFoundError('No such connection here.');
 

@@ -1,11 +1,13 @@
 /**
  * Connection events, produced from the table's change stream: one event per committed change of a
- * connection, none for anything else (guards, history, idempotency records) or for a change that
+ * connection, and one when DynamoDB's TTL removes a soft-deleted connection at the end of its
+ * retention; none for anything else (guards, history, idempotency records) or for a change that
  * did not commit. The same code runs in the publisher Lambda and under `npm start`.
  */
 import { diff, type Changes } from '#domain/connection.ts';
+import { RETENTION_ACTOR } from '#domain/decisions.ts';
 import { detailsVersionOf, toConnection } from '#store/connection-item.ts';
-import { historyDetails, historyDetailsBefore, type ItemReader } from '#store/details.ts';
+import { detailsAt, historyDetails, historyDetailsBefore, type ItemReader } from '#store/details.ts';
 import { keys } from '#store/keys.ts';
 import type { Connection } from '#model/representations.ts';
 import { TABLE } from '#store/table-definition.ts';
@@ -17,7 +19,8 @@ export type DetailType =
   | 'Connection Updated'
   | 'Connection Status Changed'
   | 'Connection Deleted'
-  | 'Connection Restored';
+  | 'Connection Restored'
+  | 'Connection Purged';
 
 export interface ConnectionEventDetail {
   /** `<connection id>:<version>`: the same for every delivery of the same change. */
@@ -54,7 +57,15 @@ export interface ChangeRecord {
   eventName?: 'INSERT' | 'MODIFY' | 'REMOVE' | string;
   newImage?: Record<string, unknown>;
   oldImage?: Record<string, unknown>;
+  /** A REMOVE by DynamoDB's TTL (the record's identity is the DynamoDB service's). */
+  byTimeToLive?: boolean;
+  /** When the change happened, as the stream says (to the second). */
+  at?: string;
 }
+
+/** A soft-deleted connection's item removed by TTL: it is purged, and its history and details go too. */
+export const isPurge = (record: ChangeRecord): boolean =>
+  record.eventName === 'REMOVE' && record.byTimeToLive === true && isConnectionItem(record.oldImage);
 
 const isConnectionItem = (image: Record<string, unknown> | undefined) => image?.[TABLE.sortKey] === 'CONNECTION';
 
@@ -64,6 +75,7 @@ const isConnectionItem = (image: Record<string, unknown> | undefined) => image?.
  * are read from the history entry of the change that set them, which never changes.
  */
 export async function toConnectionEvent(record: ChangeRecord, read: ItemReader): Promise<ConnectionEvent | undefined> {
+  if (isPurge(record)) return purged(record, read);
   if (!isConnectionItem(record.newImage) || record.eventName === 'REMOVE') return undefined;
   const oldImage = isConnectionItem(record.oldImage) ? record.oldImage : undefined;
   const details = await detailsOf(record.newImage!, oldImage, read);
@@ -90,6 +102,31 @@ export async function toConnectionEvent(record: ChangeRecord, read: ItemReader):
   return { detailType: 'Connection Updated', detail };
 }
 
+/**
+ * `Connection Purged`: the connection as it last was, under a version one past its last (so that it
+ * deduplicates apart from its `Connection Deleted`). Undefined when its details are gone already: the
+ * purge of its history and details starts only once this event is out, so this is a redelivery.
+ */
+async function purged(record: ChangeRecord, read: ItemReader): Promise<ConnectionEvent | undefined> {
+  const image = record.oldImage!;
+  const version = detailsVersionOf(image);
+  const scope = { projectSlug: String(image.projectSlug), environmentSlug: String(image.environmentSlug) };
+  const details = version === undefined ? undefined : await detailsAt(read, scope, String(image.id), version);
+  if (version !== undefined && details === undefined) return undefined;
+  const connection = toConnection(image, details);
+  const expiredAt = new Date(Number(image[TABLE.timeToLiveAttribute]) * 1000).toISOString();
+  return {
+    detailType: 'Connection Purged',
+    detail: {
+      eventId: `${connection.id}:${connection.version + 1}`,
+      connection,
+      version: connection.version + 1,
+      actor: RETENTION_ACTOR,
+      occurredAt: record.at ?? expiredAt,
+    },
+  };
+}
+
 /** The details kept apart of the images that need them, with one read at most. */
 async function detailsOf(
   after: Record<string, unknown>,
@@ -102,7 +139,9 @@ async function detailsOf(
   const scope = { projectSlug: String(after.projectSlug), environmentSlug: String(after.environmentSlug) };
   const entry = async (version: number) => read(keys.history(scope, String(after.id), version));
   if (versionAfter !== undefined && versionAfter === versionBefore) {
-    const same = historyDetails(await entry(versionAfter));
+    const same = await detailsAt(read, scope, String(after.id), versionAfter, Number(after.version));
+    // A bug, never a caller's mistake: details set by a version are kept until a later one replaces them.
+    if (same === undefined) throw new Error(`details of ${String(after.id)} version ${versionAfter} not found`);
     return { after: same, before: same };
   }
   // The placement changed only because the details did, in this very change: its entry has both.

@@ -1,7 +1,8 @@
 /**
- * The change-stream consumer: turns each committed connection change into one EventBridge event on
- * the service's bus. Failures are reported per record (ReportBatchItemFailures), so Lambda retries
- * from the first event that did not go out; delivery is at least once.
+ * The change-stream consumer: turns each committed connection change, and each soft-deleted
+ * connection purged at the end of its retention, into one EventBridge event on the service's bus.
+ * Failures are reported per record (ReportBatchItemFailures), so Lambda retries from the first
+ * event that did not go out; delivery is at least once.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -11,15 +12,19 @@ import { EVENT_SOURCE, type ConnectionEvent } from '../events/events.ts';
 import { flushMetrics, logger, metrics } from '#http/observability.ts';
 import { appSyncChannelPublisher, withChannels } from '../events/channels.ts';
 import { publish, sequencedRecord, type EventSink } from '../events/publisher.ts';
+import { purgeIn } from '../events/purge.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { itemReader } from '#store/details.ts';
 
 const busName = requiredVariable('EVENT_BUS_NAME');
-// Large details are not in the stream's images: they are read from the history entry that set them.
-const readItem = itemReader({
+const table = {
   client: createDocumentClient(process.env.DYNAMODB_ENDPOINT || undefined),
   tableName: requiredVariable('TABLE_NAME'),
-});
+};
+// Large details are not in the stream's images: they are read from the details item or the history.
+const readItem = itemReader(table);
+// A connection purged by TTL: its history and details go once its event is out.
+const purge = purgeIn(table);
 
 export function eventBridgeSink(client: EventBridgeClient, eventBusName: string): EventSink {
   return {
@@ -61,7 +66,7 @@ const channels = appSyncChannelPublisher({
 const sink = withChannels(eventBridgeSink(eventBridge, busName), channels);
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const { failedFrom, published } = await publish(event.Records.map(sequencedRecord), sink, readItem);
+  const { failedFrom, published } = await publish(event.Records.map(sequencedRecord), sink, readItem, purge);
   flushMetrics();
   if (failedFrom) logger.warn('events not published; the stream will retry from the first', { failedFrom, published });
   return { batchItemFailures: failedFrom ? [{ itemIdentifier: failedFrom }] : [] };

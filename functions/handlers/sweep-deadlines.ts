@@ -8,7 +8,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { flushMetrics, logger, metrics } from '#http/observability.ts';
-import { table } from '#store/connections.ts';
+import { config, table } from '#store/connections.ts';
 import { sweepDeadlines, type SweepResult } from '#store/patterns/deadlines.ts';
 import { DEADLINE_SWEEP } from '../routes.ts';
 import { stopAt } from '../time-left.ts';
@@ -21,7 +21,10 @@ export type SweepSummary = Omit<SweepResult, 'firstError'>;
 export async function handler(_event: unknown, context: Context): Promise<SweepSummary> {
   // Its own function's context on every log line (locally, the logger is shared with the routes').
   logger.addContext(context);
-  const { firstError, ...summary } = await sweepDeadlines(table, { stopAt: stopAt(context, SWEEP_TIME_BUDGET_MS) });
+  const { firstError, ...summary } = await sweepDeadlines(table, {
+    stopAt: stopAt(context, SWEEP_TIME_BUDGET_MS),
+    limit: config.sweepBatchLimit,
+  });
 
   const { enforced, backlog, lateness } = DEADLINE_SWEEP.metrics;
   const m = metrics();

@@ -39,6 +39,17 @@ export const DEFAULT_DEADLINE_SECONDS: DeadlineDefaults = { pending: 3600, conne
  */
 export const SERVICE_SUBJECT_PREFIX = 'system:';
 
+/**
+ * Days a soft-deleted connection stays restorable (`deleted`) and a history entry is kept after it
+ * was written (`history`) before both are purged: a setting of the service; 0 keeps them forever.
+ */
+export interface RetentionDays {
+  readonly deleted: number;
+  readonly history: number;
+}
+/** The contract's defaults: 90 days deleted, 400 days of history. */
+export const DEFAULT_RETENTION_DAYS: RetentionDays = { deleted: 90, history: 400 };
+
 /** One project's environment: every data route lives under `/api/{projectSlug}/{environmentSlug}`. */
 export interface Scope {
   readonly projectSlug: string;

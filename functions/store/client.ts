@@ -6,10 +6,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DEFAULT_DEADLINE_SECONDS,
+  DEFAULT_RETENTION_DAYS,
   MAX_DEADLINE_SECONDS,
   MIN_DEADLINE_SECONDS,
   type DeadlineDefaults,
   type DeadlineStatus,
+  type RetentionDays,
 } from '#model/vocabulary.ts';
 import { requiredVariable } from '../environment.ts';
 import { STORE_RETRIES } from './database-errors.ts';
@@ -27,15 +29,40 @@ export interface Config {
   readonly cascadeTimeBudgetMs: number | undefined;
   /** `PENDING_DEADLINE_SECONDS`, `CONNECTING_DEADLINE_SECONDS`; unset: the contract's 3,600 and 900. */
   readonly deadlines: DeadlineDefaults;
+  /** `DELETED_RETENTION_DAYS`, `HISTORY_RETENTION_DAYS` (fractions allowed, for tests); unset: 90 and 400. */
+  readonly retention: RetentionDays;
+  /** `SWEEP_BATCH_LIMIT`: due connections one deadline sweep takes at most; unset: the store's 1,000. */
+  readonly sweepBatchLimit: number | undefined;
+}
+
+/** A setting that must be a positive whole number. */
+function positiveInteger(name: string, env: NodeJS.ProcessEnv): number {
+  const value = Number(env[name]);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+/** `SWEEP_BATCH_LIMIT`, checked; unset: undefined (the store's 1,000). */
+export const readSweepBatchLimit = (env: NodeJS.ProcessEnv = process.env): number | undefined =>
+  env.SWEEP_BATCH_LIMIT ? positiveInteger('SWEEP_BATCH_LIMIT', env) : undefined;
+
+/** `DELETED_RETENTION_DAYS` and `HISTORY_RETENTION_DAYS`, checked: days, 0 (forever) or more, fractions allowed. */
+export function readRetention(env: NodeJS.ProcessEnv = process.env): RetentionDays {
+  const days = (name: string, fallback: number): number => {
+    if (!env[name]) return fallback;
+    const value = Number(env[name]);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of days, 0 or more`);
+    return value;
+  };
+  return {
+    deleted: days('DELETED_RETENTION_DAYS', DEFAULT_RETENTION_DAYS.deleted),
+    history: days('HISTORY_RETENTION_DAYS', DEFAULT_RETENTION_DAYS.history),
+  };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const required = (name: string): string => requiredVariable(name, env);
-  const positive = (name: string): number => {
-    const value = Number(env[name]);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-    return value;
-  };
+  const positive = (name: string): number => positiveInteger(name, env);
   /** `<STATUS>_DEADLINE_SECONDS`, held to the bounds a caller's `deadlineSeconds` is. */
   const deadline = (status: DeadlineStatus): number => {
     const name = `${status.toUpperCase()}_DEADLINE_SECONDS`;
@@ -51,6 +78,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     cascadeTimeBudgetMs: env.CASCADE_TIME_BUDGET_MS ? positive('CASCADE_TIME_BUDGET_MS') : undefined,
     deadlines: { pending: deadline('pending'), connecting: deadline('connecting') },
+    retention: readRetention(env),
+    sweepBatchLimit: readSweepBatchLimit(env),
   };
 }
 

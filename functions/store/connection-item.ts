@@ -10,7 +10,7 @@
 import { scopeOf } from '#domain/connection.ts';
 import type { Connection } from '#model/representations.ts';
 import { keys, type Liveness } from './keys.ts';
-import { DEFAULT_LAYOUT, type Layout } from './table-definition.ts';
+import { DEFAULT_LAYOUT, TABLE, type Layout } from './table-definition.ts';
 
 /** The stored connection item: its fields without `details`, which are JSON text or elsewhere; plus its keys. */
 export type ConnectionItem = Omit<Connection, 'details'> & { detailsJson?: string; detailsVersion?: number } & Record<
@@ -31,12 +31,29 @@ export interface Stored {
   readonly detailsVersion: DetailsVersion;
   /** For a connection with a deadline: when it entered its status (the sweep's reason names it). */
   readonly statusSince?: string | undefined;
+  /** For a soft-deleted connection: when its retention ends (epoch seconds); unset, never. */
+  readonly expiresAt?: number | undefined;
+}
+
+const DAY_SECONDS = 86_400;
+
+/** When an item written at `time` expires, `days` later, as DynamoDB's TTL reads it (epoch seconds); 0 days: never. */
+export const expiryAfter = (time: string, days: number): number | undefined =>
+  days > 0 ? Math.ceil(Date.parse(time) / 1000 + days * DAY_SECONDS) : undefined;
+
+/**
+ * Whether an item (or an index row of it) is past its time. DynamoDB deletes expired items up to
+ * days late; until then every reader leaves them out, so none is ever answered.
+ */
+export function isExpired(item: Record<string, unknown>, now: number = Date.now()): boolean {
+  const at = item[TABLE.timeToLiveAttribute];
+  return at !== undefined && Number(at) * 1000 <= now;
 }
 
 /** The connection item. */
 export function toItem(
   c: Connection,
-  { detailsVersion, statusSince }: Stored,
+  { detailsVersion, statusSince, expiresAt }: Stored,
   layout: Layout = DEFAULT_LAYOUT,
 ): ConnectionItem {
   const scope = scopeOf(c);
@@ -56,9 +73,10 @@ export function toItem(
       layout.shardCount,
     ),
     // Sparse: only a live connection that waits (pending, connecting) is in the deadline index.
-    ...(liveness === 'LIVE' && c.statusDeadline !== null ? keys.deadlineIndex(c.id, c.statusDeadline) : {}),
+    ...(liveness === 'LIVE' && c.statusDeadline !== null ? keys.deadlineIndex(scope, c.id, c.statusDeadline) : {}),
     ...rest,
     ...(statusSince === undefined ? {} : { statusSince }),
+    ...(expiresAt === undefined ? {} : { [TABLE.timeToLiveAttribute]: expiresAt }),
     ...(detailsVersion === undefined ? { detailsJson: JSON.stringify(details) } : { detailsVersion }),
   };
 }

@@ -23,5 +23,6 @@ export const table: StoreTable = {
   pageTokenSecret: config.pageTokenSecret,
   cascadeTimeBudgetMs: config.cascadeTimeBudgetMs,
   deadlines: config.deadlines,
+  retention: config.retention,
   layout: DEFAULT_LAYOUT,
 };

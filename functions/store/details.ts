@@ -71,6 +71,38 @@ export async function withDetails(
   return rows.map((row) => toConnection(row, details.get(row)));
 }
 
+/**
+ * The details a connection kept apart had as set by version `version`, for an event about a later
+ * version `since` (at which they were still those): from the details item while it still holds
+ * them, else from that version's history entry, else (that entry gone with its retention, and the
+ * details replaced since) from the first later change of details, which records them as replaced.
+ * Undefined when nothing is left of them (the connection was purged).
+ */
+export async function detailsAt(
+  read: ItemReader,
+  scope: Scope,
+  id: string,
+  version: number,
+  since = version,
+): Promise<Record<string, unknown> | undefined> {
+  const item = await read(keys.details(scope, id));
+  if (item && Number(item.detailsVersion) === version) return parse(item.detailsJson);
+  const entry = await read(keys.history(scope, id, version));
+  if (entry) return historyDetails(entry);
+  for (let next = since + 1; next <= since + LATER_CHANGES; next++) {
+    const later = await read(keys.history(scope, id, next));
+    if (!later) return undefined;
+    if (changedDetails(later)) return historyDetailsBefore(later);
+  }
+  return undefined;
+}
+
+/** Versions after an event's that `detailsAt` looks through for the change that replaced its details. */
+const LATER_CHANGES = 100;
+
+const changedDetails = (entry: Record<string, unknown>): boolean =>
+  (JSON.parse(String(entry.changesJson)) as { details?: unknown }).details !== undefined;
+
 /** The details a history entry recorded as set by its change. */
 export const historyDetails = (entry: Record<string, unknown> | undefined): Record<string, unknown> =>
   recorded(entry, 'to');

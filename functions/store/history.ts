@@ -1,16 +1,21 @@
 /** History entries: one per version of a connection, written in the transaction that made it. */
 import { diff, scopeOf, type Changes } from '#domain/connection.ts';
 import type { Connection, HistoryAction, HistoryEntry } from '#model/representations.ts';
+import { DEFAULT_RETENTION_DAYS, type RetentionDays } from '#model/vocabulary.ts';
+import { expiryAfter } from './connection-item.ts';
 import { keys } from './keys.ts';
+import { TABLE } from './table-definition.ts';
 import type { TransactItem } from './transactions.ts';
 
+/** The entry of a change, written in its transaction; it expires `retention.history` days after. */
 export function historyPut(
-  tableName: string,
+  { tableName, retention = DEFAULT_RETENTION_DAYS }: { tableName: string; retention?: RetentionDays | undefined },
   before: Connection | undefined,
   after: Connection,
   action: HistoryAction,
   changes: Changes = diff(before, after),
 ): TransactItem {
+  const expiresAt = expiryAfter(after.updatedAt, retention.history);
   return {
     Put: {
       TableName: tableName,
@@ -21,6 +26,7 @@ export function historyPut(
         actor: after.updatedBy,
         action,
         changesJson: JSON.stringify(changes),
+        ...(expiresAt === undefined ? {} : { [TABLE.timeToLiveAttribute]: expiresAt }),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

@@ -22,10 +22,14 @@ export interface Indexed {
 const join = (...segments: string[]): string => segments.join('#');
 
 /**
- * Partitions of the deadline index: the whole table's waiting connections spread over this many.
- * Fixed: changing it re-keys every entry.
+ * Partitions of the deadline index: the whole table's waiting connections spread over this many,
+ * by connection. A status change writes two entries there (a delete and a put, one unit each), so
+ * at DynamoDB's 1,000 write units per partition 128 carry 64,000 changes a second, all tenants
+ * together. Fixed: changing it re-keys every entry.
  */
-export const DEADLINE_SHARDS = 16;
+export const DEADLINE_SHARDS = 128;
+/** `YYYY-MM-DDTHH:MM`: a deadline's minute, the slot that groups the deadline index's entries. */
+const MINUTE = 16;
 
 const environment = (scope: Scope, liveness: Liveness): string =>
   join('ENV', scope.projectSlug, scope.environmentSlug, liveness);
@@ -39,7 +43,7 @@ export function shardOf(value: string, shardCount: number): number {
 
 const shardLabel = (shard: number): string => String(shard).padStart(2, '0');
 const resourceOf = (r: ResourceRef): string => join(r.type, r.id);
-const deadlinePartition = (shard: number): string => join('DEADLINE', shardLabel(shard));
+const deadlinePartition = (shard: number): string => join('DEADLINE', String(shard).padStart(3, '0'));
 
 /**
  * Per index: the partition key before its shard (the environment, and for byStatus the status),
@@ -137,11 +141,20 @@ export const keys = {
 
   /**
    * The deadline index's keys of a live connection with a deadline: its shard (by connection id),
-   * then the deadline and the id, so each shard lists the waiting connections soonest deadline first.
+   * then the deadline's minute, the project, the deadline, the environment and the id. So a shard
+   * lists its waiting connections minute by minute and, within a minute, project by project, each
+   * soonest first: the sweep can step over one project's flood to find another's (one Query per
+   * step) and share a run fairly between projects. A heartbeat moves the entry within its shard.
    */
-  deadlineIndex: (connectionId: string, deadline: string) => ({
-    gsi5pk: deadlinePartition(shardOf(connectionId, DEADLINE_SHARDS)),
-    gsi5sk: join(deadline, connectionId),
+  deadlineIndex: (scope: Scope, connectionId: string, deadline: string) => ({
+    [TABLE.indexes.byDeadline.partitionKey]: deadlinePartition(shardOf(connectionId, DEADLINE_SHARDS)),
+    [TABLE.indexes.byDeadline.sortKey]: join(
+      deadline.slice(0, MINUTE),
+      scope.projectSlug,
+      deadline,
+      scope.environmentSlug,
+      connectionId,
+    ),
   }),
   resourcePrefix: (type: ResourceType, id?: string) => (id === undefined ? join(type, '') : join(type, id, '')),
 };
@@ -153,8 +166,25 @@ export const keys = {
 export const deadlineSweepKeys = {
   /** Every partition of the deadline index. */
   partitions: (): string[] => Array.from({ length: DEADLINE_SHARDS }, (_, shard) => deadlinePartition(shard)),
-  /** Sort keys below this are deadlines at or before `now` ('~' sorts after '#' and after every id character). */
-  dueBefore: (now: string): string => `${now}~`,
+  /**
+   * The last sort key of the minutes up to `now`'s: entries at or below it are due at `now`, save
+   * those of `now`'s own minute not due yet ('~' sorts after '#' and after every character of a
+   * slug, a time or an id).
+   */
+  dueUntil: (now: string): string => `${now.slice(0, MINUTE)}#~`,
+  /** The first sort key of `time`'s minute: entries below it are all due at `time`. */
+  minuteStart: (time: string): string => `${time.slice(0, MINUTE)}#`,
+  /**
+   * An entry's sort key read back: its group (the entries of one project due in one minute), the
+   * project, the deadline.
+   */
+  entryOf: (sortKey: string): { group: string; project: string; deadline: string } => {
+    const [minute, project, deadline] = sortKey.split('#');
+    return { group: join(minute!, project!), project: project!, deadline: deadline! };
+  },
+  /** Where a group's entries start, and just past every one of them (where the next group starts, or later). */
+  groupStart: (group: string): string => join(group, ''),
+  afterGroup: (group: string): string => join(group, '~'),
   /** The scope and id of a connection key (what a keys-only index entry names), or undefined for another item's. */
   connectionOf: (pk: string): { scope: Scope; id: string } | undefined => {
     const [kind, projectSlug, environmentSlug, id, ...rest] = pk.split('#');

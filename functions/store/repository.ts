@@ -16,7 +16,7 @@ import type {
   UpdateConnectionInput,
 } from '#model/inputs.ts';
 import { readGraph } from './patterns/graph.ts';
-import type { DeadlineDefaults, ResourceRef, Scope } from '#model/vocabulary.ts';
+import type { DeadlineDefaults, ResourceRef, RetentionDays, Scope } from '#model/vocabulary.ts';
 import type { Page, QueryObserver } from './listing.ts';
 import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
 import { readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
@@ -39,6 +39,8 @@ export interface RepositoryOptions {
   readonly cascadeTimeBudgetMs?: number | undefined;
   /** Seconds from entering pending or connecting to its deadline. @default DEFAULT_DEADLINE_SECONDS */
   readonly deadlines?: DeadlineDefaults | undefined;
+  /** When deleted connections and history entries expire. @default DEFAULT_RETENTION_DAYS */
+  readonly retention?: RetentionDays | undefined;
 }
 
 export class ConnectionRepository {

@@ -51,6 +51,8 @@ export const ROW_ATTRIBUTES = [
   // Small details travel with the row; larger ones are named by the version that wrote them.
   'detailsJson',
   'detailsVersion',
+  // A deleted connection's end of retention: readers leave out a row past it (connection-item.ts).
+  'expiresAt',
 ] as const;
 
 export const TABLE = {

@@ -53,8 +53,40 @@ export class Transaction<Name extends string> {
 }
 
 /** A cancellation by another transaction on the same items: worth a fresh read and another try. */
-export const isTransactionConflict = (error: unknown): boolean =>
+const isTransactionConflict = (error: unknown): boolean =>
   cancellationReasons(error)?.some((reason) => reason.Code === 'TransactionConflict') ?? false;
+
+/**
+ * What a write loop does next after its transaction failed, the one sorting every loop shares:
+ * - `taken`: an item the write claims (a pair guard, an idempotency record) is there already: the
+ *   loop asks whose it is (another's answers 409 or the first result; if it turns out free, or its
+ *   own, the loop reads again);
+ * - `retry`: DynamoDB throttled it and wrote nothing: the same transaction goes again, unread;
+ * - `reread`: a race lost (the versioned item's condition failed, or another transaction
+ *   conflicted): read again and decide anew;
+ * - `give-up`: anything else, which no retry mends: the error goes up as it is.
+ */
+export type WriteFailure<Name extends string> =
+  | { readonly next: 'taken'; readonly claim: Name; readonly holder: { item?: Record<string, unknown> } }
+  | { readonly next: 'retry' }
+  | { readonly next: 'reread' }
+  | { readonly next: 'give-up' };
+
+export function classifyWriteError<Name extends string>(
+  error: unknown,
+  transaction: Transaction<Name>,
+  /** `claims`: the items whose condition says "no one else has this", in the order to ask. */
+  { claims = [], versioned }: { claims?: readonly Name[]; versioned?: Name },
+): WriteFailure<Name> {
+  for (const claim of claims) {
+    const holder = transaction.conditionFailed(error, claim);
+    if (holder) return { next: 'taken', claim, holder };
+  }
+  if (isThrottled(error)) return { next: 'retry' };
+  const raced =
+    (versioned !== undefined && transaction.conditionFailed(error, versioned)) || isTransactionConflict(error);
+  return raced ? { next: 'reread' } : { next: 'give-up' };
+}
 
 /** How a write DynamoDB throttles gives up: 3 tries in all (the SDK's own included), 2 reads, 1.5 s. */
 export const THROTTLED_WRITE = { attempts: 3, reads: 2, withinMs: 1500 } as const;

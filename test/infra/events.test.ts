@@ -1,8 +1,10 @@
 /**
  * Connection events: the table's stream drives the publisher, which may put events on the service's
- * bus and read that one stream, nothing else; its failures and lag raise alarms.
+ * bus and read that one stream, nothing else; Lambda hands it only the records that make events,
+ * a second's worth at a time; its failures and lag raise alarms.
  */
 import { beforeAll, expect, it } from 'vitest';
+import { PUBLISHED_RECORDS } from '../../functions/events/stream-filter.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 interface Statement {
@@ -40,6 +42,20 @@ it('reads the table stream from its start, in batches, reporting the first recor
   });
 });
 
+it('is handed only the records that make events: the stream filter’s patterns, as the local server applies them', () => {
+  const mapping = Object.values(synth.template.findResources(MAPPING))[0]!;
+  const patterns = (mapping.Properties.FilterCriteria.Filters as { Pattern: string }[]).map((f) =>
+    JSON.parse(f.Pattern),
+  );
+  expect(patterns).toEqual(PUBLISHED_RECORDS);
+  // Connection items written, and connection items removed by DynamoDB's TTL (a purge).
+  expect(JSON.stringify(patterns)).toContain('"principalId":["dynamodb.amazonaws.com"]');
+});
+
+it('waits up to a second to fill a batch, unless told otherwise', () => {
+  synth.template.hasResourceProperties(MAPPING, { MaximumBatchingWindowInSeconds: 1, BatchSize: 100 });
+});
+
 it('publishes to the service bus, named in its environment, with the house settings', () => {
   const publisher = synth.stack.events.publisher;
   synth.of(publisher).hasResourceProperties('AWS::Lambda::Function', {
@@ -48,7 +64,7 @@ it('publishes to the service bus, named in its environment, with the house setti
         EVENT_BUS_NAME: { Ref: busId() },
         POWERTOOLS_SERVICE_NAME: 'resource-connections',
         POWERTOOLS_METRICS_NAMESPACE: 'ResourceConnections',
-        // Details too large for the stream's images are read from the history entry that set them.
+        // Details too large for the stream's images are read from the details item or the history.
         TABLE_NAME: { Ref: tableId() },
       },
     },
@@ -81,7 +97,7 @@ it('retries a failing batch a bounded number of times, halving it to isolate a p
   );
 });
 
-it('may put events on its bus, publish to its channels, read its stream and history entries, and dead-letter to its queue, nothing else', () => {
+it('may put events on its bus, publish to its channels, read its stream, read and purge a connection’s items, and dead-letter to its queue, nothing else', () => {
   const roleId = synth.logicalId(synth.stack.events.publisher.role!);
   const statements = statementsOf([{ Ref: roleId }]);
   const byAction = new Map<string, string>();
@@ -91,11 +107,13 @@ it('may put events on its bus, publish to its channels, read its stream and hist
   }
   expect([...byAction.keys()].sort()).toEqual([
     'appsync:EventPublish',
+    'dynamodb:BatchWriteItem',
     'dynamodb:DescribeStream',
     'dynamodb:GetItem',
     'dynamodb:GetRecords',
     'dynamodb:GetShardIterator',
     'dynamodb:ListStreams',
+    'dynamodb:Query',
     'events:PutEvents',
     'logs:CreateLogStream',
     'logs:PutLogEvents',
@@ -104,7 +122,9 @@ it('may put events on its bus, publish to its channels, read its stream and hist
     'sqs:SendMessage',
   ]);
   expect(byAction.get('events:PutEvents')).toBe(JSON.stringify({ 'Fn::GetAtt': [busId(), 'Arn'] }));
-  expect(byAction.get('dynamodb:GetItem')).toBe(JSON.stringify({ 'Fn::GetAtt': [tableId(), 'Arn'] }));
+  // The table itself: no index.
+  for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'])
+    expect(byAction.get(action)).toBe(JSON.stringify({ 'Fn::GetAtt': [tableId(), 'Arn'] }));
   expect(byAction.get('sqs:SendMessage')).toBe(JSON.stringify({ 'Fn::GetAtt': [dlqId(), 'Arn'] }));
   for (const action of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']) {
     expect(byAction.get(action)).toBe(JSON.stringify({ 'Fn::GetAtt': [tableId(), 'StreamArn'] }));

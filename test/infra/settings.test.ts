@@ -5,7 +5,12 @@
 import { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { DEADLINE_SECONDS_BOUNDS, DEFAULT_DEADLINE_SECONDS, readSettings } from '../../lib/settings.ts';
+import {
+  DEADLINE_SECONDS_BOUNDS,
+  DEFAULT_DEADLINE_SECONDS,
+  DEFAULT_RETENTION_DAYS,
+  readSettings,
+} from '../../lib/settings.ts';
 import * as model from '../../functions/model/vocabulary.ts';
 
 const node = (context: Record<string, unknown>) => new App({ context }).node;
@@ -108,5 +113,57 @@ describe('default deadlines', () => {
     expect(() => readSettings(node({ ...IDP, pendingDeadlineSeconds: 'soon' }), {})).toThrow(
       /pendingDeadlineSeconds must be a positive number/,
     );
+  });
+});
+
+describe('the deadline sweep, retention, the publisher and warm throughput', () => {
+  it('leave the sweep’s limit to its function, and keep the contract’s retention and a one-second batching window', () => {
+    expect(readSettings(node(IDP), {})).toMatchObject({
+      sweepBatchLimit: undefined,
+      retentionDays: { deleted: 90, history: 400 },
+      publisherBatchingWindowSeconds: 1,
+      warmThroughput: {},
+    });
+    expect(DEFAULT_RETENTION_DAYS).toEqual(model.DEFAULT_RETENTION_DAYS);
+  });
+
+  it('read each from context, held to what DynamoDB and Lambda take', () => {
+    const tuned = readSettings(
+      node({
+        ...IDP,
+        sweepBatchLimit: '20',
+        deletedRetentionDays: '30',
+        historyRetentionDays: 0,
+        publisherBatchingWindowSeconds: '0',
+        warmThroughput: '{"table":{"writeUnitsPerSecond":40000},"byDeadline":{"writeUnitsPerSecond":20000}}',
+      }),
+      {},
+    );
+    expect(tuned).toMatchObject({
+      sweepBatchLimit: 20,
+      retentionDays: { deleted: 30, history: 0 },
+      publisherBatchingWindowSeconds: 0,
+      warmThroughput: { table: { writeUnitsPerSecond: 40_000 }, byDeadline: { writeUnitsPerSecond: 20_000 } },
+    });
+    // An object in cdk.json works as well as JSON text after -c.
+    expect(
+      readSettings(node({ ...IDP, warmThroughput: { bySource: { readUnitsPerSecond: 30_000 } } }), {}),
+    ).toMatchObject({ warmThroughput: { bySource: { readUnitsPerSecond: 30_000 } } });
+
+    const refused: [Record<string, unknown>, RegExp][] = [
+      [{ sweepBatchLimit: '0' }, /sweepBatchLimit must be a positive number/],
+      [{ sweepBatchLimit: '2.5' }, /sweepBatchLimit must be a whole number/],
+      [{ deletedRetentionDays: '-1' }, /deletedRetentionDays must be a whole number from 0/],
+      [{ historyRetentionDays: '1.5' }, /historyRetentionDays must be a whole number from 0/],
+      [
+        { publisherBatchingWindowSeconds: '301' },
+        /publisherBatchingWindowSeconds must be a whole number from 0 to 300/,
+      ],
+      [{ warmThroughput: '{"tabel":{}}' }, /"tabel" is neither the table nor an index/],
+      [{ warmThroughput: { table: { writeUnitsPerSecond: 1000 } } }, /at least 4000 \(DynamoDB's own\)/],
+      [{ warmThroughput: { byStatus: { readUnits: 20_000 } } }, /unknown readUnits/],
+      [{ warmThroughput: '[1]' }, /must be an object/],
+    ];
+    for (const [context, error] of refused) expect(() => readSettings(node({ ...IDP, ...context }), {})).toThrow(error);
   });
 });

@@ -86,6 +86,33 @@ it('streams new and old images, and expires items by expiresAt', () => {
   });
 });
 
+it('has DynamoDB’s own warm throughput unless given more, for the table and for each index', () => {
+  const table = template.findResources(TYPE)[stack.getLogicalId(construct.table.node.defaultChild as never)]!;
+  expect(table.Properties.WarmThroughput).toBeUndefined();
+  expect(
+    (table.Properties.GlobalSecondaryIndexes as { WarmThroughput?: unknown }[]).every((i) => !i.WarmThroughput),
+  ).toBe(true);
+
+  const warm = new Stack(new App(), 'Warm');
+  new ConnectionsTable(warm, 'Connections', {
+    warmThroughput: {
+      table: { writeUnitsPerSecond: 40_000 },
+      byStatus: { readUnitsPerSecond: 20_000, writeUnitsPerSecond: 16_000 },
+    },
+  });
+  const warmed = Template.fromStack(warm);
+  warmed.hasResourceProperties(TYPE, {
+    WarmThroughput: { WriteUnitsPerSecond: 40_000 },
+    GlobalSecondaryIndexes: Match.arrayWith([
+      Match.objectLike({ IndexName: 'bySource', WarmThroughput: Match.absent() }),
+      Match.objectLike({
+        IndexName: 'byStatus',
+        WarmThroughput: { ReadUnitsPerSecond: 20_000, WriteUnitsPerSecond: 16_000 },
+      }),
+    ]),
+  });
+});
+
 it('names an index ARN per index for Query grants, never index/*', () => {
   expect(stack.resolve(construct.indexArn('bySource'))).toEqual({
     'Fn::Join': [

@@ -147,8 +147,10 @@ describe('toItem and toConnection', () => {
 
   it('put a live waiting connection, and only such a one, in the deadline index', () => {
     const waiting = toItem(sample, { detailsVersion: undefined });
-    expect(waiting.gsi5pk).toMatch(/^DEADLINE#\d{2}$/);
-    expect(waiting.gsi5sk).toBe(`2026-11-27T13:00:00.000Z#${sample.id}`);
+    expect(waiting.gsi5pk).toMatch(/^DEADLINE#\d{3}$/);
+    expect(waiting.gsi5sk).toBe(
+      `2026-11-27T13:00#${sample.projectSlug}#2026-11-27T13:00:00.000Z#${sample.environmentSlug}#${sample.id}`,
+    );
 
     expect(
       toItem({ ...sample, status: 'connected', statusDeadline: null }, { detailsVersion: undefined }),

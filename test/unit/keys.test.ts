@@ -7,6 +7,7 @@ import { ENVIRONMENT_INDEX_NAMES, KEY_ATTRIBUTES, TABLE } from '#store/table-def
 
 const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
 const ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const APP = { type: 'application', id: 'app-42' } as const;
 const SERVER = { type: 'instance', id: 'i-0abc123' } as const;
 
@@ -104,41 +105,66 @@ describe('key shapes', () => {
       ...Object.keys(
         keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER }),
       ),
-      ...Object.keys(keys.deadlineIndex(ID, '2026-11-27T13:00:00.000Z')),
+      ...Object.keys(keys.deadlineIndex(ACME_PROD, ID, '2026-11-27T13:00:00.000Z')),
     ];
 
     expect([...names].sort()).toEqual([...KEY_ATTRIBUTES].sort());
   });
 
-  it('puts a waiting connection in one of 16 deadline shards by its id, sorted by deadline then id', () => {
-    const entry = keys.deadlineIndex(ID, '2026-11-27T13:00:00.000Z');
+  it('puts a waiting connection in one of 128 deadline shards by its id, by minute, then project, then deadline', () => {
+    const entry = keys.deadlineIndex(ACME_PROD, ID, '2026-11-27T13:00:05.000Z');
 
-    expect(entry.gsi5sk).toBe(`2026-11-27T13:00:00.000Z#${ID}`);
+    expect(entry.gsi5sk).toBe(`2026-11-27T13:00#acme#2026-11-27T13:00:05.000Z#prod#${ID}`);
     expect(deadlineSweepKeys.partitions()).toContain(entry.gsi5pk);
     expect(deadlineSweepKeys.partitions()).toEqual(
-      Array.from({ length: DEADLINE_SHARDS }, (_, i) => `DEADLINE#${String(i).padStart(2, '0')}`),
+      Array.from({ length: DEADLINE_SHARDS }, (_, i) => `DEADLINE#${String(i).padStart(3, '0')}`),
     );
+    expect(DEADLINE_SHARDS).toBe(128);
     // The shard is the id's alone: a heartbeat moves the entry within its partition, never to another.
-    expect(keys.deadlineIndex(ID, '2026-12-01T00:00:00.000Z').gsi5pk).toBe(entry.gsi5pk);
+    expect(keys.deadlineIndex(ACME_PROD, ID, '2026-12-01T00:00:00.000Z').gsi5pk).toBe(entry.gsi5pk);
+    expect(deadlineSweepKeys.entryOf(entry.gsi5sk!)).toEqual({
+      group: '2026-11-27T13:00#acme',
+      project: 'acme',
+      deadline: '2026-11-27T13:00:05.000Z',
+    });
   });
 
   it('spreads connections evenly over the deadline shards: no hot partition', () => {
     const counts = new Array<number>(DEADLINE_SHARDS).fill(0);
-    for (let i = 0; i < 16_000; i++) counts[shardOf(ulid(), DEADLINE_SHARDS)]!++;
+    // ULID-shaped ids (ulid() itself is slow at this count): one millisecond's time part, then random.
+    const time = ulid().slice(0, 10);
+    const random = () => Array.from({ length: 16 }, () => CROCKFORD[Math.floor(Math.random() * 32)]).join('');
+    for (let i = 0; i < 128_000; i++) counts[shardOf(time + random(), DEADLINE_SHARDS)]!++;
 
     // 1,000 expected per shard; a fair hash stays within a few standard deviations (about 31).
     expect(Math.min(...counts)).toBeGreaterThan(850);
     expect(Math.max(...counts)).toBeLessThan(1150);
   });
 
-  it('bounds the due range: every deadline at or before now, none after, whatever the id', () => {
-    const now = '2026-11-27T13:00:00.000Z';
-    const due = deadlineSweepKeys.dueBefore(now);
+  it("bounds the due range: every deadline at or before now below it, or in now's minute; none of a later minute", () => {
+    const now = '2026-11-27T13:00:30.000Z';
     fc.assert(
-      fc.property(fc.integer({ min: -86_400_000, max: 86_400_000 }), (offset) => {
+      fc.property(fc.integer({ min: -86_400_000, max: 86_400_000 }), scopeArbitrary, (offset, scope) => {
         const deadline = new Date(Date.parse(now) + offset).toISOString();
-        const sk = keys.deadlineIndex(ulid(), deadline).gsi5sk;
-        expect(sk < due).toBe(offset <= 0);
+        const sk = keys.deadlineIndex(scope, ulid(), deadline).gsi5sk!;
+        if (offset <= 0) expect(sk <= deadlineSweepKeys.dueUntil(now)).toBe(true);
+        if (deadline.slice(0, 16) > now.slice(0, 16)) expect(sk <= deadlineSweepKeys.dueUntil(now)).toBe(false);
+        // Whole minutes before now's: all due.
+        expect(sk < deadlineSweepKeys.minuteStart(now)).toBe(deadline.slice(0, 16) < now.slice(0, 16));
+      }),
+    );
+  });
+
+  it('keeps a group (one project, one minute) together, and steps past it to the next project only', () => {
+    fc.assert(
+      fc.property(scopeArbitrary, scopeArbitrary, fc.integer({ min: 0, max: 59_999 }), (a, b, ms) => {
+        const deadline = new Date(Date.parse('2026-11-27T13:00:00.000Z') + ms).toISOString();
+        const entry = keys.deadlineIndex(a, ulid(), deadline).gsi5sk!;
+        const { group } = deadlineSweepKeys.entryOf(entry);
+        expect(entry >= deadlineSweepKeys.groupStart(group) && entry < deadlineSweepKeys.afterGroup(group)).toBe(true);
+        const other = keys.deadlineIndex(b, ulid(), deadline).gsi5sk!;
+        const inGroup = other >= deadlineSweepKeys.groupStart(group) && other < deadlineSweepKeys.afterGroup(group);
+        expect(inGroup).toBe(a.projectSlug === b.projectSlug);
       }),
     );
   });

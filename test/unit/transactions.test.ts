@@ -5,7 +5,13 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { CONCURRENCY_RETRIES, THROTTLED_WRITE, Transaction, WriteBudget } from '#store/transactions.ts';
+import {
+  classifyWriteError,
+  CONCURRENCY_RETRIES,
+  THROTTLED_WRITE,
+  Transaction,
+  WriteBudget,
+} from '#store/transactions.ts';
 
 const put = (pk: string) => ({ Put: { TableName: 't', Item: { pk, sk: 'x' } } });
 
@@ -40,6 +46,61 @@ describe('Transaction', () => {
     const transaction = new Transaction({ connection: put('c'), guardClaim: undefined, guardRelease: put('g') });
 
     expect(transaction.conditionFailed(cancelled(['None', 'ConditionalCheckFailed']), 'guardRelease')).toEqual({});
+  });
+});
+
+describe('classifyWriteError', () => {
+  // The items of a change that claims a pair guard (a restore), in this order.
+  const transaction = new Transaction({ connection: put('c'), guardClaim: put('g'), history: put('h') });
+  const named = (name: string) => Object.assign(new Error(name), { name });
+  const cases: [string, unknown, ReturnType<typeof classifyWriteError>['next']][] = [
+    ['the claimed guard is held', cancelled(['None', 'ConditionalCheckFailed', 'None']), 'taken'],
+    [
+      'the claim failed and another item conflicted',
+      cancelled(['TransactionConflict', 'ConditionalCheckFailed']),
+      'taken',
+    ],
+    [
+      'the claim failed and an index throttled',
+      cancelled(['None', 'ConditionalCheckFailed', 'ThrottlingError']),
+      'taken',
+    ],
+    ['an index throttled the transaction', cancelled(['None', 'None', 'ThrottlingError']), 'retry'],
+    ['the table throttled the transaction', cancelled(['ProvisionedThroughputExceeded', 'None', 'None']), 'retry'],
+    ['a call throttled', named('ThrottlingException'), 'retry'],
+    ['a provisioned table throttled', named('ProvisionedThroughputExceededException'), 'retry'],
+    ['the version read is no longer current', cancelled(['ConditionalCheckFailed', 'None', 'None']), 'reread'],
+    ['another transaction on the same items', cancelled(['None', 'None', 'TransactionConflict']), 'reread'],
+    ['the history entry exists already (a bug)', cancelled(['None', 'None', 'ConditionalCheckFailed']), 'give-up'],
+    ['a validation error', named('ValidationException'), 'give-up'],
+    ['the database is unreachable', Object.assign(named('TimeoutError'), { code: 'ETIMEDOUT' }), 'give-up'],
+    ['not an error at all', 'boom', 'give-up'],
+  ];
+
+  it.each(cases)('%s: %s', (_, error, next) => {
+    expect(classifyWriteError(error, transaction, { claims: ['guardClaim'], versioned: 'connection' }).next).toBe(next);
+  });
+
+  it('names the claim taken and what held it, asking the claims in the order given', () => {
+    const create = new Transaction({ connection: put('c'), guard: put('g'), idempotency: put('i') });
+    const both = cancelled(['None', 'ConditionalCheckFailed', 'ConditionalCheckFailed'], { connectionId: 'other' });
+
+    expect(classifyWriteError(both, create, { claims: ['idempotency', 'guard'] })).toEqual({
+      next: 'taken',
+      claim: 'idempotency',
+      holder: {},
+    });
+    expect(classifyWriteError(both, create, { claims: ['guard', 'idempotency'] })).toEqual({
+      next: 'taken',
+      claim: 'guard',
+      holder: { item: { connectionId: 'other' } },
+    });
+  });
+
+  it('reads a failed condition as a lost race only on the versioned item', () => {
+    const create = new Transaction({ connection: put('c'), guard: put('g') });
+    // A create's connection is new (attribute_not_exists): its condition failing is no race to retry.
+    expect(classifyWriteError(cancelled(['ConditionalCheckFailed', 'None']), create, {}).next).toBe('give-up');
   });
 });
 

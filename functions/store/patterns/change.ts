@@ -6,7 +6,15 @@
  * guard. A lost race reads again and decides anew: with If-Match, the new version is then the
  * caller's 412. A throttled transaction is sent again as it was, within the write budget.
  */
-import { detailsInline, detailsVersionOf, toDetailsItem, toItem, type DetailsVersion } from '../connection-item.ts';
+import {
+  detailsInline,
+  detailsVersionOf,
+  expiryAfter,
+  isExpired,
+  toDetailsItem,
+  toItem,
+  type DetailsVersion,
+} from '../connection-item.ts';
 import type { Changes } from '#domain/connection.ts';
 import type { Connection } from '#model/representations.ts';
 import {
@@ -18,12 +26,11 @@ import {
   type VersionPrecondition,
 } from '#domain/decisions.ts';
 import { ServiceUnavailableError } from '#model/errors.ts';
-import { isThrottled } from '../database-errors.ts';
 import { withDetails } from '../details.ts';
 import { historyPut } from '../history.ts';
 import { keys } from '../keys.ts';
-import type { Scope } from '#model/vocabulary.ts';
-import { isTransactionConflict, Transaction, WriteBudget, type TransactItem } from '../transactions.ts';
+import { DEFAULT_RETENTION_DAYS, type Scope } from '#model/vocabulary.ts';
+import { classifyWriteError, Transaction, WriteBudget, type TransactItem } from '../transactions.ts';
 import { guardClaim, guardRelease, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';
 
@@ -63,7 +70,8 @@ export async function readStored(
   budget?: WriteBudget,
 ): Promise<Stored> {
   const item = await getItem(table, keys.connection(scope, id), budget);
-  if (!item || (item.deletedAt !== undefined && !includeDeleted)) throw notFound();
+  // Past its retention it is gone, whether or not DynamoDB has deleted it yet.
+  if (!item || isExpired(item) || (item.deletedAt !== undefined && !includeDeleted)) throw notFound();
   const [connection] = await withDetails(table, [item], { consistent: true, budget });
   return {
     connection: connection!,
@@ -101,7 +109,15 @@ export async function change(
           TableName: table.tableName,
           Item: toItem(
             next,
-            { detailsVersion, statusSince: statusSince(current.connection, next, current.statusSince) },
+            {
+              detailsVersion,
+              statusSince: statusSince(current.connection, next, current.statusSince),
+              // Deleted, it is restorable until its retention ends; a restore writes it without.
+              expiresAt:
+                next.deletedAt === undefined
+                  ? undefined
+                  : expiryAfter(next.deletedAt, (table.retention ?? DEFAULT_RETENTION_DAYS).deleted),
+            },
             table.layout,
           ),
           ConditionExpression: `version = :version AND ${deleted ? 'attribute_exists' : 'attribute_not_exists'}(deletedAt)`,
@@ -111,20 +127,27 @@ export async function change(
       details,
       guardClaim: decision.guard === 'claim' ? guardClaim(table, next) : undefined,
       guardRelease: decision.guard === 'release' ? guardRelease(table, current.connection) : undefined,
-      history: historyPut(table.tableName, current.connection, next, decision.action, changes),
+      history: historyPut(table, current.connection, next, decision.action, changes),
     });
     try {
       await transaction.write(table.client);
       return { connection: next, changes };
     } catch (error) {
       budget.wrote(error);
-      const guardTaken = transaction.conditionFailed(error, 'guardClaim');
-      if (guardTaken) await throwIfHeldByAnother(table, guardTaken, next, budget);
-      else if (isThrottled(error)) {
-        // Nothing was written: the same change goes again, on the same reading.
-        if (await budget.retry(false)) continue;
-        throw new ServiceUnavailableError();
-      } else if (!transaction.conditionFailed(error, 'connection') && !isTransactionConflict(error)) throw error;
+      const failure = classifyWriteError(error, transaction, { claims: ['guardClaim'], versioned: 'connection' });
+      switch (failure.next) {
+        case 'give-up':
+          throw error;
+        case 'retry':
+          // Nothing was written: the same change goes again, on the same reading.
+          if (await budget.retry(false)) continue;
+          throw new ServiceUnavailableError();
+        case 'taken':
+          await throwIfHeldByAnother(table, failure.holder, next, budget);
+          break;
+        case 'reread':
+          break;
+      }
       // Lost a race: the next read decides again (404, 409, 412 against If-Match, or a fresh attempt).
       if (!(await budget.retry(true))) throw new ServiceUnavailableError();
       current = await readStored(table, { scope, id, includeDeleted: true }, budget);

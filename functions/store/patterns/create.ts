@@ -4,7 +4,6 @@
  * result; the record commits with the connection, so there is no window with one and not the other.
  */
 import { detailsInline, toDetailsItem, toItem } from '../connection-item.ts';
-import { isThrottled } from '../database-errors.ts';
 import type { Connection } from '#model/representations.ts';
 import { checkPair, newConnection, statusSince } from '#domain/decisions.ts';
 import { newConnectionId } from '#domain/ids.ts';
@@ -13,7 +12,7 @@ import type { CreateConnectionInput } from '#model/inputs.ts';
 import { historyPut } from '../history.ts';
 import { idempotencyPut, idempotencyRequest, recordedConnection, type IdempotencyRequest } from '../idempotency.ts';
 import { DEFAULT_DEADLINE_SECONDS, type Scope } from '#model/vocabulary.ts';
-import { isTransactionConflict, Transaction, WriteBudget } from '../transactions.ts';
+import { classifyWriteError, Transaction, WriteBudget } from '../transactions.ts';
 import { checkPairFree, guardClaim, throwIfHeldByAnother } from './pair-guard.ts';
 import { getItem, type StoreTable } from './table.ts';
 
@@ -59,7 +58,7 @@ export async function create(
       ? undefined
       : { Put: { TableName: table.tableName, Item: toDetailsItem(connection, connection.version) } },
     guard: guardClaim(table, connection),
-    history: historyPut(table.tableName, undefined, connection, 'created'),
+    history: historyPut(table, undefined, connection, 'created'),
     idempotency: idempotency && idempotencyPut(table.tableName, idempotency, connection),
   });
   const budget = new WriteBudget();
@@ -69,23 +68,29 @@ export async function create(
       return { connection, replayed: false };
     } catch (error) {
       budget.wrote(error);
-      // The same key won a race with this request: answer what it answered.
-      const replayed =
-        idempotency && transaction.conditionFailed(error, 'idempotency') && (await replay(table, idempotency, budget));
-      if (replayed) return replayed;
-      const guardTaken = transaction.conditionFailed(error, 'guard');
-      if (guardTaken) await throwIfHeldByAnother(table, guardTaken, connection, budget);
-      else if (isThrottled(error)) {
-        // Nothing was written: the same transaction goes again, without reading anything.
-        if (await budget.retry(false)) continue;
-        throw new ServiceUnavailableError();
-      } else if (!isTransactionConflict(error)) throw error;
-      else {
-        // Cancelled by a concurrent write, most often the winner of this very pair: once it has
-        // committed, answer as if it had come first (its replay, or 409) rather than spend retries.
-        const replayedNow = idempotency && (await replay(table, idempotency, budget));
-        if (replayedNow) return replayedNow;
-        await checkPairFree(table, scope, input, budget);
+      const failure = classifyWriteError(error, transaction, { claims: ['idempotency', 'guard'] });
+      switch (failure.next) {
+        case 'give-up':
+          throw error;
+        case 'retry':
+          // Nothing was written: the same transaction goes again, without reading anything.
+          if (await budget.retry(false)) continue;
+          throw new ServiceUnavailableError();
+        case 'taken':
+          if (failure.claim === 'guard') await throwIfHeldByAnother(table, failure.holder, connection, budget);
+          else {
+            // The same key won a race with this request: answer what it answered.
+            const replayed = await replay(table, idempotency!, budget);
+            if (replayed) return replayed;
+          }
+          break;
+        case 'reread': {
+          // Cancelled by a concurrent write, most often the winner of this very pair: once it has
+          // committed, answer as if it had come first (its replay, or 409) rather than spend retries.
+          const replayed = idempotency && (await replay(table, idempotency, budget));
+          if (replayed) return replayed;
+          await checkPairFree(table, scope, input, budget);
+        }
       }
       if (!(await budget.retry(true))) throw new ServiceUnavailableError();
     }

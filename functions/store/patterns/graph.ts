@@ -7,6 +7,7 @@
  * no order of edges, so none is paid for. The neighbourhood of one resource is in neighbourhood.ts.
  */
 import type { GraphQuery } from '#model/inputs.ts';
+import { isExpired } from '../connection-item.ts';
 import { EDGE_ATTRIBUTES, nodesOf, toEdge } from './graph-edges.ts';
 import type { Graph } from '#model/representations.ts';
 import { keys, type Liveness } from '../keys.ts';
@@ -48,6 +49,6 @@ async function readGraphPage(table: StoreTable, scope: Scope, query: GraphQuery)
     order: 'any',
     attributes: EDGE_ATTRIBUTES,
   });
-  const edges = page.items.map(toEdge);
+  const edges = page.items.filter((item) => !isExpired(item)).map(toEdge);
   return { nodes: nodesOf(edges), edges, nextToken: page.nextToken, truncated: false };
 }

@@ -2,14 +2,15 @@
 import type { Connection, HistoryEntry } from '#model/representations.ts';
 import { notFound } from '#domain/decisions.ts';
 import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
-import { detailsVersionOf } from '../connection-item.ts';
+import { detailsVersionOf, isExpired } from '../connection-item.ts';
 import { withDetails } from '../details.ts';
 import { toHistoryEntry } from '../history.ts';
+import { keys } from '../keys.ts';
 import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import { planConnectionList, planHistory, planResourceConnections, type ListPlan } from '../list-plans.ts';
 import { queryPage, type Page } from '../listing.ts';
 import type { Stored } from './change.ts';
-import type { StoreTable } from './table.ts';
+import { getItem, type StoreTable } from './table.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -47,21 +48,29 @@ export async function listResourceConnections(
   return { items: page.items.map((stored) => stored.connection), nextToken: page.nextToken };
 }
 
-/** A connection's changes, oldest first; kept after a delete. 404 only for an id never used here. */
+/**
+ * A connection's changes, oldest first; kept after a delete, until its retention ends. 404 for an
+ * id never used here, or for a connection purged (past its retention), whose history went with it.
+ */
 export async function listHistory(
   table: StoreTable,
   { scope, id, query }: { scope: Scope; id: string; query: PageQuery },
 ): Promise<Page<HistoryEntry>> {
-  const page = await rows(table, planHistory(scope, id), query);
-  // Every connection has a first entry, so an empty first page means no such connection.
-  if (page.items.length === 0 && !query.nextToken) throw notFound();
+  const [page, connection] = await Promise.all([
+    rows(table, planHistory(scope, id), query),
+    getItem(table, keys.connection(scope, id)),
+  ]);
+  if (!connection || isExpired(connection)) throw notFound();
   return { items: page.items.map(toHistoryEntry), nextToken: page.nextToken };
 }
 
-function rows(table: StoreTable, plan: ListPlan, query: PageQuery): Promise<Page<Record<string, unknown>>> {
-  return queryPage({ ...table, observe: table.observeQuery }, plan.streams, {
+/** A page of rows (index rows, or items), leaving out those past their retention. */
+async function rows(table: StoreTable, plan: ListPlan, query: PageQuery): Promise<Page<Record<string, unknown>>> {
+  const page = await queryPage({ ...table, observe: table.observeQuery }, plan.streams, {
     limit: query.limit ?? DEFAULT_PAGE_SIZE,
     nextToken: query.nextToken,
     binding: plan.binding,
   });
+  const now = Date.now();
+  return { items: page.items.filter((item) => !isExpired(item, now)), nextToken: page.nextToken };
 }

@@ -1,6 +1,6 @@
 /** What every access pattern works with: the client, the table, and the consistent read they all send. */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeadlineDefaults } from '#model/vocabulary.ts';
+import type { DeadlineDefaults, RetentionDays } from '#model/vocabulary.ts';
 import type { QueryObserver } from '../listing.ts';
 import type { Layout } from '../table-definition.ts';
 import type { WriteBudget } from '../transactions.ts';
@@ -19,6 +19,8 @@ export interface StoreTable {
   readonly cascadeTimeBudgetMs?: number | undefined;
   /** Seconds from entering pending or connecting to its deadline. @default DEFAULT_DEADLINE_SECONDS */
   readonly deadlines?: DeadlineDefaults | undefined;
+  /** When deleted connections and history entries expire. @default DEFAULT_RETENTION_DAYS */
+  readonly retention?: RetentionDays | undefined;
 }
 
 /** One item, read consistently; a write's reads count against its budget. */
