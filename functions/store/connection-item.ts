@@ -25,20 +25,18 @@ export type DetailsVersion = number | undefined;
 export const detailsInline = (details: Record<string, unknown>, layout: Layout = DEFAULT_LAYOUT): boolean =>
   Buffer.byteLength(JSON.stringify(details)) <= layout.inlineDetailsBytes;
 
-/** What the item keeps beside the connection's own fields. */
+/** What the item keeps beside the connection's own fields, and where its index entries go. */
 export interface Stored {
   /** The version whose write put the details item there; undefined when the details are inline. */
   readonly detailsVersion: DetailsVersion;
   /** For a connection with a deadline: when it entered its status (the sweep's reason names it). */
   readonly statusSince?: string | undefined;
+  /** The environment's shard count for writers (shards.ts). */
+  readonly shardCount: number;
 }
 
 /** The connection item. */
-export function toItem(
-  c: Connection,
-  { detailsVersion, statusSince }: Stored,
-  layout: Layout = DEFAULT_LAYOUT,
-): ConnectionItem {
+export function toItem(c: Connection, { detailsVersion, statusSince, shardCount }: Stored): ConnectionItem {
   const scope = scopeOf(c);
   const liveness: Liveness = c.deletedAt === undefined ? 'LIVE' : 'DELETED';
   const { details, ...rest } = c;
@@ -53,7 +51,7 @@ export function toItem(
         source: { type: c.sourceResourceType, id: c.sourceResourceId },
         target: { type: c.targetResourceType, id: c.targetResourceId },
       },
-      layout.shardCount,
+      shardCount,
     ),
     // Sparse: only a live connection that waits (pending, connecting) is in the deadline index.
     ...(liveness === 'LIVE' && c.statusDeadline !== null ? keys.deadlineIndex(c.id, c.statusDeadline) : {}),
@@ -68,10 +66,13 @@ export function toDetailsItem(c: Connection, detailsVersion: number): Record<str
   return { ...keys.details(scopeOf(c), c.id), detailsVersion, detailsJson: JSON.stringify(c.details) };
 }
 
-/** Every item a connection is stored as, as a fresh write of its current version would put them. */
-export function storedItems(c: Connection, layout: Layout = DEFAULT_LAYOUT): Record<string, unknown>[] {
-  if (detailsInline(c.details, layout)) return [toItem(c, { detailsVersion: undefined }, layout)];
-  return [toItem(c, { detailsVersion: c.version }, layout), toDetailsItem(c, c.version)];
+/** Every item a connection is stored as, as a fresh write of its current version under `shardCount` would put them. */
+export function storedItems(
+  c: Connection,
+  { layout = DEFAULT_LAYOUT, shardCount = 1 }: { layout?: Layout; shardCount?: number } = {},
+): Record<string, unknown>[] {
+  if (detailsInline(c.details, layout)) return [toItem(c, { detailsVersion: undefined, shardCount })];
+  return [toItem(c, { detailsVersion: c.version, shardCount }), toDetailsItem(c, c.version)];
 }
 
 /** The version whose details item a connection item (or an index row of it) needs; undefined when inline. */
