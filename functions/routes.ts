@@ -56,16 +56,31 @@ export const touchesTable = (data: DataAccess): boolean => data.items.length > 0
 // Written out, not spread: esbuild keeps any constant whose making might run code, a spread included.
 const NOTHING: DataAccess = { items: [], queries: [] };
 const GET: readonly ItemAction[] = ['dynamodb:GetItem'];
-/** Details too large for the connection item are read beside it (store/details.ts). */
-const DETAILS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
-/** Read the connection (with its details), then one transaction of Puts. */
-const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'];
+/**
+ * A page: the environment's shard count (store/shards.ts, a GetItem once in a while), then the
+ * details too large for the rows of the page (store/details.ts).
+ */
+const PAGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
+/**
+ * Read the connection with its details (a Query of its partition, `table`; a GetItem of its history
+ * entry when the two disagree), the shard count and a pair guard's holder (GetItem), then one
+ * transaction of Puts; a throttled write doubles the environment's shards (UpdateItem).
+ */
+const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 /** A change that may also Delete: release the pair guard, or a details item whose details became small. */
 const CHANGE_AND_RELEASE: readonly ItemAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:UpdateItem',
+];
+/** The cascade: pages with their details (PAGE), then changes that release (CHANGE_AND_RELEASE). */
+const CASCADE: readonly ItemAction[] = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:PutItem',
   'dynamodb:DeleteItem',
+  'dynamodb:UpdateItem',
 ];
 /** ANY only with the catch-all `$default` route. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'ANY';
@@ -98,8 +113,10 @@ export const createConnection = {
   path: '/api/{projectSlug}/{environmentSlug}/resource-connections',
   handler: 'create-connection',
   scope: 'connections:write',
-  // Puts the connection, its details, pair guard, history and idempotency record; reads the record or the guard.
-  data: { items: ['dynamodb:GetItem', 'dynamodb:PutItem'], queries: [] },
+  // Puts the connection, its details, pair guard, history and idempotency record; reads the record, the
+  // guard and the shard count; one create in many counts the environment in byEnvironment and, past
+  // the threshold (or when throttled), doubles its shards (store/shards.ts).
+  data: { items: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], queries: ['byEnvironment'] },
   summary: 'Create a connection between two resources',
 } as const satisfies Route;
 
@@ -109,8 +126,8 @@ export const listConnections = {
   path: '/api/{projectSlug}/{environmentSlug}/resource-connections',
   handler: 'list-connections',
   scope: 'connections:read',
-  // Query on whichever index the filters choose (list-plans.ts), then the large details of the page's rows.
-  data: { items: DETAILS, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  // Query on whichever index the filters choose (paging/list-plans.ts), then the large details of the page's rows.
+  data: { items: PAGE, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
   summary: 'List the connections of a project environment',
 } as const satisfies Route;
 
@@ -120,7 +137,8 @@ export const getConnection = {
   path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}',
   handler: 'get-connection',
   scope: 'connections:read',
-  data: { items: GET, queries: [] },
+  // The connection and its details: one Query of their partition; its history entry when they disagree.
+  data: { items: GET, queries: ['table'] },
   summary: 'Get one connection',
 } as const satisfies Route;
 
@@ -131,7 +149,7 @@ export const updateConnection = {
   handler: 'update-connection',
   scope: 'connections:write',
   // Puts the new version, its history entry and new large details; deletes details that became small.
-  data: { items: CHANGE_AND_RELEASE, queries: [] },
+  data: { items: CHANGE_AND_RELEASE, queries: ['table'] },
   summary: 'Update the status, status reason or details of a connection',
 } as const satisfies Route;
 
@@ -142,7 +160,7 @@ export const deleteConnection = {
   handler: 'delete-connection',
   scope: 'connections:write',
   // Puts the deleted version and its history entry, and releases the pair guard.
-  data: { items: CHANGE_AND_RELEASE, queries: [] },
+  data: { items: CHANGE_AND_RELEASE, queries: ['table'] },
   summary: 'Soft-delete a connection',
 } as const satisfies Route;
 
@@ -153,7 +171,7 @@ export const listResourceConnections = {
   handler: 'list-resource-connections',
   scope: 'connections:read',
   // A resource's source-side and target-side streams, then the large details of the page's rows.
-  data: { items: DETAILS, queries: ['bySource', 'byTarget'] },
+  data: { items: PAGE, queries: ['bySource', 'byTarget'] },
   summary: 'List every connection in which a resource is the source or the target',
 } as const satisfies Route;
 
@@ -186,7 +204,7 @@ export const restoreConnection = {
   handler: 'restore-connection',
   scope: 'connections:write',
   // Claims the pair guard again (a Put); releases nothing.
-  data: { items: CHANGE, queries: [] },
+  data: { items: CHANGE, queries: ['table'] },
   summary: 'Undo a soft delete; the connection returns as pending',
 } as const satisfies Route;
 
@@ -196,8 +214,12 @@ export const deleteResourceConnections = {
   path: '/api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections',
   handler: 'delete-resource-connections',
   scope: 'connections:write',
-  // Pages through the resource's connections and soft-deletes each, releasing its guard.
-  data: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'] },
+  // Pages through the resource's connections (with their large details) and soft-deletes each,
+  // releasing its guard; a connection that changed under it is read again (a Query of its partition).
+  data: {
+    items: CASCADE,
+    queries: ['bySource', 'byTarget', 'table'],
+  },
   summary: 'Soft-delete every live connection of a resource (when the resource itself is deleted)',
   // Thousands of connections, a bounded batch at a time; a repeat finishes an interrupted run.
   timeoutSeconds: 29,
@@ -209,8 +231,9 @@ export const getGraph = {
   path: '/api/{projectSlug}/{environmentSlug}/graph',
   handler: 'get-graph',
   scope: 'connections:read',
-  // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
-  data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
+  // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range;
+  // both read the environment's shard count first.
+  data: { items: GET, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'] },
   summary: 'The environment as nodes and edges: a page of it, or the neighbourhood of one resource',
 } as const satisfies Route;
 
@@ -332,9 +355,10 @@ export const DEADLINE_SWEEP = {
   summary: 'Moves each connection whose pending or connecting deadline has passed to failed',
   everyMinutes: 1,
   timeoutSeconds: 29,
-  // Queries the deadline index (no other); reads each due connection, then one transaction of Puts
-  // (the failed version and its history entry). It never deletes and never touches a pair guard.
-  data: { items: CHANGE, queries: ['byDeadline'] },
+  // Queries the deadline index; reads each due connection (a Query of its partition), then one
+  // transaction of Puts (the failed version and its history entry). It never deletes and never
+  // touches a pair guard.
+  data: { items: CHANGE, queries: ['byDeadline', 'table'] },
   /** The metrics each run publishes, in the service's namespace with its `service` dimension. */
   metrics: {
     /** Connections moved to failed. */

@@ -54,6 +54,7 @@ export class ResourceConnectionsStack extends Stack {
       table: this.table,
       pageTokenSecret: pageTokenSecret.value,
       dynamoDbEndpoint: settings.dynamoDbEndpoint,
+      shardGrowth: settings.shardGrowth,
     };
     for (const route of (props.routes ?? ROUTES) as readonly Route[]) {
       const fn = new ServiceFunction(this, `${route.id}Function`, {

@@ -4,6 +4,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { DEFAULT_SHARD_GROWTH, MAX_SHARD_LIMIT } from '../functions/store/table-definition.ts';
 
 export interface ServiceSettings {
   /** The `iss` every token must carry: context `jwtIssuer` or env JWT_ISSUER (an https URL). */
@@ -31,6 +32,12 @@ export interface ServiceSettings {
    * context `pendingDeadlineSeconds` and `connectingDeadlineSeconds`.
    */
   readonly deadlineSeconds: { readonly pending: number; readonly connecting: number };
+  /**
+   * How an environment's shards grow (functions/store/shards.ts): it doubles them past
+   * `shardGrowthConnections` live connections per shard (default 1,000) or when DynamoDB throttles its
+   * writes, up to `maxShards` (a power of two, default 32). Context `shardGrowthConnections`, `maxShards`.
+   */
+  readonly shardGrowth: { readonly growthConnections: number; readonly max: number };
 }
 
 /**
@@ -93,6 +100,11 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
     );
   }
 
+  const maxShards = positiveInteger('maxShards') ?? DEFAULT_SHARD_GROWTH.max;
+  if (maxShards > MAX_SHARD_LIMIT || (maxShards & (maxShards - 1)) !== 0) {
+    throw new Error(`Context maxShards must be a power of two from 1 to ${MAX_SHARD_LIMIT}, got ${maxShards}`);
+  }
+
   return {
     jwtIssuer,
     jwtAudience,
@@ -109,6 +121,10 @@ export function readSettings(node: Node, env: NodeJS.ProcessEnv = process.env): 
     deadlineSeconds: {
       pending: deadline('pendingDeadlineSeconds', DEFAULT_DEADLINE_SECONDS.pending),
       connecting: deadline('connectingDeadlineSeconds', DEFAULT_DEADLINE_SECONDS.connecting),
+    },
+    shardGrowth: {
+      growthConnections: positiveInteger('shardGrowthConnections') ?? DEFAULT_SHARD_GROWTH.growthConnections,
+      max: maxShards,
     },
   };
 }

@@ -65,7 +65,8 @@ export interface ShardSource {
 }
 
 export class ShardDirectory {
-  private readonly known = new Map<string, { state: ShardState; until: number }>();
+  /** Counts read (or being read: concurrent requests share one read), by environment. */
+  private readonly known = new Map<string, { state: Promise<ShardState>; until: number }>();
 
   constructor(
     private readonly source: ShardSource,
@@ -81,14 +82,19 @@ export class ShardDirectory {
     const now = this.clock();
     const cached = this.known.get(key);
     if (cached && now < cached.until) return cached.state;
+    const state = this.read(scope);
+    const entry = { state, until: now + this.timing.cacheMs };
+    this.known.set(key, entry);
+    // A read that failed is not kept: the next caller reads again.
+    state.catch(() => this.known.get(key) === entry && this.known.delete(key));
+    return state;
+  }
+
+  private async read(scope: Scope): Promise<ShardState> {
     const out = await this.source.client.send(
       new GetCommand({ TableName: this.source.tableName, Key: keys.shards(scope), ConsistentRead: true }),
     );
-    const state = out.Item
-      ? { count: Number(out.Item.shardCount), writersFrom: Number(out.Item.writersFrom) }
-      : ONE_SHARD;
-    this.known.set(key, { state, until: now + this.timing.cacheMs });
-    return state;
+    return out.Item ? { count: Number(out.Item.shardCount), writersFrom: Number(out.Item.writersFrom) } : ONE_SHARD;
   }
 
   /** The count a read queries. */
@@ -137,7 +143,7 @@ export class ShardDirectory {
       const state = await this.state(scope);
       if (state.count >= this.growth.max || !checksSize(connectionId, sizeCheckEvery(this.growth, state.count))) return;
       const threshold = this.growth.growthConnections * state.count;
-      if ((await this.countLive(scope, state.count, threshold)) >= threshold) await this.grow(scope, state);
+      if ((await this.countLive(scope, state.count, threshold + 1)) > threshold) await this.grow(scope, state);
     });
   }
 
@@ -146,8 +152,8 @@ export class ShardDirectory {
     await this.bestEffort(async () => this.grow(scope, await this.state(scope)));
   }
 
-  /** Live connections, counted in byEnvironment up to `threshold` (its entries are keys and the row: ~0.5 KB). */
-  private async countLive(scope: Scope, shardCount: number, threshold: number): Promise<number> {
+  /** Live connections, counted in byEnvironment up to `enough` (its entries are keys and the row: ~0.5 KB). */
+  private async countLive(scope: Scope, shardCount: number, enough: number): Promise<number> {
     const index = TABLE.indexes.byEnvironment;
     const counts = await Promise.all(
       keys.indexPartitions('byEnvironment', scope, 'LIVE', { shardCount }).map(async (partition) => {
@@ -162,13 +168,13 @@ export class ShardDirectory {
               ExpressionAttributeNames: { '#pk': index.partitionKey },
               ExpressionAttributeValues: { ':pk': partition },
               Select: 'COUNT',
-              Limit: threshold - counted,
+              Limit: enough - counted,
               ExclusiveStartKey: start,
             }),
           );
           counted += out.Count ?? 0;
           start = out.LastEvaluatedKey;
-        } while (start && counted < threshold);
+        } while (start && counted < enough);
         return counted;
       }),
     );

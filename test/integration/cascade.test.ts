@@ -168,7 +168,7 @@ describe('an index that lags behind the table', () => {
           IndexName: TABLE.indexes.byTarget.indexName,
           KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)',
           ExpressionAttributeValues: {
-            ':pk': keys.resourcePartition(scope, 'LIVE', server('i-lag')),
+            ':pk': keys.resourcePartitions(scope, 'LIVE', server('i-lag'), 1)[0],
             ':prefix': keys.resourcePrefix('instance', 'i-lag'),
           },
           Limit: 120,

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '#model/errors.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';
-import { TABLE } from '#store/table-definition.ts';
+import { DEFAULT_SHARD_GROWTH, TABLE } from '#store/table-definition.ts';
 import { attachPartitionModel, totals } from '../../testkit/partition-model.ts';
 import { freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
 
@@ -101,7 +101,7 @@ it('throttles a partition past its rate; the store gives up on what it throttled
     client: slowClient,
     tableName,
     pageTokenSecret,
-    layout: { shardCount: 1, inlineDetailsBytes: Infinity },
+    layout: { shards: { ...DEFAULT_SHARD_GROWTH, max: 1 }, inlineDetailsBytes: Infinity },
   });
   const made = [];
   for (let i = 0; i < 30; i++)
