@@ -12,7 +12,7 @@
  * Reads: 1 RCU per 4 KB, rounded up per request (a Query sums what it examined, COUNT queries
  * included), per item for GetItem and BatchGetItem, half for an eventually consistent one.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ThrottlingException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { projectionOf, TABLE, type IndexName } from '#store/table-definition.ts';
 import { itemSize, readUnits, writeUnits, type Item } from './item-size.ts';
 
@@ -125,4 +125,50 @@ export function readCharges(
   return [
     [`${index}|${values[':pk']!.S}`, readUnits(bytes + (items.dropped ?? 0) * mean, input.ConsistentRead === true)],
   ];
+}
+
+/** The items a write request writes: each one's key, what it leaves (none: deleted), or the key it only checks. */
+export function plannedWrites(
+  operation: string,
+  input: Record<string, unknown>,
+  items: ReadonlyMap<string, Item>,
+): { key: string; after?: Item; check?: Key }[] {
+  type Write = {
+    Put?: { Item: Item };
+    Delete?: { Key: Key };
+    Update?: Record<string, unknown>;
+    ConditionCheck?: { Key: Key };
+  };
+  const one = (w: Write) => {
+    if (w.Put) return { key: keyOf(w.Put.Item), after: w.Put.Item };
+    if (w.Delete) return { key: keyOf(w.Delete.Key) };
+    if (w.ConditionCheck) return { key: keyOf(w.ConditionCheck.Key), check: w.ConditionCheck.Key };
+    const key = w.Update!.Key as unknown as Key;
+    return { key: keyOf(key), after: applyUpdate(items.get(keyOf(key)), key, w.Update!) };
+  };
+  if (operation === 'TransactWriteItems') return (input.TransactItems as Write[]).map(one);
+  if (operation === 'PutItem') return [one({ Put: { Item: input.Item as Item } })];
+  if (operation === 'DeleteItem') return [one({ Delete: { Key: input.Key as Key } })];
+  if (operation === 'UpdateItem') return [one({ Update: input })];
+  const requests = Object.values(
+    input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Key } }[]>,
+  ).flat();
+  return requests.map((r) => one({ Put: r.PutRequest, Delete: r.DeleteRequest }));
+}
+
+/** The error DynamoDB answers a throttled request with: a cancelled transaction, else ThrottlingException. */
+export function throttle(operation: string, transactItems?: number, closedItems?: Set<number>): Error {
+  const $metadata = { httpStatusCode: 400 };
+  if (transactItems === undefined) {
+    return new ThrottlingException({ message: `partition model: ${operation} throttled`, $metadata });
+  }
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+    $metadata,
+    CancellationReasons: Array.from({ length: transactItems }, (_, i) =>
+      closedItems?.has(i)
+        ? { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }
+        : { Code: 'None' },
+    ),
+  });
 }

@@ -21,16 +21,17 @@
  * key; one key per partition is the model's worst case for a hot key and its best case for the
  * table's many small ones.
  */
-import { ThrottlingException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { TABLE, type IndexName } from '#store/table-definition.ts';
 import type { Item } from './item-size.ts';
+import { answered, cutBack, readPartitions, sendWhole, type Stashed } from './partition-queries.ts';
 import {
-  applyUpdate,
   conditionCheckCharge,
   keyOf,
+  plannedWrites,
   readCharges,
+  throttle,
   writeCharges,
   type ChargeRules,
   type Units,
@@ -84,12 +85,6 @@ const UNPROJECT = 'partitionModelProjection';
 /** What a Query was sent without, to be applied to its answer. */
 const STASH = Symbol('answer');
 type Key = Record<string, AttributeValue>;
-interface Stashed {
-  /** On the answer as the document client has it (plain values). */
-  projection?: (item: Record<string, unknown>) => Record<string, unknown>;
-  filter?: (item: Item) => boolean;
-  count?: boolean;
-}
 
 class Bucket {
   private tokens: number;
@@ -191,7 +186,7 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
       const input = args.input as Record<string, unknown>;
 
       if (['TransactWriteItems', 'PutItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'].includes(operation)) {
-        const writes = plannedWrites(operation, input);
+        const writes = plannedWrites(operation, input, items);
         const transactional = operation === 'TransactWriteItems';
         const perItem = writes.map((w) =>
           w.check
@@ -269,124 +264,7 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
     { step: 'serialize', priority: 'high', name: UNPROJECT },
   );
   return model;
-
-  function plannedWrites(
-    operation: string,
-    input: Record<string, unknown>,
-  ): { key: string; after?: Item; check?: Key }[] {
-    type Write = {
-      Put?: { Item: Item };
-      Delete?: { Key: Key };
-      Update?: Record<string, unknown>;
-      ConditionCheck?: { Key: Key };
-    };
-    const one = (w: Write) => {
-      if (w.Put) return { key: keyOf(w.Put.Item), after: w.Put.Item };
-      if (w.Delete) return { key: keyOf(w.Delete.Key) };
-      if (w.ConditionCheck) return { key: keyOf(w.ConditionCheck.Key), check: w.ConditionCheck.Key };
-      const key = w.Update!.Key as unknown as Key;
-      return { key: keyOf(key), after: applyUpdate(items.get(keyOf(key)), key, w.Update!) };
-    };
-    if (operation === 'TransactWriteItems') return (input.TransactItems as Write[]).map(one);
-    if (operation === 'PutItem') return [one({ Put: { Item: input.Item as Item } })];
-    if (operation === 'DeleteItem') return [one({ Delete: { Key: input.Key as Key } })];
-    if (operation === 'UpdateItem') return [one({ Update: input })];
-    const requests = Object.values(
-      input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Key } }[]>,
-    ).flat();
-    return requests.map((r) => one({ Put: r.PutRequest, Delete: r.DeleteRequest }));
-  }
 }
-
-function throttle(operation: string, transactItems?: number, closedItems?: Set<number>): Error {
-  const $metadata = { httpStatusCode: 400 };
-  if (transactItems === undefined) {
-    return new ThrottlingException({ message: `partition model: ${operation} throttled`, $metadata });
-  }
-  return new TransactionCanceledException({
-    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
-    $metadata,
-    CancellationReasons: Array.from({ length: transactItems }, (_, i) =>
-      closedItems?.has(i)
-        ? { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }
-        : { Code: 'None' },
-    ),
-  });
-}
-
-function readPartitions(operation: string, input: Record<string, unknown>): string[] {
-  if (operation === 'GetItem') return [`table|${(input.Key as Key)[TABLE.partitionKey]!.S}`];
-  if (operation === 'BatchGetItem') {
-    return Object.values(input.RequestItems as Record<string, { Keys: Key[] }>).flatMap((r) =>
-      r.Keys.map((key) => `table|${key[TABLE.partitionKey]!.S}`),
-    );
-  }
-  const values = input.ExpressionAttributeValues as Key;
-  return [`${(input.IndexName as string | undefined) ?? 'table'}|${values[':pk']!.S}`];
-}
-
-/** The answer's items on the wire (sizes are AWS's, on attribute values): one, found by key, or examined. */
-function answered(operation: string, output: Record<string, unknown>, stashed: Stashed | undefined) {
-  if (operation === 'GetItem') return { one: output.Item ? wire(output.Item) : undefined };
-  if (operation === 'BatchGetItem') {
-    const all = Object.values((output.Responses as Record<string, unknown[]>) ?? {})
-      .flat()
-      .map(wire);
-    return { found: new Map(all.map((item) => [keyOf(item), item])) };
-  }
-  const examined = ((output.Items as unknown[]) ?? []).map(wire);
-  // Sent without its filter (stashed), a Query's answer holds everything it examined.
-  const dropped = stashed?.filter ? 0 : Number(output.ScannedCount ?? examined.length) - examined.length;
-  return { examined, dropped };
-}
-
-/**
- * Takes off a Query what does not lower its cost (projection, COUNT, an equality filter), before it
- * is serialized, and says how to cut its answer back.
- */
-function sendWhole(input: Record<string, unknown>): Stashed | undefined {
-  const names = { ...(input.ExpressionAttributeNames as Record<string, string>) };
-  const values = { ...(input.ExpressionAttributeValues as Key) };
-  const stashed: Stashed = {};
-  const expression = input.ProjectionExpression as string | undefined;
-  if (expression) {
-    const wanted = new Set(expression.split(',').map((part) => names[part.trim()] ?? part.trim()));
-    stashed.projection = (item) => Object.fromEntries(Object.entries(item).filter(([name]) => wanted.has(name)));
-    delete input.ProjectionExpression;
-  }
-  if (input.Select === 'COUNT') {
-    stashed.count = true;
-    delete input.Select;
-  }
-  const filter = input.FilterExpression as string | undefined;
-  const equalities = filter?.split(' AND ').map((clause) => /^(#\w+) = (:\w+)$/.exec(clause.trim()));
-  if (filter && equalities!.every(Boolean)) {
-    const tests = equalities!.map((m) => [names[m![1]!]!, values[m![2]!]!] as const);
-    stashed.filter = (item) => tests.every(([name, value]) => JSON.stringify(item[name]) === JSON.stringify(value));
-    delete input.FilterExpression;
-  }
-  if (!stashed.projection && !stashed.count && !stashed.filter) return undefined;
-  // Placeholders only the removed parts used would be refused as unused.
-  const used = `${String(input.KeyConditionExpression)} ${String(input.FilterExpression ?? '')}`;
-  for (const placeholder of Object.keys(names)) {
-    if (!used.includes(placeholder)) delete (input.ExpressionAttributeNames as Record<string, string>)[placeholder];
-  }
-  for (const placeholder of Object.keys(values)) {
-    if (!used.includes(placeholder)) delete (input.ExpressionAttributeValues as Key)[placeholder];
-  }
-  return stashed;
-}
-
-/** The answer as the Query asked for it: its filter (on the wire values it was given), then its projection or its count. */
-function cutBack(output: Record<string, unknown>, { projection, filter, count }: Stashed): void {
-  let kept = ((output.Items as Record<string, unknown>[]) ?? []).filter((item) => !filter || filter(wire(item)));
-  output.Count = kept.length;
-  if (projection) kept = kept.map(projection);
-  if (count) delete output.Items;
-  else output.Items = kept;
-}
-
-const wire = (item: unknown): Item => marshall(item as Record<string, unknown>, { removeUndefinedValues: true });
 
 /** Read and write units summed over charges. */
 export const totals = (charges: readonly Charge[]): { read: number; write: number } => ({
