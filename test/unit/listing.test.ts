@@ -90,7 +90,8 @@ const still = (items: readonly Item[], shards: number, options?: Parameters<type
   return () => ({ partitions, streams: streamsOf(shards) });
 };
 
-describe('a list merged over shards', () => {
+// Property runs over up to 32 shards read many pages: more than the default 5 s on a busy machine.
+describe('a list merged over shards', { timeout: 60_000 }, () => {
   it('answers every item once, in sort-key order, pages full but the last (1, 2, 8 and 32 shards)', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -263,7 +264,7 @@ describe('a list merged over shards', () => {
   });
 });
 
-describe('groups of streams (the graph: live, then deleted)', () => {
+describe('groups of streams (the graph: live, then deleted)', { timeout: 60_000 }, () => {
   it('uses up group 0 before group 1, each in order, across any shard count', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -237,8 +237,11 @@ describe('key-space', () => {
     expect(middle > toAlphabet(at(start + 49_000)) && middle < toAlphabet(at(start + 51_000))).toBe(true);
   });
 
-  it('answers the end of the shared prefix past the end of its range, and keys after keys', () => {
-    expect(keyAlong('app#01J0', 'app#01J1', 1e30)).toBe(endOf('app#01J'));
+  it('reaches a little past the shared prefix, never past the fixed one, and keys after keys', () => {
+    // Two digits of headroom: past '01J0'…'01J1', a guess may reach into '02…', not past 'app#'.
+    expect(keyAlong('app#01J0', 'app#01J1', 100) > 'app#01K').toBe(true);
+    expect(keyAlong('app#01J0', 'app#01J1', 1e30, 'app#')).toBe(endOf('app#0'));
+    expect(keyAlong('app#01J0', 'app#01J1', 1e30, 'app#01')).toBe(endOf('app#01'));
     expect(endOf('app#') > 'app#zzzz').toBe(true);
     fc.assert(
       fc.property(ulid, (key) => {

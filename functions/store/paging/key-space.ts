@@ -16,6 +16,12 @@ const RADIX = ESTIMATE_ALPHABET.length;
 /** Digits read past the shared prefix: RADIX^DIGITS stays below 2^53, where doubles count exactly. */
 const DIGITS = Math.floor(53 / Math.log2(RADIX));
 const SCALE = RADIX ** DIGITS;
+/**
+ * Digits of the shared prefix read as part of the number (where they are digits of an id), so that
+ * a guess can reach past the keys it extends (32² = 1,024 times their distance) instead of
+ * stopping where that prefix's range ends.
+ */
+const HEADROOM = 2;
 
 /** The smallest key after `key`: no key character sorts below KEY_ALPHABET.below. */
 export const keyAfter = (key: string): string => `${key}${KEY_ALPHABET.below}`;
@@ -57,13 +63,19 @@ function keyOf(prefix: string, value: number): string {
 
 /**
  * The key `fraction` of the way from `low` to `high` (`low` < `high`; a fraction over 1 reaches
- * past `high`), read over the prefix they share. Past the end of that prefix's range it answers a
- * key after every key starting with the prefix. A guess: it may answer a key at or below `high`
- * (a step below the last digit, or characters outside the alphabet), which the caller must treat
- * as no guess at all.
+ * past `high`), read over the prefix they share less HEADROOM digits, never less than `fixed` (a
+ * stream's prefix, which every key of the range starts with). Past the end of the range read it
+ * answers a key after every key starting with its prefix. A guess: it may answer a key at or below
+ * `high` (a step below the last digit, or characters outside the alphabet), which the caller must
+ * treat as no guess at all.
  */
-export function keyAlong(low: string, high: string, fraction: number): string {
-  const prefix = sharedPrefix(low, high);
+export function keyAlong(low: string, high: string, fraction: number, fixed = ''): string {
+  const shared = sharedPrefix(low, high);
+  let length = shared.length;
+  while (length > Math.max(fixed.length, shared.length - HEADROOM) && ESTIMATE_ALPHABET.includes(shared[length - 1]!)) {
+    length--;
+  }
+  const prefix = shared.slice(0, length);
   const from = valueOf(low, prefix.length);
   const value = from + (valueOf(high, prefix.length) - from) * fraction;
   return value >= SCALE - 1 ? endOf(prefix) : keyOf(prefix, value);

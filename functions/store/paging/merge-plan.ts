@@ -159,11 +159,12 @@ export function guessBound(view: PageView, start: string, proven: string, keys: 
   if (bound === undefined || bound <= proven) return undefined;
   const end = endOf(view.prefix);
   return bound < end ? bound : end;
-}
 
-/** The key `more` spacings past `to`, a spacing being the distance from `from` to `to` over `intervals`. */
-const extend = (from: string, to: string, intervals: number, more: number): string =>
-  keyAlong(from, to, 1 + more / intervals);
+  /** The key `more` spacings past `to`, a spacing being the distance from `from` to `to` over `intervals`. */
+  function extend(from: string, to: string, intervals: number, more: number): string {
+    return keyAlong(from, to, 1 + more / intervals, view.prefix);
+  }
+}
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const minKey = (list: readonly string[]): string => list.reduce((a, b) => (b < a ? b : a));
