@@ -78,6 +78,12 @@ export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<R
   await measure('create, new Idempotency-Key', 'createConnection', { GetItem: 1, TransactWriteItems: 1 }, keyed);
   await measure('create, Idempotency-Key replay', 'createConnection', { GetItem: 1 }, keyed);
   await measure('get', 'getConnection', { Query: 1 }, { path: { connectionId: id } });
+  // Details too large for the connection item: read with it, in the same one Query.
+  // Its own target (sorting after the others): list pages of the first targets stay without details items.
+  const large = await call('createConnection', scope, {
+    body: { ...pair(4, { notes: 'x'.repeat(1024) }), targetResourceId: 'i-large' },
+  });
+  await measure('get, large details', 'getConnection', { Query: 1 }, { path: { connectionId: String(large.body.id) } });
   await measure('patch', 'updateConnection', READ_THEN_WRITE, {
     path: { connectionId: id },
     body: { status: 'connecting', details: { port: null, tls: true } },
@@ -87,8 +93,10 @@ export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<R
   await measure('validate', 'validateConnection', { GetItem: 1 }, { body: pair(3) });
   await measure('history page', 'getConnectionHistory', { Query: 1 }, { path: { connectionId: id } });
 
-  // A new environment has one shard: one Query per page, whatever the filter.
+  // A new environment has one shard: one Query per page, whatever the filter; two with deleted ones.
   for (const [name, query] of LIST_PAGES) await measure(name, 'listConnections', { Query: 1 }, { query });
+  await measure('list page, includeDeleted', 'listConnections', { Query: 2 }, { query: 'includeDeleted=true' });
+  await measure('graph page', 'getGraph', { Query: 1 });
   await measure(
     'resource connections page',
     'listResourceConnections',

@@ -12,6 +12,7 @@ import { freshScope } from '../support/integration.ts';
 const EXPECTED = [
   // The connection and its details, one consistent Query of their partition.
   ['get', 200, { Query: 1 }],
+  ['get, large details', 200, { Query: 1 }],
   ['create', 201, { TransactWriteItems: 1 }],
   // The key's record is read first (is this a repeat?), then written with the connection.
   ['create, new Idempotency-Key', 201, { GetItem: 1, TransactWriteItems: 1 }],
@@ -24,6 +25,9 @@ const EXPECTED = [
   ['history page', 200, { Query: 1 }],
   // A new environment has one shard: a page is one Query, whatever the filter.
   ...LIST_PAGES.map(([name]) => [name, 200, { Query: 1 }] as const),
+  // The live partition and the deleted one, merged.
+  ['list page, includeDeleted', 200, { Query: 2 }],
+  ['graph page', 200, { Query: 1 }],
   // As source and as target.
   ['resource connections page', 200, { Query: 2 }],
   // One transaction per connection (the listing gave the version: no read), two Queries for the
