@@ -1,7 +1,7 @@
 /**
  * DynamoDB calls and consumed capacity per request: each data route's handler is called in process
  * with a meter on the shared document client, one request at a time, as a warm function serves
- * them (the environment's shard count read within the last seconds: a function reads it once per
+ * them (the environment's shard count read just before: a function reads it once per
  * SHARD_TIMING.cacheMs). The budgets are the issue's: a request cannot cost less than the calls it
  * needs, and each extra call is a finding. A create's occasional size check (one create in
  * hundreds counts its environment, store/shards.ts) is counted apart.
@@ -38,6 +38,8 @@ export const CASCADE_SIZE = 40;
 export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<RequestCost[]> {
   const costs: RequestCost[] = [];
   const measure = async (name: string, route: RouteId, budget: Record<string, number>, spec: RequestSpec = {}) => {
+    // Read afresh just before: a count read a while ago may expire mid-request on a busy machine.
+    table.shards.forget(scope);
     await table.shards.state(scope);
     meter.reset();
     const answer = await call(route, scope, spec);
@@ -108,6 +110,7 @@ export async function measureRequestCosts(meter: Meter, scope: Scope): Promise<R
   for (let n = 0; n < CASCADE_SIZE; n++) {
     await call('createConnection', scope, { body: { ...pair(1000 + n), targetResourceId: 'i-cascade' } });
   }
+  table.shards.forget(scope);
   await table.shards.state(scope);
   meter.reset();
   const cascade = await call('deleteResourceConnections', scope, {

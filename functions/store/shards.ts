@@ -57,7 +57,8 @@ export const sizeCheckEvery = (growth: ShardGrowth, count: number): number =>
   Math.max(1, Math.floor((growth.growthConnections * count) / SIZE_CHECKS_PER_GROWTH));
 
 /** Whether the create of `connectionId` checks its environment's size. */
-export const checksSize = (connectionId: string, every: number): boolean => shardOf(`size#${connectionId}`, every) === 0;
+export const checksSize = (connectionId: string, every: number): boolean =>
+  shardOf(`size#${connectionId}`, every) === 0;
 
 export interface ShardSource {
   readonly client: DynamoDBDocumentClient;
@@ -134,6 +135,11 @@ export class ShardDirectory {
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     }
+    this.forget(scope);
+  }
+
+  /** Drops the count known for the environment: its next request reads it again. */
+  forget(scope: Scope): void {
     this.known.delete(cacheKey(scope));
   }
 
