@@ -108,7 +108,10 @@ export function seedConnections(
     shardCount === 1
       ? []
       : [...scopes.values()].map((c) => ({ ...keys.shards(c), shardCount, writersFrom: 0, grownAt: c.createdAt }));
-  return seedItems(client, tableName, [...counts, ...connections.flatMap((c) => storedItems(c, { layout, shardCount }))]);
+  return seedItems(client, tableName, [
+    ...counts,
+    ...connections.flatMap((c) => storedItems(c, { layout, shardCount })),
+  ]);
 }
 
 /** Writes the items as they are; returns how long it took in ms. */

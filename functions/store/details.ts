@@ -85,7 +85,8 @@ export async function withDetails(
       stale.map((row) => keys.history(scope, String(row.id), detailsVersionOf(row)!)),
       true,
     );
-    for (const row of stale) details.set(row, historyDetails(history.get(String(keys.connection(scope, String(row.id)).pk))));
+    for (const row of stale)
+      details.set(row, historyDetails(history.get(String(keys.connection(scope, String(row.id)).pk))));
   }
   return rows.map((row) => toConnection(row, details.get(row)));
 }

@@ -97,7 +97,10 @@ describe('toItem and toConnection', () => {
   });
 
   it('index a deleted connection in the DELETED partitions', () => {
-    const item = toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined, shardCount: 1 });
+    const item = toItem(
+      { ...sample, deletedAt: '2026-11-28T00:00:00.000Z' },
+      { detailsVersion: undefined, shardCount: 1 },
+    );
 
     expect(item.gsi1pk).toMatch(/^ENV#acme#prod#DELETED#\d{2}$/);
     expect(item.gsi3pk).toMatch(/^ENV#acme#prod#DELETED#pending#\d{2}$/);
@@ -131,7 +134,9 @@ describe('toItem and toConnection', () => {
   it('give a representation that matches the response schema', () => {
     fc.assert(
       fc.property(connectionArbitrary, (c) => {
-        expect(connectionSchema.safeParse(toConnection(toItem(c, { detailsVersion: undefined, shardCount: 1 }))).success).toBe(true);
+        expect(
+          connectionSchema.safeParse(toConnection(toItem(c, { detailsVersion: undefined, shardCount: 1 }))).success,
+        ).toBe(true);
       }),
     );
   });
@@ -160,7 +165,8 @@ describe('toItem and toConnection', () => {
       fc.property(connectionArbitrary, (c) => {
         const inIndex = c.deletedAt === undefined && c.statusDeadline !== null;
         expect(
-          'gsi5pk' in toItem(c, { detailsVersion: undefined, shardCount: 1 }) && 'gsi5sk' in toItem(c, { detailsVersion: undefined, shardCount: 1 }),
+          'gsi5pk' in toItem(c, { detailsVersion: undefined, shardCount: 1 }) &&
+            'gsi5sk' in toItem(c, { detailsVersion: undefined, shardCount: 1 }),
         ).toBe(inIndex);
       }),
     );
@@ -175,7 +181,10 @@ describe('toItem and toConnection', () => {
   });
 
   it('read a connection stored before deadlines as having none', () => {
-    const { statusDeadline: _, ...item } = toItem({ ...sample, statusDeadline: null }, { detailsVersion: undefined, shardCount: 1 });
+    const { statusDeadline: _, ...item } = toItem(
+      { ...sample, statusDeadline: null },
+      { detailsVersion: undefined, shardCount: 1 },
+    );
 
     expect(toConnection(item).statusDeadline).toBeNull();
   });
@@ -183,8 +192,9 @@ describe('toItem and toConnection', () => {
   it('show deletedAt only for a deleted connection', () => {
     expect(toConnection(toItem(sample, { detailsVersion: undefined, shardCount: 1 }))).not.toHaveProperty('deletedAt');
     expect(
-      toConnection(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined, shardCount: 1 }))
-        .deletedAt,
+      toConnection(
+        toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined, shardCount: 1 }),
+      ).deletedAt,
     ).toBe('2026-11-28T00:00:00.000Z');
   });
 });

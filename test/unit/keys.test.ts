@@ -308,9 +308,9 @@ describe('shard routing across growth', () => {
         expect(keys.indexPartitions('byEnvironment', ACME_PROD, 'LIVE', { shardCount: read })).toContain(
           attributes.gsi4pk,
         );
-        expect(
-          keys.indexPartitions('byStatus', ACME_PROD, 'LIVE', { status: c.status, shardCount: read }),
-        ).toContain(attributes.gsi3pk);
+        expect(keys.indexPartitions('byStatus', ACME_PROD, 'LIVE', { status: c.status, shardCount: read })).toContain(
+          attributes.gsi3pk,
+        );
         expect(keys.indexPartitions('bySource', ACME_PROD, 'LIVE', { shardCount: read })).toContain(attributes.gsi1pk);
         expect(keys.resourcePartitions(ACME_PROD, 'LIVE', c.source, read)).toContain(attributes.gsi1pk);
         expect(keys.resourcePartitions(ACME_PROD, 'LIVE', c.target, read)).toContain(attributes.gsi2pk);

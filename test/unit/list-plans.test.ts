@@ -98,7 +98,7 @@ describe('planConnectionList: which index answers', () => {
     });
   });
 
-  it("uses the shards the source resource has had in bySource with the type and id prefix for a source resource", () => {
+  it('uses the shards the source resource has had in bySource with the type and id prefix for a source resource', () => {
     const stream = only(
       planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1' }, COUNT).streams,
     );
@@ -117,7 +117,7 @@ describe('planConnectionList: which index answers', () => {
     expect(shape(stream)).toEqual({ index: 'byTarget', partitions: shardsOf(LIVE), prefix: 'instance#', filters: [] });
   });
 
-  it("uses the shards the target resource has had in byTarget with the type and id prefix for a target resource", () => {
+  it('uses the shards the target resource has had in byTarget with the type and id prefix for a target resource', () => {
     const stream = only(
       planConnectionList(ACME_PROD, { targetResourceType: 'instance', targetResourceId: 'i-1' }, COUNT).streams,
     );
@@ -219,12 +219,16 @@ describe('planConnectionList: which index answers', () => {
 
   it('turns each remaining filter into an equality on the value asked for', () => {
     const stream = only(
-      planConnectionList(ACME_PROD, {
-        sourceResourceType: 'application',
-        sourceResourceId: 'app-1',
-        targetResourceType: 'instance',
-        status: 'failed',
-      }, COUNT).streams,
+      planConnectionList(
+        ACME_PROD,
+        {
+          sourceResourceType: 'application',
+          sourceResourceId: 'app-1',
+          targetResourceType: 'instance',
+          status: 'failed',
+        },
+        COUNT,
+      ).streams,
     );
 
     expect([...stream.filters].sort((a, b) => a.attribute.localeCompare(b.attribute))).toEqual([
@@ -307,7 +311,9 @@ describe('planConnectionList: token binding', () => {
       fc.property(listQuery, listQuery, (a, b) => {
         const sameFilters = JSON.stringify(filtersOf(a)) === JSON.stringify(filtersOf(b));
 
-        expect(planConnectionList(ACME_PROD, a, COUNT).binding === planConnectionList(ACME_PROD, b, COUNT).binding).toBe(sameFilters);
+        expect(
+          planConnectionList(ACME_PROD, a, COUNT).binding === planConnectionList(ACME_PROD, b, COUNT).binding,
+        ).toBe(sameFilters);
       }),
       { numRuns: 1000 },
     );

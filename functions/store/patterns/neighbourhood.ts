@@ -65,14 +65,12 @@ export async function readNeighbourhood(
   for (let hop = 1; hop <= depth && frontier.length > 0 && !truncated; hop++) {
     const ranges = frontier.flatMap((node) =>
       SIDES[direction].flatMap((index) =>
-        keys.resourcePartitions(scope, 'LIVE', node, shardCount).map(
-          (partition): Range => ({
-            stream: { index, partition, prefix: keys.resourcePrefix(node.type, node.id), filters: [] },
-            from: null,
-            finished: false,
-            edges: [],
-          }),
-        ),
+        keys.resourcePartitions(scope, 'LIVE', node, shardCount).map((partition): Range => ({
+          stream: { index, partition, prefix: keys.resourcePrefix(node.type, node.id), filters: [] },
+          from: null,
+          finished: false,
+          edges: [],
+        })),
       ),
     );
     const cut = await readHop(table, ranges, new Set(edges.keys()), MAX_GRAPH_EDGES - edges.size, budget);
