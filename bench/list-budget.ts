@@ -13,7 +13,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Connection } from '#model/representations.ts';
 import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
 import type { Scope } from '#model/vocabulary.ts';
-import { MAX_EXAMINED_PER_REQUEST } from '#store/listing.ts';
+import { MAX_EXAMINED_PER_REQUEST } from '#store/paging/listing.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { attachMeter, sumScanned } from '../testkit/meter.ts';
 import { table, verdict } from './report.ts';

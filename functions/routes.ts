@@ -61,18 +61,31 @@ export const touchesTable = (data: DataAccess): boolean => data.items.length > 0
 // Written out, not spread: esbuild keeps any constant whose making might run code, a spread included.
 const NOTHING: DataAccess = { items: [], queries: [], pageTokens: false };
 const GET: readonly ItemAction[] = ['dynamodb:GetItem'];
-/** Details too large for the connection item are read beside it (store/details.ts). */
-const DETAILS: readonly ItemAction[] = ['dynamodb:BatchGetItem'];
-/** Read one connection, then its large details beside it. */
-const READ_ONE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
-/** Read the connection (with its details), then one transaction of Puts. */
-const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'];
+/**
+ * A page: the environment's shard count (store/shards.ts, a GetItem once in a while), then the
+ * details too large for the rows of the page (store/details.ts).
+ */
+const PAGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
+/**
+ * Read the connection with its details (a Query of its partition, `table`; a GetItem of its history
+ * entry when the two disagree), the shard count and a pair guard's holder (GetItem), then one
+ * transaction of Puts; a throttled write doubles the environment's shards (UpdateItem).
+ */
+const CHANGE: readonly ItemAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 /** A change that may also Delete: release the pair guard, or a details item whose details became small. */
 const CHANGE_AND_RELEASE: readonly ItemAction[] = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:UpdateItem',
+];
+/** The cascade: pages with their details (PAGE), then changes that release (CHANGE_AND_RELEASE). */
+const CASCADE: readonly ItemAction[] = [
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:PutItem',
   'dynamodb:DeleteItem',
+  'dynamodb:UpdateItem',
 ];
 /** ANY only with the catch-all `$default` route. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'ANY';
@@ -116,8 +129,14 @@ export const createConnection = {
   path: '/api/{projectSlug}/{environmentSlug}/resource-connections',
   handler: 'create-connection',
   scope: 'connections:write',
-  // Puts the connection, its details, pair guard, history and idempotency record; reads the record or the guard.
-  data: { items: ['dynamodb:GetItem', 'dynamodb:PutItem'], queries: [], pageTokens: false },
+  // Puts the connection, its details, pair guard, history and idempotency record; reads the record, the
+  // guard and the shard count; one create in many counts the environment in byEnvironment and, past
+  // the threshold (or when throttled), doubles its shards (store/shards.ts).
+  data: {
+    items: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    queries: ['byEnvironment'],
+    pageTokens: false,
+  },
   summary: 'Create a connection between two resources',
 } as const satisfies Route;
 
@@ -127,8 +146,8 @@ export const listConnections = {
   path: '/api/{projectSlug}/{environmentSlug}/resource-connections',
   handler: 'list-connections',
   scope: 'connections:read',
-  // Query on whichever index the filters choose (list-plans.ts), then the large details of the page's rows.
-  data: { items: DETAILS, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'], pageTokens: true },
+  // Query on whichever index the filters choose (paging/list-plans.ts), then the large details of the page's rows.
+  data: { items: PAGE, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'], pageTokens: true },
   summary: 'List the connections of a project environment',
 } as const satisfies Route;
 
@@ -138,7 +157,8 @@ export const getConnection = {
   path: '/api/{projectSlug}/{environmentSlug}/resource-connections/{connectionId}',
   handler: 'get-connection',
   scope: 'connections:read',
-  data: { items: READ_ONE, queries: [], pageTokens: false },
+  // The connection and its details: one Query of their partition; its history entry when they disagree.
+  data: { items: GET, queries: ['table'], pageTokens: false },
   summary: 'Get one connection',
 } as const satisfies Route;
 
@@ -149,7 +169,7 @@ export const updateConnection = {
   handler: 'update-connection',
   scope: 'connections:write',
   // Puts the new version, its history entry and new large details; deletes details that became small.
-  data: { items: CHANGE_AND_RELEASE, queries: [], pageTokens: false },
+  data: { items: CHANGE_AND_RELEASE, queries: ['table'], pageTokens: false },
   summary: 'Update the status, status reason or details of a connection',
 } as const satisfies Route;
 
@@ -160,7 +180,7 @@ export const deleteConnection = {
   handler: 'delete-connection',
   scope: 'connections:write',
   // Puts the deleted version and its history entry, and releases the pair guard.
-  data: { items: CHANGE_AND_RELEASE, queries: [], pageTokens: false },
+  data: { items: CHANGE_AND_RELEASE, queries: ['table'], pageTokens: false },
   summary: 'Soft-delete a connection',
 } as const satisfies Route;
 
@@ -171,7 +191,7 @@ export const listResourceConnections = {
   handler: 'list-resource-connections',
   scope: 'connections:read',
   // A resource's source-side and target-side streams, then the large details of the page's rows.
-  data: { items: DETAILS, queries: ['bySource', 'byTarget'], pageTokens: true },
+  data: { items: PAGE, queries: ['bySource', 'byTarget'], pageTokens: true },
   summary: 'List every connection in which a resource is the source or the target',
 } as const satisfies Route;
 
@@ -205,7 +225,7 @@ export const restoreConnection = {
   handler: 'restore-connection',
   scope: 'connections:write',
   // Claims the pair guard again (a Put); releases nothing.
-  data: { items: CHANGE, queries: [], pageTokens: false },
+  data: { items: CHANGE, queries: ['table'], pageTokens: false },
   summary: 'Undo a soft delete; the connection returns as pending',
 } as const satisfies Route;
 
@@ -215,8 +235,13 @@ export const deleteResourceConnections = {
   path: '/api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections',
   handler: 'delete-resource-connections',
   scope: 'connections:write',
-  // Pages through the resource's connections and soft-deletes each, releasing its guard.
-  data: { items: CHANGE_AND_RELEASE, queries: ['bySource', 'byTarget'], pageTokens: true },
+  // Pages through the resource's connections (with their large details) and soft-deletes each,
+  // releasing its guard; a connection that changed under it is read again (a Query of its partition).
+  data: {
+    items: CASCADE,
+    queries: ['bySource', 'byTarget', 'table'],
+    pageTokens: true,
+  },
   summary: 'Soft-delete every live connection of a resource (when the resource itself is deleted)',
   // Thousands of connections, a bounded batch at a time; a repeat finishes an interrupted run.
   timeoutSeconds: 29,
@@ -231,8 +256,9 @@ export const getGraph = {
   path: '/api/{projectSlug}/{environmentSlug}/graph',
   handler: 'get-graph',
   scope: 'connections:read',
-  // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range.
-  data: { items: [], queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'], pageTokens: true },
+  // Pages read byEnvironment or byStatus; a neighbourhood reads each node's bySource and byTarget range;
+  // both read the environment's shard count first.
+  data: { items: GET, queries: ['bySource', 'byTarget', 'byStatus', 'byEnvironment'], pageTokens: true },
   summary: 'The environment as nodes and edges: a page of it, or the neighbourhood of one resource',
   // A neighbourhood sends up to 256 Queries: capped, a burst of them cannot take the account's
   // concurrency from every other function.
@@ -370,9 +396,10 @@ export const DEADLINE_SWEEP = {
   summary: 'Moves each connection whose pending or connecting deadline has passed to failed',
   everyMinutes: 1,
   timeoutSeconds: 29,
-  // Queries the deadline index (no other); reads each due connection, then one transaction of Puts
-  // (the failed version and its history entry). It never deletes and never touches a pair guard.
-  data: { items: CHANGE, queries: ['byDeadline'], pageTokens: false },
+  // Queries the deadline index; reads each due connection (a Query of its partition), then one
+  // transaction of Puts (the failed version and its history entry). It never deletes and never
+  // touches a pair guard.
+  data: { items: CHANGE, queries: ['byDeadline', 'table'], pageTokens: false },
   // One run at a time: two would race for the same due connections, each losing half its writes.
   concurrency: 1,
   /** The metrics each run publishes, in the service's namespace with its `service` dimension. */

@@ -5,7 +5,7 @@
  * role with the table.
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { touchesTable, type DataAccess } from '../functions/routes.ts';
+import { touchesTable, writes, type DataAccess } from '../functions/routes.ts';
 import type { ConnectionsTable } from './connections-table.ts';
 import type { ServiceFunction } from './service-function.ts';
 
@@ -15,6 +15,8 @@ export interface DataBinding {
   readonly pageTokenSecret: string;
   /** For LocalStack-style targets only. @default - the AWS endpoint */
   readonly dynamoDbEndpoint?: string;
+  /** How environments' shards grow: what a function that writes is told. @default - the store's defaults */
+  readonly shardGrowth?: { readonly growthConnections: number; readonly max: number };
 }
 
 /**
@@ -26,6 +28,11 @@ export function bindDataAccess(fn: ServiceFunction, access: DataAccess, data: Da
   fn.addEnvironment('TABLE_NAME', data.table.table.tableName);
   if (access.pageTokens) fn.addEnvironment('PAGE_TOKEN_SECRET', data.pageTokenSecret);
   if (data.dynamoDbEndpoint) fn.addEnvironment('DYNAMODB_ENDPOINT', data.dynamoDbEndpoint);
+  if (data.shardGrowth && writes(access)) {
+    // A writer may grow an environment's shards (functions/store/shards.ts); readers only read the count.
+    fn.addEnvironment('SHARD_GROWTH_CONNECTIONS', String(data.shardGrowth.growthConnections));
+    fn.addEnvironment('MAX_SHARDS', String(data.shardGrowth.max));
+  }
   if (access.items.length > 0) {
     fn.addToRolePolicy(new PolicyStatement({ actions: [...access.items], resources: [data.table.table.tableArn] }));
   }

@@ -68,6 +68,7 @@ export class ResourceConnectionsStack extends Stack {
       table: this.table,
       pageTokenSecret: pageTokenSecret.value,
       dynamoDbEndpoint: settings.dynamoDbEndpoint,
+      shardGrowth: settings.shardGrowth,
     };
     const routes = (props.routes ?? ROUTES) as readonly Route[];
     for (const route of routes) {

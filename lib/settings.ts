@@ -5,7 +5,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { ROUTES, type Route } from '../functions/routes.ts';
-import { TABLE, type IndexName } from '#store/table-definition.ts';
+import { DEFAULT_SHARD_GROWTH, MAX_SHARD_LIMIT, TABLE, type IndexName } from '#store/table-definition.ts';
 
 export interface ServiceSettings {
   /** The `iss` every token must carry: context `jwtIssuer` or env JWT_ISSUER (an https URL). */
@@ -50,6 +50,12 @@ export interface ServiceSettings {
    * throughput), where AWS's defaults are too low for a launch: context `warmThroughput`.
    */
   readonly warmThroughput: WarmThroughputSettings;
+  /**
+   * How an environment's shards grow (functions/store/shards.ts): it doubles them past
+   * `shardGrowthConnections` live connections per shard (default 1,000) or when DynamoDB throttles its
+   * writes, up to `maxShards` (a power of two, default 32). Context `shardGrowthConnections`, `maxShards`.
+   */
+  readonly shardGrowth: { readonly growthConnections: number; readonly max: number };
 }
 
 /** Units per second, each side optional (unset: AWS's own, 12,000 reads and 4,000 writes for a new table). */
@@ -146,6 +152,11 @@ export function readSettings(
     );
   }
 
+  const maxShards = positiveInteger('maxShards') ?? DEFAULT_SHARD_GROWTH.max;
+  if (maxShards > MAX_SHARD_LIMIT || (maxShards & (maxShards - 1)) !== 0) {
+    throw new Error(`Context maxShards must be a power of two from 1 to ${MAX_SHARD_LIMIT}, got ${maxShards}`);
+  }
+
   return {
     jwtIssuer,
     jwtAudience,
@@ -180,6 +191,10 @@ export function readSettings(
       300,
     ),
     warmThroughput: warmThroughput(node.tryGetContext('warmThroughput')),
+    shardGrowth: {
+      growthConnections: positiveInteger('shardGrowthConnections') ?? DEFAULT_SHARD_GROWTH.growthConnections,
+      max: maxShards,
+    },
   };
 }
 

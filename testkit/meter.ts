@@ -31,14 +31,18 @@ export interface Meter {
 }
 
 const NAME = 'benchMeter';
+/** What a COUNT query's operation is called here: `Query (COUNT)`. */
+export const COUNT = ' (COUNT)';
 
 export function attachMeter(client: DynamoDBDocumentClient): Meter {
   let calls: MeteredCall[] = [];
   let tick = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-      const operation = String(context.commandName).replace(/Command$/, '');
+      const input = args.input as { ReturnConsumedCapacity?: string; Select?: string };
+      input.ReturnConsumedCapacity = 'TOTAL';
+      // A COUNT query is an environment's size check (store/shards.ts), apart from what a request reads.
+      const operation = `${String(context.commandName).replace(/Command$/, '')}${input.Select === 'COUNT' ? COUNT : ''}`;
       const sent = tick++;
       let capacity: number | undefined;
       let scanned: number | undefined;

@@ -1,44 +1,64 @@
 /**
  * A partition model of DynamoDB, as a middleware on a document client: it charges every request by
- * AWS's rules and throttles it as DynamoDB does when a partition runs out of capacity, so that a
- * 2-core machine can show where one environment's traffic stops, scaled down (by default 1:100:
- * 10 WCU/s and 30 RCU/s per partition instead of 1,000 and 3,000).
+ * AWS's rules (testkit/partition-charges.ts) and throttles it as DynamoDB does when a partition, or
+ * the table, runs out of capacity, so that a 2-core machine can show where traffic stops, scaled
+ * down (by default 1:100: 10 WCU/s and 30 RCU/s per partition instead of 1,000 and 3,000).
  *
- * Charges (design.md §7): a write is 1 WCU per KB of the larger of the item before and after,
- * twice in a transaction; each index entry written is 1 WCU per KB of its projected size (not
- * doubled), an index key that changes is a delete and a put, an update that changes no projected
- * attribute writes nothing to that index. A read is 1 RCU per 4 KB, summed over what a Query
- * examines, per item for GetItem and BatchGetItem, half for an eventually consistent one. The
- * items before a write come from a copy of every item written through the client (so an
- * environment is seeded through it); a Query is sent without its projection expression, which does
- * not lower the cost, and its answer cut back to it, so that what it examined can be measured.
- * Items a filter expression drops are charged at the mean size of those it kept (the one estimate).
+ * The items before a write come from a copy of every item written through the client (so an
+ * environment is seeded through it). A Query is sent without its projection expression, its COUNT
+ * and its equality filter (none of which lowers the cost) and its answer cut back to them, so that
+ * what it examined is measured item by item.
  *
  * Partitions: each partition key value of the table and of each index is a partition of its own,
- * with a token bucket of `burstSeconds` of its rate. A request is throttled when any partition it
- * touches has no capacity left; a throttled request is not charged and changes nothing. A
- * transaction is cancelled for ThrottlingError, anything else answers ThrottlingException: the
- * errors the SDK and the store see from DynamoDB itself. Simplification, stated: DynamoDB puts many
- * keys in one partition and splits hot ones by sort key; one key per partition is the model's
- * worst case for a hot key and its best case for the table's many small ones.
+ * with a token bucket of `burstSeconds` of its rate. On top, the table and each index have their
+ * own table-level bucket: an on-demand table serves about 4,000 WCU/s and 12,000 RCU/s when new and
+ * grows to the account's per-table quota (40,000 by default) with traffic or warm throughput
+ * (`table: 'new' | 'warm'`). A request is throttled when any partition or table it touches has no
+ * capacity left; a throttled request is not charged and changes nothing. A transaction is
+ * cancelled for ThrottlingError, anything else answers ThrottlingException, as DynamoDB does. A
+ * transaction a condition or a conflict cancels is charged nothing and changes nothing.
+ * Simplification, stated: DynamoDB puts many keys in one partition and splits hot ones by sort
+ * key; one key per partition is the model's worst case for a hot key and its best case for the
+ * table's many small ones.
  */
-import { ThrottlingException, TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { projectionOf, TABLE, type IndexName } from '#store/table-definition.ts';
-import { itemSize, readUnits, writeUnits, type Item } from './item-size.ts';
+import { TABLE, type IndexName } from '#store/table-definition.ts';
+import type { Item } from './item-size.ts';
+import { answered, cutBack, readPartitions, sendWhole, type Stashed } from './partition-queries.ts';
+import {
+  conditionCheckCharge,
+  keyOf,
+  plannedWrites,
+  readCharges,
+  throttle,
+  writeCharges,
+  type ChargeRules,
+  type Units,
+} from './partition-charges.ts';
+
+/** AWS's rates, per second: a partition's, and an on-demand table's when new and when warmed to the default quota. */
+export const AWS_RATES = {
+  partition: { write: 1000, read: 3000 },
+  newTable: { write: 4000, read: 12000 },
+  warmTable: { write: 40000, read: 40000 },
+} as const;
+/** The model's scale: 1:100. */
+export const MODEL_SCALE = 100;
 
 export interface ModelOptions {
   /** What the row indexes project: the table definition's attributes, or (the design before) ALL. */
-  readonly projection: 'ALL' | readonly string[];
+  readonly projection: ChargeRules['projection'];
   /** The indexes the design has (a design from before an index was added lacks it). @default all of TABLE's */
   readonly indexes?: readonly IndexName[];
-  /** @default 10 (AWS's 1,000 per partition, 1:100) */
+  /** @default AWS's 1,000 per partition at 1:100 */
   readonly writeUnitsPerSecond?: number;
-  /** @default 30 (AWS's 3,000 per partition, 1:100) */
+  /** @default AWS's 3,000 per partition at 1:100 */
   readonly readUnitsPerSecond?: number;
   /** Seconds of unused capacity a partition saves up. @default 1 */
   readonly burstSeconds?: number;
+  /** The table-level limits: a new on-demand table's, a warmed one's, or none. @default 'new' */
+  readonly table?: 'new' | 'warm' | 'none';
 }
 
 /** What one request sent to DynamoDB cost, and where. */
@@ -62,8 +82,8 @@ export interface PartitionModel {
 
 const NAME = 'partitionModel';
 const UNPROJECT = 'partitionModelProjection';
-/** Where the projection a Query was sent without waits for its answer. */
-const STASH = Symbol('projection');
+/** What a Query was sent without, to be applied to its answer. */
+const STASH = Symbol('answer');
 type Key = Record<string, AttributeValue>;
 
 class Bucket {
@@ -77,7 +97,7 @@ class Bucket {
     this.tokens = capacity;
   }
 
-  /** Whether the partition has capacity left now (DynamoDB lets a request through, then debits it). */
+  /** Whether capacity is left now (DynamoDB lets a request through, then debits it). */
   open(): boolean {
     const now = performance.now();
     this.tokens = Math.min(this.capacity, this.tokens + (this.rate * (now - this.at)) / 1000);
@@ -90,15 +110,22 @@ class Bucket {
   }
 }
 
-const keyOf = (item: Key): string => `${item[TABLE.partitionKey]?.S}|${item[TABLE.sortKey]?.S}`;
+/** The table (or index) a partition belongs to: its table-level bucket. */
+const tableOf = (partition: string): string => `TABLE|${partition.split('|')[0]}`;
 
 export function attachPartitionModel(client: DynamoDBDocumentClient, options: ModelOptions): PartitionModel {
-  const writeRate = options.writeUnitsPerSecond ?? 10;
-  const readRate = options.readUnitsPerSecond ?? 30;
+  const rules: ChargeRules = {
+    projection: options.projection,
+    indexes: options.indexes ?? (Object.keys(TABLE.indexes) as IndexName[]),
+  };
+  const rate = {
+    write: options.writeUnitsPerSecond ?? AWS_RATES.partition.write / MODEL_SCALE,
+    read: options.readUnitsPerSecond ?? AWS_RATES.partition.read / MODEL_SCALE,
+  };
+  const table = options.table === 'none' ? undefined : AWS_RATES[options.table === 'warm' ? 'warmTable' : 'newTable'];
   const burst = options.burstSeconds ?? 1;
   const items = new Map<string, Item>();
-  const writeBuckets = new Map<string, Bucket>();
-  const readBuckets = new Map<string, Bucket>();
+  const buckets = { write: new Map<string, Bucket>(), read: new Map<string, Bucket>() };
   let charges: Charge[] = [];
   const model = {
     throttling: true,
@@ -114,87 +141,43 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
     },
   };
 
-  const bucket = (buckets: Map<string, Bucket>, partition: string, rate: number) => {
-    let found = buckets.get(partition);
-    if (!found) buckets.set(partition, (found = new Bucket(rate, rate * burst)));
+  const bucket = (kind: 'write' | 'read', name: string) => {
+    let found = buckets[kind].get(name);
+    if (!found) {
+      const perSecond = name.startsWith('TABLE|') ? table![kind] / MODEL_SCALE : rate[kind];
+      buckets[kind].set(name, (found = new Bucket(perSecond, perSecond * burst)));
+    }
     return found;
   };
-
-  /** An item's entry in an index, as that index projects it; undefined when the item is not in it. */
-  const entryOf = (item: Item | undefined, index: IndexName): Item | undefined => {
-    const { partitionKey, sortKey } = TABLE.indexes[index];
-    if (!item?.[partitionKey] || !item[sortKey]) return undefined;
-    if (options.projection === 'ALL') return item;
-    const projected = projectionOf(TABLE.indexes[index]).type === 'KEYS_ONLY' ? [] : options.projection;
-    const kept = new Set([partitionKey, sortKey, TABLE.partitionKey, TABLE.sortKey, ...projected]);
-    return Object.fromEntries(Object.entries(item).filter(([name]) => kept.has(name)));
+  /** The partitions and tables a charge touches, with their units. */
+  const touched = (list: Units): Units => {
+    if (!table) return list;
+    const tables = new Map<string, number>();
+    for (const [partition, units] of list)
+      tables.set(tableOf(partition), (tables.get(tableOf(partition)) ?? 0) + units);
+    return [...list, ...tables];
+  };
+  /** The partitions (or tables) with no capacity left; none while throttling is off. */
+  const closed = (kind: 'write' | 'read', list: Units): Set<string> =>
+    new Set(model.throttling ? touched(list).flatMap(([name]) => (bucket(kind, name).open() ? [] : [name])) : []);
+  const debit = (kind: 'write' | 'read', list: Units, sign = 1) => {
+    for (const [name, units] of touched(list)) bucket(kind, name).take(sign * units);
   };
 
-  /** The write units of one item's write, by partition: the table's and each index's. */
-  const writeCharges = (before: Item | undefined, after: Item | undefined, transactional: boolean) => {
-    const charged: [string, number][] = [];
-    const pk = (after ?? before)?.[TABLE.partitionKey]?.S;
-    charged.push([
-      `table|${pk}`,
-      writeUnits(Math.max(itemSize(before ?? {}), itemSize(after ?? {}))) * (transactional ? 2 : 1),
-    ]);
-    for (const index of options.indexes ?? (Object.keys(TABLE.indexes) as IndexName[])) {
-      const { partitionKey, sortKey } = TABLE.indexes[index];
-      const old = entryOf(before, index);
-      const next = entryOf(after, index);
-      const partition = (entry: Item) => `${index}|${entry[partitionKey]!.S}`;
-      if (old && next && old[partitionKey]!.S === next[partitionKey]!.S && old[sortKey]!.S === next[sortKey]!.S) {
-        if (JSON.stringify(old) !== JSON.stringify(next)) {
-          charged.push([partition(next), writeUnits(Math.max(itemSize(old), itemSize(next)))]);
-        }
-        continue;
-      }
-      if (old) charged.push([partition(old), writeUnits(itemSize(old))]);
-      if (next) charged.push([partition(next), writeUnits(itemSize(next))]);
-    }
-    return charged;
-  };
-
-  const record = (operation: string, read: [string, number][], write: [string, number][], throttled: boolean) => {
+  const record = (operation: string, read: Units, write: Units, throttled: boolean) => {
     const partitions = new Map<string, { read: number; write: number }>();
-    for (const [partition, units] of read) {
-      const p = partitions.get(partition) ?? { read: 0, write: 0 };
-      p.read += units;
-      partitions.set(partition, p);
+    for (const [kind, list] of [
+      ['read', read],
+      ['write', write],
+    ] as const) {
+      for (const [partition, units] of list) {
+        const p = partitions.get(partition) ?? { read: 0, write: 0 };
+        p[kind] += units;
+        partitions.set(partition, p);
+      }
     }
-    for (const [partition, units] of write) {
-      const p = partitions.get(partition) ?? { read: 0, write: 0 };
-      p.write += units;
-      partitions.set(partition, p);
-    }
-    const sum = (list: [string, number][]) => (throttled ? 0 : list.reduce((a, [, units]) => a + units, 0));
+    const sum = (list: Units) => (throttled ? 0 : list.reduce((a, [, units]) => a + units, 0));
     charges.push({ operation, readUnits: sum(read), writeUnits: sum(write), partitions, throttled });
-  };
-
-  /** Whether every partition is open; if so, takes the units. */
-  const admit = (buckets: Map<string, Bucket>, rate: number, list: [string, number][]): string[] => {
-    if (!model.throttling) return [];
-    const closed = list.filter(([partition]) => !bucket(buckets, partition, rate).open()).map(([p]) => p);
-    return closed;
-  };
-  const debit = (buckets: Map<string, Bucket>, rate: number, list: [string, number][]) => {
-    for (const [partition, units] of list) bucket(buckets, partition, rate).take(units);
-  };
-
-  const throttle = (operation: string, transactItems?: number, closedItems?: Set<number>): Error => {
-    const $metadata = { httpStatusCode: 400 };
-    if (transactItems === undefined) {
-      return new ThrottlingException({ message: `partition model: ${operation} throttled`, $metadata });
-    }
-    return new TransactionCanceledException({
-      message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
-      $metadata,
-      CancellationReasons: Array.from({ length: transactItems }, (_, i) =>
-        closedItems?.has(i)
-          ? { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity' }
-          : { Code: 'None' },
-      ),
-    });
   };
 
   client.middlewareStack.add(
@@ -202,24 +185,37 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
       const operation = String(context.commandName).replace(/Command$/, '');
       const input = args.input as Record<string, unknown>;
 
-      if (
-        operation === 'TransactWriteItems' ||
-        operation === 'PutItem' ||
-        operation === 'DeleteItem' ||
-        operation === 'BatchWriteItem'
-      ) {
-        const writes = plannedWrites(operation, input);
-        const perItem = writes.map((w) => writeCharges(items.get(w.key), w.after, operation === 'TransactWriteItems'));
+      if (['TransactWriteItems', 'PutItem', 'DeleteItem', 'UpdateItem', 'BatchWriteItem'].includes(operation)) {
+        const writes = plannedWrites(operation, input, items);
+        const transactional = operation === 'TransactWriteItems';
+        const perItem = writes.map((w) =>
+          w.check
+            ? conditionCheckCharge(w.check, items.get(w.key))
+            : writeCharges(items.get(w.key), w.after, transactional, rules),
+        );
         const all = perItem.flat();
-        const closed = new Set(admit(writeBuckets, writeRate, all));
-        if (closed.size > 0) {
+        const full = closed('write', all);
+        if (full.size > 0) {
           record(operation, [], all, true);
-          const closedItems = new Set(perItem.flatMap((list, i) => (list.some(([p]) => closed.has(p)) ? [i] : [])));
-          throw throttle(operation, operation === 'TransactWriteItems' ? writes.length : undefined, closedItems);
+          const closedItems = new Set(
+            perItem.flatMap((list, i) => (touched(list).some(([p]) => full.has(p)) ? [i] : [])),
+          );
+          throw throttle(operation, transactional ? writes.length : undefined, closedItems);
         }
-        debit(writeBuckets, writeRate, all);
+        debit('write', all);
+        let out;
+        try {
+          out = await next(args);
+        } catch (error) {
+          // Cancelled by a condition or a conflict: nothing written, nothing charged (a single
+          // conditional write DynamoDB refuses is still charged).
+          if (transactional && (error as Error).name === 'TransactionCanceledException') {
+            debit('write', all, -1);
+            record(operation, [], [], false);
+          } else record(operation, [], all, false);
+          throw error;
+        }
         record(operation, [], all, false);
-        const out = await next(args);
         const unprocessed = new Set(
           Object.values(
             (out.output as { UnprocessedItems?: Record<string, { PutRequest?: { Item: Key } }[]> }).UnprocessedItems ??
@@ -229,7 +225,7 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
             .flatMap((request) => (request.PutRequest ? [keyOf(request.PutRequest.Item)] : [])),
         );
         for (const w of writes) {
-          if (unprocessed.has(w.key)) continue;
+          if (unprocessed.has(w.key) || w.check) continue;
           if (w.after) items.set(w.key, w.after);
           else items.delete(w.key);
         }
@@ -237,29 +233,18 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
       }
 
       if (operation === 'GetItem' || operation === 'BatchGetItem' || operation === 'Query') {
-        const partitions = readPartitions(operation, input);
-        if (
-          admit(
-            readBuckets,
-            readRate,
-            partitions.map((p) => [p, 0]),
-          ).length > 0
-        ) {
-          record(
-            operation,
-            partitions.map((p) => [p, 0]),
-            [],
-            true,
-          );
+        const partitions: Units = readPartitions(operation, input).map((p) => [p, 0]);
+        if (closed('read', partitions).size > 0) {
+          record(operation, partitions, [], true);
           throw throttle(operation);
         }
-        const projection = (context as { [STASH]?: (item: Item) => Item })[STASH];
+        const stashed = (context as { [STASH]?: Stashed })[STASH];
         const out = await next(args);
         const output = out.output as Record<string, unknown>;
-        const read = readCharges(operation, input, output);
-        debit(readBuckets, readRate, read);
+        const read = readCharges(operation, input, answered(operation, output, stashed));
+        debit('read', read);
         record(operation, read, [], false);
-        if (projection) output.Items = (output.Items as Item[]).map(projection);
+        if (stashed) cutBack(output, stashed);
         return out;
       }
       return next(args);
@@ -270,108 +255,15 @@ export function attachPartitionModel(client: DynamoDBDocumentClient, options: Mo
   );
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      const expression = input.ProjectionExpression as string | undefined;
-      if (String(context.commandName).startsWith('Query') && expression) {
-        // Sent without it (before it is serialized), so that the answer shows what was examined.
-        const names = { ...(input.ExpressionAttributeNames as Record<string, string>) };
-        (context as { [STASH]?: (item: Item) => Item })[STASH] = (item) => project(item, expression, names);
-        delete input.ProjectionExpression;
-        const used = `${String(input.KeyConditionExpression)} ${String(input.FilterExpression ?? '')}`;
-        for (const placeholder of Object.keys(names)) {
-          if (!used.includes(placeholder))
-            delete (input.ExpressionAttributeNames as Record<string, string>)[placeholder];
-        }
+      if (String(context.commandName).startsWith('Query')) {
+        const stashed = sendWhole(args.input as Record<string, unknown>);
+        if (stashed) (context as { [STASH]?: Stashed })[STASH] = stashed;
       }
       return next(args);
     },
     { step: 'serialize', priority: 'high', name: UNPROJECT },
   );
   return model;
-
-  function plannedWrites(operation: string, input: Record<string, unknown>): { key: string; after?: Item }[] {
-    type Write = { Put?: { Item: Item }; Delete?: { Key: Key } };
-    const one = (w: Write) => (w.Put ? { key: keyOf(w.Put.Item), after: w.Put.Item } : { key: keyOf(w.Delete!.Key) });
-    if (operation === 'TransactWriteItems')
-      return (input.TransactItems as Write[]).filter((w) => w.Put || w.Delete).map(one);
-    if (operation === 'PutItem') return [one({ Put: { Item: input.Item as Item } })];
-    if (operation === 'DeleteItem') return [one({ Delete: { Key: input.Key as Key } })];
-    const requests = Object.values(
-      input.RequestItems as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Key } }[]>,
-    ).flat();
-    return requests.map((r) => one({ Put: r.PutRequest, Delete: r.DeleteRequest }));
-  }
-
-  function readPartitions(operation: string, input: Record<string, unknown>): string[] {
-    if (operation === 'GetItem') return [`table|${(input.Key as Key)[TABLE.partitionKey]!.S}`];
-    if (operation === 'BatchGetItem') {
-      return Object.values(input.RequestItems as Record<string, { Keys: Key[] }>).flatMap((r) =>
-        r.Keys.map((key) => `table|${key[TABLE.partitionKey]!.S}`),
-      );
-    }
-    const values = input.ExpressionAttributeValues as Key;
-    return [`${indexOf(input)}|${values[':pk']!.S}`];
-  }
-
-  function readCharges(
-    operation: string,
-    input: Record<string, unknown>,
-    answer: Record<string, unknown>,
-  ): [string, number][] {
-    const consistent = input.ConsistentRead === true;
-    // The document client has unmarshalled the answer by now: sizes are AWS's, on attribute values.
-    const output = {
-      ...answer,
-      Item: answer.Item && wire(answer.Item),
-      Items: (answer.Items as Record<string, unknown>[] | undefined)?.map(wire),
-      Responses:
-        answer.Responses &&
-        Object.fromEntries(
-          Object.entries(answer.Responses as Record<string, Record<string, unknown>[]>).map(([t, list]) => [
-            t,
-            list.map(wire),
-          ]),
-        ),
-    };
-    if (operation === 'GetItem') {
-      return [
-        [
-          `table|${(input.Key as Key)[TABLE.partitionKey]!.S}`,
-          readUnits(itemSize((output.Item as Item) ?? {}), consistent),
-        ],
-      ];
-    }
-    if (operation === 'BatchGetItem') {
-      const found = new Map(
-        Object.values((output.Responses as Record<string, Item[]>) ?? {})
-          .flat()
-          .map((item) => [keyOf(item), item]),
-      );
-      return Object.values(input.RequestItems as Record<string, { Keys: Key[]; ConsistentRead?: boolean }>).flatMap(
-        (r) =>
-          r.Keys.map((key): [string, number] => [
-            `table|${key[TABLE.partitionKey]!.S}`,
-            readUnits(itemSize(found.get(keyOf(key)) ?? {}), r.ConsistentRead === true),
-          ]),
-      );
-    }
-    const returned = (output.Items as Item[]) ?? [];
-    const bytes = returned.reduce((sum, item) => sum + itemSize(item), 0);
-    const dropped = Number(answer.ScannedCount ?? returned.length) - returned.length;
-    const mean = returned.length > 0 ? bytes / returned.length : 400;
-    const values = input.ExpressionAttributeValues as Key;
-    return [[`${indexOf(input)}|${values[':pk']!.S}`, readUnits(bytes + dropped * mean, consistent)]];
-  }
-}
-
-const indexOf = (input: Record<string, unknown>): string => (input.IndexName as string | undefined) ?? 'table';
-
-const wire = (item: unknown): Item => marshall(item as Record<string, unknown>, { removeUndefinedValues: true });
-
-/** An item cut back to a projection expression of `#name` placeholders, as DynamoDB answers it. */
-function project(item: Item, expression: string, names: Record<string, string>): Item {
-  const wanted = new Set(expression.split(',').map((part) => names[part.trim()] ?? part.trim()));
-  return Object.fromEntries(Object.entries(item).filter(([name]) => wanted.has(name)));
 }
 
 /** Read and write units summed over charges. */

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { storedItems } from '#store/connection-item.ts';
+import { keys } from '#store/keys.ts';
 import { DEFAULT_LAYOUT, type Layout } from '#store/table-definition.ts';
 import type { Connection } from '#model/representations.ts';
 import type { Scope, ResourceType, Status } from '#model/vocabulary.ts';
@@ -86,18 +87,31 @@ export function generateConnections(scope: Scope, count: number, halfDeleted: bo
   });
 }
 
+export interface SeedOptions {
+  readonly layout?: Layout;
+  /**
+   * The shard count of the connections' environments, as if they had grown to it long ago (its
+   * writers use it already): the count item is written too. @default 1, a new environment's
+   */
+  readonly shardCount?: number;
+}
+
 /** Writes the connections' items (and details items, for details kept apart); returns how long it took in ms. */
 export function seedConnections(
   client: DynamoDBDocumentClient,
   tableName: string,
   connections: readonly Connection[],
-  layout: Layout = DEFAULT_LAYOUT,
+  { layout = DEFAULT_LAYOUT, shardCount = 1 }: SeedOptions = {},
 ): Promise<number> {
-  return seedItems(
-    client,
-    tableName,
-    connections.flatMap((c) => storedItems(c, layout)),
-  );
+  const scopes = new Map(connections.map((c) => [`${c.projectSlug}#${c.environmentSlug}`, c]));
+  const counts =
+    shardCount === 1
+      ? []
+      : [...scopes.values()].map((c) => ({ ...keys.shards(c), shardCount, writersFrom: 0, grownAt: c.createdAt }));
+  return seedItems(client, tableName, [
+    ...counts,
+    ...connections.flatMap((c) => storedItems(c, { layout, shardCount })),
+  ]);
 }
 
 /** Writes the items as they are; returns how long it took in ms. */

@@ -15,6 +15,7 @@ import {
 } from '#model/vocabulary.ts';
 import { requiredVariable } from '../environment.ts';
 import { STORE_RETRIES } from './database-errors.ts';
+import { DEFAULT_SHARD_GROWTH, MAX_SHARD_LIMIT, type ShardGrowth } from './table-definition.ts';
 
 export interface Config {
   readonly tableName: string;
@@ -27,12 +28,14 @@ export interface Config {
   readonly dynamoDbEndpoint: string | undefined;
   /** A cascade request's time budget (`CASCADE_TIME_BUDGET_MS`); unset: the store's 20 s. */
   readonly cascadeTimeBudgetMs: number | undefined;
-  /** `PENDING_DEADLINE_SECONDS`, `CONNECTING_DEADLINE_SECONDS`; unset: the contract's 3,600 and 900. */
+  /** `PENDING_DEADLINE_SECONDS`, `CONNECTING_DEADLINE_SECONDS`; unset: docs/api.md's 3,600 and 900. */
   readonly deadlines: DeadlineDefaults;
   /** `DELETED_RETENTION_DAYS`, `HISTORY_RETENTION_DAYS` (fractions allowed, for tests); unset: 90 and 400. */
   readonly retention: RetentionDays;
   /** `SWEEP_BATCH_LIMIT`: due connections one deadline sweep takes at most; unset: the store's 1,000. */
   readonly sweepBatchLimit: number | undefined;
+  /** `SHARD_GROWTH_CONNECTIONS` and `MAX_SHARDS`; unset: DEFAULT_SHARD_GROWTH. */
+  readonly shardGrowth: ShardGrowth;
 }
 
 /** A setting that must be a positive whole number. */
@@ -80,7 +83,21 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deadlines: { pending: deadline('pending'), connecting: deadline('connecting') },
     retention: readRetention(env),
     sweepBatchLimit: readSweepBatchLimit(env),
+    shardGrowth: {
+      growthConnections: env.SHARD_GROWTH_CONNECTIONS
+        ? positive('SHARD_GROWTH_CONNECTIONS')
+        : DEFAULT_SHARD_GROWTH.growthConnections,
+      max: env.MAX_SHARDS ? maxShards(positive('MAX_SHARDS')) : DEFAULT_SHARD_GROWTH.max,
+    },
   };
+}
+
+/** A shard count is a power of two (an entry written under it then lies in one of a doubled count's shards). */
+function maxShards(value: number): number {
+  if (value > MAX_SHARD_LIMIT || (value & (value - 1)) !== 0) {
+    throw new Error(`MAX_SHARDS must be a power of two from 1 to ${MAX_SHARD_LIMIT}`);
+  }
+  return value;
 }
 
 /** What the SDK's retry strategy is told about a failed call (the part of it this one reads). */

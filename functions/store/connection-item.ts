@@ -25,7 +25,7 @@ export type DetailsVersion = number | undefined;
 export const detailsInline = (details: Record<string, unknown>, layout: Layout = DEFAULT_LAYOUT): boolean =>
   Buffer.byteLength(JSON.stringify(details)) <= layout.inlineDetailsBytes;
 
-/** What the item keeps beside the connection's own fields. */
+/** What the item keeps beside the connection's own fields, and where its index entries go. */
 export interface Stored {
   /** The version whose write put the details item there; undefined when the details are inline. */
   readonly detailsVersion: DetailsVersion;
@@ -33,6 +33,8 @@ export interface Stored {
   readonly statusSince?: string | undefined;
   /** For a soft-deleted connection: when its retention ends (epoch seconds); unset, never. */
   readonly expiresAt?: number | undefined;
+  /** The environment's shard count for writers (shards.ts). */
+  readonly shardCount: number;
 }
 
 const DAY_SECONDS = 86_400;
@@ -51,11 +53,7 @@ export function isExpired(item: Record<string, unknown>, now: number = Date.now(
 }
 
 /** The connection item. */
-export function toItem(
-  c: Connection,
-  { detailsVersion, statusSince, expiresAt }: Stored,
-  layout: Layout = DEFAULT_LAYOUT,
-): ConnectionItem {
+export function toItem(c: Connection, { detailsVersion, statusSince, expiresAt, shardCount }: Stored): ConnectionItem {
   const scope = scopeOf(c);
   const liveness: Liveness = c.deletedAt === undefined ? 'LIVE' : 'DELETED';
   const { details, ...rest } = c;
@@ -70,7 +68,7 @@ export function toItem(
         source: { type: c.sourceResourceType, id: c.sourceResourceId },
         target: { type: c.targetResourceType, id: c.targetResourceId },
       },
-      layout.shardCount,
+      shardCount,
     ),
     // Sparse: only a live connection that waits (pending, connecting) is in the deadline index.
     ...(liveness === 'LIVE' && c.statusDeadline !== null ? keys.deadlineIndex(scope, c.id, c.statusDeadline) : {}),
@@ -86,10 +84,13 @@ export function toDetailsItem(c: Connection, detailsVersion: number): Record<str
   return { ...keys.details(scopeOf(c), c.id), detailsVersion, detailsJson: JSON.stringify(c.details) };
 }
 
-/** Every item a connection is stored as, as a fresh write of its current version would put them. */
-export function storedItems(c: Connection, layout: Layout = DEFAULT_LAYOUT): Record<string, unknown>[] {
-  if (detailsInline(c.details, layout)) return [toItem(c, { detailsVersion: undefined }, layout)];
-  return [toItem(c, { detailsVersion: c.version }, layout), toDetailsItem(c, c.version)];
+/** Every item a connection is stored as, as a fresh write of its current version under `shardCount` would put them. */
+export function storedItems(
+  c: Connection,
+  { layout = DEFAULT_LAYOUT, shardCount = 1 }: { layout?: Layout; shardCount?: number } = {},
+): Record<string, unknown>[] {
+  if (detailsInline(c.details, layout)) return [toItem(c, { detailsVersion: undefined, shardCount })];
+  return [toItem(c, { detailsVersion: c.version, shardCount }), toDetailsItem(c, c.version)];
 }
 
 /** The version whose details item a connection item (or an index row of it) needs; undefined when inline. */

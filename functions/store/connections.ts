@@ -6,7 +6,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, readConfig, type Config } from './client.ts';
 import type { StoreTable } from './patterns/table.ts';
-import { DEFAULT_LAYOUT } from './table-definition.ts';
+import { ShardDirectory } from './shards.ts';
+import { TABLE } from './table-definition.ts';
 
 export const config: Config = readConfig();
 
@@ -24,5 +25,6 @@ export const table: StoreTable = {
   cascadeTimeBudgetMs: config.cascadeTimeBudgetMs,
   deadlines: config.deadlines,
   retention: config.retention,
-  layout: DEFAULT_LAYOUT,
+  layout: { shards: config.shardGrowth, inlineDetailsBytes: TABLE.inlineDetailsBytes },
+  shards: new ShardDirectory({ client: documentClient, tableName: config.tableName }, config.shardGrowth),
 };

@@ -1,10 +1,13 @@
 /**
  * Details kept apart from their connection item (connection-item.ts), read back: for one
- * connection after its item (a GetItem more, only when they are not inline), and for a page of
- * list rows with one BatchGetItem for the rows that need them. Each details item names the version
- * that wrote it; a reader whose row names another version (the row is older or newer than the
- * details item it met) takes that version's details from its history entry instead, which never
- * changes. So a row is never shown with details it did not have.
+ * connection from the details item read with it (patterns/table.ts: one Query of their shared
+ * partition), and for a page of list rows with one BatchGetItem for the rows that need them. Each
+ * details item names the version that wrote it; a reader whose row names another version (the row
+ * is older or newer than the details item it met) takes that version's details from its history
+ * entry instead, which never changes. So a row is never shown with details it did not have.
+ *
+ * Keys are built from the request's scope, never from a row's attributes: nothing read can send a
+ * read to another project or environment.
  */
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Connection } from '#model/representations.ts';
@@ -30,30 +33,48 @@ export const itemReader =
   async (key) =>
     (await source.client.send(new GetCommand({ TableName: source.tableName, Key: key, ConsistentRead: true }))).Item;
 
-const scopeOfRow = (row: Record<string, unknown>): Scope => ({
-  projectSlug: String(row.projectSlug),
-  environmentSlug: String(row.environmentSlug),
-});
+/** The connection of a connection item, with the details item read beside it (if any); the history entry when they disagree. */
+export async function connectionOf(
+  source: DetailsSource,
+  scope: Scope,
+  item: Record<string, unknown>,
+  detailsItem: Record<string, unknown> | undefined,
+  budget?: WriteBudget,
+): Promise<Connection> {
+  const version = detailsVersionOf(item);
+  if (version === undefined) return toConnection(item);
+  if (detailsItem && Number(detailsItem.detailsVersion) === version) {
+    return toConnection(item, parse(detailsItem.detailsJson));
+  }
+  // A change committed between the two items' reads: that version's history entry holds its details.
+  const command = new GetCommand({
+    TableName: source.tableName,
+    Key: keys.history(scope, String(item.id), version),
+    ConsistentRead: true,
+  });
+  const out = await source.client.send(budget ? retriedByStore(command) : command);
+  budget?.read(out);
+  return toConnection(item, historyDetails(out.Item));
+}
 
-/** The connections of these rows (connection items or index rows), in order, their details resolved. */
+/** The connections of these index rows of `scope`, in order, their details resolved. */
 export async function withDetails(
   source: DetailsSource,
+  scope: Scope,
   rows: readonly Record<string, unknown>[],
-  { consistent = false, budget }: { consistent?: boolean; budget?: WriteBudget | undefined } = {},
 ): Promise<Connection[]> {
   const apart = rows.filter((row) => detailsVersionOf(row) !== undefined);
   if (apart.length === 0) return rows.map((row) => toConnection(row));
 
   const found = await batchGet(
     source,
-    apart.map((row) => keys.details(scopeOfRow(row), String(row.id))),
-    consistent,
-    budget,
+    apart.map((row) => keys.details(scope, String(row.id))),
+    false,
   );
   const details = new Map<Record<string, unknown>, Record<string, unknown>>();
   const stale: Record<string, unknown>[] = [];
   for (const row of apart) {
-    const item = found.get(String(keys.details(scopeOfRow(row), String(row.id)).pk));
+    const item = found.get(String(keys.details(scope, String(row.id)).pk));
     if (item && Number(item.detailsVersion) === detailsVersionOf(row)) details.set(row, parse(item.detailsJson));
     else stale.push(row);
   }
@@ -61,12 +82,11 @@ export async function withDetails(
     // History entries never change, but one just written may not have reached every replica yet.
     const history = await batchGet(
       source,
-      stale.map((row) => keys.history(scopeOfRow(row), String(row.id), detailsVersionOf(row)!)),
+      stale.map((row) => keys.history(scope, String(row.id), detailsVersionOf(row)!)),
       true,
-      budget,
     );
     for (const row of stale)
-      details.set(row, historyDetails(history.get(String(keys.connection(scopeOfRow(row), String(row.id)).pk))));
+      details.set(row, historyDetails(history.get(String(keys.connection(scope, String(row.id)).pk))));
   }
   return rows.map((row) => toConnection(row, details.get(row)));
 }
@@ -131,7 +151,6 @@ async function batchGet(
   source: DetailsSource,
   wanted: readonly Key[],
   consistent: boolean,
-  budget?: WriteBudget,
 ): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   let pending = [...new Map(wanted.map((key) => [`${key.pk}|${key.sk}`, key])).values()];
@@ -145,8 +164,7 @@ async function batchGet(
     const command = new BatchGetCommand({
       RequestItems: { [source.tableName]: { Keys: batch, ConsistentRead: consistent } },
     });
-    const out = await source.client.send(budget ? retriedByStore(command) : command);
-    budget?.read(out);
+    const out = await source.client.send(command);
     for (const item of out.Responses?.[source.tableName] ?? []) found.set(String(item.pk), item);
     pending = [...((out.UnprocessedKeys?.[source.tableName]?.Keys as Key[] | undefined) ?? []), ...pending.slice(100)];
   }

@@ -1,12 +1,24 @@
 /**
  * Every storage key is built here and nowhere else. Segments are joined with `#`, which no slug,
  * resource type, resource id or connection id may contain (see model/inputs.ts), so a caller's value can
- * never reach into another key's range. Every character a key segment may hold lies strictly
- * between '!' and '~', which is what lets listing.ts bound a range by appending one of them.
+ * never reach into another key's range.
+ *
+ * The alphabet of sort keys (KEY_ALPHABET, held by test/unit/keys.test.ts against model/inputs.ts):
+ * every character lies strictly between '!' and '~'. Paging relies on it: `key + '!'` is the
+ * smallest key after `key`, and `prefix + '~'` lies after every key that starts with `prefix`
+ * (paging/key-space.ts). Every sort key of lists and the graph ends in a connection id, a ULID in
+ * ESTIMATE_ALPHABET (held by the same test): paging reads keys as numbers in it to guess where a
+ * page ends, a guess that only ever costs reads.
  */
 import { createHash } from 'node:crypto';
 import type { ResourceRef, ResourceType, Scope, Status } from '#model/vocabulary.ts';
-import { DEFAULT_LAYOUT, TABLE, type EnvironmentIndexName } from './table-definition.ts';
+import { TABLE, type EnvironmentIndexName } from './table-definition.ts';
+
+/** No key character is at or below `below`, nor at or above `above`. */
+export const KEY_ALPHABET = { below: '!', above: '~' } as const;
+
+/** The characters of a connection id (Crockford's base 32, model/inputs.ts CONNECTION_ID_PATTERN), in order. */
+export const ESTIMATE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** Live and soft-deleted connections sit in different index partitions: deleted ones cost default lists nothing. */
 export type Liveness = 'LIVE' | 'DELETED';
@@ -60,6 +72,13 @@ const INDEX_KEYS: Record<
   byEnvironment: { base: (env) => env, sort: (c) => c.id },
 };
 
+/** Every shard count an environment has passed through to reach `count`: 1, 2, 4, … `count`. */
+export function shardCounts(count: number): number[] {
+  const counts = [1];
+  while (counts.at(-1)! < count) counts.push(counts.at(-1)! * 2);
+  return counts;
+}
+
 /** The value whose hash picks a connection's shard in an index. */
 function shardValue(index: EnvironmentIndexName, c: Pick<Indexed, 'id' | 'source' | 'target'>): string {
   const by = TABLE.indexes[index].shardBy;
@@ -106,8 +125,15 @@ export const keys = {
     sk: 'IDEMPOTENCY',
   }),
 
-  /** The index attributes of a connection; they move between partitions when it is deleted or restored. */
-  indexAttributes: (scope: Scope, liveness: Liveness, c: Indexed, shardCount = DEFAULT_LAYOUT.shardCount) => {
+  /** Where an environment's shard count is kept (shards.ts). */
+  shards: (scope: Scope) => ({ pk: join('SHARDS', scope.projectSlug, scope.environmentSlug), sk: 'SHARDS' }),
+
+  /**
+   * The index attributes of a connection, written under `shardCount` shards (the writers' count);
+   * they move between partitions when it is deleted or restored, and to their shard under a larger
+   * count at its next write.
+   */
+  indexAttributes: (scope: Scope, liveness: Liveness, c: Indexed, shardCount: number) => {
     const env = environment(scope, liveness);
     const attributes: Record<string, string> = {};
     for (const name of Object.keys(INDEX_KEYS) as EnvironmentIndexName[]) {
@@ -119,25 +145,31 @@ export const keys = {
     return attributes;
   },
 
-  /** Every shard's partition of an index: what an environment-wide read (a whole index, a status) queries. */
+  /**
+   * Every shard's partition of an index: what an environment-wide read (a whole index, a status)
+   * queries. With a power-of-two count and `shard = hash mod count`, an entry written under any
+   * smaller count the environment had lies in one of these too.
+   */
   indexPartitions: (
     index: EnvironmentIndexName,
     scope: Scope,
     liveness: Liveness,
-    { status, shardCount = DEFAULT_LAYOUT.shardCount }: { status?: Status; shardCount?: number } = {},
+    { status, shardCount }: { status?: Status | undefined; shardCount: number },
   ): string[] => {
     const env = environment(scope, liveness);
     const base = index === 'byStatus' ? join(env, status!) : env;
     return Array.from({ length: shardCount }, (_, shard) => join(base, shardLabel(shard)));
   },
 
-  /** The one partition of bySource (or byTarget) that holds every connection of a resource as source (target). */
-  resourcePartition: (
-    scope: Scope,
-    liveness: Liveness,
-    resource: ResourceRef,
-    shardCount = DEFAULT_LAYOUT.shardCount,
-  ): string => join(environment(scope, liveness), shardLabel(shardOf(resourceOf(resource), shardCount))),
+  /**
+   * The partitions of bySource (or byTarget) that hold the connections of a resource as source
+   * (target): its shard under each count the environment has had, since an entry stays where it
+   * was written until its next write. One partition while the environment has one shard.
+   */
+  resourcePartitions: (scope: Scope, liveness: Liveness, resource: ResourceRef, shardCount: number): string[] => {
+    const labels = new Set(shardCounts(shardCount).map((count) => shardOf(resourceOf(resource), count)));
+    return [...labels].map((shard) => join(environment(scope, liveness), shardLabel(shard)));
+  },
 
   /**
    * The deadline index's keys of a live connection with a deadline: its shard (by connection id),

@@ -17,7 +17,9 @@ import type {
 } from '#model/inputs.ts';
 import { readGraph } from './patterns/graph.ts';
 import type { DeadlineDefaults, ResourceRef, RetentionDays, Scope } from '#model/vocabulary.ts';
-import type { Page, QueryObserver } from './listing.ts';
+import type { Page } from './paging/listing.ts';
+import type { QueryObserver } from './paging/query-range.ts';
+import { ShardDirectory, type ShardTiming } from './shards.ts';
 import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
 import { readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
 import { deleteConnection, restoreConnection, updateConnection } from './patterns/changes.ts';
@@ -31,8 +33,10 @@ export interface RepositoryOptions {
   readonly tableName: string;
   /** Seals paging tokens: the lists, the history, the graph and the cascade need it. */
   readonly pageTokenSecret?: string | undefined;
-  /** Shards and where details go. @default DEFAULT_LAYOUT, the table definition's */
+  /** How shards grow and where details go. @default DEFAULT_LAYOUT, the table definition's */
   readonly layout?: Layout | undefined;
+  /** How long a shard count is trusted, and when writers switch (tests shorten it). @default SHARD_TIMING */
+  readonly shardTiming?: ShardTiming | undefined;
   /** Sees the figures of every Query (the benchmarks' read-amplification budget). */
   readonly observeQuery?: QueryObserver | undefined;
   /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
@@ -47,7 +51,13 @@ export class ConnectionRepository {
   private readonly table: StoreTable;
 
   constructor(options: RepositoryOptions) {
-    this.table = { ...options, layout: options.layout ?? DEFAULT_LAYOUT };
+    const layout = options.layout ?? DEFAULT_LAYOUT;
+    this.table = { ...options, layout, shards: new ShardDirectory(options, layout.shards, options.shardTiming) };
+  }
+
+  /** The table as the access patterns see it: for tests and benchmarks that call a pattern directly. */
+  get storeTable(): StoreTable {
+    return this.table;
   }
 
   /** With an Idempotency-Key, a repeat within 24 hours answers the first result again (`replayed`). */

@@ -3,12 +3,13 @@
  * stream and TTL. The CDK stack, the local server and the tests all build the table from this
  * object, so it is plain data with no runtime imports.
  *
- * Every index that spans an environment is sharded: its partition key ends in one of SHARD_COUNT
- * shards, so one environment's writes spread over that many partitions (DynamoDB serves at most
- * 1,000 WCU/s per partition). `shardBy` says what picks the shard: the connection (its entries
- * spread evenly) or the resource the sort key starts with (one resource's connections stay in one
- * partition, so they are read with one Query). Adding an index is one entry here and one key
- * builder in keys.ts; a sparse index simply has no key attributes on the items it leaves out.
+ * Every index that spans an environment is sharded: its partition key ends in one of the
+ * environment's shards, so a large environment's writes spread over that many partitions (DynamoDB
+ * serves at most 1,000 WCU/s per partition). An environment starts with one shard and doubles them
+ * as it grows (shards.ts). `shardBy` says what picks the shard: the connection (its entries spread
+ * evenly) or the resource the sort key starts with (one resource's connections stay together).
+ * Adding an index is one entry here and one key builder in keys.ts; a sparse index simply has no
+ * key attributes on the items it leaves out.
  */
 
 export interface KeySchema {
@@ -58,8 +59,6 @@ export const ROW_ATTRIBUTES = [
 export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Partitions per environment-wide index key. Fixed: changing it re-keys every entry. */
-  shardCount: 8,
   /**
    * `details` up to this many bytes of JSON stay in the connection item (and so in index rows);
    * larger ones live in a sibling item that only a change of details writes.
@@ -83,7 +82,6 @@ export const TABLE = {
   stream: 'NEW_AND_OLD_IMAGES',
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies KeySchema & {
-  shardCount: number;
   inlineDetailsBytes: number;
   indexes: Record<string, IndexDefinition>;
   projection: readonly string[];
@@ -93,7 +91,7 @@ export const TABLE = {
 
 export type IndexName = keyof typeof TABLE.indexes;
 
-/** The indexes that spread each environment over `shardCount` partitions: what lists and the graph read. */
+/** The indexes that spread each environment over its shards: what lists and the graph read. */
 export type EnvironmentIndexName = {
   [N in IndexName]: (typeof TABLE.indexes)[N] extends { shardBy: string } ? N : never;
 }[IndexName];
@@ -117,13 +115,29 @@ export const KEY_ATTRIBUTES: readonly string[] = [
 ];
 
 /**
- * How the store lays out a table: the shard count and where details go. The defaults are the
- * table above; benchmarks build the unsharded design of before (one shard, details always in the
- * item) from the same code to compare.
+ * How an environment's shards grow: it starts with one and doubles them, never shrinking, when it
+ * passes `growthConnections` live connections per shard or when DynamoDB throttles its writes, up
+ * to `max`. Stack settings (`shardGrowthConnections`, `maxShards`) and, locally, the variables
+ * SHARD_GROWTH_CONNECTIONS and MAX_SHARDS.
+ */
+export interface ShardGrowth {
+  /** A power of two, at most MAX_SHARD_LIMIT. */
+  readonly max: number;
+  readonly growthConnections: number;
+}
+
+export const DEFAULT_SHARD_GROWTH: ShardGrowth = { max: 32, growthConnections: 1000 };
+/** The most shards any setting may ask for: partition keys end in two digits. */
+export const MAX_SHARD_LIMIT = 64;
+
+/**
+ * How the store lays out a table: how shards grow and where details go. The defaults are the table
+ * above; benchmarks build the design of before (one shard, details always in the item) from the
+ * same code to compare.
  */
 export interface Layout {
-  readonly shardCount: number;
+  readonly shards: ShardGrowth;
   readonly inlineDetailsBytes: number;
 }
 
-export const DEFAULT_LAYOUT: Layout = { shardCount: TABLE.shardCount, inlineDetailsBytes: TABLE.inlineDetailsBytes };
+export const DEFAULT_LAYOUT: Layout = { shards: DEFAULT_SHARD_GROWTH, inlineDetailsBytes: TABLE.inlineDetailsBytes };

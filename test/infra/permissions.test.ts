@@ -114,11 +114,12 @@ describe.each(ROUTES.map((route) => [route.id, route] as const))('%s role', (_id
 });
 
 describe('the deadline sweep’s role', () => {
-  it('holds exactly the DynamoDB actions DEADLINE_SWEEP states: Query on the deadline index alone, reads and puts', () => {
+  it('holds exactly the DynamoDB actions DEADLINE_SWEEP states: Query on the deadline index and the table, reads and puts', () => {
     expect(dynamoGrants(sweepFunction())).toEqual(declared(DEADLINE_SWEEP.data));
-    // BatchGetItem: a due connection is read with its large details, as any change reads it.
+    // Query on the table: a due connection is read with its large details, as any change reads it;
+    // UpdateItem: a throttled change doubles its environment's shards.
     expect(declared(DEADLINE_SWEEP.data)).toEqual({
-      table: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+      table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       indexes: ['byDeadline'],
     });
   });

@@ -154,10 +154,10 @@ function laggingIndex(real: DynamoDBDocumentClient, stale: readonly Record<strin
 }
 
 describe('an index that lags behind the table', () => {
-  // 150 creates and 120 deletes one after the other before the cascade: slow on a busy machine.
+  // 150 creates and 120 deletes before the cascade, then two passes over 150 entries: slow on a busy machine.
   it(
     'pages past stale entries to the live ones behind them, and says complete only when none is live',
-    { timeout: 90_000 },
+    { timeout: 180_000 },
     async () => {
       const scope = freshScope();
       const made = await seed(scope, 'i-lag', 150);
@@ -168,7 +168,7 @@ describe('an index that lags behind the table', () => {
           IndexName: TABLE.indexes.byTarget.indexName,
           KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)',
           ExpressionAttributeValues: {
-            ':pk': keys.resourcePartition(scope, 'LIVE', server('i-lag')),
+            ':pk': keys.resourcePartitions(scope, 'LIVE', server('i-lag'), 1)[0],
             ':prefix': keys.resourcePrefix('instance', 'i-lag'),
           },
           Limit: 120,
@@ -176,8 +176,18 @@ describe('an index that lags behind the table', () => {
       );
       const stale = images.Items!;
       expect(stale).toHaveLength(120);
-      for (const item of stale) await repo.delete({ scope, id: String(item.id), actor: 'earlier' });
-      const lagging = new ConnectionRepository({ client: laggingIndex(client, stale), tableName, pageTokenSecret });
+      for (let i = 0; i < stale.length; i += 20) {
+        await Promise.all(
+          stale.slice(i, i + 20).map((item) => repo.delete({ scope, id: String(item.id), actor: 'earlier' })),
+        );
+      }
+      // What is checked is when it says complete, not how fast: a budget no busy machine runs out of.
+      const lagging = new ConnectionRepository({
+        client: laggingIndex(client, stale),
+        tableName,
+        pageTokenSecret,
+        cascadeTimeBudgetMs: 120_000,
+      });
 
       const result = await lagging.deleteAllForResource({ scope, resource: server('i-lag'), actor: 'platform' });
 

@@ -25,11 +25,18 @@ import { followStream, type StreamFollower } from '../../local/stream-events.ts'
 import { freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
 import { itemReader } from '#store/details.ts';
 import { DEFAULT_LAYOUT } from '#store/table-definition.ts';
+import { ShardDirectory } from '#store/shards.ts';
 
 const endpoint = process.env.DYNAMODB_ENDPOINT!;
 /** The sweep's client, which the tests watch and step into; the workers have their own. */
 const sweepClient = createDocumentClient(endpoint);
-const sweepTable = { client: sweepClient, tableName, pageTokenSecret, layout: DEFAULT_LAYOUT };
+const sweepTable = {
+  client: sweepClient,
+  tableName,
+  pageTokenSecret,
+  layout: DEFAULT_LAYOUT,
+  shards: new ShardDirectory({ client: sweepClient, tableName }, DEFAULT_LAYOUT.shards),
+};
 const sweep = (options: SweepOptions) => sweepDeadlines(sweepTable, options);
 const worker = new ConnectionRepository({ client: createDocumentClient(endpoint), tableName, pageTokenSecret });
 let stream: StreamFollower;
@@ -185,9 +192,11 @@ describe('a sweep', () => {
       backlog: 0,
       queries: deadlineSweepKeys.partitions().length,
     });
-    expect(new Set(calls)).toEqual(new Set(['Query:byDeadline', 'GetItem', 'TransactWriteItems']));
-    // One consistent read and one transaction per due connection; one Query per shard.
-    expect(calls.filter((c) => c === 'GetItem')).toHaveLength(due.length);
+    expect(new Set(calls)).toEqual(new Set(['Query:byDeadline', 'Query', 'GetItem', 'TransactWriteItems']));
+    // One consistent read (a Query of the connection's partition) and one transaction per due
+    // connection; one Query per shard; the environment's shard count, read once.
+    expect(calls.filter((c) => c === 'Query')).toHaveLength(due.length);
+    expect(calls.filter((c) => c === 'GetItem')).toHaveLength(1);
     expect(calls.filter((c) => c === 'TransactWriteItems')).toHaveLength(due.length);
   });
 

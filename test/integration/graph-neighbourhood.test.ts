@@ -103,9 +103,12 @@ describe('on a random graph with cycles', () => {
     expect(graph.nextToken).toBeNull();
     const touched = new Set(graph.edges.flatMap((e) => [e.source, e.target]));
     expect(graph.nodes.map((n) => n.key).sort()).toEqual([...touched].sort());
-    expect(meter.calls.every((c) => c.operation === 'Query')).toBe(true);
-    expect(meter.calls).toHaveLength(expected.queries);
-    expect(roundsOf(meter.calls)).toBe(expected.rounds);
+    // Queries only, but for the environment's shard count, which a function reads once in a while.
+    const queries = meter.calls.filter((c) => c.operation === 'Query');
+    expect(meter.calls.length - queries.length).toBeLessThanOrEqual(1);
+    expect(meter.calls.every((c) => c.operation === 'Query' || c.operation === 'GetItem')).toBe(true);
+    expect(queries).toHaveLength(expected.queries);
+    expect(roundsOf(queries)).toBe(expected.rounds);
     expect(expected.rounds).toBeLessThanOrEqual(depth);
   });
 
@@ -168,7 +171,7 @@ describe('past 1,000 edges', () => {
     const reachable = new Set([...over.slice(1), beyond].map((c) => c.id));
     for (const edge of graph.edges) expect(reachable.has(edge.id)).toBe(true);
     // Truncated in the first hop: no second round.
-    expect(roundsOf(meter.calls)).toBe(1);
+    expect(roundsOf(meter.calls.filter((c) => c.operation === 'Query'))).toBe(1);
   });
 
   it('keeps the nearest hops when it truncates', async () => {

@@ -9,7 +9,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readConnection } from '#store/patterns/change.ts';
-import { DEFAULT_LAYOUT } from '#store/table-definition.ts';
+import { ShardDirectory } from '#store/shards.ts';
+import { DEFAULT_LAYOUT, DEFAULT_SHARD_GROWTH } from '#store/table-definition.ts';
 import { getConnection, ROUTES, type ItemAction, type Route } from '../../functions/routes.ts';
 import { accessKeyIdOf, deployedFunctions, LAMBDA_LOCATION, synthesizedTemplate } from '../../testkit/deployed.ts';
 import { startIamGate, type Caller, type Gate, type Use } from '../../testkit/iam/gate.ts';
@@ -20,10 +21,10 @@ import { freshScope, newRepository, tableName } from '../support/integration.ts'
 const TABLE_ARN = `arn:aws:dynamodb:${LAMBDA_LOCATION.region}:${LAMBDA_LOCATION.account}:table/${tableName}`;
 const LARGE = { runbook: 'r'.repeat(300) };
 
-/** The stack with getConnection granted `items` on the table instead of what the route table says. */
-function templateWith(items: readonly ItemAction[]): Template {
+/** The stack with getConnection granted `data` instead of what the route table says. */
+function templateWith(data: Partial<Route['data']>): Template {
   const routes = ROUTES.map((route): Route =>
-    route.id === getConnection.id ? { ...route, data: { ...route.data, items } } : route,
+    route.id === getConnection.id ? { ...route, data: { ...route.data, ...data } } : route,
   );
   return synthesizedTemplate(routes) as unknown as Template;
 }
@@ -75,7 +76,8 @@ async function readThroughGate(caller: Caller): Promise<{ read: unknown; uses: U
       credentials: { accessKeyId: accessKeyIdOf(caller.name), secretAccessKey: 'local', sessionToken: 'local' },
     }),
   );
-  const read = await readConnection({ client, tableName, layout: DEFAULT_LAYOUT }, { scope, id }).catch(
+  const shards = new ShardDirectory({ client, tableName }, DEFAULT_SHARD_GROWTH);
+  const read = await readConnection({ client, tableName, layout: DEFAULT_LAYOUT, shards }, { scope, id }).catch(
     (error: Error) => ({
       error: `${error.name}: ${error.message}`,
       status: (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode,
@@ -84,24 +86,24 @@ async function readThroughGate(caller: Caller): Promise<{ read: unknown; uses: U
   return { read, uses, gate };
 }
 
-describe('a role without dynamodb:BatchGetItem (getConnection before the fix)', () => {
+describe('a role without dynamodb:Query on the table', () => {
   let caller: Caller;
   beforeAll(() => {
-    caller = getConnectionCaller(templateWith(['dynamodb:GetItem']));
+    caller = getConnectionCaller(templateWith({ queries: [] }));
   }, 120_000);
 
-  it('is refused the read of large details as AWS refuses it, naming the role, the action and the table', async () => {
+  it('is refused the read of the connection and its details as AWS refuses it, naming the role, the action and the table', async () => {
     const { read, uses, gate } = await readThroughGate(caller);
     try {
       expect(read).toEqual({
         status: 400,
         error:
           `AccessDeniedException: User: arn:aws:sts::${LAMBDA_LOCATION.account}:assumed-role/${caller.role.name}/get-connection ` +
-          `is not authorized to perform: dynamodb:BatchGetItem on resource: ${TABLE_ARN} ` +
-          'because no identity-based policy allows the dynamodb:BatchGetItem action',
+          `is not authorized to perform: dynamodb:Query on resource: ${TABLE_ARN} ` +
+          'because no identity-based policy allows the dynamodb:Query action',
       });
       expect(caller.role.name).toMatch(/^ResourceConnections-getConnectionFunctionServiceRole/);
-      expect(refusedCalls(uses)).toEqual([`get-connection: dynamodb:BatchGetItem on ${TABLE_ARN}`]);
+      expect(refusedCalls(uses)).toEqual([`get-connection: dynamodb:Query on ${TABLE_ARN}`]);
     } finally {
       await gate.close();
     }
@@ -130,7 +132,7 @@ describe('a role granted an action nothing uses', () => {
   let caller: Caller;
   beforeAll(() => {
     const granted = [...(getConnection.data.items as readonly ItemAction[]), 'dynamodb:DeleteItem'] as const;
-    caller = getConnectionCaller(templateWith(granted));
+    caller = getConnectionCaller(templateWith({ items: granted }));
   }, 120_000);
 
   it('fails the least-privilege check, naming the function, the action and the resource', async () => {

@@ -10,7 +10,7 @@ import { attachMeter, sumScanned } from '../../testkit/meter.ts';
 import { seedConnections, seedingClient } from '../../testkit/seed.ts';
 import type { Connection } from '#model/representations.ts';
 import type { Status } from '#model/vocabulary.ts';
-import { MAX_EXAMINED_PER_REQUEST, type Page } from '#store/listing.ts';
+import { MAX_EXAMINED_PER_REQUEST, type Page } from '#store/paging/listing.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
 

@@ -4,7 +4,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#store/client.ts';
 import { seedingClient } from '../../testkit/seed.ts';
 import type { Scope } from '#model/vocabulary.ts';
-import type { QueryObserver } from '#store/listing.ts';
+import type { QueryObserver } from '#store/paging/query-range.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 
 export const tableName = process.env.TABLE_NAME!;

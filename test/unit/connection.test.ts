@@ -87,7 +87,7 @@ describe('toItem and toConnection', () => {
   });
 
   it('store details as JSON text and the keys beside the fields', () => {
-    const item = toItem(sample, { detailsVersion: undefined });
+    const item = toItem(sample, { detailsVersion: undefined, shardCount: 1 });
 
     expect(item.detailsJson).toBe('{"port":8080,"env":["DATABASE_URL"]}');
     expect(item).not.toHaveProperty('details');
@@ -97,7 +97,10 @@ describe('toItem and toConnection', () => {
   });
 
   it('index a deleted connection in the DELETED partitions', () => {
-    const item = toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined });
+    const item = toItem(
+      { ...sample, deletedAt: '2026-11-28T00:00:00.000Z' },
+      { detailsVersion: undefined, shardCount: 1 },
+    );
 
     expect(item.gsi1pk).toMatch(/^ENV#acme#prod#DELETED#\d{2}$/);
     expect(item.gsi3pk).toMatch(/^ENV#acme#prod#DELETED#pending#\d{2}$/);
@@ -108,7 +111,7 @@ describe('toItem and toConnection', () => {
       fc.property(connectionArbitrary, (c) => {
         // prepare: a stored item as DynamoDB returns it, with attributes callers must never see
         const item = {
-          ...toItem(c, { detailsVersion: undefined, statusSince: c.updatedAt }),
+          ...toItem(c, { detailsVersion: undefined, statusSince: c.updatedAt, shardCount: 1 }),
           connectionId: c.id,
           expiresAt: 1799999999,
           changesJson: '{}',
@@ -131,13 +134,15 @@ describe('toItem and toConnection', () => {
   it('give a representation that matches the response schema', () => {
     fc.assert(
       fc.property(connectionArbitrary, (c) => {
-        expect(connectionSchema.safeParse(toConnection(toItem(c, { detailsVersion: undefined }))).success).toBe(true);
+        expect(
+          connectionSchema.safeParse(toConnection(toItem(c, { detailsVersion: undefined, shardCount: 1 }))).success,
+        ).toBe(true);
       }),
     );
   });
 
   it('read a missing statusReason as null and a numeric string version as a number', () => {
-    const { statusReason: _, ...item } = toItem(sample, { detailsVersion: undefined });
+    const { statusReason: _, ...item } = toItem(sample, { detailsVersion: undefined, shardCount: 1 });
 
     const result = toConnection({ ...item, version: '7' });
 
@@ -146,47 +151,52 @@ describe('toItem and toConnection', () => {
   });
 
   it('put a live waiting connection, and only such a one, in the deadline index', () => {
-    const waiting = toItem(sample, { detailsVersion: undefined });
+    const waiting = toItem(sample, { detailsVersion: undefined, shardCount: 1 });
     expect(waiting.gsi5pk).toMatch(/^DEADLINE#\d{3}$/);
     expect(waiting.gsi5sk).toBe(
       `2026-11-27T13:00#${sample.projectSlug}#2026-11-27T13:00:00.000Z#${sample.environmentSlug}#${sample.id}`,
     );
 
     expect(
-      toItem({ ...sample, status: 'connected', statusDeadline: null }, { detailsVersion: undefined }),
+      toItem({ ...sample, status: 'connected', statusDeadline: null }, { detailsVersion: undefined, shardCount: 1 }),
     ).not.toHaveProperty('gsi5pk');
     expect(
-      toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined }),
+      toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined, shardCount: 1 }),
     ).not.toHaveProperty('gsi5pk');
     fc.assert(
       fc.property(connectionArbitrary, (c) => {
         const inIndex = c.deletedAt === undefined && c.statusDeadline !== null;
         expect(
-          'gsi5pk' in toItem(c, { detailsVersion: undefined }) && 'gsi5sk' in toItem(c, { detailsVersion: undefined }),
+          'gsi5pk' in toItem(c, { detailsVersion: undefined, shardCount: 1 }) &&
+            'gsi5sk' in toItem(c, { detailsVersion: undefined, shardCount: 1 }),
         ).toBe(inIndex);
       }),
     );
   });
 
   it('keep when the status was entered beside a connection with a deadline, never in its representation', () => {
-    const item = toItem(sample, { detailsVersion: undefined, statusSince: '2026-11-27T12:00:00.000Z' });
+    const item = toItem(sample, { detailsVersion: undefined, statusSince: '2026-11-27T12:00:00.000Z', shardCount: 1 });
 
     expect(item.statusSince).toBe('2026-11-27T12:00:00.000Z');
-    expect(toItem(sample, { detailsVersion: undefined })).not.toHaveProperty('statusSince');
+    expect(toItem(sample, { detailsVersion: undefined, shardCount: 1 })).not.toHaveProperty('statusSince');
     expect(toConnection(item)).not.toHaveProperty('statusSince');
   });
 
   it('read a connection stored before deadlines as having none', () => {
-    const { statusDeadline: _, ...item } = toItem({ ...sample, statusDeadline: null }, { detailsVersion: undefined });
+    const { statusDeadline: _, ...item } = toItem(
+      { ...sample, statusDeadline: null },
+      { detailsVersion: undefined, shardCount: 1 },
+    );
 
     expect(toConnection(item).statusDeadline).toBeNull();
   });
 
   it('show deletedAt only for a deleted connection', () => {
-    expect(toConnection(toItem(sample, { detailsVersion: undefined }))).not.toHaveProperty('deletedAt');
+    expect(toConnection(toItem(sample, { detailsVersion: undefined, shardCount: 1 }))).not.toHaveProperty('deletedAt');
     expect(
-      toConnection(toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined }))
-        .deletedAt,
+      toConnection(
+        toItem({ ...sample, deletedAt: '2026-11-28T00:00:00.000Z' }, { detailsVersion: undefined, shardCount: 1 }),
+      ).deletedAt,
     ).toBe('2026-11-28T00:00:00.000Z');
   });
 });

@@ -15,8 +15,8 @@ import { handler as listResourceConnections } from '../../functions/handlers/lis
 import { handler as updateConnection } from '../../functions/handlers/update-connection.ts';
 import { toItem } from '#store/connection-item.ts';
 import type { Connection } from '#model/representations.ts';
-import { planConnectionList, planResourceConnections } from '#store/list-plans.ts';
-import { sealPageToken, type PagePositions } from '#store/page-token.ts';
+import { planConnectionList, planResourceConnections } from '#store/paging/list-plans.ts';
+import { sealPageToken, type PagePosition } from '#store/paging/page-token.ts';
 import type { GatewayEvent } from '#http/http.ts';
 import { metrics } from '#http/observability.ts';
 import { problem as problemSchema } from '../../functions/docs/problem-schemas.ts';
@@ -85,10 +85,12 @@ beforeEach(() => {
       return {};
     }
     if (command instanceof QueryCommand) {
-      const found = [...items.values()].filter(
-        (item) =>
-          item[command.input.IndexName === 'byEnvironment' ? 'gsi4pk' : 'gsi1pk'] ===
-          command.input.ExpressionAttributeValues?.[':pk'],
+      const values = command.input.ExpressionAttributeValues ?? {};
+      // A table Query is a connection's items (pk, and sk from :first to :last); an index Query, one partition.
+      const found = [...items.values()].filter((item) =>
+        command.input.IndexName === undefined
+          ? item.pk === values[':pk'] && String(item.sk) >= values[':first'] && String(item.sk) <= values[':last']
+          : item[command.input.IndexName === 'byEnvironment' ? 'gsi4pk' : 'gsi1pk'] === values[':pk'],
       );
       return { Items: found, Count: found.length, ScannedCount: found.length };
     }
@@ -100,7 +102,10 @@ afterEach(() => {
 });
 
 const put = (c: Connection) =>
-  items.set(itemKey(toItem(c, { detailsVersion: undefined })), toItem(c, { detailsVersion: undefined }));
+  items.set(
+    itemKey(toItem(c, { detailsVersion: undefined, shardCount: 1 })),
+    toItem(c, { detailsVersion: undefined, shardCount: 1 }),
+  );
 
 function expectProblem(answer: Answer, status: number, code: string, requestId?: string): void {
   expect(answer.statusCode).toBe(status);
@@ -176,7 +181,9 @@ describe('authorization', () => {
 
       // assess
       expectProblem(answer, 404, 'NOT_FOUND');
-      expect(sent(GetCommand)).toHaveLength(1);
+      // The connection and its details: one Query.
+      expect(sent(QueryCommand)).toHaveLength(1);
+      expect(sent(GetCommand)).toHaveLength(0);
     },
   );
 
@@ -212,7 +219,9 @@ describe('authorization', () => {
 
     // assess
     expectProblem(answer, 404, 'NOT_FOUND');
-    expect(sent(GetCommand)[0]?.[0]).toMatchObject({ input: { Key: { pk: `CONN#acme#prod#${ID}` } } });
+    expect(sent(QueryCommand)[0]?.[0]).toMatchObject({
+      input: { ExpressionAttributeValues: { ':pk': `CONN#acme#prod#${ID}` } },
+    });
   });
 });
 
@@ -324,12 +333,8 @@ describe('query parameters', () => {
 describe('paging tokens', () => {
   const secret = process.env.PAGE_TOKEN_SECRET ?? '';
   const acmeProd = { projectSlug: 'acme', environmentSlug: 'prod' };
-  /** Positions of `n` streams at their start: what a token of a plan with `n` streams opens to. */
-  const start = (n: number): PagePositions => ({
-    streams: Array.from({ length: n }, () => ({ from: null, done: false, rows: [], share: -1 })),
-    readAt: Date.now(),
-  });
-  const streamsOf = (plan: { streams: unknown[] }) => start(plan.streams.length);
+  /** A position at the start of a list: what a token of any plan may hold. */
+  const start: PagePosition = { group: 0, after: null };
   const listQuery = { sourceResourceType: 'application', status: 'pending' } as const;
 
   it.each(['garbage', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '%00', 'eyJwayI6IkNPTk4jYWNtZSJ9'])(
@@ -346,12 +351,12 @@ describe('paging tokens', () => {
 
   it('refuses a token of another project, another filter or another route', async () => {
     const tokens = [
-      planConnectionList({ projectSlug: 'beta', environmentSlug: 'prod' }, listQuery),
-      planConnectionList({ projectSlug: 'acme', environmentSlug: 'dev' }, listQuery),
-      planConnectionList(acmeProd, { ...listQuery, status: 'failed' }),
-      planConnectionList(acmeProd, { sourceResourceType: 'application' }),
-      planResourceConnections(acmeProd, { type: 'application', id: 'app-42' }, { status: 'pending' }),
-    ].map((plan) => sealPageToken(streamsOf(plan), plan.binding, secret));
+      planConnectionList({ projectSlug: 'beta', environmentSlug: 'prod' }, listQuery, 1),
+      planConnectionList({ projectSlug: 'acme', environmentSlug: 'dev' }, listQuery, 1),
+      planConnectionList(acmeProd, { ...listQuery, status: 'failed' }, 1),
+      planConnectionList(acmeProd, { sourceResourceType: 'application' }, 1),
+      planResourceConnections(acmeProd, { type: 'application', id: 'app-42' }, { status: 'pending' }, 1),
+    ].map((plan) => sealPageToken(start, plan.binding, secret));
 
     for (const token of tokens) {
       const event = withQuery(
@@ -364,8 +369,8 @@ describe('paging tokens', () => {
   });
 
   it('takes a token of the same list, with another limit', async () => {
-    const plan = planConnectionList(acmeProd, { ...listQuery, limit: 5 });
-    const token = sealPageToken(streamsOf(plan), plan.binding, secret);
+    const plan = planConnectionList(acmeProd, { ...listQuery, limit: 5 }, 1);
+    const token = sealPageToken(start, plan.binding, secret);
     const event = withQuery(
       loadEvent('list-connections'),
       `sourceResourceType=application&status=pending&limit=20&nextToken=${token}`,
@@ -374,8 +379,9 @@ describe('paging tokens', () => {
     const answer = await invoke(listConnections, event);
 
     expect(answer.statusCode).toBe(200);
-    // A source type spans every shard: one Query each, in parallel.
+    // A new environment has one shard: one Query.
     expect(sent(QueryCommand)).toHaveLength(plan.streams.length);
+    expect(plan.streams).toHaveLength(1);
   });
 });
 

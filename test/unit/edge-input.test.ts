@@ -4,7 +4,7 @@
  * routes, numbers that are not finite. Handlers are invoked as the Lambda runtime would, with the
  * DynamoDB document client's `send` replaced by a small in-memory fake.
  */
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { handler as connectionRules } from '../../functions/handlers/connection-rules.ts';
 import { handler as createConnection } from '../../functions/handlers/create-connection.ts';
@@ -39,11 +39,16 @@ let send: MockInstance;
 const writes = () => send.mock.calls.filter(([command]) => command instanceof TransactWriteCommand);
 
 beforeEach(() => {
-  const item = toItem(stored, { detailsVersion: undefined });
+  const item = toItem(stored, { detailsVersion: undefined, shardCount: 1 });
   send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation((async (command: unknown) => {
     if (command instanceof GetCommand) {
       const key = command.input.Key ?? {};
       return { Item: key.pk === item.pk && key.sk === item.sk ? item : undefined };
+    }
+    // A connection is read with its details in one Query of its partition.
+    if (command instanceof QueryCommand) {
+      const found = command.input.ExpressionAttributeValues?.[':pk'] === item.pk ? [item] : [];
+      return { Items: found, Count: found.length };
     }
     if (command instanceof TransactWriteCommand) return {};
     throw new Error(`unexpected command ${String(command)}`);

@@ -1,9 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { DEADLINE_SHARDS, deadlineSweepKeys, keys, shardOf } from '#store/keys.ts';
+import {
+  DEADLINE_SHARDS,
+  deadlineSweepKeys,
+  ESTIMATE_ALPHABET,
+  KEY_ALPHABET,
+  keys,
+  shardCounts,
+  shardOf,
+} from '#store/keys.ts';
+import { CONNECTION_ID_PATTERN, RESOURCE_ID_PATTERN, SLUG_PATTERN } from '#model/inputs.ts';
 import { type Scope, RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
 import { ENVIRONMENT_INDEX_NAMES, KEY_ATTRIBUTES, TABLE } from '#store/table-definition.ts';
+
+/** The shard counts the unit tests route over: a new environment's, and grown ones. */
+const SHARDS = 8;
 
 const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
 const ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';
@@ -21,8 +33,13 @@ const resourceIdArbitrary = fc
   .filter((s) => /^[a1]/.test(s));
 
 const everyKey = (scope: Scope): string[] => {
-  const index = keys.indexAttributes(scope, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER });
-  const deleted = keys.indexAttributes(scope, 'DELETED', { id: ID, status: 'pending', source: APP, target: SERVER });
+  const index = keys.indexAttributes(scope, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER }, SHARDS);
+  const deleted = keys.indexAttributes(
+    scope,
+    'DELETED',
+    { id: ID, status: 'pending', source: APP, target: SERVER },
+    SHARDS,
+  );
   return [
     keys.connection(scope, ID).pk,
     keys.pairGuard(scope, APP, SERVER).pk,
@@ -31,8 +48,9 @@ const everyKey = (scope: Scope): string[] => {
       index[i.partitionKey]!,
       deleted[i.partitionKey]!,
     ]),
-    ...keys.indexPartitions('byEnvironment', scope, 'LIVE'),
-    ...keys.indexPartitions('byStatus', scope, 'LIVE', { status: 'pending' }),
+    ...keys.indexPartitions('byEnvironment', scope, 'LIVE', { shardCount: SHARDS }),
+    ...keys.indexPartitions('byStatus', scope, 'LIVE', { status: 'pending', shardCount: SHARDS }),
+    keys.shards(scope).pk,
   ];
 };
 
@@ -58,13 +76,13 @@ describe('key shapes', () => {
   });
 
   it('builds every index attribute of a connection, each partition key ending in its shard', () => {
-    const attributes = keys.indexAttributes(ACME_PROD, 'LIVE', {
-      id: ID,
-      status: 'connecting',
-      source: APP,
-      target: SERVER,
-    });
-    const shard = (value: string) => String(shardOf(value, TABLE.shardCount)).padStart(2, '0');
+    const attributes = keys.indexAttributes(
+      ACME_PROD,
+      'LIVE',
+      { id: ID, status: 'connecting', source: APP, target: SERVER },
+      SHARDS,
+    );
+    const shard = (value: string) => String(shardOf(value, SHARDS)).padStart(2, '0');
 
     expect(attributes).toEqual({
       gsi1pk: `ENV#acme#prod#LIVE#${shard('application#app-42')}`,
@@ -79,13 +97,13 @@ describe('key shapes', () => {
   });
 
   it('moves a deleted connection to the DELETED partitions', () => {
-    const live = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'failed', source: APP, target: SERVER });
-    const deleted = keys.indexAttributes(ACME_PROD, 'DELETED', {
-      id: ID,
-      status: 'failed',
-      source: APP,
-      target: SERVER,
-    });
+    const live = keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'failed', source: APP, target: SERVER }, 1);
+    const deleted = keys.indexAttributes(
+      ACME_PROD,
+      'DELETED',
+      { id: ID, status: 'failed', source: APP, target: SERVER },
+      1,
+    );
 
     for (const name of ['gsi1pk', 'gsi2pk', 'gsi3pk', 'gsi4pk'] as const) {
       expect(deleted[name]).not.toBe(live[name]);
@@ -103,7 +121,7 @@ describe('key shapes', () => {
     const names = [
       ...Object.keys(keys.connection(ACME_PROD, ID)),
       ...Object.keys(
-        keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER }),
+        keys.indexAttributes(ACME_PROD, 'LIVE', { id: ID, status: 'pending', source: APP, target: SERVER }, 1),
       ),
       ...Object.keys(keys.deadlineIndex(ACME_PROD, ID, '2026-11-27T13:00:00.000Z')),
     ];
@@ -185,13 +203,20 @@ describe('key shapes', () => {
       'ENV#acme#prod#DELETED#connected#00',
       'ENV#acme#prod#DELETED#connected#01',
     ]);
-    expect(keys.indexPartitions('bySource', ACME_PROD, 'LIVE')).toHaveLength(TABLE.shardCount);
+    // A new environment's one shard: one partition, what the design before sharding read.
+    expect(keys.indexPartitions('bySource', ACME_PROD, 'LIVE', { shardCount: 1 })).toEqual(['ENV#acme#prod#LIVE#00']);
   });
 
   it('gives every status its own partitions', () => {
-    const partitions = STATUSES.flatMap((status) => keys.indexPartitions('byStatus', ACME_PROD, 'LIVE', { status }));
+    const partitions = STATUSES.flatMap((status) =>
+      keys.indexPartitions('byStatus', ACME_PROD, 'LIVE', { status, shardCount: SHARDS }),
+    );
 
-    expect(new Set(partitions).size).toBe(STATUSES.length * TABLE.shardCount);
+    expect(new Set(partitions).size).toBe(STATUSES.length * SHARDS);
+  });
+
+  it("keeps an environment's shard count in an item of its own", () => {
+    expect(keys.shards(ACME_PROD)).toEqual({ pk: 'SHARDS#acme#prod', sk: 'SHARDS' });
   });
 });
 
@@ -203,7 +228,7 @@ describe('shard routing', () => {
     target: fc.record({ type: fc.constantFrom(...RESOURCE_TYPES), id: resourceIdArbitrary }),
   });
 
-  it.each([1, 2, 8, 16])('puts every entry in a partition its reads query (%i shards)', (shardCount) => {
+  it.each([1, 2, 8, 32])('puts every entry in a partition its reads query (%i shards)', (shardCount) => {
     fc.assert(
       fc.property(connectionArbitrary, fc.constantFrom('LIVE', 'DELETED' as const), (c, liveness) => {
         const attributes = keys.indexAttributes(ACME_PROD, liveness, c, shardCount);
@@ -217,9 +242,9 @@ describe('shard routing', () => {
             attributes[TABLE.indexes[index].partitionKey],
           );
         }
-        // One Query reads every connection of a resource on each side.
-        expect(attributes.gsi1pk).toBe(keys.resourcePartition(ACME_PROD, liveness, c.source, shardCount));
-        expect(attributes.gsi2pk).toBe(keys.resourcePartition(ACME_PROD, liveness, c.target, shardCount));
+        // A resource's reads find its connections on each side.
+        expect(keys.resourcePartitions(ACME_PROD, liveness, c.source, shardCount)).toContain(attributes.gsi1pk);
+        expect(keys.resourcePartitions(ACME_PROD, liveness, c.target, shardCount)).toContain(attributes.gsi2pk);
       }),
       { numRuns: 300 },
     );
@@ -228,8 +253,8 @@ describe('shard routing', () => {
   it('picks the shard of an environment-wide entry from the connection alone', () => {
     fc.assert(
       fc.property(connectionArbitrary, connectionArbitrary, (a, b) => {
-        const x = keys.indexAttributes(ACME_PROD, 'LIVE', a);
-        const y = keys.indexAttributes(ACME_PROD, 'LIVE', { ...b, id: a.id, status: a.status });
+        const x = keys.indexAttributes(ACME_PROD, 'LIVE', a, SHARDS);
+        const y = keys.indexAttributes(ACME_PROD, 'LIVE', { ...b, id: a.id, status: a.status }, SHARDS);
 
         expect(y.gsi4pk).toBe(x.gsi4pk);
         expect(y.gsi3pk).toBe(x.gsi3pk);
@@ -238,11 +263,11 @@ describe('shard routing', () => {
   });
 
   it('spreads connections evenly over the shards', () => {
-    const counts = new Array<number>(TABLE.shardCount).fill(0);
+    const counts = new Array<number>(SHARDS).fill(0);
     const ids = fc.sample(fc.stringMatching(/^01J[0-9A-HJKMNP-TV-Z]{23}$/), { numRuns: 16_000, seed: 7 });
-    for (const id of ids) counts[shardOf(id, TABLE.shardCount)]!++;
+    for (const id of ids) counts[shardOf(id, SHARDS)]!++;
 
-    for (const count of counts) expect(Math.abs(count / ids.length - 1 / TABLE.shardCount)).toBeLessThan(0.01);
+    for (const count of counts) expect(Math.abs(count / ids.length - 1 / SHARDS)).toBeLessThan(0.01);
   });
 
   it('is the same value every time, in every runtime (FNV-1a)', () => {
@@ -257,15 +282,90 @@ describe('shard routing', () => {
   it("keeps every key character strictly between '!' and '~', which the Query builder's ranges rely on", () => {
     fc.assert(
       fc.property(scopeArbitrary, connectionArbitrary, (scope, c) => {
-        const attributes = keys.indexAttributes(scope, 'LIVE', c);
+        const attributes = keys.indexAttributes(scope, 'LIVE', c, SHARDS);
         for (const index of ENVIRONMENT_INDEX_NAMES) {
           for (const value of [
             attributes[TABLE.indexes[index].partitionKey]!,
             attributes[TABLE.indexes[index].sortKey]!,
           ]) {
-            for (const ch of value) expect(ch > '!' && ch < '~').toBe(true);
+            for (const ch of value) expect(ch > KEY_ALPHABET.below && ch < KEY_ALPHABET.above).toBe(true);
           }
         }
+      }),
+    );
+  });
+
+  it('holds the key alphabet against what the inputs allow: slugs, resource ids, connection ids', () => {
+    // Every printable ASCII character an input pattern accepts lies strictly inside the alphabet.
+    const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
+    for (const pattern of [SLUG_PATTERN, RESOURCE_ID_PATTERN]) {
+      for (const ch of printable.filter((c) => pattern.test(`a${c}a`) || pattern.test(c))) {
+        expect(ch > KEY_ALPHABET.below && ch < KEY_ALPHABET.above).toBe(true);
+      }
+    }
+    for (const type of RESOURCE_TYPES) for (const ch of type) expect(ch > KEY_ALPHABET.below).toBe(true);
+    // The estimate alphabet is exactly a connection id's, in order.
+    expect([...ESTIMATE_ALPHABET].sort().join('')).toBe(ESTIMATE_ALPHABET);
+    expect(printable.filter((c) => CONNECTION_ID_PATTERN.test(c.repeat(26))).join('')).toBe(ESTIMATE_ALPHABET);
+  });
+});
+
+describe('shard routing across growth', () => {
+  const connectionArbitrary = fc.record({
+    id: fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+    status: fc.constantFrom(...STATUSES),
+    source: fc.record({ type: fc.constantFrom(...RESOURCE_TYPES), id: resourceIdArbitrary }),
+    target: fc.record({ type: fc.constantFrom(...RESOURCE_TYPES), id: resourceIdArbitrary }),
+  });
+  const counts = fc.constantFrom(1, 2, 4, 8, 16, 32);
+
+  it('passes through every power of two to a count', () => {
+    expect(shardCounts(1)).toEqual([1]);
+    expect(shardCounts(8)).toEqual([1, 2, 4, 8]);
+    expect(shardCounts(32)).toEqual([1, 2, 4, 8, 16, 32]);
+  });
+
+  it('finds an entry written under any earlier count among the partitions a reader of a later count queries', () => {
+    fc.assert(
+      fc.property(connectionArbitrary, counts, counts, (c, written, read) => {
+        fc.pre(written <= read);
+        const attributes = keys.indexAttributes(ACME_PROD, 'LIVE', c, written);
+
+        expect(keys.indexPartitions('byEnvironment', ACME_PROD, 'LIVE', { shardCount: read })).toContain(
+          attributes.gsi4pk,
+        );
+        expect(keys.indexPartitions('byStatus', ACME_PROD, 'LIVE', { status: c.status, shardCount: read })).toContain(
+          attributes.gsi3pk,
+        );
+        expect(keys.indexPartitions('bySource', ACME_PROD, 'LIVE', { shardCount: read })).toContain(attributes.gsi1pk);
+        expect(keys.resourcePartitions(ACME_PROD, 'LIVE', c.source, read)).toContain(attributes.gsi1pk);
+        expect(keys.resourcePartitions(ACME_PROD, 'LIVE', c.target, read)).toContain(attributes.gsi2pk);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("reads a resource's partitions under each count it has had, each once: one at one shard, at most one per doubling", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...RESOURCE_TYPES), resourceIdArbitrary, counts, (type, id, count) => {
+        const partitions = keys.resourcePartitions(ACME_PROD, 'LIVE', { type, id }, count);
+
+        expect(new Set(partitions).size).toBe(partitions.length);
+        expect(partitions.length).toBeLessThanOrEqual(shardCounts(count).length);
+        expect(partitions[0]).toBe('ENV#acme#prod#LIVE#00');
+        if (count === 1) expect(partitions).toHaveLength(1);
+      }),
+    );
+  });
+
+  it('moves an entry, at its next write under a doubled count, to its old shard or the one a count above it', () => {
+    fc.assert(
+      fc.property(connectionArbitrary, fc.constantFrom(1, 2, 4, 8, 16), (c, count) => {
+        const shard = (attributes: Record<string, string>) => Number(attributes.gsi4pk!.slice(-2));
+        const before = shard(keys.indexAttributes(ACME_PROD, 'LIVE', c, count));
+        const after = shard(keys.indexAttributes(ACME_PROD, 'LIVE', c, count * 2));
+
+        expect([before, before + count]).toContain(after);
       }),
     );
   });
@@ -279,18 +379,18 @@ describe('resource prefixes', () => {
 
   it('do not let app-1 match app-10', () => {
     const prefix = keys.resourcePrefix('application', 'app-1');
-    const app10 = keys.indexAttributes(ACME_PROD, 'LIVE', {
-      id: ID,
-      status: 'pending',
-      source: { type: 'application', id: 'app-10' },
-      target: SERVER,
-    });
-    const app1 = keys.indexAttributes(ACME_PROD, 'LIVE', {
-      id: ID,
-      status: 'pending',
-      source: { type: 'application', id: 'app-1' },
-      target: SERVER,
-    });
+    const app10 = keys.indexAttributes(
+      ACME_PROD,
+      'LIVE',
+      { id: ID, status: 'pending', source: { type: 'application', id: 'app-10' }, target: SERVER },
+      1,
+    );
+    const app1 = keys.indexAttributes(
+      ACME_PROD,
+      'LIVE',
+      { id: ID, status: 'pending', source: { type: 'application', id: 'app-1' }, target: SERVER },
+      1,
+    );
 
     expect(app10.gsi1sk!.startsWith(prefix)).toBe(false);
     expect(app1.gsi1sk!.startsWith(prefix)).toBe(true);
@@ -304,12 +404,12 @@ describe('resource prefixes', () => {
         fc.constantFrom(...RESOURCE_TYPES),
         resourceIdArbitrary,
         (t1, id1, t2, id2) => {
-          const sortKey = keys.indexAttributes(ACME_PROD, 'LIVE', {
-            id: ID,
-            status: 'pending',
-            source: { type: t2, id: id2 },
-            target: SERVER,
-          }).gsi1sk;
+          const sortKey = keys.indexAttributes(
+            ACME_PROD,
+            'LIVE',
+            { id: ID, status: 'pending', source: { type: t2, id: id2 }, target: SERVER },
+            1,
+          ).gsi1sk;
 
           expect(sortKey!.startsWith(keys.resourcePrefix(t1, id1))).toBe(t1 === t2 && id1 === id2);
           expect(sortKey!.startsWith(keys.resourcePrefix(t1))).toBe(t1 === t2);

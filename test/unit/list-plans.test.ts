@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Scope, RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
 import { keys } from '#store/keys.ts';
-import { planConnectionList, planResourceConnections } from '#store/list-plans.ts';
-import type { Stream } from '#store/listing.ts';
-import { TABLE } from '#store/table-definition.ts';
+import { planConnectionList, planResourceConnections } from '#store/paging/list-plans.ts';
+import type { Stream } from '#store/paging/query-range.ts';
 import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
 
 const ACME_PROD: Scope = { projectSlug: 'acme', environmentSlug: 'prod' };
@@ -20,7 +19,9 @@ const FILTER_NAMES: FilterName[] = [
   'status',
 ];
 
-const SHARDS = Array.from({ length: TABLE.shardCount }, (_, i) => String(i).padStart(2, '0'));
+/** The environment's shard count in these plans (a grown one; a new environment has one). */
+const COUNT = 8;
+const SHARDS = Array.from({ length: COUNT }, (_, i) => String(i).padStart(2, '0'));
 const shardsOf = (base: string) => SHARDS.map((shard) => `${base}#${shard}`);
 
 /** The streams of a plan, which differ only in their partition: the one stream's shape, and the partitions. */
@@ -81,13 +82,13 @@ const listQuery: fc.Arbitrary<ListConnectionsQuery> = fc
 
 describe('planConnectionList: which index answers', () => {
   it('lists the whole environment from every shard of byEnvironment when there is no filter', () => {
-    const stream = only(planConnectionList(ACME_PROD, {}).streams);
+    const stream = only(planConnectionList(ACME_PROD, {}, COUNT).streams);
 
     expect(shape(stream)).toEqual({ index: 'byEnvironment', partitions: shardsOf(LIVE), prefix: '', filters: [] });
   });
 
   it('uses every shard of bySource with the type prefix for a source type', () => {
-    const stream = only(planConnectionList(ACME_PROD, { sourceResourceType: 'application' }).streams);
+    const stream = only(planConnectionList(ACME_PROD, { sourceResourceType: 'application' }, COUNT).streams);
 
     expect(shape(stream)).toEqual({
       index: 'bySource',
@@ -97,40 +98,40 @@ describe('planConnectionList: which index answers', () => {
     });
   });
 
-  it("uses the source resource's one shard of bySource with the type and id prefix for a source resource", () => {
+  it('uses the shards the source resource has had in bySource with the type and id prefix for a source resource', () => {
     const stream = only(
-      planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1' }).streams,
+      planConnectionList(ACME_PROD, { sourceResourceType: 'application', sourceResourceId: 'app-1' }, COUNT).streams,
     );
 
     expect(shape(stream)).toEqual({
       index: 'bySource',
-      partitions: [keys.resourcePartition(ACME_PROD, 'LIVE', { type: 'application', id: 'app-1' })],
+      partitions: keys.resourcePartitions(ACME_PROD, 'LIVE', { type: 'application', id: 'app-1' }, COUNT),
       prefix: 'application#app-1#',
       filters: [],
     });
   });
 
   it('uses every shard of byTarget with the type prefix for a target type', () => {
-    const stream = only(planConnectionList(ACME_PROD, { targetResourceType: 'instance' }).streams);
+    const stream = only(planConnectionList(ACME_PROD, { targetResourceType: 'instance' }, COUNT).streams);
 
     expect(shape(stream)).toEqual({ index: 'byTarget', partitions: shardsOf(LIVE), prefix: 'instance#', filters: [] });
   });
 
-  it("uses the target resource's one shard of byTarget with the type and id prefix for a target resource", () => {
+  it('uses the shards the target resource has had in byTarget with the type and id prefix for a target resource', () => {
     const stream = only(
-      planConnectionList(ACME_PROD, { targetResourceType: 'instance', targetResourceId: 'i-1' }).streams,
+      planConnectionList(ACME_PROD, { targetResourceType: 'instance', targetResourceId: 'i-1' }, COUNT).streams,
     );
 
     expect(shape(stream)).toEqual({
       index: 'byTarget',
-      partitions: [keys.resourcePartition(ACME_PROD, 'LIVE', { type: 'instance', id: 'i-1' })],
+      partitions: keys.resourcePartitions(ACME_PROD, 'LIVE', { type: 'instance', id: 'i-1' }, COUNT),
       prefix: 'instance#i-1#',
       filters: [],
     });
   });
 
   it('uses every shard of the byStatus partitions of that status for a status', () => {
-    const stream = only(planConnectionList(ACME_PROD, { status: 'pending' }).streams);
+    const stream = only(planConnectionList(ACME_PROD, { status: 'pending' }, COUNT).streams);
 
     expect(shape(stream)).toEqual({
       index: 'byStatus',
@@ -209,7 +210,7 @@ describe('planConnectionList: which index answers', () => {
       ['status', 'targetResourceId', 'targetResourceType'],
     ],
   ])('%s: reads %s and filters the rest', (_, query, index, prefix, filters) => {
-    const stream = only(planConnectionList(ACME_PROD, query).streams);
+    const stream = only(planConnectionList(ACME_PROD, query, COUNT).streams);
 
     expect(stream.index).toBe(index);
     expect(stream.prefix).toBe(prefix);
@@ -218,12 +219,16 @@ describe('planConnectionList: which index answers', () => {
 
   it('turns each remaining filter into an equality on the value asked for', () => {
     const stream = only(
-      planConnectionList(ACME_PROD, {
-        sourceResourceType: 'application',
-        sourceResourceId: 'app-1',
-        targetResourceType: 'instance',
-        status: 'failed',
-      }).streams,
+      planConnectionList(
+        ACME_PROD,
+        {
+          sourceResourceType: 'application',
+          sourceResourceId: 'app-1',
+          targetResourceType: 'instance',
+          status: 'failed',
+        },
+        COUNT,
+      ).streams,
     );
 
     expect([...stream.filters].sort((a, b) => a.attribute.localeCompare(b.attribute))).toEqual([
@@ -237,7 +242,7 @@ describe('planConnectionList: which index answers', () => {
       fc.property(listQuery, (q) => {
         const asked = FILTER_NAMES.filter((name) => q[name] !== undefined).sort();
 
-        for (const stream of planConnectionList(ACME_PROD, q).streams) {
+        for (const stream of planConnectionList(ACME_PROD, q, COUNT).streams) {
           const covered = keyCovered(stream, q);
           const filtered = filterNames(stream);
 
@@ -253,7 +258,7 @@ describe('planConnectionList: which index answers', () => {
   it('reads only partitions of its own project and environment', () => {
     fc.assert(
       fc.property(listQuery, (q) => {
-        for (const stream of planConnectionList({ projectSlug: 'acme', environmentSlug: 'dev' }, q).streams) {
+        for (const stream of planConnectionList({ projectSlug: 'acme', environmentSlug: 'dev' }, q, COUNT).streams) {
           expect(stream.partition.startsWith('ENV#acme#dev#')).toBe(true);
         }
       }),
@@ -265,13 +270,13 @@ describe('planConnectionList: deleted connections', () => {
   it('reads the LIVE and the DELETED partitions when includeDeleted is true, with the same plan in each', () => {
     fc.assert(
       fc.property(listQuery, (q) => {
-        const streams = planConnectionList(ACME_PROD, { ...q, includeDeleted: true }).streams;
+        const streams = planConnectionList(ACME_PROD, { ...q, includeDeleted: true }, COUNT).streams;
         const live = streams.slice(0, streams.length / 2);
         const deleted = streams.slice(streams.length / 2);
 
         const withoutDeleted = { ...q, includeDeleted: false };
         expect(live.map((s) => s.partition)).toEqual(
-          planConnectionList(ACME_PROD, withoutDeleted).streams.map((s) => s.partition),
+          planConnectionList(ACME_PROD, withoutDeleted, COUNT).streams.map((s) => s.partition),
         );
         for (const [i, stream] of live.entries()) {
           expect(stream.partition.startsWith(LIVE)).toBe(true);
@@ -284,7 +289,7 @@ describe('planConnectionList: deleted connections', () => {
 
   it('reads only the LIVE partition when includeDeleted is false or absent', () => {
     for (const includeDeleted of [false, undefined]) {
-      const stream = only(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted }).streams);
+      const stream = only(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted }, COUNT).streams);
 
       expect(stream.partitions).toEqual(shardsOf(`${LIVE}#pending`));
     }
@@ -306,7 +311,9 @@ describe('planConnectionList: token binding', () => {
       fc.property(listQuery, listQuery, (a, b) => {
         const sameFilters = JSON.stringify(filtersOf(a)) === JSON.stringify(filtersOf(b));
 
-        expect(planConnectionList(ACME_PROD, a).binding === planConnectionList(ACME_PROD, b).binding).toBe(sameFilters);
+        expect(
+          planConnectionList(ACME_PROD, a, COUNT).binding === planConnectionList(ACME_PROD, b, COUNT).binding,
+        ).toBe(sameFilters);
       }),
       { numRuns: 1000 },
     );
@@ -328,8 +335,8 @@ describe('planConnectionList: token binding', () => {
       status: 'failed',
     };
 
-    expect(planConnectionList(ACME_PROD, { ...base, [name]: other[name] }).binding).not.toBe(
-      planConnectionList(ACME_PROD, base).binding,
+    expect(planConnectionList(ACME_PROD, { ...base, [name]: other[name] }, COUNT).binding).not.toBe(
+      planConnectionList(ACME_PROD, base, COUNT).binding,
     );
   });
 
@@ -337,19 +344,19 @@ describe('planConnectionList: token binding', () => {
     const q: ListConnectionsQuery = { status: 'pending', targetResourceType: 'instance' };
 
     const bindings = new Set([
-      planConnectionList(ACME_PROD, q).binding,
-      planConnectionList(ACME_PROD, { ...q, limit: 5 }).binding,
-      planConnectionList(ACME_PROD, { ...q, limit: 100, nextToken: 'abc' }).binding,
+      planConnectionList(ACME_PROD, q, COUNT).binding,
+      planConnectionList(ACME_PROD, { ...q, limit: 5 }, COUNT).binding,
+      planConnectionList(ACME_PROD, { ...q, limit: 100, nextToken: 'abc' }, COUNT).binding,
     ]);
 
     expect(bindings.size).toBe(1);
   });
 
   it('binds includeDeleted=false like an absent includeDeleted, and unlike true', () => {
-    const absent = planConnectionList(ACME_PROD, { status: 'pending' }).binding;
+    const absent = planConnectionList(ACME_PROD, { status: 'pending' }, COUNT).binding;
 
-    expect(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted: false }).binding).toBe(absent);
-    expect(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted: true }).binding).not.toBe(absent);
+    expect(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted: false }, COUNT).binding).toBe(absent);
+    expect(planConnectionList(ACME_PROD, { status: 'pending', includeDeleted: true }, COUNT).binding).not.toBe(absent);
   });
 
   it('differs for another project or environment', () => {
@@ -360,7 +367,7 @@ describe('planConnectionList: token binding', () => {
         { projectSlug: 'acme', environmentSlug: 'dev' },
         { projectSlug: 'acme2', environmentSlug: 'prod' },
         { projectSlug: 'acme-prod', environmentSlug: 'x' },
-      ].map((scope) => planConnectionList(scope, q).binding),
+      ].map((scope) => planConnectionList(scope, q, COUNT).binding),
     );
 
     expect(bindings.size).toBe(4);
@@ -370,37 +377,39 @@ describe('planConnectionList: token binding', () => {
 describe('planResourceConnections', () => {
   const resource = { type: 'instance', id: 'i-1' } as const;
 
-  it('reads the resource as source and as target, in its one shard, with its type and id as prefix', () => {
-    const { streams } = planResourceConnections(ACME_PROD, resource, {});
-    const partition = keys.resourcePartition(ACME_PROD, 'LIVE', resource);
+  it('reads the resource as source and as target, in the shards it has had, with its type and id as prefix', () => {
+    const { streams } = planResourceConnections(ACME_PROD, resource, {}, COUNT);
+    const partitions = keys.resourcePartitions(ACME_PROD, 'LIVE', resource, COUNT);
 
-    expect(streams).toEqual([
-      { index: 'bySource', partition, prefix: 'instance#i-1#', filters: [] },
-      { index: 'byTarget', partition, prefix: 'instance#i-1#', filters: [] },
-    ]);
+    expect(streams).toEqual(
+      partitions.flatMap((partition) => [
+        { index: 'bySource', partition, prefix: 'instance#i-1#', filters: [] },
+        { index: 'byTarget', partition, prefix: 'instance#i-1#', filters: [] },
+      ]),
+    );
+    // A new environment: one partition, two streams, as before sharding.
+    expect(planResourceConnections(ACME_PROD, resource, {}, 1).streams).toHaveLength(2);
   });
 
   it('filters both streams on status', () => {
-    const { streams } = planResourceConnections(ACME_PROD, resource, { status: 'connected' });
+    const { streams } = planResourceConnections(ACME_PROD, resource, { status: 'connected' }, COUNT);
 
     for (const stream of streams) expect(stream.filters).toEqual([{ attribute: 'status', value: 'connected' }]);
   });
 
   it('adds the DELETED partition for both sides when includeDeleted is true', () => {
-    const { streams } = planResourceConnections(ACME_PROD, resource, { includeDeleted: true });
+    const { streams } = planResourceConnections(ACME_PROD, resource, { includeDeleted: true }, COUNT);
 
-    const live = keys.resourcePartition(ACME_PROD, 'LIVE', resource);
-    const deleted = keys.resourcePartition(ACME_PROD, 'DELETED', resource);
-    expect(streams.map((s) => [s.index, s.partition])).toEqual([
-      ['bySource', live],
-      ['byTarget', live],
-      ['bySource', deleted],
-      ['byTarget', deleted],
-    ]);
+    const sides = (liveness: 'LIVE' | 'DELETED') =>
+      keys.resourcePartitions(ACME_PROD, liveness, resource, COUNT).flatMap((partition) => [
+        ['bySource', partition],
+        ['byTarget', partition],
+      ]);
+    expect(streams.map((s) => [s.index, s.partition])).toEqual([...sides('LIVE'), ...sides('DELETED')]);
   });
 
   it('does not let app-1 match the connections of app-10', () => {
-    const { streams } = planResourceConnections(ACME_PROD, { type: 'application', id: 'app-1' }, {});
+    const { streams } = planResourceConnections(ACME_PROD, { type: 'application', id: 'app-1' }, {}, COUNT);
 
     for (const stream of streams)
       expect('application#app-10#01JD3Y6Q9K6V7Z5N8M2C4B1A0E'.startsWith(stream.prefix)).toBe(false);
@@ -411,7 +420,7 @@ describe('planResourceConnections', () => {
       r: { type: 'instance' | 'database'; id: string },
       q: ResourceConnectionsQuery,
       scope: Scope = ACME_PROD,
-    ) => planResourceConnections(scope, r, q).binding;
+    ) => planResourceConnections(scope, r, q, COUNT).binding;
     const base = bind(resource, { status: 'pending' });
 
     expect(bind(resource, { status: 'pending', limit: 3, nextToken: 'x' })).toBe(base);
@@ -429,11 +438,11 @@ describe('planResourceConnections', () => {
   });
 
   it('binds differently from the connection list, so a token cannot move between the two routes', () => {
-    expect(planResourceConnections(ACME_PROD, resource, {}).binding).not.toBe(
-      planConnectionList(ACME_PROD, {}).binding,
+    expect(planResourceConnections(ACME_PROD, resource, {}, COUNT).binding).not.toBe(
+      planConnectionList(ACME_PROD, {}, COUNT).binding,
     );
-    expect(planResourceConnections(ACME_PROD, resource, { status: 'pending' }).binding).not.toBe(
-      planConnectionList(ACME_PROD, { status: 'pending' }).binding,
+    expect(planResourceConnections(ACME_PROD, resource, { status: 'pending' }, COUNT).binding).not.toBe(
+      planConnectionList(ACME_PROD, { status: 'pending' }, COUNT).binding,
     );
   });
 });

@@ -55,9 +55,9 @@ describe('expiry', () => {
   });
 
   it('is written on a deleted connection’s item and on every history entry, each as asked', () => {
-    const item = toItem(deleted, { detailsVersion: undefined, expiresAt: 123 });
+    const item = toItem(deleted, { detailsVersion: undefined, expiresAt: 123, shardCount: 1 });
     expect(item[TTL]).toBe(123);
-    expect(toItem(deleted, { detailsVersion: undefined })).not.toHaveProperty(TTL);
+    expect(toItem(deleted, { detailsVersion: undefined, shardCount: 1 })).not.toHaveProperty(TTL);
     const entry = (retention?: { deleted: number; history: number }) =>
       (historyPut({ tableName: 't', retention }, undefined, deleted, 'created').Put!.Item as Record<string, unknown>)[
         TTL
@@ -96,7 +96,7 @@ const purgeRecord = (image: Record<string, unknown>, sequenceNumber = '9'): Sequ
       OldImage: marshall(image, { removeUndefinedValues: true }),
     },
   });
-const storedDeleted = { ...toItem(deleted, { detailsVersion: undefined, expiresAt: 1_789_999_000 }) };
+const storedDeleted = { ...toItem(deleted, { detailsVersion: undefined, expiresAt: 1_789_999_000, shardCount: 1 }) };
 const nothing = async () => undefined;
 
 describe('a TTL delete of a connection item', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readConfig, requestTimeoutMs } from '#store/client.ts';
-import { openPageToken, sealPageToken } from '#store/page-token.ts';
+import { openPageToken, sealPageToken } from '#store/paging/page-token.ts';
 
 describe('readConfig', () => {
   it('needs no PAGE_TOKEN_SECRET: only the functions that page are given one', () => {
@@ -19,9 +19,9 @@ describe('readConfig', () => {
 
   it('lets a function without the key neither seal nor open a page token: a deploy bug, not a bad token', () => {
     const missing = 'PAGE_TOKEN_SECRET is not set: this function was not deployed to page';
-    expect(() => sealPageToken({ streams: [], readAt: 0 }, 'binding', undefined)).toThrow(missing);
-    const token = sealPageToken({ streams: [], readAt: 0 }, 'binding', 'k');
-    expect(() => openPageToken(token, 'binding', 0, undefined)).toThrow(missing);
+    expect(() => sealPageToken({ group: 0, after: null }, 'binding', undefined)).toThrow(missing);
+    const token = sealPageToken({ group: 0, after: null }, 'binding', 'k');
+    expect(() => openPageToken(token, 'binding', undefined)).toThrow(missing);
   });
 });
 

@@ -1,10 +1,12 @@
 /**
  * The versioned read-decide-write loop that patch, delete and restore share: read the connection
- * (consistent), decide (a pure function of what was read), then write it on the condition that the
- * version read is still current, in one transaction with its history entry, its details item when
- * the change moved its details, and, for a delete or a restore, the release or claim of its pair
- * guard. A lost race reads again and decides anew: with If-Match, the new version is then the
- * caller's 412. A throttled transaction is sent again as it was, within the write budget.
+ * with its details (one consistent Query), decide (a pure function of what was read), then write
+ * it on the condition that the version read is still current, in one transaction with its history
+ * entry, its details item when the change moved its details, and, for a delete or a restore, the
+ * release or claim of its pair guard. Its index entries go under the environment's writers' shard
+ * count (shards.ts), so a change also moves them to their shard after a growth. A lost race reads
+ * again and decides anew: with If-Match, the new version is then the caller's 412. A throttled
+ * transaction is sent again as it was, within the write budget, and asks for more shards.
  */
 import {
   detailsInline,
@@ -26,13 +28,13 @@ import {
   type VersionPrecondition,
 } from '#domain/decisions.ts';
 import { ServiceUnavailableError } from '#model/errors.ts';
-import { withDetails } from '../details.ts';
+import { connectionOf } from '../details.ts';
 import { historyPut } from '../history.ts';
 import { keys } from '../keys.ts';
 import { DEFAULT_RETENTION_DAYS, type Scope } from '#model/vocabulary.ts';
 import { classifyWriteError, Transaction, WriteBudget, type TransactItem } from '../transactions.ts';
 import { guardClaim, guardRelease, throwIfHeldByAnother } from './pair-guard.ts';
-import { getItem, type StoreTable } from './table.ts';
+import { readConnectionItems, type StoreTable } from './table.ts';
 
 export interface ChangeOptions {
   readonly scope: Scope;
@@ -69,12 +71,11 @@ export async function readStored(
   { scope, id, includeDeleted = false }: { scope: Scope; id: string; includeDeleted?: boolean | undefined },
   budget?: WriteBudget,
 ): Promise<Stored> {
-  const item = await getItem(table, keys.connection(scope, id), budget);
+  const { item, details } = await readConnectionItems(table, scope, id, budget);
   // Past its retention it is gone, whether or not DynamoDB has deleted it yet.
   if (!item || isExpired(item) || (item.deletedAt !== undefined && !includeDeleted)) throw notFound();
-  const [connection] = await withDetails(table, [item], { consistent: true, budget });
   return {
-    connection: connection!,
+    connection: await connectionOf(table, scope, item, details, budget),
     detailsVersion: detailsVersionOf(item),
     statusSince: item.statusSince as string | undefined,
   };
@@ -96,6 +97,7 @@ export async function change(
 ): Promise<Changed> {
   const budget = new WriteBudget();
   let current = known ?? (await readStored(table, { scope, id, includeDeleted: true }, budget));
+  let askedForShards = false;
   for (;;) {
     checkApplicable(current.connection, { deleted, ifMatch });
     const now = new Date().toISOString();
@@ -103,23 +105,21 @@ export async function change(
     const { next, changes } = nextVersion(current.connection, decision, { actor, now });
     if (next === current.connection) return { connection: next, changes };
     const { detailsVersion, details } = placeDetails(table, current, next, changes);
+    const shardCount = await table.shards.writeCount(scope);
     const transaction = new Transaction({
       connection: {
         Put: {
           TableName: table.tableName,
-          Item: toItem(
-            next,
-            {
-              detailsVersion,
-              statusSince: statusSince(current.connection, next, current.statusSince),
-              // Deleted, it is restorable until its retention ends; a restore writes it without.
-              expiresAt:
-                next.deletedAt === undefined
-                  ? undefined
-                  : expiryAfter(next.deletedAt, (table.retention ?? DEFAULT_RETENTION_DAYS).deleted),
-            },
-            table.layout,
-          ),
+          Item: toItem(next, {
+            detailsVersion,
+            statusSince: statusSince(current.connection, next, current.statusSince),
+            // Deleted, it is restorable until its retention ends; a restore writes it without.
+            expiresAt:
+              next.deletedAt === undefined
+                ? undefined
+                : expiryAfter(next.deletedAt, (table.retention ?? DEFAULT_RETENTION_DAYS).deleted),
+            shardCount,
+          }),
           ConditionExpression: `version = :version AND ${deleted ? 'attribute_exists' : 'attribute_not_exists'}(deletedAt)`,
           ExpressionAttributeValues: { ':version': current.connection.version },
         },
@@ -139,6 +139,8 @@ export async function change(
         case 'give-up':
           throw error;
         case 'retry':
+          if (!askedForShards) await table.shards.afterThrottle(scope);
+          askedForShards = true;
           // Nothing was written: the same change goes again, on the same reading.
           if (await budget.retry(false)) continue;
           throw new ServiceUnavailableError();

@@ -2,6 +2,8 @@
  * Create: one transaction writes the connection, claims its pair guard, writes its first history
  * entry and, with an Idempotency-Key, the key's record. A repeat of the same key answers the first
  * result; the record commits with the connection, so there is no window with one and not the other.
+ * Its index entries go under the environment's writers' shard count; a throttled create, and one
+ * create in many (a size check), may give the environment more shards (shards.ts).
  */
 import { detailsInline, toDetailsItem, toItem } from '../connection-item.ts';
 import type { Connection } from '#model/representations.ts';
@@ -46,11 +48,11 @@ export async function create(
     connection: {
       Put: {
         TableName: table.tableName,
-        Item: toItem(
-          connection,
-          { detailsVersion: inline ? undefined : connection.version, statusSince: statusSince(undefined, connection) },
-          table.layout,
-        ),
+        Item: toItem(connection, {
+          detailsVersion: inline ? undefined : connection.version,
+          statusSince: statusSince(undefined, connection),
+          shardCount: await table.shards.writeCount(scope),
+        }),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -62,9 +64,11 @@ export async function create(
     idempotency: idempotency && idempotencyPut(table.tableName, idempotency, connection),
   });
   const budget = new WriteBudget();
+  let askedForShards = false;
   for (;;) {
     try {
       await transaction.write(table.client);
+      await table.shards.afterCreate(scope, connection.id);
       return { connection, replayed: false };
     } catch (error) {
       budget.wrote(error);
@@ -73,6 +77,8 @@ export async function create(
         case 'give-up':
           throw error;
         case 'retry':
+          if (!askedForShards) await table.shards.afterThrottle(scope);
+          askedForShards = true;
           // Nothing was written: the same transaction goes again, without reading anything.
           if (await budget.retry(false)) continue;
           throw new ServiceUnavailableError();

@@ -7,8 +7,8 @@ import { withDetails } from '../details.ts';
 import { toHistoryEntry } from '../history.ts';
 import { keys } from '../keys.ts';
 import type { ResourceRef, Scope } from '#model/vocabulary.ts';
-import { planConnectionList, planHistory, planResourceConnections, type ListPlan } from '../list-plans.ts';
-import { queryPage, type Page } from '../listing.ts';
+import { planConnectionList, planHistory, planResourceConnections, type ListPlan } from '../paging/list-plans.ts';
+import { queryPage, type Page } from '../paging/listing.ts';
 import type { Stored } from './change.ts';
 import { getItem, type StoreTable } from './table.ts';
 
@@ -23,8 +23,8 @@ export async function listConnections(
   table: StoreTable,
   { scope, query }: { scope: Scope; query: ListConnectionsQuery },
 ): Promise<Page<Connection>> {
-  const page = await rows(table, planConnectionList(scope, query, table.layout), query);
-  return { items: await withDetails(table, page.items), nextToken: page.nextToken };
+  const page = await rows(table, scope, (shardCount) => planConnectionList(scope, query, shardCount), query);
+  return { items: await withDetails(table, scope, page.items), nextToken: page.nextToken };
 }
 
 /** A resource's connections as stored (with where their details are): the cascade deletes them from here. */
@@ -32,8 +32,13 @@ export async function listResourceStored(
   table: StoreTable,
   { scope, resource, query }: { scope: Scope; resource: ResourceRef; query: ResourceConnectionsQuery },
 ): Promise<Page<Stored>> {
-  const page = await rows(table, planResourceConnections(scope, resource, query, table.layout), query);
-  const connections = await withDetails(table, page.items);
+  const page = await rows(
+    table,
+    scope,
+    (shardCount) => planResourceConnections(scope, resource, query, shardCount),
+    query,
+  );
+  const connections = await withDetails(table, scope, page.items);
   return {
     items: connections.map((connection, i) => ({ connection, detailsVersion: detailsVersionOf(page.items[i]!) })),
     nextToken: page.nextToken,
@@ -57,20 +62,29 @@ export async function listHistory(
   { scope, id, query }: { scope: Scope; id: string; query: PageQuery },
 ): Promise<Page<HistoryEntry>> {
   const [page, connection] = await Promise.all([
-    rows(table, planHistory(scope, id), query),
+    rows(table, scope, () => planHistory(scope, id), query),
     getItem(table, keys.connection(scope, id)),
   ]);
   if (!connection || isExpired(connection)) throw notFound();
   return { items: page.items.map(toHistoryEntry), nextToken: page.nextToken };
 }
 
-/** A page of rows (index rows, or items), leaving out those past their retention. */
-async function rows(table: StoreTable, plan: ListPlan, query: PageQuery): Promise<Page<Record<string, unknown>>> {
-  const page = await queryPage({ ...table, observe: table.observeQuery }, plan.streams, {
-    limit: query.limit ?? DEFAULT_PAGE_SIZE,
-    nextToken: query.nextToken,
-    binding: plan.binding,
-  });
+/**
+ * A page of the plan for the environment's current shard count, leaving out rows past their
+ * retention. The binding names no count: the token opens (or is refused, before any read) whatever
+ * the count is now.
+ */
+async function rows(
+  table: StoreTable,
+  scope: Scope,
+  plan: (shardCount: number) => ListPlan,
+  query: PageQuery,
+): Promise<Page<Record<string, unknown>>> {
+  const page = await queryPage(
+    { ...table, observe: table.observeQuery },
+    async () => plan(await table.shards.readCount(scope)).streams,
+    { limit: query.limit ?? DEFAULT_PAGE_SIZE, nextToken: query.nextToken, binding: plan(1).binding },
+  );
   const now = Date.now();
   return { items: page.items.filter((item) => !isExpired(item, now)), nextToken: page.nextToken };
 }

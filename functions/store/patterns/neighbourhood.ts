@@ -1,13 +1,14 @@
 /**
- * The neighbourhood of one resource (contract §5, GET /graph with resourceType + resourceId): every
+ * The neighbourhood of one resource (docs/api.md, the graph: `resourceType` + `resourceId`): every
  * live connection reachable from it within `depth` hops, by a breadth-first search with a visited
  * set, so depth is exact on graphs with cycles. A hop is a round of parallel Queries: for each node
  * first reached in the previous hop, its range of the bySource index (`out`), of the byTarget index
  * (`in`), or both (`both`: each hop follows connections either way); a node's connections on one
- * side sit in one shard, so each range is one Query. Nodes are queried once each, so a depth-d
- * neighbourhood costs d rounds (a range longer than its share of the budget takes another).
+ * side sit in the shards the node has had (one while its environment has one shard), one Query
+ * each. Nodes are queried once each, so a depth-d neighbourhood costs d rounds (a range longer than
+ * its share of the budget takes another).
  *
- * Its work is bounded (contract §5): at most NEIGHBOURHOOD_BUDGET.items stored items examined and
+ * Its work is bounded (docs/api.md): at most NEIGHBOURHOOD_BUDGET.items stored items examined and
  * NEIGHBOURHOOD_BUDGET.queries Queries sent, nearest hops first. What a budget stops answers what
  * was reached with `truncated: true`, as does an answer of more than MAX_GRAPH_EDGES edges.
  */
@@ -15,7 +16,8 @@ import { MAX_GRAPH_EDGES, type GRAPH_DIRECTIONS } from '#model/inputs.ts';
 import { EDGE_ATTRIBUTES, nodeKey, nodesOf, toEdge } from './graph-edges.ts';
 import type { Graph, GraphEdge } from '#model/representations.ts';
 import { keys } from '../keys.ts';
-import { queryRange, type Stream } from '../listing.ts';
+import { queryRange, type Stream } from '../paging/query-range.ts';
+import { endOf, keyAfter } from '../paging/key-space.ts';
 import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import type { StoreTable } from './table.ts';
 
@@ -28,7 +30,7 @@ export interface NeighbourhoodRequest {
   readonly direction: Direction;
 }
 
-/** What one neighbourhood request may cost at most (contract §5). */
+/** What one neighbourhood request may cost at most (docs/api.md). */
 export const NEIGHBOURHOOD_BUDGET = { items: 2000, queries: 256 } as const;
 
 /** Queries in flight at once: well under the SDK's 50 sockets per client. */
@@ -58,20 +60,18 @@ export async function readNeighbourhood(
   let frontier: ResourceRef[] = [resource];
   const edges = new Map<string, GraphEdge>();
   let truncated = false;
+  const shardCount = await table.shards.readCount(scope);
 
   for (let hop = 1; hop <= depth && frontier.length > 0 && !truncated; hop++) {
     const ranges = frontier.flatMap((node) =>
-      SIDES[direction].map((index): Range => ({
-        stream: {
-          index,
-          partition: keys.resourcePartition(scope, 'LIVE', node, table.layout.shardCount),
-          prefix: keys.resourcePrefix(node.type, node.id),
-          filters: [],
-        },
-        from: null,
-        finished: false,
-        edges: [],
-      })),
+      SIDES[direction].flatMap((index) =>
+        keys.resourcePartitions(scope, 'LIVE', node, shardCount).map((partition): Range => ({
+          stream: { index, partition, prefix: keys.resourcePrefix(node.type, node.id), filters: [] },
+          from: null,
+          finished: false,
+          edges: [],
+        })),
+      ),
     );
     const cut = await readHop(table, ranges, new Set(edges.keys()), MAX_GRAPH_EDGES - edges.size, budget);
     const next: ResourceRef[] = [];
@@ -121,7 +121,7 @@ async function readHop(
     await inParallel(affordable, async (range) => {
       const out = await queryRange({ ...table, observe: table.observeQuery }, range.stream, {
         from: range.from,
-        upper: `${range.stream.prefix}~`,
+        upper: endOf(range.stream.prefix),
         limit: share,
         attributes: EDGE_ATTRIBUTES,
       });
@@ -131,8 +131,8 @@ async function readHop(
         range.edges.push(edge);
         if (!known.has(edge.id)) fresh.add(edge.id);
       }
-      range.from = out.next ?? null;
-      range.finished = out.next === undefined;
+      range.from = out.last === undefined ? null : keyAfter(out.last);
+      range.finished = out.last === undefined;
     });
     if (affordable.length < open.length && fresh.size <= room) return true;
   }

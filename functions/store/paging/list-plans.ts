@@ -1,12 +1,13 @@
 /**
  * Which index answers which list. The key does the filtering wherever it can (a filter on source,
  * target or status reads only what it returns); other filters of the same request become
- * equality filters on the stream, and cost reads. An environment-wide read is one stream per shard.
+ * equality filters on the stream, and cost reads. An environment-wide read is one stream per shard
+ * of the environment's current count (`shardCount`, shards.ts); a resource's connections, one per
+ * shard the resource has had. A token names no stream, so the plan may change between pages.
  */
-import { keys, type Liveness } from './keys.ts';
+import { keys, type Liveness } from '../keys.ts';
 import type { ResourceRef, ResourceType, Scope } from '#model/vocabulary.ts';
-import { DEFAULT_LAYOUT, type Layout } from './table-definition.ts';
-import type { Filter, Stream } from './listing.ts';
+import type { Filter, Stream } from './query-range.ts';
 import type { ListConnectionsQuery, ResourceConnectionsQuery } from '#model/inputs.ts';
 
 export interface ListPlan {
@@ -22,10 +23,10 @@ const eq = (attribute: string, value: string | undefined): Filter[] =>
   value === undefined ? [] : [{ attribute, value }];
 
 /**
- * A connection list: one index, every shard of it (or the one shard of a resource), live and, with
+ * A connection list: one index, every shard of it (or the shards of a resource), live and, with
  * includeDeleted, deleted partitions, merged in sort-key order by listing.ts.
  */
-export function planConnectionList(scope: Scope, q: ListConnectionsQuery, layout: Layout = DEFAULT_LAYOUT): ListPlan {
+export function planConnectionList(scope: Scope, q: ListConnectionsQuery, shardCount: number): ListPlan {
   const filters = {
     sourceResourceType: eq('sourceResourceType', q.sourceResourceType),
     sourceResourceId: eq('sourceResourceId', q.sourceResourceId),
@@ -35,15 +36,14 @@ export function planConnectionList(scope: Scope, q: ListConnectionsQuery, layout
   };
   const rest = (...keyed: (keyof typeof filters)[]): Filter[] =>
     Object.entries(filters).flatMap(([name, f]) => (keyed.includes(name as keyof typeof filters) ? [] : f));
-  const { shardCount } = layout;
 
   const streams = livenesses(q.includeDeleted).flatMap((liveness): Stream[] => {
     const side = (index: 'bySource' | 'byTarget', type: ResourceType, id: string | undefined, keyed: Filter[]) => {
-      // One resource's connections sit in one shard; a type's are spread over all of them.
+      // One resource's connections sit in its shards; a type's are spread over all of them.
       const partitions =
         id === undefined
           ? keys.indexPartitions(index, scope, liveness, { shardCount })
-          : [keys.resourcePartition(scope, liveness, { type, id }, shardCount)];
+          : keys.resourcePartitions(scope, liveness, { type, id }, shardCount);
       return partitions.map((partition) => ({
         index,
         partition,
@@ -67,7 +67,7 @@ export function planConnectionList(scope: Scope, q: ListConnectionsQuery, layout
 
   return {
     streams,
-    binding: bind('connections', scope, layout, {
+    binding: bind('connections', scope, {
       ...q,
       limit: undefined,
       nextToken: undefined,
@@ -81,20 +81,19 @@ export function planResourceConnections(
   scope: Scope,
   resource: ResourceRef,
   q: ResourceConnectionsQuery,
-  layout: Layout = DEFAULT_LAYOUT,
+  shardCount: number,
 ): ListPlan {
   const prefix = keys.resourcePrefix(resource.type, resource.id);
   const filters = eq('status', q.status);
-  const streams = livenesses(q.includeDeleted).flatMap((liveness): Stream[] => {
-    const partition = keys.resourcePartition(scope, liveness, resource, layout.shardCount);
-    return [
+  const streams = livenesses(q.includeDeleted).flatMap((liveness): Stream[] =>
+    keys.resourcePartitions(scope, liveness, resource, shardCount).flatMap((partition): Stream[] => [
       { index: 'bySource', partition, prefix, filters },
       { index: 'byTarget', partition, prefix, filters },
-    ];
-  });
+    ]),
+  );
   return {
     streams,
-    binding: bind('resource-connections', scope, layout, {
+    binding: bind('resource-connections', scope, {
       resource,
       status: q.status,
       includeDeleted: q.includeDeleted || undefined,
@@ -102,12 +101,12 @@ export function planResourceConnections(
   };
 }
 
-/** A token opens only for its route, scope, layout (its positions name shards) and filters. */
-export function bind(route: string, scope: Scope, layout: Layout, filters: object): string {
+/** A token opens only for its route, scope and filters (its position names no shard). */
+export function bind(route: string, scope: Scope, filters: object): string {
   const canonical = Object.entries(filters)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([route, scope.projectSlug, scope.environmentSlug, layout.shardCount, canonical]);
+  return JSON.stringify([route, scope.projectSlug, scope.environmentSlug, canonical]);
 }
 
 /** A connection's history: its entries on the table itself, under the connection's partition, oldest first. */
