@@ -17,6 +17,14 @@ const CHANGES = Number(process.env.BENCH_TOPOLOGY_LIVE ?? 100);
 const SEEDED = 24;
 const STATUSES = ['connecting', 'connected', 'failed', 'disconnected'] as const;
 
+/** Run in the page: whether the element `selector` has `data-<name>` equal to `value` (this file has no DOM types). */
+function dataOf([selector, name, value]: readonly [string, string, string]): boolean {
+  const { document } = globalThis as unknown as {
+    document: { querySelector(selector: string): { dataset: Record<string, string | undefined> } | null };
+  };
+  return document.querySelector(selector)?.dataset[name] === value;
+}
+
 const secret = 'bench-topology-live-secret';
 const eventsFile = join(tmpdir(), `rc-bench-topology-live-${process.pid}.ndjson`);
 const server = await spawnLocalServer({ LOCAL_JWT_SECRET: secret, LOCAL_EVENTS_FILE: eventsFile });
@@ -50,11 +58,8 @@ try {
   let graphReads = 0;
   page.on('request', (request) => void (request.url().includes('/graph?') && graphReads++));
   await page.goto(`${server.url}/topology#project=bench&env=live&token=${token}`);
-  // Expressions, not functions: this file is compiled without the DOM's types.
-  await page.waitForFunction(`document.querySelector('#live-state')?.dataset.state === 'live'`, null, {
-    timeout: 30_000,
-  });
-  await page.waitForFunction(`document.querySelector('[data-testid="graph"]')?.dataset.state === 'ready'`);
+  await page.waitForFunction(dataOf, ['#live-state', 'state', 'live'] as const, { timeout: 30_000 });
+  await page.waitForFunction(dataOf, ['[data-testid="graph"]', 'state', 'ready'] as const, { timeout: 30_000 });
   const readsBefore = graphReads;
 
   const latencies: number[] = [];
@@ -63,7 +68,7 @@ try {
     const status = STATUSES[Math.floor(i / SEEDED) % STATUSES.length]!;
     // The page publishes each edge's status and its count, as `status:count` pairs.
     const edge = `[data-testid="graph-edges"] li[data-source="application/app-${i % SEEDED}"]`;
-    const shown = page.waitForFunction(`document.querySelector('${edge}')?.dataset.statuses === '${status}:1'`, null, {
+    const shown = page.waitForFunction(dataOf, [edge, 'statuses', `${status}:1`] as const, {
       polling: 'raf',
       timeout: 30_000,
     });
