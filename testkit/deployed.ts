@@ -2,17 +2,10 @@
  * Every function as the stack deploys it: its handler module and the environment its synthesized
  * template gives it (NODE_OPTIONS included), with what CloudFormation resolves at deploy time (the
  * table name, the bus name, the paging secret) filled in with local values. Read from the template
- * itself, so the benchmark and the bundle test layer cannot drift from the stack.
+ * itself (`cdk synth`'s for the bundle tests, bench/template.ts's for the benchmark), so neither can
+ * drift from the stack.
  */
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ROUTES } from '../functions/routes.ts';
-import { ResourceConnectionsStack } from '../lib/resource-connections-stack.ts';
-import { readSettings } from '../lib/settings.ts';
-import { ROOT } from './esbuild.ts';
 
 export interface DeployedFunction {
   /** The handler module under functions/handlers/, which also names the function here. */
@@ -41,30 +34,6 @@ const CONSTRUCT_PATHS: readonly { name: string; constructPath: string }[] = [
   { name: 'publish-events', constructPath: 'Events/Publisher' },
   { name: 'sweep-deadlines', constructPath: 'Deadlines/Sweep' },
 ];
-
-/** Synthesizes the stack in process (no bundling, no credentials) and returns its template. */
-export function synthesizedTemplate(): Record<string, unknown> {
-  const context = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-    .context;
-  const outdir = mkdtempSync(join(tmpdir(), 'rc-deployed-'));
-  try {
-    const app = new App({
-      outdir,
-      context: {
-        ...context,
-        jwtIssuer: 'https://issuer.example.com/',
-        jwtAudience: 'resource-connections-api',
-        'aws:cdk:bundling-stacks': [],
-        // As the CLI does: the construct path of each resource names its function.
-        'aws:cdk:enable-path-metadata': true,
-      },
-    });
-    const stack = new ResourceConnectionsStack(app, 'ResourceConnections', { settings: readSettings(app.node, {}) });
-    return Template.fromStack(stack).toJSON();
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
 
 /** Every deployed function with its environment, from a synthesized template. */
 export function deployedFunctions(template: Record<string, unknown>, deployTime: DeployTimeValues): DeployedFunction[] {
