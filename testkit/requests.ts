@@ -14,7 +14,6 @@ import {
   withBody,
   withClaimChanges,
   withHeaders,
-  withQuery,
   type Answer,
   type LambdaHandler,
 } from './events.ts';
@@ -27,19 +26,15 @@ export interface RequestSpec {
   readonly headers?: Record<string, string | undefined>;
 }
 
+/** The event of a request to route `id` in `scope`, with the samples' client and token, granted the scope's project. */
 export function apiEvent(id: RouteId, scope: Scope, spec: RequestSpec = {}): GatewayEvent {
   const route = routeById(id);
   const token = withClaimChanges(sampleRequest('getConnection'), { projects: `${scope.projectSlug}/*` });
-  let request = withQuery(
-    { ...token, route, method: route.method, path: pathOf(route, { ...scope, ...spec.path }) },
-    spec.query ?? '',
-  );
-  request = withHeaders(request, spec.headers ?? {});
-  if (spec.body !== undefined) {
-    const contentType = route.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
-    request = withBody(request, spec.body, { contentType });
-  }
-  return gatewayEvent(request) as GatewayEvent;
+  const path = pathOf(route, { ...scope, ...spec.path });
+  const request = withHeaders({ ...token, route, path, rawQueryString: spec.query ?? '' }, spec.headers ?? {});
+  if (spec.body === undefined) return gatewayEvent(request) as GatewayEvent;
+  const contentType = route.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
+  return gatewayEvent(withBody(request, spec.body, { contentType })) as GatewayEvent;
 }
 
 const loaded = new Map<string, LambdaHandler>();
