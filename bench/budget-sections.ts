@@ -1,5 +1,5 @@
 /**
- * The two figures of issue 10: the list budget over every filter combination, and the cascade of
+ * A study at size (bench/README.md): the list budget over every filter combination, and the cascade of
  * one resource's connections. Loaded by run.ts only once DYNAMODB_ENDPOINT is set (the cascade goes
  * through the handler, which reads it at import). `BENCH_ONLY=budgets npm run bench` runs just these.
  */

@@ -16,7 +16,7 @@ import { ConnectionRepository } from '#store/repository.ts';
 import type { Layout } from '#store/table-definition.ts';
 import { attachMeter, roundsOf } from '../testkit/meter.ts';
 import { attachPartitionModel, totals, type ModelOptions } from '../testkit/partition-model.ts';
-import { detailsOfSize, platformConnections } from '../testkit/platform.ts';
+import { detailsOfSize, platformConnections } from './platform.ts';
 import { seedConnections } from '../testkit/seed.ts';
 
 export interface Design {

@@ -8,7 +8,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { storedItems } from '#store/connection-item.ts';
 import { projectionOf, TABLE, type IndexName } from '#store/table-definition.ts';
 import { itemSize } from '../testkit/item-size.ts';
-import { platformConnections } from '../testkit/platform.ts';
+import { platformConnections } from './platform.ts';
 import { churn, RETENTION_MONTHS, type Workload } from './capacity-prices.ts';
 import type { Design } from './capacity-routes.ts';
 

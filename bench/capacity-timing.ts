@@ -6,7 +6,7 @@
 import type { Scope } from '#model/vocabulary.ts';
 import { createDocumentClient } from '#store/client.ts';
 import { ConnectionRepository } from '#store/repository.ts';
-import { platformConnections } from '../testkit/platform.ts';
+import { platformConnections } from './platform.ts';
 import { seedConnections } from '../testkit/seed.ts';
 import type { Design } from './capacity-routes.ts';
 import { median } from './report.ts';

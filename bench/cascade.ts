@@ -1,5 +1,5 @@
 /**
- * The cascade at size (contract §5, issue 10 defect 8): DELETE …/resources/instance/i-cascade/connections
+ * The cascade at size (docs/api.md): DELETE …/resources/instance/i-cascade/connections
  * through the real handler, in process, with its default time budget and the deployed function's
  * timeout, repeated as a caller would
  * until it answers 200 `complete: true`; then every page of the resource's connections is read to

@@ -13,14 +13,10 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  deployedFunctions,
-  lambdaRuntimeEnvironment,
-  synthesizedTemplate,
-  type DeployedFunction,
-} from '../testkit/deployed.ts';
+import { deployedFunctions, lambdaRuntimeEnvironment, type DeployedFunction } from '../testkit/deployed.ts';
 import { BASELINE_ENTRY, bundleFunction, ROOT } from '../testkit/esbuild.ts';
 import { firstRequests } from './first-requests.ts';
+import { synthesizedTemplate } from '../testkit/deployed.ts';
 import { LambdaProcess } from '../testkit/lambda-process.ts';
 import { median, percentile } from './report.ts';
 import {

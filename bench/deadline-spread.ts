@@ -17,7 +17,7 @@ import { DEADLINE_SHARDS, shardOf } from '#store/keys.ts';
 import { TABLE } from '#store/table-definition.ts';
 import { monotonicFactory } from 'ulid';
 import { attachPartitionModel } from '../testkit/partition-model.ts';
-import { platformConnections } from '../testkit/platform.ts';
+import { platformConnections } from './platform.ts';
 import { table } from './report.ts';
 
 export interface SpreadSettings {

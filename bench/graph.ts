@@ -1,5 +1,5 @@
 /**
- * GET /graph's cost (issue 11): whole-environment pages at 2,000 and 20,000 connections (Queries per
+ * GET /graph's cost: whole-environment pages at 2,000 and 20,000 connections (Queries per
  * page, items examined per edge returned, capacity), and neighbourhoods up to depth 3 (Queries,
  * rounds of parallel Queries, edges). Metered like read-amplification.ts: the repository's Query
  * observer for ScannedCount and Count, the client meter for calls, capacity and their overlap.

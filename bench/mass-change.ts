@@ -14,7 +14,7 @@ import { isThrottled } from '#store/database-errors.ts';
 import { keys } from '#store/keys.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { attachPartitionModel, type ModelOptions } from '../testkit/partition-model.ts';
-import { detailsOfSize, platformConnections } from '../testkit/platform.ts';
+import { detailsOfSize, platformConnections } from './platform.ts';
 import { seedItems } from '../testkit/seed.ts';
 import type { Design } from './capacity-routes.ts';
 

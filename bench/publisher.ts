@@ -24,7 +24,7 @@ import { adminClient, startLocalDatabase } from '../local/environment.ts';
 import { matchesPattern } from '../local/event-filter.ts';
 import { followStream, lambdaRecord } from '../local/stream-events.ts';
 import { startTtlDeleter } from '../local/ttl-deleter.ts';
-import { detailsOfSize } from '../testkit/platform.ts';
+import { detailsOfSize } from './platform.ts';
 import { machine, setting, table } from './report.ts';
 
 const scale = setting('BENCH_PUBLISHER_SCALE', 10_000);

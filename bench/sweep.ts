@@ -35,7 +35,7 @@ import { startLocalDatabase } from '../local/environment.ts';
 import { lambdaContext } from '../local/gateway.ts';
 import { attachMeter, callsByOperation, sumScanned, type Meter } from '../testkit/meter.ts';
 import { attachPartitionModel, totals, type PartitionModel } from '../testkit/partition-model.ts';
-import { platformConnections } from '../testkit/platform.ts';
+import { platformConnections } from './platform.ts';
 import { measureSpread, spreadReport } from './deadline-spread.ts';
 import { machine, ms, setting, table, units } from './report.ts';
 import { fairnessReport, measureFairness, type FairnessResult, type FairnessScenario } from './sweep-fairness.ts';

@@ -21,7 +21,7 @@ export interface Results extends DataResults, BudgetResults {
   totalSeconds: number;
 }
 
-/** The budgets. */
+/** The budgets the benchmark judges (bench/README.md). */
 export const BUDGET = { bundle: COLD_START_BUDGET, overhead: 0.3, flat: 1.5 };
 
 const count = (n: number) => n.toLocaleString('en-US');

@@ -80,8 +80,12 @@ export interface GatewayRequest {
   readonly sourceIp?: string;
   /** @default 'HTTP/1.1' */
   readonly protocol?: string;
-  /** API Gateway sets `isBase64Encoded` on some body-less requests too; handlers must not trip on it. */
-  readonly base64WithoutBody?: boolean;
+  /**
+   * Send the body base64-encoded (`true`) or as text (`false`) whatever its media type; a handler
+   * must read either. API Gateway sets `isBase64Encoded` on some body-less requests too.
+   * @default as API Gateway does: base64 unless the media type is text, and never without a body
+   */
+  readonly base64?: boolean;
 }
 
 /** Claim values reach the function as strings, a list as "[a b]": so API Gateway passes them. */
@@ -131,7 +135,7 @@ export function gatewayEvent(request: GatewayRequest): APIGatewayProxyEventV2Wit
   const rawQueryString = request.rawQueryString ?? '';
   const queryStringParameters = queryParameters(rawQueryString);
   const pathParameters = route.path === '$default' ? {} : (matchSegments(route, path) ?? {});
-  const isText = isTextMediaType(headers['content-type']);
+  const base64 = request.base64 ?? (body.length > 0 && !isTextMediaType(headers['content-type']));
   const now = new Date();
   const scopes =
     request.scopes !== undefined
@@ -169,8 +173,8 @@ export function gatewayEvent(request: GatewayRequest): APIGatewayProxyEventV2Wit
       time: requestTime(now),
       timeEpoch: now.getTime(),
     },
-    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
-    isBase64Encoded: body.length > 0 ? !isText : Boolean(request.base64WithoutBody),
+    ...(body.length ? { body: body.toString(base64 ? 'base64' : 'utf8') } : {}),
+    isBase64Encoded: base64,
   };
   return event as APIGatewayProxyEventV2WithJWTAuthorizer;
 }

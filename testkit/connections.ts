@@ -1,4 +1,4 @@
-/** The connection the fixture events name (acme/prod, its id; update-connection's If-Match is "3"), as stored. */
+/** The connection the sample requests name (testkit/events.ts: acme/prod, SAMPLE_ID; the PATCH sends If-Match "3"), as stored. */
 import { ulid } from 'ulid';
 import type { Connection } from '#model/representations.ts';
 import type { ResourceType, Scope } from '#model/vocabulary.ts';

@@ -2,7 +2,8 @@
  * Every function as the stack deploys it: its handler module and the environment its synthesized
  * template gives it (NODE_OPTIONS included), with what CloudFormation resolves at deploy time (the
  * table name, the bus name, the paging secret) filled in with local values. Read from the template
- * itself, so the benchmark and the bundle test layer cannot drift from the stack.
+ * itself (`cdk synth`'s for the bundle tests, an in-process synth for the benchmark), so neither can
+ * drift from the stack.
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';

@@ -1,130 +1,184 @@
 /**
- * API Gateway (HTTP API, payload format 2.0) events for handler tests: the JSON fixtures in
- * testkit/fixtures/ (each what local/gateway.ts builds for its request: test/unit/fixtures.test.ts),
- * and small changes to them that follow the builder's rules: lowercase header names, claim values as
- * strings, repeated query values joined by commas in queryStringParameters, no `body` key on GET,
- * and `isBase64Encoded` true for a body whose media type API Gateway does not treat as text.
+ * Requests for handler tests, sent as the events the one builder makes (`gatewayEvent` in
+ * local/gateway.ts, whose output the AWS captures in testkit/fixtures/captured/ check): a sample
+ * request per route as a platform's client sends it, small changes to a request, and `invoke`,
+ * which calls a handler the way the Lambda runtime does.
  */
-import { readFileSync } from 'node:fs';
 import type { GatewayEvent, GatewayResult } from '#http/http.ts';
-import { isTextMediaType, lambdaContext, queryParameters } from '../local/gateway.ts';
-import { DEFAULT_TIMEOUT_SECONDS, ROUTES, routeKey, timeoutSecondsOf } from '../functions/routes.ts';
+import { gatewayEvent, lambdaContext, type GatewayRequest } from '../local/gateway.ts';
+import {
+  DEFAULT_TIMEOUT_SECONDS,
+  ROUTES,
+  routeById,
+  routeKey,
+  timeoutSecondsOf,
+  type Route,
+  type RouteId,
+} from '../functions/routes.ts';
 
-export type FixtureName =
-  | 'get-connection'
-  | 'list-connections'
-  | 'list-resource-connections'
-  | 'create-connection'
-  | 'update-connection'
-  | 'delete-connection'
-  | 'health'
-  | 'connection-rules'
-  | 'openapi';
+export type { GatewayRequest };
 
-/** A fresh copy of a fixture event: change it freely. */
-export function loadEvent(name: FixtureName): GatewayEvent {
-  const text = readFileSync(new URL(`./fixtures/${name}.event.json`, import.meta.url), 'utf8');
-  return JSON.parse(text) as GatewayEvent;
+/** The connection the sample requests name, in acme/prod; stored, it is FIXTURE_CONNECTION (testkit/connections.ts). */
+export const SAMPLE_ID = '01JD3Y6Q9K6V7Z5N8M2C4B1A0E';
+
+/** The samples' token: user-7, granted acme's prod and dev environments with both scopes. */
+const CLAIMS: Readonly<Record<string, string>> = {
+  aud: 'resource-connections',
+  exp: '1795784400',
+  iat: '1795780800',
+  iss: 'https://auth.example.com/',
+  jti: '5f0c2b8e-4d1a-4c59-9a57-2a0f4f6c1e11',
+  projects: '[acme/prod acme/dev]',
+  scope: 'connections:read connections:write',
+  sub: 'user-7',
+  token_use: 'access',
+};
+
+const CLIENT: Readonly<Record<string, string>> = {
+  accept: 'application/json',
+  'accept-encoding': 'gzip, deflate, br',
+  host: 'r9x2k4m1qa.execute-api.eu-west-1.amazonaws.com',
+  'user-agent': 'platform-provisioner/2.3.1 node/20.19.0',
+};
+
+const TOKEN = {
+  headers: {
+    ...CLIENT,
+    authorization: 'Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3QifQ.eyJzdWIiOiJ1c2VyLTcifQ.c2lnbmF0dXJl',
+  },
+  claims: CLAIMS,
+  scopes: ['connections:read', 'connections:write'],
+};
+
+/** The path of `route` with its parameters filled in, percent-encoded as a client sends them. */
+export const pathOf = (route: Route, parameters: Readonly<Record<string, string>>): string =>
+  route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? ''));
+
+function sample(
+  id: RouteId,
+  parameters: Record<string, string>,
+  request: Partial<GatewayRequest> = {},
+): GatewayRequest {
+  const route = routeById(id);
+  const base = route.path.startsWith('/api/') ? TOKEN : { headers: CLIENT };
+  return { route, path: pathOf(route, parameters), sourceIp: '203.0.113.7', ...base, ...request };
 }
 
-type Claims = Record<string, string>;
+const ACME_PROD = { projectSlug: 'acme', environmentSlug: 'prod' };
+const CONNECTION = { ...ACME_PROD, connectionId: SAMPLE_ID };
 
-/** Replaces the JWT authorizer's claims (as strings, the way API Gateway passes them) and scopes. */
-export function withClaims(event: GatewayEvent, claims: Claims, scopes: string[] | null = null): GatewayEvent {
-  return {
-    ...event,
-    requestContext: {
-      ...event.requestContext,
-      authorizer: { ...event.requestContext.authorizer, jwt: { claims, scopes } },
-    },
-  } as GatewayEvent;
+const SAMPLES = {
+  getHealth: sample('getHealth', {}),
+  getOpenApi: sample('getOpenApi', {}),
+  getConnectionRules: sample('getConnectionRules', {}),
+  getConnection: sample('getConnection', CONNECTION),
+  listConnections: sample('listConnections', ACME_PROD, {
+    rawQueryString: 'sourceResourceType=application&status=pending&limit=20',
+  }),
+  listResourceConnections: sample('listResourceConnections', {
+    ...ACME_PROD,
+    resourceType: 'instance',
+    resourceId: 'i-0abc123',
+  }),
+  createConnection: withBody(
+    sample('createConnection', ACME_PROD),
+    '{"sourceResourceType":"application","sourceResourceId":"app-42","targetResourceType":"instance","targetResourceId":"i-0abc123","details":{"port":8080}}',
+  ),
+  updateConnection: withBody(
+    withHeaders(sample('updateConnection', CONNECTION), { 'if-match': '"3"' }),
+    { status: 'connecting', details: { port: null } },
+    { contentType: 'application/merge-patch+json' },
+  ),
+  deleteConnection: sample('deleteConnection', CONNECTION),
+} satisfies Partial<Record<RouteId, GatewayRequest>>;
+
+export type SampleRoute = keyof typeof SAMPLES;
+
+/**
+ * The request a platform's client sends to the route: with a token (user-7, acme's prod and dev, both
+ * scopes) on the data routes, on acme/prod's connection SAMPLE_ID; a create of application app-42 →
+ * instance i-0abc123; a PATCH to `connecting` with If-Match "3"; a list by source type and status.
+ */
+export const sampleRequest = (id: SampleRoute): GatewayRequest => SAMPLES[id];
+
+/** Replaces the token's claims (API Gateway passes them as strings) and the authorizer's scopes. */
+export function withClaims(
+  request: GatewayRequest,
+  claims: Readonly<Record<string, string>>,
+  scopes: readonly string[] | null = null,
+): GatewayRequest {
+  return { ...request, claims, scopes };
 }
 
-/** Changes some claims of the fixture's token, keeping the others; `undefined` removes a claim. */
-export function withClaimChanges(event: GatewayEvent, changes: Record<string, string | undefined>): GatewayEvent {
-  const claims: Claims = { ...(event.requestContext.authorizer?.jwt?.claims as Claims | undefined) };
+/** Changes some claims of the request's token, keeping the others; `undefined` removes a claim. */
+export function withClaimChanges(
+  request: GatewayRequest,
+  changes: Readonly<Record<string, string | undefined>>,
+): GatewayRequest {
+  const claims = { ...request.claims } as Record<string, string>;
   for (const [name, value] of Object.entries(changes)) {
     if (value === undefined) delete claims[name];
     else claims[name] = value;
   }
-  return withClaims(event, claims, event.requestContext.authorizer?.jwt?.scopes ?? null);
+  return { ...request, claims };
 }
 
-/** No authorizer at all: what the function sees for a route reached without a token. */
-export function withoutAuthorizer(event: GatewayEvent): GatewayEvent {
-  const { authorizer: _authorizer, ...requestContext } = event.requestContext;
-  const { authorization: _authorization, ...headers } = event.headers;
-  return { ...event, headers, requestContext } as GatewayEvent;
+/** No token at all: no Authorization header, and so no authorizer in the event. */
+export function withoutAuthorizer(request: GatewayRequest): GatewayRequest {
+  const { claims: _claims, scopes: _scopes, ...rest } = request;
+  return withHeaders(rest, { authorization: undefined });
 }
 
-/**
- * Sets the query string: `rawQueryString` as sent, and `queryStringParameters` as API Gateway
- * derives it (decoded, repeated values joined by commas, the key absent when there is no query).
- */
-export function withQuery(event: GatewayEvent, rawQueryString: string): GatewayEvent {
-  const parameters = queryParameters(rawQueryString);
-  const { queryStringParameters: _old, ...rest } = event;
-  return {
-    ...rest,
-    rawQueryString,
-    ...(Object.keys(parameters).length ? { queryStringParameters: parameters } : {}),
-  } as GatewayEvent;
+export const withQuery = (request: GatewayRequest, rawQueryString: string): GatewayRequest => ({
+  ...request,
+  rawQueryString,
+});
+
+/** Replaces some path parameters; the path is what a client would send for them. */
+export function withPathParameters(request: GatewayRequest, changes: Readonly<Record<string, string>>): GatewayRequest {
+  const segments = request.path.split('/');
+  const current = Object.fromEntries(
+    request.route.path
+      .split('/')
+      .flatMap((part, i) => (part.startsWith('{') ? [[part.slice(1, -1), decodeURIComponent(segments[i]!)]] : [])),
+  );
+  return { ...request, path: pathOf(request.route, { ...current, ...changes }) };
 }
 
-/** Replaces some path parameters, and rawPath with them, as API Gateway would have matched them. */
-export function withPathParameters(event: GatewayEvent, changes: Record<string, string>): GatewayEvent {
-  const pathParameters = { ...event.pathParameters, ...changes };
-  const template = event.routeKey.split(' ')[1] ?? '';
-  const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(pathParameters[name] ?? ''));
-  return {
-    ...event,
-    rawPath,
-    pathParameters,
-    requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path: rawPath } },
-  } as GatewayEvent;
-}
-
-/** Adds or replaces headers (names in lowercase, as API Gateway passes them); `undefined` removes one. */
-export function withHeaders(event: GatewayEvent, changes: Record<string, string | undefined>): GatewayEvent {
-  const headers: Record<string, string | undefined> = { ...event.headers };
-  for (const [name, value] of Object.entries(changes)) {
-    if (value === undefined) delete headers[name.toLowerCase()];
-    else headers[name.toLowerCase()] = value;
-  }
-  return { ...event, headers } as GatewayEvent;
+/** Adds or replaces headers (by lowercase name); `undefined` removes one. */
+export function withHeaders(
+  request: GatewayRequest,
+  changes: Readonly<Record<string, string | undefined>>,
+): GatewayRequest {
+  const headers: Record<string, string | readonly string[] | undefined> = { ...request.headers };
+  for (const [name, value] of Object.entries(changes)) headers[name.toLowerCase()] = value;
+  return { ...request, headers };
 }
 
 export interface BodyOptions {
-  /** The content-type header; `null` sends none. Default `application/json`. */
+  /** The content-type header; `null` sends none. @default 'application/json' */
   readonly contentType?: string | null;
-  /** Send the body base64-encoded with `isBase64Encoded: true`. @default as API Gateway does: unless its media type is text */
+  /** Send the body base64-encoded (or not) whatever its media type. @default as API Gateway does */
   readonly base64?: boolean;
 }
 
-/** Replaces the body: a value is sent as JSON text, a string or Buffer as it is. */
-export function withBody(event: GatewayEvent, body: unknown, options: BodyOptions = {}): GatewayEvent {
-  const bytes = Buffer.isBuffer(body)
-    ? body
-    : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+/** Replaces the body: a Buffer or string is sent as it is, any other value as JSON text. */
+export function withBody(request: GatewayRequest, body: unknown, options: BodyOptions = {}): GatewayRequest {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   const contentType = options.contentType === undefined ? 'application/json' : options.contentType;
-  const base64 = options.base64 ?? !isTextMediaType(contentType ?? undefined);
-  const withType = withHeaders(event, {
-    'content-type': contentType ?? undefined,
-    'content-length': String(bytes.length),
-  });
-  return {
-    ...withType,
-    body: base64 ? bytes.toString('base64') : bytes.toString('utf8'),
-    isBase64Encoded: base64,
-  } as GatewayEvent;
+  const withType = withHeaders(request, { 'content-type': contentType ?? undefined });
+  return { ...withType, body: bytes, ...(options.base64 === undefined ? {} : { base64: options.base64 }) };
 }
 
-/** No `body` key at all, as API Gateway sends a request without a body. */
-export function withoutBody(event: GatewayEvent): GatewayEvent {
-  const { body: _body, ...rest } = event;
-  const withoutLength = withHeaders(rest as GatewayEvent, { 'content-length': undefined });
-  return { ...withoutLength, isBase64Encoded: false } as GatewayEvent;
+/** No body at all, as a client sends a request without one. */
+export function withoutBody(request: GatewayRequest): GatewayRequest {
+  const { body: _body, base64: _base64, ...rest } = request;
+  return rest;
 }
+
+/** The request's JSON body, parsed. */
+export const bodyOf = (request: GatewayRequest): Record<string, unknown> =>
+  JSON.parse(String(request.body ?? '{}')) as Record<string, unknown>;
 
 /** Any middy handler built by `endpoint(...)`; its context type is internal to http.ts. */
 export type LambdaHandler = (event: GatewayEvent, context: never) => Promise<GatewayResult>;
@@ -138,9 +192,10 @@ export interface Answer {
 
 /**
  * Calls a handler the way the Lambda runtime does, with the time its route's function has as
- * deployed, and returns the answer with its body parsed.
+ * deployed, and returns the answer with its body parsed. A request is sent as gatewayEvent builds it.
  */
-export async function invoke(handler: LambdaHandler, event: GatewayEvent): Promise<Answer> {
+export async function invoke(handler: LambdaHandler, input: GatewayRequest | GatewayEvent): Promise<Answer> {
+  const event = 'route' in input ? (gatewayEvent(input) as GatewayEvent) : input;
   const route = ROUTES.find((candidate) => routeKey(candidate) === event.routeKey);
   const timeoutSeconds = route ? timeoutSecondsOf(route) : DEFAULT_TIMEOUT_SECONDS;
   const context = lambdaContext('resource-connections-test', undefined, timeoutSeconds * 1000);

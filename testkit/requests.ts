@@ -1,21 +1,20 @@
 /**
- * Payload 2.0 events for any route, built from the test fixtures as API Gateway sends them, and the
- * route handlers, loaded on demand (they read their configuration when first imported).
+ * Any route's request as a platform's client sends it (the samples' token, granted the scope's
+ * project), as the one builder makes its event, and the route handlers, loaded on demand (they read
+ * their configuration when first imported).
  */
-import { routeById, routeKey, type RouteId } from '../functions/routes.ts';
+import { routeById, type RouteId } from '../functions/routes.ts';
 import type { GatewayEvent } from '#http/http.ts';
 import type { Scope } from '#model/vocabulary.ts';
+import { gatewayEvent } from '../local/gateway.ts';
 import {
   invoke,
-  loadEvent,
+  pathOf,
+  sampleRequest,
   withBody,
   withClaimChanges,
   withHeaders,
-  withoutBody,
-  withPathParameters,
-  withQuery,
   type Answer,
-  type FixtureName,
   type LambdaHandler,
 } from './events.ts';
 
@@ -27,36 +26,15 @@ export interface RequestSpec {
   readonly headers?: Record<string, string | undefined>;
 }
 
-/** The fixture each method starts from: headers, claims and context as the real service sends them. */
-const BASE: Record<string, FixtureName> = {
-  GET: 'get-connection',
-  POST: 'create-connection',
-  PATCH: 'update-connection',
-  DELETE: 'delete-connection',
-};
-
+/** The event of a request to route `id` in `scope`, with the samples' client and token, granted the scope's project. */
 export function apiEvent(id: RouteId, scope: Scope, spec: RequestSpec = {}): GatewayEvent {
   const route = routeById(id);
-  const fixture = loadEvent(BASE[route.method] ?? 'get-connection');
-  const key = routeKey(route);
-  const routed = {
-    ...fixture,
-    routeKey: key,
-    pathParameters: {},
-    requestContext: {
-      ...fixture.requestContext,
-      routeKey: key,
-      http: { ...fixture.requestContext.http, method: route.method },
-    },
-  } as GatewayEvent;
-  let event = withPathParameters(routed, { ...scope, ...spec.path });
-  event = withClaimChanges(event, { projects: `${scope.projectSlug}/*` });
-  event = withQuery(event, spec.query ?? '');
-  // The PATCH fixture carries an If-Match of its own; a request here sends only what it says.
-  event = withHeaders(event, { 'if-match': undefined, ...spec.headers });
-  if (spec.body === undefined) return withoutBody(event);
+  const token = withClaimChanges(sampleRequest('getConnection'), { projects: `${scope.projectSlug}/*` });
+  const path = pathOf(route, { ...scope, ...spec.path });
+  const request = withHeaders({ ...token, route, path, rawQueryString: spec.query ?? '' }, spec.headers ?? {});
+  if (spec.body === undefined) return gatewayEvent(request) as GatewayEvent;
   const contentType = route.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
-  return withBody(event, spec.body, { contentType });
+  return gatewayEvent(withBody(request, spec.body, { contentType })) as GatewayEvent;
 }
 
 const loaded = new Map<string, LambdaHandler>();

@@ -37,8 +37,8 @@ const STATUS_WEIGHTS: readonly [Status, number][] = [
   ['disconnected', 0.05],
 ];
 
-/** mulberry32: small, fast and the same on every machine. */
-function random(seed: number): () => number {
+/** A random number generator that gives the same numbers for a seed on every machine (mulberry32). */
+export function seededRandom(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -49,7 +49,7 @@ function random(seed: number): () => number {
 }
 
 export function generateConnections(scope: Scope, count: number, halfDeleted: boolean, seed = 6): Connection[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const nextId = monotonicFactory(() => rnd());
   const pick = (n: number) => Math.floor(rnd() * n);
   // Many resources of each type, more in a larger environment; half of the links to or from a

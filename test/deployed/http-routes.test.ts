@@ -66,7 +66,7 @@ describe('data routes', () => {
 
   it('answers a GET that arrives with isBase64Encoded true and no body', async () => {
     const created = await create('app-b64');
-    const got = await send('getConnection', `${BASE}/resource-connections/${created.id}`, { base64WithoutBody: true });
+    const got = await send('getConnection', `${BASE}/resource-connections/${created.id}`, { base64: true });
     expect(got.statusCode).toBe(200);
   });
 

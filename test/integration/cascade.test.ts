@@ -5,13 +5,13 @@
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayEvent } from '#http/http.ts';
 import { ROUTES } from '../../functions/routes.ts';
 import { keys } from '#store/keys.ts';
 import type { Scope } from '#model/vocabulary.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { TABLE } from '#store/table-definition.ts';
-import { invoke, loadEvent, withClaimChanges, type LambdaHandler } from '../../testkit/events.ts';
+import { invoke, type LambdaHandler } from '../../testkit/events.ts';
+import { apiEvent } from '../../testkit/requests.ts';
 import { client, freshScope, newRepository, pageTokenSecret, tableName } from '../support/integration.ts';
 
 const repo = newRepository();
@@ -52,16 +52,8 @@ describe('a small time budget', () => {
   });
 
   function cascade(scope: Scope, serverId: string) {
-    const base = loadEvent('get-connection');
-    const path = `/api/${scope.projectSlug}/${scope.environmentSlug}/resources/instance/${serverId}/connections`;
-    const event = {
-      ...base,
-      routeKey: 'DELETE /api/{projectSlug}/{environmentSlug}/resources/{resourceType}/{resourceId}/connections',
-      rawPath: path,
-      pathParameters: { ...scope, resourceType: 'instance', resourceId: serverId },
-      requestContext: { ...base.requestContext, http: { ...base.requestContext.http, method: 'DELETE', path } },
-    } as GatewayEvent;
-    return invoke(handler, withClaimChanges(event, { projects: `[${scope.projectSlug}/${scope.environmentSlug}]` }));
+    const path = { resourceType: 'instance', resourceId: serverId };
+    return invoke(handler, apiEvent('deleteResourceConnections', scope, { path }));
   }
 
   it('answers 202 complete: false with Retry-After, then 200 complete: true on repeat, with nothing left', async () => {

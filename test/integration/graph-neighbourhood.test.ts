@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachMeter, roundsOf } from '../../testkit/meter.ts';
 import { connectedLink as connection } from '../../testkit/connections.ts';
-import { seedConnections } from '../../testkit/seed.ts';
+import { seedConnections, seededRandom } from '../../testkit/seed.ts';
 import type { Connection } from '#model/representations.ts';
 import { RESOURCE_TYPES, type ResourceType } from '#model/vocabulary.ts';
 import { createDocumentClient } from '#store/client.ts';
@@ -19,17 +19,6 @@ import { freshScope, pageTokenSecret, tableName, seeder } from '../support/integ
 const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
 const meter = attachMeter(metered);
 const repo = new ConnectionRepository({ client: metered, tableName, pageTokenSecret });
-
-/** mulberry32, so the graph is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const key = (type: string, id: string) => `${type}/${id}`;
 const sourceOf = (c: Connection) => key(c.sourceResourceType, c.sourceResourceId);
@@ -67,7 +56,7 @@ function reference(edges: readonly Connection[], start: string, depth: number, d
 
 describe('on a random graph with cycles', () => {
   const scope = freshScope();
-  const rnd = random(11);
+  const rnd = seededRandom(11);
   const nodes: [ResourceType, string][] = Array.from({ length: 24 }, (_, i) => [
     RESOURCE_TYPES[i % RESOURCE_TYPES.length]!,
     `n-${i}`,

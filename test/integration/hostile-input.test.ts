@@ -9,7 +9,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type Route } from '../../functions/routes.ts';
 import { STATUSES } from '#model/vocabulary.ts';
 import type { GatewayEvent } from '#http/http.ts';
-import { invoke, loadEvent, withClaims, type LambdaHandler } from '../../testkit/events.ts';
+import { gatewayEvent } from '../../local/gateway.ts';
+import {
+  invoke,
+  pathOf,
+  sampleRequest,
+  withClaims,
+  withHeaders,
+  withoutAuthorizer,
+  type LambdaHandler,
+} from '../../testkit/events.ts';
 import { client, freshScope, newRepository, tableName } from '../support/integration.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
@@ -194,9 +203,8 @@ function eventFor(
   route: Route,
   request: typeof hostileRequest extends fc.Arbitrary<infer T> ? T : never,
 ): GatewayEvent {
-  const base = loadEvent('get-connection');
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const pathParameters = Object.fromEntries(
+  const parameters = Object.fromEntries(
     names.map((name) => [
       name,
       name === 'connectionId' && request.path.connectionId === 'KNOWN'
@@ -204,33 +212,22 @@ function eventFor(
         : (request.path as Record<string, string>)[name]!,
     ]),
   );
-  const headers = { ...base.headers } as Record<string, string>;
-  if (request.contentType !== undefined) headers['content-type'] = request.contentType;
-  if (request.ifMatch !== undefined) headers['if-match'] = request.ifMatch;
-  if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
-  const event: Record<string, unknown> = {
-    ...base,
-    routeKey: `${route.method} ${route.path}`,
-    rawPath: route.path,
-    headers,
-    requestContext: {
-      ...base.requestContext,
-      routeKey: `${route.method} ${route.path}`,
-      http: { ...base.requestContext.http, method: route.method },
+  const { body, base64 } = request.body;
+  const sent = withHeaders(
+    {
+      ...sampleRequest('getConnection'),
+      route,
+      path: pathOf(route, parameters),
+      rawQueryString: request.rawQueryString ?? '',
+      ...(body === undefined ? {} : { body: Buffer.from(body, base64 ? 'base64' : 'utf8') }),
+      base64,
     },
-    isBase64Encoded: request.body.base64,
-  };
-  if (names.length) event.pathParameters = pathParameters;
-  else delete event.pathParameters;
-  delete event.queryStringParameters;
-  if (request.rawQueryString !== undefined) event.rawQueryString = request.rawQueryString;
-  if (request.body.body !== undefined) event.body = request.body.body;
-  const withAuth = event as unknown as GatewayEvent;
-  if (request.claims === null) {
-    const { authorizer: _, ...requestContext } = withAuth.requestContext;
-    return { ...withAuth, requestContext } as GatewayEvent;
-  }
-  return withClaims(withAuth, request.claims, request.scopesNull ? null : ['connections:read', 'connections:write']);
+    { 'content-type': request.contentType, 'if-match': request.ifMatch, 'idempotency-key': request.idempotencyKey },
+  );
+  const scopes = request.scopesNull ? null : ['connections:read', 'connections:write'];
+  return gatewayEvent(
+    request.claims === null ? withoutAuthorizer(sent) : withClaims(sent, request.claims, scopes),
+  ) as GatewayEvent;
 }
 
 describe('hostile input', () => {

@@ -8,17 +8,10 @@
  * once, slows down and finishes instead of failing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayEvent } from '#http/http.ts';
-import { ROUTES, type Route } from '../../functions/routes.ts';
+import { ROUTES, type RouteId } from '../../functions/routes.ts';
 import { THROTTLED_WRITE } from '#store/transactions.ts';
-import {
-  invoke,
-  loadEvent,
-  withBody,
-  withClaimChanges,
-  type Answer,
-  type LambdaHandler,
-} from '../../testkit/events.ts';
+import { invoke, type Answer, type LambdaHandler } from '../../testkit/events.ts';
+import { apiEvent } from '../../testkit/requests.ts';
 import { freshScope, newRepository } from '../support/integration.ts';
 import { startThrottlingEndpoint, type ThrottleForm, type ThrottlingEndpoint } from '../support/throttling-endpoint.ts';
 
@@ -46,25 +39,8 @@ const pair = (app: string, server = 'i-throttled') => ({
   targetResourceId: server,
 });
 
-function request(routeId: string, path: Record<string, string>, body?: unknown): Promise<Answer> {
-  const route = ROUTES.find((r) => r.id === routeId) as Route;
-  const parameters = { ...scope, ...path };
-  const rawPath = route.path.replace(/\{(\w+)\}/g, (_, name: string) => parameters[name as keyof typeof parameters]!);
-  const base = loadEvent('get-connection');
-  let event = {
-    ...base,
-    routeKey: `${route.method} ${route.path}`,
-    rawPath,
-    pathParameters: parameters,
-    requestContext: {
-      ...base.requestContext,
-      routeKey: `${route.method} ${route.path}`,
-      http: { ...base.requestContext.http, method: route.method, path: rawPath },
-    },
-  } as GatewayEvent;
-  event = withClaimChanges(event, { projects: `[${scope.projectSlug}/${scope.environmentSlug}]` });
-  if (body !== undefined) event = withBody(event, body);
-  return invoke(handlers.get(routeId)!, event);
+function request(routeId: RouteId, path: Record<string, string>, body?: unknown): Promise<Answer> {
+  return invoke(handlers.get(routeId)!, apiEvent(routeId, scope, { path, body }));
 }
 
 async function throttled(form: ThrottleForm, send: () => Promise<Answer>): Promise<Answer> {

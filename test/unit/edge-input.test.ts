@@ -4,8 +4,8 @@
  * routes, numbers that are not finite. Handlers are invoked as the Lambda runtime would, with the
  * DynamoDB document client's `send` replaced by a small in-memory fake.
  */
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as connectionRules } from '../../functions/handlers/connection-rules.ts';
 import { handler as createConnection } from '../../functions/handlers/create-connection.ts';
 import { handler as health } from '../../functions/handlers/health.ts';
@@ -13,53 +13,39 @@ import { handler as notFound } from '../../functions/handlers/not-found.ts';
 import { handler as openApi } from '../../functions/handlers/openapi.ts';
 import { handler as updateConnection } from '../../functions/handlers/update-connection.ts';
 import { handler as validateConnection } from '../../functions/handlers/validate-connection.ts';
-import { toItem } from '#store/connection-item.ts';
 import { RESOURCE_TYPES } from '#model/vocabulary.ts';
 import { connectionRules as rulesSchema } from '#model/representations.ts';
 import type { GatewayEvent } from '#http/http.ts';
+import { gatewayEvent, matchRoute } from '../../local/gateway.ts';
 import {
   invoke,
-  loadEvent,
+  sampleRequest,
   withBody,
+  withHeaders,
   withQuery,
   type Answer,
-  type FixtureName,
+  type GatewayRequest,
   type LambdaHandler,
+  type SampleRoute,
 } from '../../testkit/events.ts';
 import { apiEvent } from '../../testkit/requests.ts';
 import { FIXTURE_CONNECTION } from '../../testkit/connections.ts';
+import { useFakeTable } from '../support/fake-table.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
-const stored = FIXTURE_CONNECTION;
-
-let send: MockInstance;
-const writes = () => send.mock.calls.filter(([command]) => command instanceof TransactWriteCommand);
+const table = useFakeTable();
+const writes = () => table.sent(TransactWriteCommand);
 
 beforeEach(() => {
-  const item = toItem(stored, { detailsVersion: undefined, shardCount: 1 });
-  send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation((async (command: unknown) => {
-    if (command instanceof GetCommand) {
-      const key = command.input.Key ?? {};
-      return { Item: key.pk === item.pk && key.sk === item.sk ? item : undefined };
-    }
-    // A connection is read with its details in one Query of its partition.
-    if (command instanceof QueryCommand) {
-      const found = command.input.ExpressionAttributeValues?.[':pk'] === item.pk ? [item] : [];
-      return { Items: found, Count: found.length };
-    }
-    if (command instanceof TransactWriteCommand) return {};
-    throw new Error(`unexpected command ${String(command)}`);
-  }) as never);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
+  table.put(FIXTURE_CONNECTION);
 });
 
-/** The headers as sam local start-api sends them: each name in Title-Case. */
-function titleCased(event: GatewayEvent): GatewayEvent {
+/** The event API Gateway builds for the request, with its headers as sam local start-api sends them: each name in Title-Case. */
+function titleCased(request: GatewayRequest): GatewayEvent {
+  const event = gatewayEvent(request);
   const headers = Object.fromEntries(
     Object.entries(event.headers).map(([name, value]) => [
       name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase()),
@@ -73,7 +59,7 @@ const errorsOf = (problem: unknown) => (problem as { errors: { path: string }[] 
 
 describe('Title-Case header names', () => {
   it('PATCH with Content-Type: application/json and If-Match answers the new version', async () => {
-    const event = titleCased(withBody(loadEvent('update-connection'), { status: 'connecting' }));
+    const event = titleCased(withBody(sampleRequest('updateConnection'), { status: 'connecting' }));
     expect(event.headers).toMatchObject({ 'Content-Type': 'application/json', 'If-Match': '"3"' });
 
     const answer = await invoke(updateConnection, event);
@@ -84,8 +70,10 @@ describe('Title-Case header names', () => {
   });
 
   it('PATCH with a stale If-Match in Title-Case answers 412 and writes nothing', async () => {
-    const event = titleCased(withBody(loadEvent('update-connection'), { status: 'connecting' }));
-    const stale = { ...event, headers: { ...event.headers, 'If-Match': '"2"' } } as GatewayEvent;
+    const stale = titleCased(
+      withHeaders(withBody(sampleRequest('updateConnection'), { status: 'connecting' }), { 'if-match': '"2"' }),
+    );
+    expect(stale.headers).toMatchObject({ 'If-Match': '"2"' });
 
     const answer = await invoke(updateConnection, stale);
 
@@ -95,37 +83,28 @@ describe('Title-Case header names', () => {
   });
 
   it('POST with Content-Type in Title-Case creates', async () => {
-    const answer = await invoke(createConnection, titleCased(loadEvent('create-connection')));
+    const answer = await invoke(createConnection, titleCased(sampleRequest('createConnection')));
 
     expect(answer.statusCode, answer.text).toBe(201);
   });
 });
 
 describe('query strings on the service routes', () => {
-  const SERVICE: readonly [FixtureName, LambdaHandler][] = [
-    ['health', health],
-    ['openapi', openApi],
-    ['connection-rules', connectionRules],
+  const SERVICE: readonly [SampleRoute, LambdaHandler][] = [
+    ['getHealth', health],
+    ['getOpenApi', openApi],
+    ['getConnectionRules', connectionRules],
   ];
 
-  it.each(SERVICE)('%s ignores its query string, repeated parameters too', async (fixture, handler) => {
-    const answer = await invoke(handler, withQuery(loadEvent(fixture), 'probe=1&probe=2&verbose'));
+  it.each(SERVICE)('%s ignores its query string, repeated parameters too', async (route, handler) => {
+    const answer = await invoke(handler, withQuery(sampleRequest(route), 'probe=1&probe=2&verbose'));
 
     expect(answer.statusCode, answer.text).toBe(200);
   });
 
   it('an unmatched path with a repeated parameter is 404', async () => {
-    const health = loadEvent('health');
-    const unmatched = {
-      ...health,
-      routeKey: '$default',
-      rawPath: '/nothing/here',
-      requestContext: {
-        ...health.requestContext,
-        routeKey: '$default',
-        http: { ...health.requestContext.http, path: '/nothing/here' },
-      },
-    } as GatewayEvent;
+    const path = '/nothing/here';
+    const unmatched = { ...sampleRequest('getHealth'), route: matchRoute('GET', path)!.route, path };
 
     const answer = await invoke(notFound, withQuery(unmatched, 'a=1&a=2'));
 
@@ -134,7 +113,7 @@ describe('query strings on the service routes', () => {
   });
 
   it('a data route still refuses a repeated parameter', async () => {
-    const answer = await invoke(updateConnection, withQuery(loadEvent('update-connection'), 'a=1&a=2'));
+    const answer = await invoke(updateConnection, withQuery(sampleRequest('updateConnection'), 'a=1&a=2'));
 
     expect(answer.statusCode).toBe(400);
     expect(answer.body.code).toBe('VALIDATION_FAILED');
@@ -148,7 +127,7 @@ describe('numbers that are not finite', () => {
     '"targetResourceId":"i-0abc123","details":{"port":8080,"n":1e400,"deep":{"list":[1,-1e400]}}}';
 
   it('create refuses them with 400 VALIDATION_FAILED naming each field, and writes nothing', async () => {
-    const answer = await invoke(createConnection, withBody(loadEvent('create-connection'), createBody));
+    const answer = await invoke(createConnection, withBody(sampleRequest('createConnection'), createBody));
 
     expect(answer.statusCode, answer.text).toBe(400);
     expect(answer.body.code).toBe('VALIDATION_FAILED');
@@ -157,7 +136,7 @@ describe('numbers that are not finite', () => {
   });
 
   it('patch refuses them with 400 VALIDATION_FAILED naming the field, and writes nothing', async () => {
-    const event = withBody(loadEvent('update-connection'), '{"details":{"n":1e400}}', {
+    const event = withBody(sampleRequest('updateConnection'), '{"details":{"n":1e400}}', {
       contentType: 'application/merge-patch+json',
     });
 
@@ -171,7 +150,7 @@ describe('numbers that are not finite', () => {
 
   it('validate answers the VALIDATION_FAILED problem a create would', async () => {
     const scope = { projectSlug: 'acme', environmentSlug: 'prod' };
-    const event = withBody(apiEvent('validateConnection', scope), createBody);
+    const event = apiEvent('validateConnection', scope, { body: createBody });
 
     const answer: Answer = await invoke(validateConnection, event);
 
@@ -183,7 +162,7 @@ describe('numbers that are not finite', () => {
 
 describe('GET /connection-rules', () => {
   it('has exactly one rule per source type, each listing every allowed target with its wording', async () => {
-    const answer = await invoke(connectionRules, loadEvent('connection-rules'));
+    const answer = await invoke(connectionRules, sampleRequest('getConnectionRules'));
     const rules = answer.body.rules as {
       sourceResourceType: string;
       targetResourceTypes: string[];
@@ -204,7 +183,7 @@ describe('GET /connection-rules', () => {
   });
 
   it('answers what the OpenAPI response schema describes, targets included', async () => {
-    const answer = await invoke(connectionRules, loadEvent('connection-rules'));
+    const answer = await invoke(connectionRules, sampleRequest('getConnectionRules'));
 
     const parsed = rulesSchema.safeParse(answer.body);
     expect(parsed.success).toBe(true);

@@ -13,8 +13,8 @@ import { UnauthenticatedError } from '#http/errors.ts';
 import { endpoint, json } from '#http/http.ts';
 import { logger } from '#http/observability.ts';
 import { problem as problemSchema } from '../../functions/docs/problem-schemas.ts';
-import { invoke, loadEvent, withBody, withClaims, withQuery, type Answer } from '../../testkit/events.ts';
-import { lambdaContext } from '../../local/gateway.ts';
+import { invoke, sampleRequest, withBody, withClaims, withQuery, type Answer } from '../../testkit/events.ts';
+import { gatewayEvent, lambdaContext } from '../../local/gateway.ts';
 import * as routes from '../../functions/routes.ts';
 
 /** What a body must never show: stacks, source paths, the table, AWS error text. */
@@ -47,7 +47,7 @@ afterEach(() => {
 
 describe('GET /health', () => {
   it('answers 200 {"status":"ok"} without a token', async () => {
-    const answer = await invoke(health, loadEvent('health'));
+    const answer = await invoke(health, sampleRequest('getHealth'));
 
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json');
@@ -55,20 +55,25 @@ describe('GET /health', () => {
   });
 
   it('answers the same when a token comes along', async () => {
-    const event = withClaims(loadEvent('health'), { sub: 'user-7', scope: 'connections:read' }, ['connections:read']);
+    const event = withClaims(sampleRequest('getHealth'), { sub: 'user-7', scope: 'connections:read' }, [
+      'connections:read',
+    ]);
 
     expect((await invoke(health, event)).body).toEqual({ status: 'ok' });
   });
 
   it('ignores its query string: probes add cache-busters (contract §5)', async () => {
-    const answer = await invoke(health, withQuery(loadEvent('health'), 'verbose=1'));
+    const answer = await invoke(health, withQuery(sampleRequest('getHealth'), 'verbose=1'));
 
     expect(answer.statusCode).toBe(200);
     expect(answer.body).toEqual({ status: 'ok' });
   });
 
   it('ignores a body, as a GET has none to read', async () => {
-    const answer = await invoke(health, withBody(loadEvent('health'), 'not json', { contentType: 'text/plain' }));
+    const answer = await invoke(
+      health,
+      withBody(sampleRequest('getHealth'), 'not json', { contentType: 'text/plain' }),
+    );
 
     expect(answer.statusCode).toBe(200);
   });
@@ -76,7 +81,7 @@ describe('GET /health', () => {
 
 describe('GET /connection-rules', () => {
   it('publishes the contract pair rules and status transitions without a token', async () => {
-    const answer = await invoke(connectionRules, loadEvent('connection-rules'));
+    const answer = await invoke(connectionRules, sampleRequest('getConnectionRules'));
     const body = answer.body as {
       resourceTypes: string[];
       rules: { sourceResourceType: string; targetResourceTypes: string[]; description: string }[];
@@ -111,7 +116,7 @@ describe('GET /connection-rules', () => {
   });
 
   it('lets caches keep the rules', async () => {
-    const answer = await invoke(connectionRules, loadEvent('connection-rules'));
+    const answer = await invoke(connectionRules, sampleRequest('getConnectionRules'));
 
     expect(answer.headers['cache-control']).toMatch(/max-age=\d+/);
   });
@@ -119,7 +124,7 @@ describe('GET /connection-rules', () => {
 
 describe('GET /openapi.json', () => {
   it('answers the OpenAPI 3.1 document without a token', async () => {
-    const answer = await invoke(openApi, loadEvent('openapi'));
+    const answer = await invoke(openApi, sampleRequest('getOpenApi'));
 
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json');
@@ -132,7 +137,7 @@ describe('GET /openapi.json', () => {
 
 describe('problem+json answers', () => {
   it('carry the problem fields, the requestId of the event and the error extensions', async () => {
-    const event = loadEvent('health');
+    const event = gatewayEvent(sampleRequest('getHealth'));
 
     const answer = await invoke(failingWith(new DuplicateConnectionError('01JD3Y6Q9K6V7Z5N8M2C4B1A0E')), event);
 
@@ -158,21 +163,21 @@ describe('problem+json answers', () => {
     ['CONNECTION_NOT_ALLOWED', new ConnectionNotAllowedError('database', 'instance', []), 422, { allowedTargets: [] }],
     ['PRECONDITION_FAILED', new PreconditionFailedError(4), 412, {}],
   ])('answers %s with its status, code and members', async (code, error, status, members) => {
-    const answer = await invoke(failingWith(error), loadEvent('health'));
+    const answer = await invoke(failingWith(error), sampleRequest('getHealth'));
 
     expectProblem(answer, status, code);
     expect(answer.body).toMatchObject(members);
   });
 
   it('sends WWW-Authenticate with a 401', async () => {
-    const answer = await invoke(failingWith(new UnauthenticatedError()), loadEvent('health'));
+    const answer = await invoke(failingWith(new UnauthenticatedError()), sampleRequest('getHealth'));
 
     expectProblem(answer, 401, 'UNAUTHENTICATED');
     expect(answer.headers['www-authenticate']).toBe('Bearer');
   });
 
   it('sends Retry-After with a 503', async () => {
-    const answer = await invoke(failingWith(new ServiceUnavailableError(2)), loadEvent('health'));
+    const answer = await invoke(failingWith(new ServiceUnavailableError(2)), sampleRequest('getHealth'));
 
     expectProblem(answer, 503, 'SERVICE_UNAVAILABLE');
     expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
@@ -182,25 +187,29 @@ describe('problem+json answers', () => {
     // prepare
     const bug = new TypeError("Cannot read properties of undefined (reading 'pk') in table connections-test");
     const logged = vi.spyOn(logger, 'error');
+    const event = gatewayEvent(sampleRequest('getHealth'));
 
     // act
-    const answer = await invoke(failingWith(bug), loadEvent('health'));
+    const answer = await invoke(failingWith(bug), event);
 
     // assess
     expectProblem(answer, 500, 'INTERNAL');
     expect(answer.text).not.toContain('pk');
     expect(answer.text).not.toContain('TypeError');
-    expect(answer.body.requestId).toBe(loadEvent('health').requestContext.requestId);
+    expect(answer.body.requestId).toBe(event.requestContext.requestId);
     expect(logged).toHaveBeenCalledWith('unhandled error', bug);
   });
 
   it('turns a thrown non-Error into a 500 too', async () => {
     expectProblem(
-      await invoke(failingWith('arn:aws:dynamodb:eu-west-1:123456789012:table/connections-test'), loadEvent('health')),
+      await invoke(
+        failingWith('arn:aws:dynamodb:eu-west-1:123456789012:table/connections-test'),
+        sampleRequest('getHealth'),
+      ),
       500,
       'INTERNAL',
     );
-    expectProblem(await invoke(failingWith(undefined), loadEvent('health')), 500, 'INTERNAL');
+    expectProblem(await invoke(failingWith(undefined), sampleRequest('getHealth')), 500, 'INTERNAL');
   });
 
   it('does not reveal an AWS client error that is not about availability', async () => {
@@ -212,7 +221,7 @@ describe('problem+json answers', () => {
       },
     );
 
-    const answer = await invoke(failingWith(awsError), loadEvent('health'));
+    const answer = await invoke(failingWith(awsError), sampleRequest('getHealth'));
 
     expectProblem(answer, 500, 'INTERNAL');
     expect(answer.text).not.toContain('gsi1pk');
@@ -237,7 +246,7 @@ describe('problem+json answers', () => {
       Object.assign(new Error('unavailable'), { name: 'SomethingElse', $metadata: { httpStatusCode: 503 } }),
     ],
   ])('answers 503 with Retry-After when the database fails by %s, revealing nothing', async (_, error) => {
-    const answer = await invoke(failingWith(error), loadEvent('health'));
+    const answer = await invoke(failingWith(error), sampleRequest('getHealth'));
 
     expectProblem(answer, 503, 'SERVICE_UNAVAILABLE');
     expect(answer.headers['retry-after']).toMatch(/^\d+$/);
@@ -249,7 +258,10 @@ describe('problem+json answers', () => {
     const warned = vi.spyOn(logger, 'warn');
     const endless = endpoint(routes.getHealth, () => new Promise(() => undefined));
 
-    const result = await endless(loadEvent('health'), lambdaContext('getHealth', undefined, 100) as never);
+    const result = await endless(
+      gatewayEvent(sampleRequest('getHealth')),
+      lambdaContext('getHealth', undefined, 100) as never,
+    );
 
     expect(result.statusCode).toBe(503);
     expect(JSON.parse(result.body!)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
@@ -261,7 +273,7 @@ describe('problem+json answers', () => {
   it('keeps the headers of a successful answer', async () => {
     const ok = endpoint(routes.getHealth, async () => json(201, { a: 1 }, { etag: '"1"', location: '/x' }));
 
-    const answer = await invoke(ok, loadEvent('health'));
+    const answer = await invoke(ok, sampleRequest('getHealth'));
 
     expect(answer).toMatchObject({ statusCode: 201, body: { a: 1 } });
     expect(answer.headers).toMatchObject({

@@ -256,7 +256,7 @@ describe('gatewayEvent, the one builder', () => {
   });
 
   it('keeps isBase64Encoded on a body-less request when asked, as API Gateway sometimes sends it', () => {
-    expect(build('GET', '/health', { base64WithoutBody: true }).isBase64Encoded).toBe(true);
+    expect(build('GET', '/health', { base64: true }).isBase64Encoded).toBe(true);
   });
 
   it('falls back to 127.0.0.1 when the socket has no address', () => {

@@ -8,8 +8,14 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayEvent, GatewayResult } from '#http/http.ts';
-import { lambdaContext } from '../../local/gateway.ts';
-import { loadEvent, withQuery, type LambdaHandler } from '../../testkit/events.ts';
+import { gatewayEvent, lambdaContext, matchRoute } from '../../local/gateway.ts';
+import {
+  sampleRequest,
+  withHeaders,
+  withQuery,
+  type GatewayRequest,
+  type LambdaHandler,
+} from '../../testkit/events.ts';
 import { topologyCsp } from '../../functions/web/static-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'topology-unit-'));
@@ -34,7 +40,8 @@ interface Result {
   body: string;
   isBase64Encoded: boolean;
 }
-async function invoke(handler: LambdaHandler, event: GatewayEvent): Promise<Result> {
+async function invoke(handler: LambdaHandler, request: GatewayRequest): Promise<Result> {
+  const event = gatewayEvent(request) as GatewayEvent;
   const result: GatewayResult = await handler(event, lambdaContext('getTopology') as never);
   return {
     statusCode: result.statusCode ?? 200,
@@ -44,16 +51,10 @@ async function invoke(handler: LambdaHandler, event: GatewayEvent): Promise<Resu
   };
 }
 
-function event(path: string, headers: Record<string, string> = {}): GatewayEvent {
-  const base = loadEvent('health');
-  const asset = path.split('/')[2];
-  return {
-    ...base,
-    rawPath: path,
-    routeKey: asset === undefined ? 'GET /topology' : 'GET /topology/{asset}',
-    headers: { ...base.headers, 'accept-encoding': 'identity', ...headers },
-    ...(asset === undefined ? {} : { pathParameters: { asset } }),
-  };
+/** A browser's GET of `path`, on the route API Gateway matches for it; no compression unless asked. */
+function event(path: string, headers: Record<string, string> = {}): GatewayRequest {
+  const request = { ...sampleRequest('getHealth'), route: matchRoute('GET', path)!.route, path };
+  return withHeaders(request, { 'accept-encoding': 'identity', ...headers });
 }
 
 describe('GET /topology', () => {
