@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules, a ban on focused and skipped tests, and the layers'
-// one-way dependencies: model <- domain <- store <- http <- handlers; lib/ and functions/ apart.
+// one-way dependencies: model <- domain <- store <- http <- handlers; routes.ts plain data; lib/ and functions/ apart.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import appsync from '@aws-appsync/eslint-plugin';
@@ -40,6 +40,8 @@ export default tseslint.config(
 /** Each folder may import only the layers below it (a relative path around an alias counts too). */
 function layers() {
   const outside = (...folders) => folders.flatMap((f) => [`\\#${f}/*`, `../${f}/*`, `../../${f}/*`]);
+  // The route table is the HTTP edge's and lib/'s: the layers below it know no routes.
+  const ROUTE_TABLE = ['../routes.ts', '../../routes.ts'];
   const rule = (files, patterns, message) => ({
     files,
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
@@ -57,12 +59,12 @@ function layers() {
     ),
     rule(
       ['functions/domain/**/*.ts'],
-      [...outside('store', 'http', 'docs', 'events', 'handlers', 'web'), 'aws-cdk-lib', '@aws-sdk/*'],
+      [...outside('store', 'http', 'docs', 'events', 'handlers', 'web'), ...ROUTE_TABLE, 'aws-cdk-lib', '@aws-sdk/*'],
       'domain/ depends on model/ alone: its decisions are pure.',
     ),
     rule(
       ['functions/store/**/*.ts'],
-      [...outside('http', 'docs', 'events', 'handlers', 'web'), 'aws-cdk-lib'],
+      [...outside('http', 'docs', 'events', 'handlers', 'web'), ...ROUTE_TABLE, 'aws-cdk-lib'],
       'store/ depends on domain/ and model/, never on the HTTP edge.',
     ),
     rule(
@@ -70,6 +72,22 @@ function layers() {
       [...outside('docs', 'handlers', 'events', 'web'), 'aws-cdk-lib'],
       'http/ is imported by handlers, not the other way round.',
     ),
+    {
+      files: ['functions/routes.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: '^(?!\\./store/table-definition\\.ts$)',
+                message: 'routes.ts is plain data that lib/ loads: it imports the table definition and nothing else.',
+              },
+            ],
+          },
+        ],
+      },
+    },
     rule(
       ['lib/**/*.ts', 'bin/**/*.ts'],
       [

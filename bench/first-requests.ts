@@ -3,9 +3,10 @@
  * request must do the real work on fresh data (a delete needs a live connection of its own, a
  * restore a deleted one), so the data is made first, through the deployed create and delete
  * bundles themselves. The publisher gets a batch of real records read off DynamoDB Local's stream.
+ * A GET route's request is made from its path; any other route's is written in `special` below.
  */
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
-import { routeById, type RouteId } from '../functions/routes.ts';
+import { routeById, ROUTES, type Route, type RouteId } from '../functions/routes.ts';
 import { followStream } from '../local/stream-events.ts';
 import { gatewayEvent, type GatewayRequest } from '../local/gateway.ts';
 import { streamEvent, tokenClaims } from '../testkit/gateway-events.ts';
@@ -94,43 +95,46 @@ export async function firstRequests(
 
   const perRound = (build: (i: number) => unknown) => Array.from({ length: rounds }, (_, i) => build(i));
   const conn = `${BASE}/resource-connections`;
+  /** Requests a route's path alone cannot make: a body, a query, or data of their own each round. */
+  const special: Partial<Record<RouteId, (i: number) => unknown>> = {
+    createConnection: (i) => request('createConnection', conn, json(pair(`new-${run}-${i}`, 'i-new'))),
+    listConnections: () => request('listConnections', conn, { rawQueryString: 'limit=50' }),
+    updateConnection: (i) =>
+      request('updateConnection', `${conn}/${main}`, {
+        headers: { 'content-type': 'application/merge-patch+json' },
+        body: JSON.stringify({ details: { round: i } }),
+      }),
+    deleteConnection: (i) => request('deleteConnection', `${conn}/${toDelete[i]}`),
+    validateConnection: () => request('validateConnection', `${conn}/validate`, json(pair(`v-${run}`, 'i-v'))),
+    restoreConnection: (i) => request('restoreConnection', `${conn}/${toRestore[i]}/restore`),
+    deleteResourceConnections: (i) =>
+      request('deleteResourceConnections', `${BASE}/resources/instance/cascade-${run}-${i}/connections`),
+    notFound: () => request('notFound', '/no-such-route'),
+  };
+  const values: Record<string, string> = {
+    projectSlug: PROJECT,
+    environmentSlug: ENV,
+    connectionId: main!,
+    resourceType: 'instance',
+    resourceId: `i-${run}`,
+    asset: 'topology.js',
+  };
   return new Map<string, unknown[]>([
-    ['create-connection', perRound((i) => request('createConnection', conn, json(pair(`new-${run}-${i}`, 'i-new'))))],
-    ['list-connections', perRound(() => request('listConnections', conn, { rawQueryString: 'limit=50' }))],
-    ['get-connection', perRound(() => request('getConnection', `${conn}/${main}`))],
-    [
-      'update-connection',
-      perRound((i) =>
-        request('updateConnection', `${conn}/${main}`, {
-          headers: { 'content-type': 'application/merge-patch+json' },
-          body: JSON.stringify({ details: { round: i } }),
-        }),
-      ),
-    ],
-    ['delete-connection', perRound((i) => request('deleteConnection', `${conn}/${toDelete[i]}`))],
-    [
-      'list-resource-connections',
-      perRound(() => request('listResourceConnections', `${BASE}/resources/instance/i-${run}/connections`)),
-    ],
-    [
-      'validate-connection',
-      perRound(() => request('validateConnection', `${conn}/validate`, json(pair(`v-${run}`, 'i-v')))),
-    ],
-    ['get-connection-history', perRound(() => request('getConnectionHistory', `${conn}/${main}/history`))],
-    ['restore-connection', perRound((i) => request('restoreConnection', `${conn}/${toRestore[i]}/restore`))],
-    [
-      'delete-resource-connections',
-      perRound((i) =>
-        request('deleteResourceConnections', `${BASE}/resources/instance/cascade-${run}-${i}/connections`),
-      ),
-    ],
-    ['get-graph', perRound(() => request('getGraph', `${BASE}/graph`))],
-    ['health', perRound(() => request('getHealth', '/health'))],
-    ['openapi', perRound(() => request('getOpenApi', '/openapi.json'))],
-    ['connection-rules', perRound(() => request('getConnectionRules', '/connection-rules'))],
-    ['topology', perRound(() => request('getTopology', '/topology'))],
-    ['topology-asset', perRound(() => request('getTopologyAsset', '/topology/topology.js'))],
-    ['not-found', perRound(() => request('notFound', '/no-such-route'))],
+    ...ROUTES.map((route): [string, unknown[]] => [
+      route.handler,
+      perRound(special[route.id] ?? (() => fromPath(route, values))),
+    ]),
     ['publish-events', perRound(() => streamEvent([insert], streamArn))],
   ]);
+}
+
+/** A GET route's request, its path filled in from `values`. */
+function fromPath(route: Route, values: Record<string, string>): unknown {
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (values[name] === undefined) throw new Error(`bench/first-requests.ts: no value for {${name}} of ${route.id}`);
+    return values[name];
+  });
+  if (route.method !== 'GET')
+    throw new Error(`bench/first-requests.ts: ${route.method} ${route.id} needs its request written in \`special\``);
+  return request(route.id as RouteId, path);
 }

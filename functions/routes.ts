@@ -11,13 +11,16 @@
  * Each entry is a constant of its own, listed in ROUTES, and written as plain literals (no spread,
  * no template): a handler passes its entry to `endpoint`, and its bundle keeps that entry alone.
  *
- * What a new route needs besides, each a type error until written (tables keyed by RouteId):
+ * What a new route needs besides (tables keyed by RouteId: a type error in their file until written):
  * 1. functions/handlers/<handler>.ts, exporting `handler` (built with `endpoint(routes.<id>, …)`);
  * 2. functions/http/endpoints.ts `ENDPOINTS`: its path, query and body schemas (model/inputs.ts);
  * 3. functions/docs/endpoint-docs.ts `ENDPOINT_DOCS`: its success and error answers
  *    (model/representations.ts, docs/problem-schemas.ts);
- * 4. test/api/authorization-matrix.test.ts `MATRIX`: the answer each kind of caller gets;
- * and, by hand: the API reference (docs/api.md) and the README's usage section.
+ * and its row in the Routes table of docs/api.md (test/unit/routes.test.ts reads it), then
+ * `npm run client:types` (test/unit/client-types.test.ts names it when the client is stale).
+ * The tests and benchmarks derive the rest: the authorization matrix from its path, scope and
+ * documented success; the bundle's access patterns from its handler's imports; the cold-start
+ * bench's request from its path (a route other than GET fails there, naming the file).
  *
  * The one function that runs on a schedule rather than for a route, the deadline sweep, is stated
  * here the same way (`DEADLINE_SWEEP`, at the end): lib/deadline-sweep.ts makes its function,

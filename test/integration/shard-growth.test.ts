@@ -125,6 +125,8 @@ describe('an environment that grows under concurrent writers and readers', () =>
     const failures = (await Promise.all(readers)).flat();
 
     expect(failures).toEqual([]);
+    // The readers listed while the environment grew, not only before or after it.
+    expect(listings).toBeGreaterThanOrEqual(3);
     // Settled: every list answers exactly what is stored, whatever its shards.
     await new Promise((resolve) => setTimeout(resolve, TIMING.cacheMs));
     const reader = aFunction();

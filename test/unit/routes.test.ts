@@ -1,46 +1,48 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ROUTES, touchesTable, writes } from '../../functions/routes.ts';
+import { ROUTES, touchesTable, writes, type Route } from '../../functions/routes.ts';
 
-const BASE = '/api/{projectSlug}/{environmentSlug}';
+const API_DOC = 'docs/api.md';
 
-// Every endpoint of the contract (api-contract.md, section 5) with the scope section 7 gives it.
-const CONTRACT_ENDPOINTS = [
-  ['POST', `${BASE}/resource-connections`, 'connections:write'],
-  ['GET', `${BASE}/resource-connections`, 'connections:read'],
-  ['GET', `${BASE}/resource-connections/{connectionId}`, 'connections:read'],
-  ['PATCH', `${BASE}/resource-connections/{connectionId}`, 'connections:write'],
-  ['DELETE', `${BASE}/resource-connections/{connectionId}`, 'connections:write'],
-  ['GET', `${BASE}/resources/{resourceType}/{resourceId}/connections`, 'connections:read'],
-  ['POST', `${BASE}/resource-connections/validate`, 'connections:read'],
-  ['GET', `${BASE}/resource-connections/{connectionId}/history`, 'connections:read'],
-  ['POST', `${BASE}/resource-connections/{connectionId}/restore`, 'connections:write'],
-  ['DELETE', `${BASE}/resources/{resourceType}/{resourceId}/connections`, 'connections:write'],
-  ['GET', `${BASE}/graph`, 'connections:read'],
-  ['GET', '/health', null],
-  ['GET', '/openapi.json', null],
-  ['GET', '/connection-rules', null],
-  // docs/api.md, Watching changes: clients discover the real-time endpoint from the service itself.
-  ['GET', '/realtime', null],
-  // Contract §5 "GET /topology": a public page, and the files it loads (its CSP allows no inline code).
-  ['GET', '/topology', null],
-  ['GET', '/topology/{asset}', null],
-  // Contract §6: "any path that matches no route" is a 404 problem, from the catch-all.
-  ['ANY', '$default', null],
-] as const;
+/**
+ * The endpoints docs/api.md promises, read from its Routes table: each row's `METHOD /path`s with
+ * the row's scope. A route with a scope sits under the table's Base; one without at the root; the
+ * row "any other method and path" is the catch-all.
+ */
+function contractEndpoints(): [method: string, path: string, scope: Route['scope']][] {
+  const text = readFileSync(new URL(`../../${API_DOC}`, import.meta.url), 'utf8');
+  const section = /^## Routes\n([\s\S]*?)^## /m.exec(text)?.[1] ?? '';
+  const base = /^Base: `([^`]+)`/m.exec(section)?.[1];
+  const scopes: Record<string, Route['scope']> = { read: 'connections:read', write: 'connections:write', none: null };
+  const rows = [...section.matchAll(/^\| (.+?) \| (read|write|none) \|/gm)];
+  if (base === undefined || rows.length === 0) throw new Error(`${API_DOC}: no Routes table with its Base line`);
+  return rows.flatMap(([, endpoints, scopeWord]) => {
+    const scope = scopes[scopeWord!]!;
+    if (endpoints!.startsWith('any other')) return [['ANY', '$default', scope] as const];
+    return [...endpoints!.matchAll(/`(\w+) (\/[^`]*)`/g)].map(
+      ([, method, path]) => [method!, scope === null ? path! : `${base}${path}`, scope] as const,
+    );
+  }) as [string, string, Route['scope']][];
+}
+
+const CONTRACT_ENDPOINTS = contractEndpoints();
 
 describe('the route table', () => {
-  it.each(CONTRACT_ENDPOINTS)('serves the contract endpoint %s %s with scope %s', (method, path, scope) => {
+  it.each(CONTRACT_ENDPOINTS)(`serves ${API_DOC}'s endpoint %s %s with scope %s`, (method, path, scope) => {
     const route = ROUTES.find((r) => r.method === method && r.path === path);
 
-    expect(route, `${method} ${path} is missing`).toBeDefined();
-    expect(route?.scope).toBe(scope);
+    expect(route, `${API_DOC} lists ${method} ${path}: functions/routes.ts has no such route`).toBeDefined();
+    expect(route?.scope, `${route?.id}: its scope in functions/routes.ts against ${API_DOC}`).toBe(scope);
   });
 
-  it('serves nothing the contract does not name', () => {
+  it(`serves nothing ${API_DOC} does not list`, () => {
     const contract = new Set(CONTRACT_ENDPOINTS.map(([method, path]) => `${method} ${path}`));
 
     for (const route of ROUTES)
-      expect(contract.has(`${route.method} ${route.path}`), `${route.method} ${route.path}`).toBe(true);
+      expect(
+        contract.has(`${route.method} ${route.path}`),
+        `functions/routes.ts serves ${route.method} ${route.path}: add it to the Routes table of ${API_DOC}`,
+      ).toBe(true);
   });
 
   it('names each route, handler and method+path once', () => {
