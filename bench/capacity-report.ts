@@ -31,7 +31,7 @@ export interface Budget {
   readonly ok: boolean;
 }
 
-/** The budgets, as the figures show them. */
+/** The capacity budgets (docs/capacity.md), as the figures show them. */
 export const LIMITS = {
   readHeavyDollars: 799,
   documentDollars: 178,

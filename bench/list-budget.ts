@@ -1,5 +1,5 @@
 /**
- * The list budget (contract §5, issue 10 defect 7): every list filter combination, read page after
+ * The list budget (docs/api.md, Paging): every list filter combination, read page after
  * page to the end in a large environment, with the items each request examined (the ScannedCount of
  * its Queries, metered on the client) against MAX_EXAMINED_PER_REQUEST.
  *

@@ -392,7 +392,7 @@ export interface ScheduledFunction {
   readonly concurrency: number;
 }
 
-/** The deadline sweep (contract §5, Deadlines): at most 2 minutes after a deadline, the connection has failed. */
+/** The deadline sweep (docs/api.md, Deadlines): at most 2 minutes after a deadline, the connection has failed. */
 export const DEADLINE_SWEEP = {
   id: 'sweepDeadlines',
   handler: 'sweep-deadlines',

@@ -1,5 +1,5 @@
 /**
- * The deadline sweep (contract §5, Deadlines): an EventBridge rule runs its function every minute;
+ * The deadline sweep (docs/api.md, Deadlines): an EventBridge rule runs its function every minute;
  * each run moves the connections whose deadline has passed to failed, within its bound, and
  * publishes what it did and what it left. What the function may do to the table is its entry's
  * `data` (functions/routes.ts), turned into its policy like a route's.

@@ -68,12 +68,12 @@ export interface WarmUnits {
 export type WarmThroughputSettings = Readonly<Partial<Record<'table' | IndexName, WarmUnits>>>;
 
 /**
- * The contract's defaults and the bounds of `deadlineSeconds` (functions/model/vocabulary.ts, which
+ * docs/api.md's defaults and the bounds of `deadlineSeconds` (functions/model/vocabulary.ts, which
  * lib/ may not import; test/infra/settings.test.ts checks that the two agree).
  */
 export const DEFAULT_DEADLINE_SECONDS = { pending: 3600, connecting: 900 } as const;
 export const DEADLINE_SECONDS_BOUNDS = { min: 5, max: 604_800 } as const;
-/** The contract's retention defaults, in days (0 keeps forever). */
+/** docs/api.md's retention defaults, in days (0 keeps forever). */
 export const DEFAULT_RETENTION_DAYS = { deleted: 90, history: 400 } as const;
 /**
  * One second: the smallest batching window Lambda takes above none. It adds at most a second to an

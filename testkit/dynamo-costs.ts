@@ -2,7 +2,7 @@
  * DynamoDB calls and consumed capacity per request: each data route's handler is called in process
  * with a meter on the shared document client, one request at a time, as a warm function serves
  * them (the environment's shard count read just before: a function reads it once per
- * SHARD_TIMING.cacheMs). The budgets are the issue's: a request cannot cost less than the calls it
+ * SHARD_TIMING.cacheMs). The budgets are docs/capacity.md's: a request cannot cost less than the calls it
  * needs, and each extra call is a finding. A create's occasional size check (one create in
  * hundreds counts its environment, store/shards.ts) is counted apart.
  */
@@ -21,7 +21,7 @@ export interface RequestCost {
   readonly byOperation: Record<string, number>;
   /** Capacity units over all calls; undefined where DynamoDB (Local) reported none. */
   readonly capacity: number | undefined;
-  /** At most this many calls of each operation (the issue's budget). */
+  /** At most this many calls of each operation (docs/capacity.md's budget). */
   readonly budget: Record<string, number>;
   /** How many items the figures are for: 1, or the connections the cascade deleted. */
   readonly per: number;
@@ -139,7 +139,7 @@ function apart(all: readonly MeteredCall[]): { calls: MeteredCall[]; sizeChecks:
   return { calls, sizeChecks: all.length - calls.length };
 }
 
-/** One list page per filter the issue names: none, and each key-covered single filter. */
+/** One list page per filter docs/capacity.md budgets: none, and each key-covered single filter. */
 export const LIST_PAGES: readonly [string, string][] = [
   ['list page', ''],
   ['list page, sourceResourceType', 'sourceResourceType=application'],

@@ -102,7 +102,7 @@ export function callsByOperation(calls: readonly MeteredCall[]): Record<string, 
   return counts;
 }
 
-/** Stored items several calls examined (the list budget, contract §5). */
+/** Stored items several calls examined (the list budget, docs/api.md, Paging). */
 export const sumScanned = (calls: readonly MeteredCall[]): number =>
   calls.reduce((sum, c) => sum + (c.scanned ?? 0), 0);
 

@@ -1,6 +1,6 @@
 /**
  * Paged routes as async iterators. A page may be short or even empty while `nextToken` is not null
- * (contract §5: a request examines a bounded number of items), so only a null `nextToken` ends it.
+ * (docs/api.md, Paging: a request examines a bounded number of items), so only a null `nextToken` ends it.
  */
 export interface Page<T> {
   readonly items: readonly T[];

@@ -23,7 +23,7 @@ const variant = <C extends string, S extends number, E extends Record<string, z.
     ...extensions,
   });
 
-/** Every problem the service answers, by code (contract §6), with the members each one adds. */
+/** Every problem the service answers, by code (docs/api.md, Errors), with the members each one adds. */
 export const PROBLEMS = {
   VALIDATION_FAILED: variant('VALIDATION_FAILED', 400, { errors: z.array(fieldError) }),
   INVALID_JSON: variant('INVALID_JSON', 400, {}),

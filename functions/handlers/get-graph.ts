@@ -1,6 +1,6 @@
 /**
  * GET /api/{projectSlug}/{environmentSlug}/graph: the environment as nodes and edges, a page at a
- * time, or the neighbourhood of one resource (contract §5).
+ * time, or the neighbourhood of one resource (docs/api.md, Routes).
  */
 import { endpoint, json } from '#http/http.ts';
 import * as routes from '../routes.ts';

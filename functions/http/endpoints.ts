@@ -14,7 +14,7 @@ export const PATCH_MEDIA_TYPES = ['application/json', 'application/merge-patch+j
 
 export interface EndpointSpec {
   readonly path: z.ZodMiniType;
-  /** Absent: the route ignores its query string, as the public service routes do (contract §5). */
+  /** Absent: the route ignores its query string, as the public service routes do (docs/api.md, Routes). */
   readonly query?: z.ZodMiniType;
   /**
    * The body schema and the media types it may arrive as; absent for routes that take no body.

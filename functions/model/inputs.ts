@@ -152,7 +152,7 @@ export type ResourceConnectionsQuery = z.infer<typeof resourceConnectionsQuery>;
 export const getConnectionQuery = z.strictObject({ includeDeleted: z.optional(includeDeleted) });
 export const historyQuery = z.strictObject({ limit: pageParameters.limit, nextToken: pageParameters.nextToken });
 
-/** `GET /graph`: whole-environment pages, or the neighbourhood of one resource (contract §5). */
+/** `GET /graph`: whole-environment pages, or the neighbourhood of one resource (docs/api.md, Routes). */
 export const MAX_GRAPH_EDGES = 1000;
 export const GRAPH_DIRECTIONS = ['out', 'in', 'both'] as const;
 const graphLimit = z.pipe(

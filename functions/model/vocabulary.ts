@@ -18,7 +18,7 @@ export type ResourceType = (typeof RESOURCE_TYPES)[number];
 export const STATUSES = ['pending', 'connecting', 'connected', 'failed', 'disconnected'] as const;
 export type Status = (typeof STATUSES)[number];
 
-/** The statuses that wait on someone and so have a deadline (contract §5, Deadlines); the others have none. */
+/** The statuses that wait on someone and so have a deadline (docs/api.md, Deadlines); the others have none. */
 export const DEADLINE_STATUSES = ['pending', 'connecting'] as const satisfies readonly Status[];
 export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
 export const hasDeadline = (status: Status): status is DeadlineStatus =>
@@ -30,7 +30,7 @@ export const MAX_DEADLINE_SECONDS = 604_800;
 
 /** Seconds from entering a status to its deadline, per status: a setting of the service. */
 export type DeadlineDefaults = Readonly<Record<DeadlineStatus, number>>;
-/** The contract's defaults: `pending` one hour, `connecting` fifteen minutes. */
+/** docs/api.md's defaults: `pending` one hour, `connecting` fifteen minutes. */
 export const DEFAULT_DEADLINE_SECONDS: DeadlineDefaults = { pending: 3600, connecting: 900 };
 
 /**
@@ -47,7 +47,7 @@ export interface RetentionDays {
   readonly deleted: number;
   readonly history: number;
 }
-/** The contract's defaults: 90 days deleted, 400 days of history. */
+/** docs/api.md's defaults: 90 days deleted, 400 days of history. */
 export const DEFAULT_RETENTION_DAYS: RetentionDays = { deleted: 90, history: 400 };
 
 /** One project's environment: every data route lives under `/api/{projectSlug}/{environmentSlug}`. */

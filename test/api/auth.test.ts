@@ -18,7 +18,7 @@ describe('authentication', () => {
   ])('401 UNAUTHENTICATED with %s', async (_, bearer) => {
     const answer = await call('GET', connectionsPath(freshEnvironment()), { token: bearer });
 
-    // In AWS, API Gateway's JWT authorizer answers this one itself, in its own format (contract §6).
+    // In AWS, API Gateway's JWT authorizer answers this one itself, in its own format (docs/api.md, Errors).
     if (canMintTokens) expectProblem(answer, 401, 'UNAUTHENTICATED');
     else expect(answer.status).toBe(401);
   });

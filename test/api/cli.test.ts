@@ -404,7 +404,7 @@ describe('the resource-connections CLI', { timeout: 180_000 }, () => {
     expect(rules.code).toBe(0);
     expect(lines(rules.stdout)[0]).toMatch(/^application\s+instance\s+The application is installed/);
     const withHeaders = lines((await cli(['rules'], env)).stdout);
-    // The status moves the help promises, as the contract's table has them.
+    // The status moves the help promises, as docs/api.md's table has them.
     expect(withHeaders.slice(withHeaders.indexOf('') + 1)).toEqual([
       expect.stringMatching(/^STATUS\s+MAY MOVE TO$/),
       expect.stringMatching(/^pending\s+connecting, failed, disconnected$/),

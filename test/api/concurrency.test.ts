@@ -1,4 +1,4 @@
-/** The contract's concurrency promises, over real HTTP. */
+/** docs/api.md's concurrency promises, over real HTTP. */
 import { describe, expect, it } from 'vitest';
 import { appOnServer, call, connectionsPath, freshEnvironment } from '../support/api.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Deadlines over real HTTP (contract §5, Deadlines): `statusDeadline` on every representation, the
+ * Deadlines over real HTTP (docs/api.md, Deadlines): `statusDeadline` on every representation, the
  * 400s of `deadlineSeconds`, heartbeats, and a short deadline enforced by the service's own sweep
  * (every few seconds under `npm start`, every minute in AWS) with its history entry and its event.
  * The exact deadlines assume the default settings (pending 1 hour, connecting 15 minutes).
@@ -17,7 +17,7 @@ import {
 } from '../support/api.ts';
 
 const eventsFile = inject('eventsFile');
-/** How soon after its deadline a connection has failed: contract §5 (10 s locally, 2 min in AWS). */
+/** How soon after its deadline a connection has failed: docs/api.md, Deadlines (10 s locally, 2 min in AWS). */
 const ENFORCED_WITHIN_MS = canMintTokens ? 10_000 : 120_000;
 
 const plus = (time: string, seconds: number) => new Date(Date.parse(time) + seconds * 1000).toISOString();

@@ -87,7 +87,7 @@ describe('GET /graph, whole environment', () => {
       updatedAt: expect.stringMatching(/Z$/),
       statusDeadline: expect.stringMatching(/Z$/),
     });
-    // Waiting on a worker since its last change: the contract's default 900 s for `connecting`.
+    // Waiting on a worker since its last change: docs/api.md's default 900 s for `connecting`.
     expect(Date.parse(app1.statusDeadline!) - Date.parse(app1.updatedAt)).toBe(900_000);
   });
 

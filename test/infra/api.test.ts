@@ -13,7 +13,7 @@ import {
   type Synthesized,
 } from './support/synth.ts';
 
-/** The contract's service routes, the topology page, and the catch-all that answers unmatched paths with a 404 problem. */
+/** docs/api.md's service routes, the topology page, and the catch-all that answers unmatched paths with a 404 problem. */
 const PUBLIC_ROUTE_KEYS = [
   'GET /health',
   'GET /openapi.json',

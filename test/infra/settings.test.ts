@@ -97,7 +97,7 @@ describe('tuning', () => {
 });
 
 describe('default deadlines', () => {
-  it('are the contract’s 3,600 s pending and 900 s connecting, and agree with the functions’ own', () => {
+  it('are docs/api.md’s 3,600 s pending and 900 s connecting, and agree with the functions’ own', () => {
     expect(readSettings(node(IDP), {}).deadlineSeconds).toEqual({ pending: 3600, connecting: 900 });
     expect(DEFAULT_DEADLINE_SECONDS).toEqual(model.DEFAULT_DEADLINE_SECONDS);
     expect(DEADLINE_SECONDS_BOUNDS).toEqual({ min: model.MIN_DEADLINE_SECONDS, max: model.MAX_DEADLINE_SECONDS });
@@ -117,7 +117,7 @@ describe('default deadlines', () => {
 });
 
 describe('the deadline sweep, retention, the publisher and warm throughput', () => {
-  it('leave the sweep’s limit to its function, and keep the contract’s retention and a one-second batching window', () => {
+  it('leave the sweep’s limit to its function, and keep docs/api.md’s retention and a one-second batching window', () => {
     expect(readSettings(node(IDP), {})).toMatchObject({
       sweepBatchLimit: undefined,
       retentionDays: { deleted: 90, history: 400 },

@@ -1,5 +1,5 @@
 /**
- * The cascade's bounds (contract §5): it works until done or until its time budget runs out, and
+ * The cascade's bounds (docs/api.md, Routes): it works until done or until its time budget runs out, and
  * says `complete: true` only when no live connection of the resource remains, even when the index
  * it reads lags behind the table.
  */

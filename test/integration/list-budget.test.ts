@@ -1,5 +1,5 @@
 /**
- * Every list request's work is bounded (contract §5, paging): one request examines at most 1,000
+ * Every list request's work is bounded (docs/api.md, Paging): one request examines at most 1,000
  * stored items, measured by the metered DynamoDB calls. A filter no index covers, with 5,000
  * non-matching items ahead of its one match, answers short or empty pages with a token, each
  * within the budget, and finds the match exactly once; covered filters still answer full pages.

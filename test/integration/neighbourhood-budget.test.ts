@@ -16,7 +16,7 @@ const metered = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
 const meter = attachMeter(metered);
 const repo = new ConnectionRepository({ client: metered, tableName, pageTokenSecret });
 
-/** The contract's figures, written out: the store's constants are what is being checked. */
+/** docs/api.md's figures, written out: the store's constants are what is being checked. */
 function expectWithinBudget(): void {
   const queries = meter.calls.filter((call) => call.operation === 'Query');
   expect(meter.calls.length - queries.length).toBeLessThanOrEqual(1);

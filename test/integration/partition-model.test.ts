@@ -1,6 +1,6 @@
 /**
  * The partition model (testkit/partition-model.ts) against DynamoDB Local: it charges by AWS's
- * rules, and the store meets the issue's capacity budgets under it; it throttles a partition past
+ * rules, and the store meets docs/capacity.md's capacity budgets under it; it throttles a partition past
  * its rate, as DynamoDB does, and a throttled request writes nothing.
  */
 import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -36,7 +36,7 @@ const scope = { projectSlug: 'acme', environmentSlug: 'dev' };
 const T0 = '2026-11-27T12:00:00.000Z';
 const T1 = '2026-11-27T12:05:00.000Z';
 const deadlines = DEFAULT_DEADLINE_SECONDS;
-/** The time of the change under test, with the contract's default deadlines. */
+/** The time of the change under test, with docs/api.md's default deadlines. */
 const AT1: Timing = { now: T1, deadlines };
 const input = {
   sourceResourceType: 'application',

@@ -1,5 +1,5 @@
 /**
- * GET /graph's query parameters (contract §5): whole-environment page parameters, or a
+ * GET /graph's query parameters (docs/api.md, Routes): whole-environment page parameters, or a
  * neighbourhood (resourceType + resourceId, depth, direction), never both; strict like every data
  * route, each bad parameter named.
  */

@@ -62,7 +62,7 @@ describe('GET /health', () => {
     expect((await invoke(health, event)).body).toEqual({ status: 'ok' });
   });
 
-  it('ignores its query string: probes add cache-busters (contract §5)', async () => {
+  it('ignores its query string: probes add cache-busters (docs/api.md, Routes)', async () => {
     const answer = await invoke(health, withQuery(sampleRequest('getHealth'), 'verbose=1'));
 
     expect(answer.statusCode).toBe(200);

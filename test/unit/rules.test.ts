@@ -8,7 +8,7 @@ import {
 } from '#domain/rules.ts';
 import { RESOURCE_TYPES, STATUSES, type ResourceType, type Status } from '#model/vocabulary.ts';
 
-// The contract's tables (api-contract.md, sections 2 and 4), restated here on purpose: the test must
+// docs/api.md's tables (docs/api.md, Which resources may connect; Statuses and transitions), restated here on purpose: the test must
 // not read them from the code it checks.
 const CONTRACT_TYPES = [
   'instance',

@@ -33,7 +33,7 @@ function refusal(schema: z.ZodMiniType, value: unknown): FieldError[] {
 
 const paths = (errors: FieldError[]) => errors.map((e) => e.path).sort();
 
-// Independent restatements of the contract's identifier rules (api-contract.md, section 2).
+// Independent restatements of docs/api.md's identifier rules (docs/api.md, Vocabulary and identifiers).
 const LOWER_OR_DIGIT = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const isContractSlug = (s: string) =>
