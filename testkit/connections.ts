@@ -1,7 +1,12 @@
 /** The connection the sample requests name (testkit/events.ts: acme/prod, SAMPLE_ID; the PATCH sends If-Match "3"), as stored. */
 import { ulid } from 'ulid';
-import type { Connection } from '#model/representations.ts';
+import { connection, type Connection } from '#model/representations.ts';
 import type { ResourceType, Scope } from '#model/vocabulary.ts';
+
+/** Every field a live connection's representation has, from its schema (a deleted one adds deletedAt). */
+export const LIVE_CONNECTION_FIELDS: readonly string[] = Object.keys(connection.shape).filter(
+  (name) => name !== 'deletedAt',
+);
 
 export const FIXTURE_CONNECTION: Connection = {
   id: '01JD3Y6Q9K6V7Z5N8M2C4B1A0E',

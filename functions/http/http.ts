@@ -81,10 +81,6 @@ export function endpoint<Id extends RouteId>(
 }
 
 /**
- * Writes the request's metrics as EMF at its end. Unlike Powertools' logMetrics, a request that
- * counted nothing (most reads) writes nothing, not a warning per request.
- */
-/**
  * API Gateway lower-cases header names; sam local start-api and other emulators send them as the
  * client wrote them (`Content-Type`, `If-Match`). Everything after this reads lower-case names
  * only. Names that differ only in case are joined with commas, as API Gateway joins repeats.

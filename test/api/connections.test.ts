@@ -1,25 +1,9 @@
 /** The connection routes over real HTTP: every success and refusal the contract names. */
 import { describe, expect, it } from 'vitest';
 import { appOnServer, call, connectionsPath, expectProblem, freshEnvironment, project } from '../support/api.ts';
+import { LIVE_CONNECTION_FIELDS } from '../../testkit/connections.ts';
 
-const CONNECTION_FIELDS = [
-  'id',
-  'projectSlug',
-  'environmentSlug',
-  'sourceResourceType',
-  'sourceResourceId',
-  'targetResourceType',
-  'targetResourceId',
-  'status',
-  'statusReason',
-  'statusDeadline',
-  'details',
-  'createdAt',
-  'updatedAt',
-  'createdBy',
-  'updatedBy',
-  'version',
-].sort();
+const CONNECTION_FIELDS = [...LIVE_CONNECTION_FIELDS].sort();
 
 describe('POST /resource-connections', () => {
   it('201: creates a pending connection with Location and ETag, showing no storage keys', async () => {

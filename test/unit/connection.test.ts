@@ -5,26 +5,7 @@ import { storedItems, toConnection, toItem } from '#store/connection-item.ts';
 import { type Connection, connection as connectionSchema } from '#model/representations.ts';
 import { RESOURCE_TYPES, STATUSES } from '#model/vocabulary.ts';
 import { KEY_ATTRIBUTES, TABLE } from '#store/table-definition.ts';
-import { FIXTURE_CONNECTION } from '../../testkit/connections.ts';
-
-const REPRESENTATION_FIELDS = [
-  'id',
-  'projectSlug',
-  'environmentSlug',
-  'sourceResourceType',
-  'sourceResourceId',
-  'targetResourceType',
-  'targetResourceId',
-  'status',
-  'statusReason',
-  'statusDeadline',
-  'details',
-  'createdAt',
-  'updatedAt',
-  'createdBy',
-  'updatedBy',
-  'version',
-];
+import { FIXTURE_CONNECTION, LIVE_CONNECTION_FIELDS } from '../../testkit/connections.ts';
 
 const sample: Connection = { ...FIXTURE_CONNECTION, details: { port: 8080, env: ['DATABASE_URL'] }, version: 1 };
 
@@ -122,7 +103,7 @@ describe('toItem and toConnection', () => {
         const result = toConnection(item);
 
         // assess
-        const expected = c.deletedAt === undefined ? REPRESENTATION_FIELDS : [...REPRESENTATION_FIELDS, 'deletedAt'];
+        const expected = c.deletedAt === undefined ? LIVE_CONNECTION_FIELDS : [...LIVE_CONNECTION_FIELDS, 'deletedAt'];
         expect(Object.keys(result).sort()).toEqual([...expected].sort());
         expect(JSON.stringify({ ...result, details: null })).not.toMatch(
           // As names (a value may be any text, "sk" included).
