@@ -1,13 +1,12 @@
 /**
  * The connections repository: every read and write of the table behind one object, for tests,
  * benchmarks and scripts (a function calls the one pattern its route needs, so that its bundle
- * carries nothing else). Each method is one named access pattern in ./patterns/ (create, the versioned change that patch, delete and
- * restore share, the pair guard, lists, history, cascade); the decisions they make are the pure
- * functions of ../domain/decisions.ts. Each change is one conditional transaction that writes the
- * connection with its pair guard and its history entry, so no partial change is ever visible and a
- * refused change writes nothing.
+ * carries nothing else). Each method is one named access pattern in ./patterns/ (create, the
+ * versioned change that patch, delete and restore share, the pair guard, lists, history, cascade);
+ * the decisions they make are the pure functions of ../domain/decisions.ts. Each change is one
+ * conditional transaction that writes the connection with its pair guard and its history entry,
+ * so no partial change is ever visible and a refused change writes nothing.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CascadeResult, Connection, Graph, HistoryEntry } from '#model/representations.ts';
 import type {
   GraphQuery,
@@ -16,9 +15,8 @@ import type {
   UpdateConnectionInput,
 } from '#model/inputs.ts';
 import { readGraph } from './patterns/graph.ts';
-import type { DeadlineDefaults, ResourceRef, RetentionDays, Scope } from '#model/vocabulary.ts';
+import type { ResourceRef, Scope } from '#model/vocabulary.ts';
 import type { Page } from './paging/listing.ts';
-import type { QueryObserver } from './paging/query-range.ts';
 import { ShardDirectory, type ShardTiming } from './shards.ts';
 import { deleteAllForResource, type CascadeOptions } from './patterns/cascade.ts';
 import { readConnection, type ChangeOptions, type Changed } from './patterns/change.ts';
@@ -28,24 +26,16 @@ import { listConnections, listHistory, listResourceConnections, type PageQuery }
 import type { StoreTable } from './patterns/table.ts';
 import { DEFAULT_LAYOUT, type Layout } from './table-definition.ts';
 
-export interface RepositoryOptions {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
-  /** Seals paging tokens: the lists, the history, the graph and the cascade need it. */
-  readonly pageTokenSecret?: string | undefined;
-  /** How shards grow and where details go. @default DEFAULT_LAYOUT, the table definition's */
+/**
+ * The table as the access patterns take it (StoreTable), with its layout and shard directory made
+ * here unless given: one options type, stated once.
+ */
+export type RepositoryOptions = Omit<StoreTable, 'layout' | 'shards'> & {
+  /** @default DEFAULT_LAYOUT, the table definition's */
   readonly layout?: Layout | undefined;
   /** How long a shard count is trusted, and when writers switch (tests shorten it). @default SHARD_TIMING */
   readonly shardTiming?: ShardTiming | undefined;
-  /** Sees the figures of every Query (the benchmarks' read-amplification budget). */
-  readonly observeQuery?: QueryObserver | undefined;
-  /** How long one cascade request may work before it answers `complete: false`. @default 20 s */
-  readonly cascadeTimeBudgetMs?: number | undefined;
-  /** Seconds from entering pending or connecting to its deadline. @default DEFAULT_DEADLINE_SECONDS */
-  readonly deadlines?: DeadlineDefaults | undefined;
-  /** When deleted connections and history entries expire. @default DEFAULT_RETENTION_DAYS */
-  readonly retention?: RetentionDays | undefined;
-}
+};
 
 export class ConnectionRepository {
   private readonly table: StoreTable;
