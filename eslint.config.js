@@ -41,7 +41,16 @@ export default tseslint.config(
 function layers() {
   const outside = (...folders) => folders.flatMap((f) => [`\\#${f}/*`, `../${f}/*`, `../../${f}/*`]);
   // The route table is the HTTP edge's and lib/'s: the layers below it know no routes.
-  const ROUTE_TABLE = ['../routes.ts', '../../routes.ts'];
+  const ROUTE_TABLE = ['../routes.ts', '../../routes.ts', '../route-table/*', '../../route-table/*'];
+  const only = (files, regex) => ({
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex, message: 'The route table is plain data that lib/ loads: it imports nothing else.' }] },
+      ],
+    },
+  });
   const rule = (files, patterns, message) => ({
     files,
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
@@ -72,22 +81,10 @@ function layers() {
       [...outside('docs', 'handlers', 'events', 'web'), 'aws-cdk-lib'],
       'http/ is imported by handlers, not the other way round.',
     ),
-    {
-      files: ['functions/routes.ts'],
-      rules: {
-        'no-restricted-imports': [
-          'error',
-          {
-            patterns: [
-              {
-                regex: '^(?!\\./store/table-definition\\.ts$)',
-                message: 'routes.ts is plain data that lib/ loads: it imports the table definition and nothing else.',
-              },
-            ],
-          },
-        ],
-      },
-    },
+    // The route table is plain data that lib/ loads: routes.ts lists its files' entries, and they
+    // import each other and the table definition, nothing else.
+    only(['functions/routes.ts'], '^(?!\\./route-table/[\\w-]+\\.ts$)'),
+    only(['functions/route-table/*.ts'], '^(?!(\\./[\\w-]+|\\.\\./store/table-definition)\\.ts$)'),
     rule(
       ['lib/**/*.ts', 'bin/**/*.ts'],
       [

@@ -26,7 +26,8 @@ import {
   type RecordingProxy,
   type RequestGroups,
 } from '../testkit/request-recorder.ts';
-import { ROUTES, type Route } from '../functions/routes.ts';
+import { ROUTES } from '../functions/routes.ts';
+import { type Route } from '../functions/route-table/shape.ts';
 import { buildTopologyPage } from '../web/topology/build.ts';
 
 const REPLAY_FLOOR_ENTRY = join(ROOT, 'bench/floor-replay.ts');

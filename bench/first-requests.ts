@@ -6,7 +6,8 @@
  * A GET route's request is made from its path; any other route's is written in `special` below.
  */
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
-import { routeById, ROUTES, type Route, type RouteId } from '../functions/routes.ts';
+import { routeById, ROUTES, type RouteId } from '../functions/routes.ts';
+import { type Route } from '../functions/route-table/shape.ts';
 import { followStream } from '../local/stream-events.ts';
 import { gatewayEvent, type GatewayRequest } from '../local/gateway.ts';
 import { streamEvent, tokenClaims } from '../testkit/gateway-events.ts';

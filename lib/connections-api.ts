@@ -19,7 +19,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeKey, type Route } from '../functions/routes.ts';
+import { routeKey, type Route } from '../functions/route-table/shape.ts';
 
 export interface ConnectionsApiProps {
   /** The `iss` the tokens must carry, an https URL whose /.well-known/openid-configuration API Gateway reads. */

@@ -5,7 +5,7 @@
  * role with the table.
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { touchesTable, writes, type DataAccess } from '../functions/routes.ts';
+import { touchesTable, writes, type DataAccess } from '../functions/route-table/shape.ts';
 import type { ConnectionsTable } from './connections-table.ts';
 import type { ServiceFunction } from './service-function.ts';
 

@@ -8,7 +8,8 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { ROUTES, timeoutSecondsOf, writes, type Route } from '../functions/routes.ts';
+import { ROUTES } from '../functions/routes.ts';
+import { timeoutSecondsOf, writes, type Route } from '../functions/route-table/shape.ts';
 import { ConnectionEvents } from './connection-events.ts';
 import { ConnectionWatch } from './connection-watch.ts';
 import { ConnectionsApi } from './connections-api.ts';

@@ -12,7 +12,7 @@ import { LogGroup, RetentionDays, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { FUNCTION_BUNDLING } from './bundling.ts';
-import { DEFAULT_TIMEOUT_SECONDS } from '../functions/routes.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../functions/route-table/shape.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HANDLERS = `${ROOT}functions/handlers/`;

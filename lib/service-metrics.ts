@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { routeKey, type Route } from '../functions/routes.ts';
+import { routeKey, type Route } from '../functions/route-table/shape.ts';
 
 export const PERIOD = Duration.minutes(5);
 

@@ -21,7 +21,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { routeKey, type Route } from '../functions/routes.ts';
+import { routeKey, type Route } from '../functions/route-table/shape.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import type { DeadlineSweep } from './deadline-sweep.ts';
 import { serviceDashboard } from './service-dashboard.ts';

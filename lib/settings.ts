@@ -4,7 +4,8 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { ROUTES, type Route } from '../functions/routes.ts';
+import { ROUTES } from '../functions/routes.ts';
+import { type Route } from '../functions/route-table/shape.ts';
 import { DEFAULT_SHARD_GROWTH, MAX_SHARD_LIMIT, TABLE, type IndexName } from '#store/table-definition.ts';
 
 export interface ServiceSettings {

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { routeKey, ROUTES, type Route } from '../functions/routes.ts';
+import { ROUTES } from '../functions/routes.ts';
+import { routeKey, type Route } from '../functions/route-table/shape.ts';
 
 export interface RouteMatch {
   readonly route: Route;

@@ -6,15 +6,8 @@
  */
 import type { GatewayEvent, GatewayResult } from '#http/http.ts';
 import { gatewayEvent, lambdaContext, type GatewayRequest } from '../local/gateway.ts';
-import {
-  DEFAULT_TIMEOUT_SECONDS,
-  ROUTES,
-  routeById,
-  routeKey,
-  timeoutSecondsOf,
-  type Route,
-  type RouteId,
-} from '../functions/routes.ts';
+import { ROUTES, routeById, type RouteId } from '../functions/routes.ts';
+import { DEFAULT_TIMEOUT_SECONDS, routeKey, timeoutSecondsOf, type Route } from '../functions/route-table/shape.ts';
 
 export type { GatewayRequest };
 

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_TIMEOUT_SECONDS } from '../functions/routes.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../functions/route-table/shape.ts';
 
 const RUNTIME = `
 const started = process.hrtime.bigint();

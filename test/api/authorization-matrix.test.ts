@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ENDPOINT_DOCS } from '../../functions/docs/endpoint-docs.ts';
-import { ROUTES, type Route, type RouteId } from '../../functions/routes.ts';
+import { ROUTES, type RouteId } from '../../functions/routes.ts';
+import { type Route } from '../../functions/route-table/shape.ts';
 import {
   appOnServer,
   call,

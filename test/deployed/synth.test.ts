@@ -10,7 +10,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bundleFunction } from '../../testkit/esbuild.ts';
-import { DEADLINE_SWEEP, routeKey, ROUTES, type Route } from '../../functions/routes.ts';
+import { DEADLINE_SWEEP, ROUTES } from '../../functions/routes.ts';
+import { routeKey, type Route } from '../../functions/route-table/shape.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/bundling.ts';
 import { buildTopologyPage } from '../../web/topology/build.ts';
 

@@ -3,7 +3,8 @@
  * public service routes without one, throttling and JSON access logs on the default stage.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routeKey, ROUTES } from '../../functions/routes.ts';
+import { ROUTES } from '../../functions/routes.ts';
+import { routeKey } from '../../functions/route-table/shape.ts';
 import {
   resourcesOfType,
   synthesize,

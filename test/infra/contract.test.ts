@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { routeKey, ROUTES } from '../../functions/routes.ts';
+import { ROUTES } from '../../functions/routes.ts';
+import { routeKey } from '../../functions/route-table/shape.ts';
 import { openApiDocument } from '../../functions/docs/openapi.ts';
 import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 

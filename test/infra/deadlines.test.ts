@@ -5,7 +5,8 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEADLINE_SWEEP, ROUTES, writes } from '../../functions/routes.ts';
+import { DEADLINE_SWEEP, ROUTES } from '../../functions/routes.ts';
+import { writes } from '../../functions/route-table/shape.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;

@@ -4,7 +4,8 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routeById, ROUTES, touchesTable, type Route } from '../../functions/routes.ts';
+import { routeById, ROUTES } from '../../functions/routes.ts';
+import { touchesTable, type Route } from '../../functions/route-table/shape.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 let synth: Synthesized;

@@ -7,7 +7,8 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routeKey, ROUTES } from '../../functions/routes.ts';
+import { ROUTES } from '../../functions/routes.ts';
+import { routeKey } from '../../functions/route-table/shape.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 interface AlarmProperties {

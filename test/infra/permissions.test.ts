@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { DEADLINE_SWEEP, ROUTES, type DataAccess } from '../../functions/routes.ts';
+import { DEADLINE_SWEEP, ROUTES } from '../../functions/routes.ts';
+import { type DataAccess } from '../../functions/route-table/shape.ts';
 import { ROOT, synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 /** What the route table says a function may do, in the shape dynamoGrants reads off the template. */

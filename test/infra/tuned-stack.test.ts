@@ -6,7 +6,8 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, it } from 'vitest';
-import { ROUTES, writes } from '../../functions/routes.ts';
+import { ROUTES } from '../../functions/routes.ts';
+import { writes } from '../../functions/route-table/shape.ts';
 import { synthesize, SYNTH_TIMEOUT, type Synthesized } from './support/synth.ts';
 
 const LAMBDA = 'AWS::Lambda::Function';

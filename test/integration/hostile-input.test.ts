@@ -6,7 +6,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type Route } from '../../functions/routes.ts';
+import { ROUTES } from '../../functions/routes.ts';
+import { type Route } from '../../functions/route-table/shape.ts';
 import { STATUSES } from '#model/vocabulary.ts';
 import type { GatewayEvent } from '#http/http.ts';
 import { gatewayEvent } from '../../local/gateway.ts';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ROUTES, touchesTable, writes, type Route } from '../../functions/routes.ts';
+import { ROUTES } from '../../functions/routes.ts';
+import { touchesTable, writes, type Route } from '../../functions/route-table/shape.ts';
 
 const API_DOC = 'docs/api.md';
 

@@ -8,7 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Route } from '../../../functions/routes.ts';
+import type { Route } from '../../../functions/route-table/shape.ts';
 import { ResourceConnectionsStack } from '../../../lib/resource-connections-stack.ts';
 import { readSettings } from '../../../lib/settings.ts';
 
