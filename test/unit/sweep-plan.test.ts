@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scope } from '#model/vocabulary.ts';
 import { DEADLINE_SHARDS, keys, shardOf } from '#store/keys.ts';
-import { chooseDue, readPage, shareOut, takeInTurns, type DueEntry } from '#store/patterns/sweep-plan.ts';
+import { chooseDue } from '#store/sweep/plan.ts';
+import { readPage, shareOut, takeInTurns, type DueEntry } from '#store/sweep/share.ts';
 import { DEFAULT_LAYOUT, TABLE } from '#store/table-definition.ts';
 
 const { sortKey } = TABLE.indexes.byDeadline;

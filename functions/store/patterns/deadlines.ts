@@ -8,7 +8,7 @@
  * it. It reads no other connection.
  *
  * Fair between projects and bounded: a run takes at most `limit` due connections, shared out between
- * the projects that have some due (sweep-plan.ts), changes them in turns `SWEEP_PARALLELISM` at a
+ * the projects that have some due (../sweep/plan.ts), changes them in turns `SWEEP_PARALLELISM` at a
  * time, and takes no new work after `stopAt`. What it did not reach stays in the index, oldest
  * first, so the next run starts there.
  */
@@ -19,7 +19,8 @@ import { isDatabaseUnavailable } from '../database-errors.ts';
 import { deadlineSweepKeys } from '../keys.ts';
 import { TABLE } from '../table-definition.ts';
 import { change } from './change.ts';
-import { chooseDue, type DueEntry, type Run } from './sweep-plan.ts';
+import { chooseDue, type Run } from '../sweep/plan.ts';
+import type { DueEntry } from '../sweep/share.ts';
 import type { StoreTable } from './table.ts';
 
 /** Due connections one run takes at most, unless told otherwise (SWEEP_BATCH_LIMIT). */
