@@ -136,7 +136,7 @@ it.each(BUNDLES)(
     const map = JSON.parse(readFileSync(join(bundleOf(constructPath), 'index.mjs.map'), 'utf8')) as {
       sources: string[];
     };
-    expect(map.sources.some((source) => source.endsWith('functions/store/page-token.ts'))).toBe(PAGES[handler]);
+    expect(map.sources.some((source) => source.endsWith('functions/store/paging/page-token.ts'))).toBe(PAGES[handler]);
   },
 );
 

@@ -14,6 +14,7 @@ import { keys } from '#store/keys.ts';
 import { ConnectionRepository } from '#store/repository.ts';
 import { TABLE } from '#store/table-definition.ts';
 import type { ConnectionEvent } from '../../functions/events/events.ts';
+import { enableStream } from '../../local/environment.ts';
 import { publishStream, type StreamFollower } from '../../local/stream-events.ts';
 import { client, freshScope, pageTokenSecret, tableName } from '../support/integration.ts';
 
@@ -119,11 +120,12 @@ describe('a purge, through the local stream as the publisher sees it', () => {
   const events: ConnectionEvent[] = [];
   let stream: StreamFollower;
   beforeAll(async () => {
+    await enableStream(process.env.DYNAMODB_ENDPOINT!, tableName);
     stream = await publishStream(process.env.DYNAMODB_ENDPOINT!, tableName, {
       put: async (batch) => (events.push(...batch), new Set()),
     });
   });
-  afterAll(() => stream.stop());
+  afterAll(() => stream?.stop());
 
   it('says Connection Purged with the last representation, then removes its history and details', async () => {
     const repo = keeping(2);

@@ -12,7 +12,7 @@ import { itemReader } from '#store/details.ts';
 import { toConnectionEvent } from '../../functions/events/events.ts';
 import { sequencedRecord } from '../../functions/events/publisher.ts';
 import { PUBLISHED_RECORDS } from '../../functions/events/stream-filter.ts';
-import { adminClient } from '../../local/environment.ts';
+import { adminClient, enableStream } from '../../local/environment.ts';
 import { matchesPattern } from '../../local/event-filter.ts';
 import { followStream, lambdaRecord, type StreamFollower } from '../../local/stream-events.ts';
 import { startTtlDeleter, type TtlDeleter } from '../../local/ttl-deleter.ts';
@@ -47,6 +47,7 @@ async function judge(record: RawRecord): Promise<Verdict> {
 }
 
 beforeAll(async () => {
+  await enableStream(endpoint, tableName);
   ttl = await startTtlDeleter(tables, tableName);
   stream = await followStream(endpoint, tableName, async (batch) => {
     ttl.observe(batch);
