@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { topologyCsp } from '../functions/web/static-files.ts';
+import { TOPOLOGY_CSP } from '../functions/web/static-files.ts';
 import { spawnLocalServer } from '../local/child-server.ts';
 import { mintToken } from '../local/jwt.ts';
 import { launchChromium } from '../testkit/browser.ts';
@@ -103,7 +103,7 @@ async function standIn(pageDir: string, links: readonly SeedLink[]): Promise<{ u
       return res.end();
     }
     const type = name.endsWith('.html') ? 'text/html' : name.endsWith('.css') ? 'text/css' : 'text/javascript';
-    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'content-security-policy': topologyCsp(undefined) });
+    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'content-security-policy': TOPOLOGY_CSP });
     res.end(readFileSync(join(pageDir, name)));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

@@ -95,8 +95,6 @@ export class ResourceConnectionsStack extends Stack {
         fn.addEnvironment('REALTIME_URL', this.watch.realtimeUrl);
         fn.addEnvironment('REALTIME_HOST', this.watch.httpHost);
       }
-      // The page's Content-Security-Policy lets it open that endpoint (functions/web/static-files.ts).
-      if (route.id === 'getTopology') fn.addEnvironment('REALTIME_URL', this.watch.realtimeUrl);
       this.api.addRoute(route, fn);
       this.functions.set(route.id, fn);
     }

@@ -15,24 +15,19 @@ import { NotFoundError } from '#model/errors.ts';
 
 /**
  * Only files of the page's own origin: no inline script or style, and the page talks to this API
- * alone, and to the real-time endpoint the service names at GET /realtime (REALTIME_URL: AppSync's
- * own domain in the cloud; the local server's origin under `npm start`). `img-src blob:` lets the
- * PNG export show; the layout runs in a worker from 'self'.
+ * alone. `img-src blob:` lets the PNG export show; the layout runs in a worker from 'self'.
  */
-export function topologyCsp(realtimeUrl: string | undefined): string {
-  const realtime = realtimeUrl ? ` ${new URL(realtimeUrl).origin}` : '';
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self'${realtime}`,
-    "worker-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
+export const TOPOLOGY_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -48,7 +43,6 @@ interface StaticFile {
 }
 
 let files: Map<string, StaticFile> | undefined;
-let csp: string | undefined;
 
 function load(): Map<string, StaticFile> {
   const dir = process.env.TOPOLOGY_ASSETS_DIR || fileURLToPath(new URL('./topology/', import.meta.url));
@@ -76,7 +70,7 @@ export function staticFile(name: string, headers: Readonly<Record<string, string
     etag: file.etag,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    ...(name === 'index.html' ? { 'content-security-policy': (csp ??= topologyCsp(process.env.REALTIME_URL)) } : {}),
+    ...(name === 'index.html' ? { 'content-security-policy': TOPOLOGY_CSP } : {}),
     vary: 'accept-encoding',
   };
   if (header(headers, 'if-none-match') === file.etag) return { statusCode: 304, headers: common };

@@ -93,11 +93,11 @@ describe('the topology page', () => {
     }
   });
 
-  it('keeps every other node where it was when a pushed change brings a new resource, and fits it in', async () => {
+  it('keeps every other node where it was when auto-refresh finds a new resource, and fits it in', async () => {
     const { page } = await open(`project=${project}&env=${env}&token=${bearer}`, SIZES.small);
     await expectDrawn(page, whole.nodes.length, whole.edges.length);
     const before = await boxes(page);
-    await expect.poll(() => page.locator('#live-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await page.locator('#auto-refresh').check();
     const added = await call('POST', connectionsPath(env), {
       json: {
         sourceResourceType: 'application',

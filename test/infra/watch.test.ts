@@ -148,12 +148,3 @@ it('names the real-time endpoint to GET /realtime, and in the stack outputs', ()
   });
   synth.template.hasOutput('RealtimeUrl', { Value: realtime });
 });
-
-it("gives the topology page's function the real-time endpoint, for its Content-Security-Policy, and its assets' function nothing of it", () => {
-  const realtime = { 'Fn::Join': ['', ['wss://', dns('Dns.Realtime'), '/event/realtime']] };
-  synth.of(synth.stack.functions.get('getTopology')!).hasResourceProperties('AWS::Lambda::Function', {
-    Environment: { Variables: { REALTIME_URL: realtime } },
-  });
-  const assets = synth.of(synth.stack.functions.get('getTopologyAsset')!).findResources('AWS::Lambda::Function');
-  expect(JSON.stringify(assets)).not.toContain('REALTIME_URL');
-});

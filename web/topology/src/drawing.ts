@@ -4,7 +4,7 @@
  * way new data for the view on screen comes in, from a refresh or any other source.
  */
 import { describe } from './api.ts';
-import { byId, el } from './dom.ts';
+import { byId } from './dom.ts';
 import type { Size } from './layouts.ts';
 import { Hierarchy } from './hierarchy.ts';
 import { visibleEdges, type Graph } from './model.ts';
@@ -31,15 +31,7 @@ export function room(): Size {
 /** New data for the view on screen (a refresh, or pushed changes): recoloured in place, new resources placed beside their neighbours. */
 export function receive(page: Page, graph: Graph): Promise<void> {
   page.state.graph = graph;
-  listResources(graph);
   return draw(page, 'refresh');
-}
-
-/** What "Find a resource" suggests: the resources read. */
-export function listResources(graph: Graph): void {
-  byId('node-list').replaceChildren(
-    ...[...graph.nodes.keys()].slice(0, 5000).map((key) => el('option', { value: key })),
-  );
 }
 
 export async function draw(page: Page, reason: Reason, partial = false): Promise<void> {

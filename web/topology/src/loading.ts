@@ -1,18 +1,17 @@
 /**
  * Reading the graph: the whole environment page by page (a big one drawn now and then while it
- * arrives) or one neighbourhood. A newer read aborts the one in flight; a refresh that fails leaves
- * the picture as it was, and says so. What keeps it current afterwards (pushed changes, or a read
- * every few seconds) is live.ts's.
+ * arrives) or one neighbourhood, then every REFRESH_MS while auto-refresh is on. A newer read
+ * aborts the one in flight; a refresh that fails leaves the picture as it was, and says so.
  */
 import { describe, fetchGraph, isDenied } from './api.ts';
-import { byId } from './dom.ts';
-import { draw, listResources, receive } from './drawing.ts';
-import { keepCurrent, watch, withChanges } from './live.ts';
+import { byId, el } from './dom.ts';
+import { draw, receive } from './drawing.ts';
 import type { Graph } from './model.ts';
 import { dataKey, type Page } from './page-state.ts';
 import { storedToken } from './token.ts';
 import { setBanner, setStatus } from './view-notes.ts';
 
+const REFRESH_MS = 5000;
 /** While a big environment pages in, the picture so far is redrawn at most this often. */
 const PARTIAL_EVERY_MS = 3000;
 
@@ -21,47 +20,37 @@ export async function load(page: Page, silent: boolean): Promise<void> {
   state.loading?.abort();
   const mine = (state.loading = new AbortController());
   clearTimeout(state.timer);
-  state.reading = undefined;
-  watch(page);
   const { project, env, focus, depth, direction } = state.view;
   if (!project || !env) return setStatus('setup', 'Choose a project and an environment, then Load.');
   if (!storedToken()) return setStatus('no-token', 'No token: paste a bearer token (scope connections:read) and Load.');
   if (!silent) setStatus('loading', 'Loading the graph…');
-  // Read once subscribed, so that the read need not be repeated to catch up (unless that takes long).
-  state.reading = 'waiting';
-  await state.live.ready;
-  if (mine.signal.aborted) return;
-  state.reading = 'reading';
-  state.denied = false;
   const around = focus ? { key: focus, depth, direction } : undefined;
   const scope = { project, env, token: storedToken() };
   try {
-    const read = await fetchGraph(scope, around, mine.signal, silent ? undefined : partials(page, mine.signal));
+    const loaded = await fetchGraph(scope, around, mine.signal, silent ? undefined : partials(page, mine.signal));
     if (mine.signal.aborted) return;
-    state.reading = undefined;
-    // What was pushed while it was read, on top (each change only if newer than what the read found).
-    const loaded = withChanges(page, read);
     const refresh = silent && state.graph !== undefined && state.loadedFor === dataKey(state);
     state.loadedFor = dataKey(state);
+    byId('node-list').replaceChildren(
+      ...[...loaded.nodes.keys()].slice(0, 5000).map((key) => el('option', { value: key })),
+    );
     if (refresh) await receive(page, loaded);
     else {
       state.graph = loaded;
-      listResources(loaded);
       await draw(page, 'fresh');
     }
   } catch (error) {
-    if (mine.signal.aborted) return;
-    state.denied = isDenied(error);
-    failed(page, error, silent);
+    if (!mine.signal.aborted) failed(page, error, silent);
   } finally {
-    if (state.loading === mine && !mine.signal.aborted) {
-      state.reading = undefined;
-      if (state.live.catchUp) {
-        state.live.catchUp = false;
-        void load(page, true);
-      } else keepCurrent(page);
-    }
+    if (state.loading === mine) scheduleRefresh(page);
   }
+}
+
+/** Sets or clears the next refresh, as the auto-refresh switch says. */
+export function scheduleRefresh(page: Page): void {
+  clearTimeout(page.state.timer);
+  if (byId<HTMLInputElement>('auto-refresh').checked)
+    page.state.timer = setTimeout(() => void load(page, true), REFRESH_MS);
 }
 
 /** Forgets the data and the drawing (a refused read, a forgotten token). */

@@ -2,15 +2,13 @@
  * The topology page: reads the view from the URL fragment, loads the graph with the user's token,
  * draws it (every resource, or an overview when that would not be readable), and keeps controls,
  * table, panel, fragment and the published geometry in step. The state lives in page-state.ts;
- * loading.ts reads, live.ts keeps it current, drawing.ts draws, navigation.ts changes the view,
- * wiring.ts listens.
+ * loading.ts reads, drawing.ts draws, navigation.ts changes the view, wiring.ts listens.
  */
 import { buildControls } from './controls.ts';
 import { byId } from './dom.ts';
 import { BANNER_ROOM, PANEL_WIDTH } from './drawing.ts';
 import { GraphView } from './graph-view.ts';
 import { NodeKeys } from './keyboard.ts';
-import { load } from './loading.ts';
 import { apply, navigate } from './navigation.ts';
 import { initialState, type Page } from './page-state.ts';
 import { Panel } from './panel.ts';
@@ -54,7 +52,6 @@ const page: Page = {
     () => closePanel(page),
   ),
   navigate: (change, reason) => navigate(page, change, reason),
-  read: (silent) => load(page, silent),
 };
 const keys = new NodeKeys(byId('graph-nodes'), byId('graph-view'), view, {
   choose: (id, from) => chooseNode(page, id, from),

@@ -3,8 +3,6 @@
  * data read for it, the read in flight, and the drawing on screen. The parts that act on it
  * (loading.ts, drawing.ts, navigation.ts, wiring.ts) take it with the page's widgets as a `Page`.
  */
-import type { ChannelSubscription } from '../../../client/src/realtime.ts';
-import type { Change } from './changes.ts';
 import type { FilterInputs } from './controls.ts';
 import type { GraphView } from './graph-view.ts';
 import type { Hierarchy } from './hierarchy.ts';
@@ -32,28 +30,6 @@ export interface Shown {
   readonly plan: Plan | undefined;
 }
 
-/** What the live-updates indicator says: not following, opening, pushed changes, or reading every few seconds. */
-export type LiveState = 'off' | 'idle' | 'connecting' | 'live' | 'paused';
-
-/** Changes pushed to the page (live.ts): the subscription, what it says, and the changes not drawn yet. */
-export interface Live {
-  /** The project, environment and token subscribed for ('' when none). */
-  key: string;
-  state: LiveState;
-  subscription: ChannelSubscription | undefined;
-  /** Settles once the subscription is live, paused or refused, or after a short wait. */
-  ready: Promise<void>;
-  /** Changes that came while a read was in flight or since the last drawing. */
-  queue: Change[];
-  /** The version at which each connection was seen deleted or purged. */
-  readonly gone: Map<string, number>;
-  /** Read once more when the read in flight lands (it began before the subscription, or a neighbourhood may have changed). */
-  catchUp: boolean;
-  flush: ReturnType<typeof setTimeout> | undefined;
-  /** While live, the timer that judges deadlines again when the next one comes within a minute. */
-  rejudge: ReturnType<typeof setTimeout> | undefined;
-}
-
 export interface PageState {
   readonly view: ViewState;
   /** The fragment last written or followed: a hashchange to it is the page's own. */
@@ -64,11 +40,6 @@ export interface PageState {
   /** The read in flight (a newer one aborts it), and the timer of the next refresh. */
   loading: AbortController | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
-  /** The read in flight: waiting for the subscription to settle, or reading. */
-  reading: 'waiting' | 'reading' | undefined;
-  /** The last read was refused (401, 403): nothing is read again until the user loads. */
-  denied: boolean;
-  live: Live;
   shown: Shown | undefined;
   /** Counts drawings: an older one that finds a newer one started stops. */
   drawSeq: number;
@@ -87,8 +58,6 @@ export interface Page {
   readonly table: TableView;
   readonly inputs: FilterInputs;
   navigate(change: Partial<ViewState>, reason?: Reason): void;
-  /** Reads the graph for the view (loading.ts). */
-  read(silent: boolean): Promise<void>;
 }
 
 export function initialState(view: ViewState): PageState {
@@ -99,19 +68,6 @@ export function initialState(view: ViewState): PageState {
     loadedFor: '',
     loading: undefined,
     timer: undefined,
-    reading: undefined,
-    denied: false,
-    live: {
-      key: '',
-      state: 'idle',
-      subscription: undefined,
-      ready: Promise.resolve(),
-      queue: [],
-      gone: new Map(),
-      catchUp: false,
-      flush: undefined,
-      rejudge: undefined,
-    },
     shown: undefined,
     drawSeq: 0,
     drawBusy: false,

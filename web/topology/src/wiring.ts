@@ -1,8 +1,7 @@
 /** What the controls, the drawing and the keyboard do: each a change of view (navigation.ts) or of the selection. */
 import { byId, el } from './dom.ts';
 import { draw } from './drawing.ts';
-import { keepCurrent, watch } from './live.ts';
-import { forget } from './loading.ts';
+import { forget, scheduleRefresh } from './loading.ts';
 import { apply, followFragment } from './navigation.ts';
 import type { Page } from './page-state.ts';
 import { closePanel, pick, showBundle } from './selection.ts';
@@ -19,10 +18,7 @@ export function wire(page: Page): void {
     page.navigate({ view: page.state.view.view === 'table' ? 'graph' : 'table' }),
   );
   byId('export-png').addEventListener('click', () => exportPng(page));
-  byId('live-updates').addEventListener('change', () => {
-    watch(page);
-    keepCurrent(page);
-  });
+  byId('auto-refresh').addEventListener('change', () => scheduleRefresh(page));
   window.addEventListener('popstate', () => followFragment(page));
   window.addEventListener('hashchange', () => followFragment(page));
   // The window decides how much is drawn: a new size, a new plan (once the resizing stops).
