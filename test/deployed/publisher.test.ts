@@ -167,7 +167,7 @@ describe("publishing to the environment's channel", () => {
     const [request] = channels.received;
     expect([request!.method, request!.path]).toEqual(['POST', '/event']);
     expect(request!.headers.authorization).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=publish-events\/\d{8}\/eu-west-1\/appsync\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/,
+      /^AWS4-HMAC-SHA256 Credential=publishevents\/\d{8}\/eu-west-1\/appsync\/aws4_request, SignedHeaders=\S*host\S*, Signature=[0-9a-f]{64}$/,
     );
     expect(request!.headers['x-amz-security-token']).toBe('local');
     expect(request!.body.channel).toBe('/connections/events/dev');
